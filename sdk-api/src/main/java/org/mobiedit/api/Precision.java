@@ -1,0 +1,44 @@
+package org.mobiedit.api;
+
+import java.util.Locale;
+
+/**
+ * The numeric precision a model is run in.
+ *
+ * <ul>
+ *   <li>{@link #FP32}: weights dequantized to float32 as they are read, float32 activations (the reference).
+ *   <li>{@link #INT8}: every linear layer's weights quantized to int8, symmetric, one scale per output channel;
+ *       float32 activations.
+ *   <li>{@link #INT8_A8}: int8 weights and static int8 activations with calibrated per-tensor scales: what a phone
+ *       NPU runs. Available where the backend reports the capability.
+ * </ul>
+ */
+public enum Precision {
+  FP32("fp32"),
+  INT8("int8"),
+  INT8_A8("int8-a8");
+
+  private final String id;
+
+  Precision(String id) {
+    this.id = id;
+  }
+
+  /** The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8}. */
+  public String getId() {
+    return id;
+  }
+
+  /** Parses an id as printed by {@link #getId()}, case-insensitively. */
+  public static Precision fromId(String id) {
+    String wanted = id.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    for (Precision p : values()) {
+      if (p.id.equals(wanted)) {
+        return p;
+      }
+    }
+    throw new MobiEditException(
+        MobiEditException.Reason.INVALID_REQUEST,
+        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8.");
+  }
+}

@@ -1,0 +1,18 @@
+package org.mobiedit.spi;
+
+/**
+ * Optional abilities a backend reports in {@link Backend#capabilities()}. Callers check before they use an optional
+ * operation; the compatibility kit skips checks of capabilities a backend does not claim.
+ */
+public enum Capability {
+  /** Runs models with float32 activations and weights dequantized from the file. */
+  PRECISION_FP32,
+  /** Runs models with int8 per-output-channel weights and float activations. */
+  PRECISION_INT8,
+  /** Runs models with int8 weights and static int8 activations (NPU-faithful). */
+  PRECISION_INT8_A8,
+  /** Incremental decoding with a key/value cache ({@link BackendModel#newSequence(int)}). */
+  KV_CACHE,
+  /** Batched forward of several rows of different lengths in one call ({@link BackendModel#forward}). */
+  BATCHED_FORWARD
+}
