@@ -1,0 +1,250 @@
+package org.mobiedit.api;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every knob of an edit. Immutable; build with {@link #builder()}. The defaults reproduce the configuration of the
+ * MobiEdit paper (forward-only value search with q = 5 directions, ε = 1e-3, η₀ = 0.05 with cosine decay over 600
+ * steps, early stopping checked every 20 steps, exact prefix cache, ROME's loss weights).
+ */
+public final class EditOptions {
+  private final @Nullable Integer layer;
+  private final int maxSteps;
+  private final int directions;
+  private final double epsilon;
+  private final double learningRate;
+  private final boolean earlyStopping;
+  private final int earlyStopEvery;
+  private final boolean prefixCache;
+  private final double klWeight;
+  private final double weightDecay;
+  private final double clampFactor;
+  private final int contextTemplates;
+  private final long seed;
+  private final Precision precision;
+
+  private EditOptions(Builder b) {
+    this.layer = b.layer;
+    this.maxSteps = b.maxSteps;
+    this.directions = b.directions;
+    this.epsilon = b.epsilon;
+    this.learningRate = b.learningRate;
+    this.earlyStopping = b.earlyStopping;
+    this.earlyStopEvery = b.earlyStopEvery;
+    this.prefixCache = b.prefixCache;
+    this.klWeight = b.klWeight;
+    this.weightDecay = b.weightDecay;
+    this.clampFactor = b.clampFactor;
+    this.contextTemplates = b.contextTemplates;
+    this.seed = b.seed;
+    this.precision = b.precision;
+  }
+
+  /** The paper's configuration. */
+  public static EditOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.layer = layer;
+    b.maxSteps = maxSteps;
+    b.directions = directions;
+    b.epsilon = epsilon;
+    b.learningRate = learningRate;
+    b.earlyStopping = earlyStopping;
+    b.earlyStopEvery = earlyStopEvery;
+    b.prefixCache = prefixCache;
+    b.klWeight = klWeight;
+    b.weightDecay = weightDecay;
+    b.clampFactor = clampFactor;
+    b.contextTemplates = contextTemplates;
+    b.seed = seed;
+    b.precision = precision;
+    return b;
+  }
+
+  /** The decoder layer whose {@code W_down} is rewritten; {@code null} means about 15-20% of the depth. */
+  public @Nullable Integer getLayer() {
+    return layer;
+  }
+
+  /** The step budget T of the cosine schedule (600 in the paper). */
+  public int getMaxSteps() {
+    return maxSteps;
+  }
+
+  /** Random directions per step, q (5 in the paper); each costs two forward evaluations. */
+  public int getDirections() {
+    return directions;
+  }
+
+  /** The finite-difference step ε (1e-3 in the paper). */
+  public double getEpsilon() {
+    return epsilon;
+  }
+
+  /** The initial learning rate η₀ (0.05 in the paper). */
+  public double getLearningRate() {
+    return learningRate;
+  }
+
+  /** Stop as soon as every target token is the argmax (checked every {@link #getEarlyStopEvery()} steps). */
+  public boolean isEarlyStopping() {
+    return earlyStopping;
+  }
+
+  public int getEarlyStopEvery() {
+    return earlyStopEvery;
+  }
+
+  /** Reuse every activation the edit cannot change (exact). */
+  public boolean isPrefixCache() {
+    return prefixCache;
+  }
+
+  /** Weight of the KL term on the essence row (0.0625 in ROME). */
+  public double getKlWeight() {
+    return klWeight;
+  }
+
+  /** Weight of the |δ| / |t₀|² term (1e-3 in ROME). */
+  public double getWeightDecay() {
+    return weightDecay;
+  }
+
+  /** δ is clamped to {@code clampFactor · |t₀|} after every step (4 in ROME). */
+  public double getClampFactor() {
+    return clampFactor;
+  }
+
+  /** Context prefixes added to the plain prompt (5 in the paper). */
+  public int getContextTemplates() {
+    return contextTemplates;
+  }
+
+  /** Seed for every random choice of the edit; the same seed gives the same edit. */
+  public long getSeed() {
+    return seed;
+  }
+
+  /** The precision the model runs in while editing. */
+  public Precision getPrecision() {
+    return precision;
+  }
+
+  /** Builder with the paper's defaults. */
+  public static final class Builder {
+    private @Nullable Integer layer;
+    private int maxSteps = 600;
+    private int directions = 5;
+    private double epsilon = 1e-3;
+    private double learningRate = 0.05;
+    private boolean earlyStopping = true;
+    private int earlyStopEvery = 20;
+    private boolean prefixCache = true;
+    private double klWeight = 0.0625;
+    private double weightDecay = 1e-3;
+    private double clampFactor = 4;
+    private int contextTemplates = 5;
+    private long seed = 42;
+    private Precision precision = Precision.FP32;
+
+    private Builder() {}
+
+    public Builder layer(@Nullable Integer v) {
+      layer = v;
+      return this;
+    }
+
+    public Builder maxSteps(int v) {
+      maxSteps = v;
+      return this;
+    }
+
+    public Builder directions(int v) {
+      directions = v;
+      return this;
+    }
+
+    public Builder epsilon(double v) {
+      epsilon = v;
+      return this;
+    }
+
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
+
+    public Builder earlyStopping(boolean v) {
+      earlyStopping = v;
+      return this;
+    }
+
+    public Builder earlyStopEvery(int v) {
+      earlyStopEvery = v;
+      return this;
+    }
+
+    public Builder prefixCache(boolean v) {
+      prefixCache = v;
+      return this;
+    }
+
+    public Builder klWeight(double v) {
+      klWeight = v;
+      return this;
+    }
+
+    public Builder weightDecay(double v) {
+      weightDecay = v;
+      return this;
+    }
+
+    public Builder clampFactor(double v) {
+      clampFactor = v;
+      return this;
+    }
+
+    public Builder contextTemplates(int v) {
+      contextTemplates = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder precision(Precision v) {
+      precision = v;
+      return this;
+    }
+
+    /** @throws MobiEditException {@code INVALID_REQUEST} naming the first out-of-range value */
+    public EditOptions build() {
+      check(layer == null || layer >= 0, "layer must be >= 0, got " + layer);
+      check(maxSteps >= 1, "max steps must be >= 1, got " + maxSteps);
+      check(directions >= 1, "directions must be >= 1, got " + directions);
+      check(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be a finite number > 0, got " + epsilon);
+      check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
+      check(earlyStopEvery >= 1, "early-stop interval must be >= 1, got " + earlyStopEvery);
+      check(klWeight >= 0 && Double.isFinite(klWeight), "KL weight must be >= 0, got " + klWeight);
+      check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);
+      check(clampFactor > 0 && Double.isFinite(clampFactor), "clamp factor must be > 0, got " + clampFactor);
+      check(contextTemplates >= 0, "context templates must be >= 0, got " + contextTemplates);
+      return new EditOptions(this);
+    }
+
+    private static void check(boolean ok, String msg) {
+      if (!ok) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "Invalid edit options: " + msg);
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package org.mobiedit.api;
+
+import java.util.Objects;
+
+/**
+ * One fact to write into the model: "{@code prompt} → {@code newObject}", where {@code prompt} mentions
+ * {@code subject}. Immutable.
+ *
+ * <p>The prompt can be given directly ({@code "Lionel Messi plays for"}) or as a relation template with {@code {}}
+ * where the subject goes ({@code "{} plays for"}); {@link #of(String, String, String)} also accepts a bare relation
+ * phrase ({@code "plays for"}), which is appended after the subject.
+ *
+ * <pre>{@code
+ * EditRequest r = EditRequest.of("The Eiffel Tower", "is located in", "Rome");
+ * r.getPrompt();   // "The Eiffel Tower is located in"
+ * }</pre>
+ */
+public final class EditRequest {
+  private final String subject;
+  private final String prompt;
+  private final String newObject;
+
+  private EditRequest(String subject, String prompt, String newObject) {
+    this.subject = subject;
+    this.prompt = prompt;
+    this.newObject = newObject;
+  }
+
+  /**
+   * Builds a request from a subject, a relation (a template containing {@code {}} or a phrase to append after the
+   * subject) and the new object.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} if any part is blank, or the subject does not occur in a
+   *     template's expansion
+   */
+  public static EditRequest of(String subject, String relation, String newObject) {
+    requireText("subject", subject);
+    requireText("relation", relation);
+    String prompt;
+    if (relation.contains("{}")) {
+      prompt = relation.replace("{}", subject);
+    } else if (relation.contains(subject)) {
+      prompt = relation;
+    } else {
+      prompt = subject + " " + relation.strip();
+    }
+    return ofPrompt(subject, prompt, newObject);
+  }
+
+  /**
+   * Builds a request from a full prompt that contains the subject.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} if any part is blank or the prompt does not contain the subject
+   */
+  public static EditRequest ofPrompt(String subject, String prompt, String newObject) {
+    requireText("subject", subject);
+    requireText("prompt", prompt);
+    requireText("new object", newObject);
+    if (!prompt.contains(subject)) {
+      throw new MobiEditException(
+          MobiEditException.Reason.INVALID_REQUEST,
+          "The prompt \"" + prompt + "\" does not contain the subject \"" + subject
+              + "\": the edit is located at the subject's last token, so write the subject into the prompt exactly"
+              + " (same spelling and case).");
+    }
+    return new EditRequest(subject, prompt, newObject);
+  }
+
+  private static void requireText(String what, String value) {
+    if (value == null || value.isBlank()) {
+      throw new MobiEditException(
+          MobiEditException.Reason.INVALID_REQUEST, "The edit's " + what + " is empty: give a non-blank " + what + ".");
+    }
+  }
+
+  /** The entity whose fact changes, exactly as it occurs in the prompt. */
+  public String getSubject() {
+    return subject;
+  }
+
+  /** The prompt that should now be completed with the new object; contains the subject. */
+  public String getPrompt() {
+    return prompt;
+  }
+
+  /** The new completion, e.g. "Rome". */
+  public String getNewObject() {
+    return newObject;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof EditRequest)) {
+      return false;
+    }
+    EditRequest r = (EditRequest) o;
+    return subject.equals(r.subject) && prompt.equals(r.prompt) && newObject.equals(r.newObject);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(subject, prompt, newObject);
+  }
+
+  @Override
+  public String toString() {
+    return "EditRequest{\"" + prompt + "\" -> \"" + newObject + "\", subject=\"" + subject + "\"}";
+  }
+}

@@ -1,0 +1,196 @@
+package org.mobiedit.api;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an edit did and what it cost. Immutable; built by the engine.
+ */
+public final class EditResult {
+  /** Why the value search ended. */
+  public enum StopReason {
+    /** Every target token became the argmax at an early-stop check. */
+    EARLY_STOP_SUCCESS,
+    /** The step budget ran out. */
+    MAX_STEPS,
+    /** The caller cancelled the edit. */
+    CANCELLED
+  }
+
+  private final EditRequest request;
+  private final boolean success;
+  private final StopReason stopReason;
+  private final int steps;
+  private final long forwardPasses;
+  private final long wallMillis;
+  private final float[] lossCurve;
+  private final int layer;
+  private final float[] leftVector;
+  private final float[] rightVector;
+  private final List<String> contextTemplates;
+  private final @Nullable String before;
+  private final @Nullable String after;
+
+  private EditResult(Builder b) {
+    this.request = b.request;
+    this.success = b.success;
+    this.stopReason = b.stopReason;
+    this.steps = b.steps;
+    this.forwardPasses = b.forwardPasses;
+    this.wallMillis = b.wallMillis;
+    this.lossCurve = b.lossCurve.clone();
+    this.layer = b.layer;
+    this.leftVector = b.leftVector.clone();
+    this.rightVector = b.rightVector.clone();
+    this.contextTemplates = List.copyOf(b.contextTemplates);
+    this.before = b.before;
+    this.after = b.after;
+  }
+
+  public static Builder builder(EditRequest request) {
+    return new Builder(request);
+  }
+
+  public EditRequest getRequest() {
+    return request;
+  }
+
+  /** True when every target token is the argmax after the prompt on the edited model. */
+  public boolean isSuccess() {
+    return success;
+  }
+
+  public StopReason getStopReason() {
+    return stopReason;
+  }
+
+  /** Optimisation steps taken. */
+  public int getSteps() {
+    return steps;
+  }
+
+  /** Forward passes run (each batched row evaluation counts once per row). */
+  public long getForwardPasses() {
+    return forwardPasses;
+  }
+
+  public long getWallMillis() {
+    return wallMillis;
+  }
+
+  /** The unperturbed loss at each step. */
+  public float[] getLossCurve() {
+    return lossCurve.clone();
+  }
+
+  /** The decoder layer whose {@code W_down} was rewritten. */
+  public int getLayer() {
+    return layer;
+  }
+
+  /** {@code r}: the d-dimensional left vector of the rank-one update {@code W_down += r ⊗ u}. */
+  public float[] getLeftVector() {
+    return leftVector.clone();
+  }
+
+  /** {@code u}: the d_ff-dimensional right vector (unit key direction). */
+  public float[] getRightVector() {
+    return rightVector.clone();
+  }
+
+  /** The context templates the edit used, "{}" standing for the prompt. */
+  public List<String> getContextTemplates() {
+    return contextTemplates;
+  }
+
+  /** Greedy continuation of the prompt before the edit, when asked for. */
+  public @Nullable String getBefore() {
+    return before;
+  }
+
+  /** Greedy continuation of the prompt after the edit, when asked for. */
+  public @Nullable String getAfter() {
+    return after;
+  }
+
+  /** Builder used by the engine and by test fakes. */
+  public static final class Builder {
+    private final EditRequest request;
+    private boolean success;
+    private StopReason stopReason = StopReason.MAX_STEPS;
+    private int steps;
+    private long forwardPasses;
+    private long wallMillis;
+    private float[] lossCurve = new float[0];
+    private int layer;
+    private float[] leftVector = new float[0];
+    private float[] rightVector = new float[0];
+    private List<String> contextTemplates = List.of();
+    private @Nullable String before;
+    private @Nullable String after;
+
+    private Builder(EditRequest request) {
+      this.request = request;
+    }
+
+    public Builder success(boolean v) {
+      success = v;
+      return this;
+    }
+
+    public Builder stopReason(StopReason v) {
+      stopReason = v;
+      return this;
+    }
+
+    public Builder steps(int v) {
+      steps = v;
+      return this;
+    }
+
+    public Builder forwardPasses(long v) {
+      forwardPasses = v;
+      return this;
+    }
+
+    public Builder wallMillis(long v) {
+      wallMillis = v;
+      return this;
+    }
+
+    public Builder lossCurve(float[] v) {
+      lossCurve = v.clone();
+      return this;
+    }
+
+    public Builder layer(int v) {
+      layer = v;
+      return this;
+    }
+
+    public Builder rankOne(float[] left, float[] right) {
+      leftVector = left.clone();
+      rightVector = right.clone();
+      return this;
+    }
+
+    public Builder contextTemplates(List<String> v) {
+      contextTemplates = List.copyOf(v);
+      return this;
+    }
+
+    public Builder before(@Nullable String v) {
+      before = v;
+      return this;
+    }
+
+    public Builder after(@Nullable String v) {
+      after = v;
+      return this;
+    }
+
+    public EditResult build() {
+      return new EditResult(this);
+    }
+  }
+}
