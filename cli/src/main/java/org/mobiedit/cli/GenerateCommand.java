@@ -1,0 +1,123 @@
+package org.mobiedit.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mobiedit.api.Generation;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.ProcessMemory;
+import org.mobiedit.core.tokenizer.ChatFormat;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mobiedit generate}: continue a prompt. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = {"Continue a prompt with a model (greedy by default, or seeded sampling).",
+        "The prompt is used as given: special tokens written in it (e.g. <|im_start|>) are recognised."})
+final class GenerateCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+
+  @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt text.")
+  String prompt;
+
+  @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "64",
+      description = "Tokens to generate at most. Default: ${DEFAULT-VALUE}.")
+  int maxTokens;
+
+  @Option(names = "--greedy", description = "Greedy decoding (the default).")
+  boolean greedy;
+
+  @Option(names = {"-t", "--temperature"}, paramLabel = "T", defaultValue = "0",
+      description = "Sampling temperature; > 0 samples with --seed (0 = greedy).")
+  float temperature;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed. Default: 0.")
+  long seed;
+
+  @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Sample among the K best (0 = all).")
+  int topK;
+
+  @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus threshold (1 = off).")
+  float topP;
+
+  @Option(names = "--chat", description = "Wrap the prompt in the model's chat format (ChatML, Llama 3) as a user turn.")
+  boolean chat;
+
+  @Option(names = "--system", paramLabel = "TEXT", description = "System prompt for --chat.")
+  String system;
+
+  @Option(names = "--ignore-eos", description = "Keep generating after an end-of-sequence token.")
+  boolean ignoreEos;
+
+  @Option(names = "--json", description = "Print one JSON object (ids, text, speeds) instead of streaming text.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (greedy && temperature > 0) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "--greedy and --temperature > 0 contradict each other: choose one.");
+    }
+    GenerationOptions options = GenerationOptions.builder()
+        .maxTokens(maxTokens).temperature(temperature).seed(seed).topK(topK).topP(topP).stopAtEos(!ignoreEos)
+        .build();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+      String text = prompt;
+      if (chat) {
+        ChatFormat format = lm.tokenizer().chatFormat();
+        if (format == ChatFormat.NONE) {
+          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+              "--chat: this model's tokenizer has no chat format (no ChatML or Llama 3 template): drop --chat.");
+        }
+        text = format.formatUserTurn(prompt, system);
+      }
+      int[] ids = lm.encodePrompt(text);
+      Generation g;
+      if (json) {
+        g = lm.generate(ids, options, (id, piece) -> {});
+        out.println(Json.write(report(lm, g)));
+      } else {
+        out.print(text);
+        out.flush();
+        g = lm.generate(ids, options, (id, piece) -> {
+          out.print(piece);
+          out.flush();
+        });
+        out.println();
+        err.printf("[%s, %s] %d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s (%s)%n",
+            lm.backendId(), lm.backendModel().precision().getId(), ids.length, g.getPrefillTokensPerSecond(),
+            g.getGeneratedIds().length, g.getDecodeTokensPerSecond(), g.getStopReason());
+      }
+    }
+    return 0;
+  }
+
+  private static Map<String, Object> report(LanguageModel lm, Generation g) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("ids", g.getAllIds());
+    r.put("promptIds", g.getPromptIds());
+    r.put("generatedIds", g.getGeneratedIds());
+    r.put("text", g.getText());
+    r.put("stopReason", g.getStopReason().name());
+    r.put("promptTokens", g.getPromptIds().length);
+    r.put("generatedTokens", g.getGeneratedIds().length);
+    r.put("prefillTokensPerSecond", g.getPrefillTokensPerSecond());
+    r.put("decodeTokensPerSecond", g.getDecodeTokensPerSecond());
+    r.put("loadMillis", lm.loadNanos() / 1_000_000);
+    r.put("backend", lm.backendId());
+    r.put("precision", lm.backendModel().precision().getId());
+    r.put("weightBytes", lm.backendModel().memory().weightBytes());
+    ProcessMemory.residentBytes().ifPresent(v -> r.put("residentBytes", v));
+    ProcessMemory.peakResidentBytes().ifPresent(v -> r.put("peakResidentBytes", v));
+    return r;
+  }
+}

@@ -1,0 +1,161 @@
+package org.mobiedit.core.model;
+
+import java.nio.file.Path;
+import org.mobiedit.api.Generation;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.backend.BackendSelection;
+import org.mobiedit.core.backend.BackendSelector;
+import org.mobiedit.core.format.ModelFiles;
+import org.mobiedit.core.format.OpenModel;
+import org.mobiedit.core.generate.Generator;
+import org.mobiedit.core.generate.TokenListener;
+import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.spi.Backend;
+import org.mobiedit.spi.BackendConfig;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.ModelSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model ready to use: its files (memory-mapped), its tokenizer and its weights loaded on a backend.
+ *
+ * <pre>{@code
+ * try (LanguageModel m = LanguageModel.load(Path.of("models/qwen2.5-0.5b"), LoadOptions.defaults())) {
+ *   Generation g = m.generate("The capital of France is", GenerationOptions.greedy(16));
+ * }
+ * }</pre>
+ *
+ * <p>Threading: {@link #generate} may be called from several threads (each call has its own key/value cache).
+ * {@link #close()} releases the backend model, the backend and the file mappings, in that order.
+ */
+public final class LanguageModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
+
+  private final OpenModel files;
+  private final Tokenizer tokenizer;
+  private final Backend backend;
+  private final BackendModel backendModel;
+  private final String backendRule;
+  private final long loadNanos;
+
+  private LanguageModel(OpenModel files, Tokenizer tokenizer, Backend backend, BackendModel backendModel,
+      String backendRule, long loadNanos) {
+    this.files = files;
+    this.tokenizer = tokenizer;
+    this.backend = backend;
+    this.backendModel = backendModel;
+    this.backendRule = backendRule;
+    this.loadNanos = loadNanos;
+  }
+
+  /**
+   * Opens the model at {@code path} (a GGUF file, or a Hugging Face folder), finds its tokenizer, selects a backend
+   * and loads the weights in the requested precision.
+   */
+  public static LanguageModel load(Path path, LoadOptions options) {
+    return load(path, options, BackendSelector.discover());
+  }
+
+  /** As {@link #load(Path, LoadOptions)} with a given selector (for apps that wire providers by hand). */
+  public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
+    long start = System.nanoTime();
+    OpenModel files = ModelFiles.open(path);
+    Backend backend = null;
+    try {
+      Tokenizer tokenizer = TokenizerLocator.forModel(files);
+      if (tokenizer.vocabSize() > files.spec().vocabSize()) {
+        throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
+            "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
+                + files.spec().vocabSize() + " rows: the tokenizer belongs to another model.");
+      }
+      BackendSelection selection = selector.select(options.backendId());
+      backend = selection.provider().create(new BackendConfig(options.effectiveThreads()));
+      BackendModel bm = backend.load(files, options.precision());
+      if (bm.memory().mappedBytes() == 0) {
+        // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
+        // counting against the process. The spec, metadata and tokenizer stay available.
+        files.releaseTensorData();
+      }
+      long elapsed = System.nanoTime() - start;
+      LOG.debug("Loaded {} on backend '{}' ({}) in {} ms", path, backend.id(), selection.rule(), elapsed / 1_000_000);
+      return new LanguageModel(files, tokenizer, backend, bm, selection.rule(), elapsed);
+    } catch (RuntimeException e) {
+      if (backend != null) {
+        backend.close();
+      }
+      files.close();
+      throw e;
+    }
+  }
+
+  /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */
+  public int[] encodePrompt(String text) {
+    int[] ids = tokenizer.encodeForModel(text);
+    if (ids.length == 0) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "The prompt is empty and this model has no beginning-of-sequence token to start from: give a prompt text.");
+    }
+    int context = spec().contextLength();
+    if (ids.length > context) {
+      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+          "The prompt has " + ids.length + " tokens but the model's context holds " + context
+              + ": shorten the prompt by at least " + (ids.length - context) + " tokens.");
+    }
+    return ids;
+  }
+
+  /** Continues a text prompt. */
+  public Generation generate(String prompt, GenerationOptions options) {
+    return generate(encodePrompt(prompt), options, TokenListener.NONE);
+  }
+
+  /** Continues prompt token ids, streaming text to a listener. */
+  public Generation generate(int[] promptIds, GenerationOptions options, TokenListener listener) {
+    return Generator.generate(backendModel, tokenizer, promptIds, options, listener);
+  }
+
+  public ModelSpec spec() {
+    return files.spec();
+  }
+
+  public OpenModel files() {
+    return files;
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public BackendModel backendModel() {
+    return backendModel;
+  }
+
+  public String backendId() {
+    return backend.id();
+  }
+
+  /** Which selection rule chose the backend. */
+  public String backendRule() {
+    return backendRule;
+  }
+
+  /** Time spent opening, validating and loading onto the backend. */
+  public long loadNanos() {
+    return loadNanos;
+  }
+
+  @Override
+  public void close() {
+    try {
+      backendModel.close();
+    } finally {
+      try {
+        backend.close();
+      } finally {
+        files.close();
+      }
+    }
+  }
+}

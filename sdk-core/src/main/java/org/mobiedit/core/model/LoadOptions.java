@@ -1,0 +1,41 @@
+package org.mobiedit.core.model;
+
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.Precision;
+
+/**
+ * How to load a model.
+ *
+ * @param precision what the backend runs (fp32 or int8 weights)
+ * @param backendId a backend id to force, or null to select by property/environment/priority
+ * @param threads kernel threads (0 = one per available processor)
+ */
+public record LoadOptions(Precision precision, @Nullable String backendId, int threads) {
+
+  public LoadOptions {
+    if (threads < 0) {
+      throw new IllegalArgumentException("threads must be >= 0");
+    }
+  }
+
+  public static LoadOptions defaults() {
+    return new LoadOptions(Precision.FP32, null, 0);
+  }
+
+  public LoadOptions withPrecision(Precision p) {
+    return new LoadOptions(p, backendId, threads);
+  }
+
+  public LoadOptions withBackend(@Nullable String id) {
+    return new LoadOptions(precision, id, threads);
+  }
+
+  public LoadOptions withThreads(int n) {
+    return new LoadOptions(precision, backendId, n);
+  }
+
+  /** The thread count to give the backend. */
+  public int effectiveThreads() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+}

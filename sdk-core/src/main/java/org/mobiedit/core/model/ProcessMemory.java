@@ -1,0 +1,44 @@
+package org.mobiedit.core.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * The process's resident memory as the kernel counts it (Linux and Android: {@code /proc/self/status}). Resident
+ * memory includes mapped model pages that were touched, which is what a phone's memory killer sees.
+ */
+public final class ProcessMemory {
+  private ProcessMemory() {}
+
+  /** Current resident set size in bytes ({@code VmRSS}), if the platform reports it. */
+  public static OptionalLong residentBytes() {
+    return field("VmRSS:");
+  }
+
+  /** Peak resident set size in bytes ({@code VmHWM}), if the platform reports it. */
+  public static OptionalLong peakResidentBytes() {
+    return field("VmHWM:");
+  }
+
+  private static OptionalLong field(String name) {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.isReadable(status)) {
+      return OptionalLong.empty();
+    }
+    try {
+      for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
+        if (line.startsWith(name)) {
+          String[] parts = line.substring(name.length()).trim().split("\\s+");
+          long kib = Long.parseLong(parts[0]);
+          return OptionalLong.of(kib * 1024);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.empty();
+  }
+}
