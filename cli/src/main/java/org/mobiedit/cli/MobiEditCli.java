@@ -43,7 +43,6 @@ public final class MobiEditCli implements Runnable {
     CommandLine cli = new CommandLine(new MobiEditCli());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeOnInvalidInput(EXIT_USAGE);
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       if (ex instanceof MobiEditException) {
         MobiEditException me = (MobiEditException) ex;

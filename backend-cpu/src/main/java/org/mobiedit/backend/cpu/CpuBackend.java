@@ -1,0 +1,62 @@
+package org.mobiedit.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
+import org.mobiedit.spi.Backend;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.Capability;
+import org.mobiedit.spi.ModelWeights;
+
+/**
+ * The pure-Java reference backend. Owns {@code threads - 1} daemon worker threads (the caller is the last one).
+ * {@link #close()} is idempotent and closes every model it loaded.
+ */
+public final class CpuBackend implements Backend {
+  private final Workers workers;
+  private final List<CpuModel> models = new ArrayList<>();
+  private boolean closed;
+
+  CpuBackend(int threads) {
+    this.workers = new Workers(threads);
+  }
+
+  @Override
+  public String id() {
+    return CpuBackendProvider.ID;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.KV_CACHE,
+        Capability.BATCHED_FORWARD);
+  }
+
+  @Override
+  public synchronized BackendModel load(ModelWeights weights, Precision precision) {
+    if (closed) {
+      throw new IllegalStateException("this backend was closed");
+    }
+    if (precision == Precision.INT8_A8) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
+          "The CPU backend does not offer int8-a8 (static int8 activations) yet: use fp32 or int8.");
+    }
+    CpuModel m = new CpuModel(weights, precision, workers);
+    models.add(m);
+    return m;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    models.forEach(CpuModel::close);
+    models.clear();
+    workers.close();
+  }
+}

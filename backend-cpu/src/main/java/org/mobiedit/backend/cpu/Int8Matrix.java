@@ -1,0 +1,109 @@
+package org.mobiedit.backend.cpu;
+
+import org.mobiedit.spi.Tensor;
+
+/**
+ * An int8 matrix with one float scale per row (per output channel), symmetric: {@code w[r][c] ≈ scale[r] * q[r][c]}
+ * with {@code scale[r] = max|w[r]| / 127} and round-half-away-from-zero. Quantised row by row from the tensor, so a
+ * float copy of the whole matrix never exists.
+ */
+final class Int8Matrix implements Matrix {
+  private final int rows;
+  private final int cols;
+  private final byte[] q;
+  private final float[] scale;
+
+  Int8Matrix(int rows, int cols, byte[] q, float[] scale) {
+    this.rows = rows;
+    this.cols = cols;
+    this.q = q;
+    this.scale = scale;
+  }
+
+  static Int8Matrix of(Tensor t) {
+    int rows = t.rows();
+    int cols = t.columns();
+    byte[] q = new byte[Math.multiplyExact(rows, cols)];
+    float[] scale = new float[rows];
+    float[] row = new float[cols];
+    for (int r = 0; r < rows; r++) {
+      t.read((long) r * cols, row, 0, cols);
+      scale[r] = quantizeRow(row, q, r * cols);
+    }
+    return new Int8Matrix(rows, cols, q, scale);
+  }
+
+  /** Quantises one row into {@code q[offset..]}; returns its scale. */
+  static float quantizeRow(float[] row, byte[] q, int offset) {
+    float max = 0;
+    for (float v : row) {
+      max = Math.max(max, Math.abs(v));
+    }
+    float s = max / 127f;
+    float inv = s == 0 ? 0 : 1f / s;
+    for (int c = 0; c < row.length; c++) {
+      float v = row[c] * inv;
+      int r = (int) (v + Math.copySign(0.5f, v));
+      q[offset + c] = (byte) Math.max(-127, Math.min(127, r));
+    }
+    return s;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public int cols() {
+    return cols;
+  }
+
+  @Override
+  public void multiply(float[] x, int n, float[] y, int ldy, int rowFrom, int rowTo) {
+    for (int r = rowFrom; r < rowTo; r++) {
+      int wo = r * cols;
+      float s = scale[r];
+      for (int t = 0; t < n; t++) {
+        y[t * ldy + r] = s * dot(q, wo, x, t * cols, cols);
+      }
+    }
+  }
+
+  static float dot(byte[] a, int ao, float[] b, int bo, int len) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < len; i += 4) {
+      s0 += a[ao + i] * b[bo + i];
+      s1 += a[ao + i + 1] * b[bo + i + 1];
+      s2 += a[ao + i + 2] * b[bo + i + 2];
+      s3 += a[ao + i + 3] * b[bo + i + 3];
+    }
+    for (; i < len; i++) {
+      s0 += a[ao + i] * b[bo + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public void row(int r, float[] dst, int offset) {
+    float s = scale[r];
+    int o = r * cols;
+    for (int c = 0; c < cols; c++) {
+      dst[offset + c] = s * q[o + c];
+    }
+  }
+
+  /** The dequantised value (for tests). */
+  float get(int r, int c) {
+    return scale[r] * q[r * cols + c];
+  }
+
+  @Override
+  public long bytes() {
+    return q.length + 4L * scale.length;
+  }
+}

@@ -1,0 +1,38 @@
+package org.mobiedit.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Keys and values of every layer for the positions processed so far. Storage grows by doubling up to the
+ * capacity, so a long context costs memory only when it is used.
+ */
+final class KvCache {
+  final int layers;
+  final int kvDim;
+  final int capacity;
+  float[][] keys;
+  float[][] values;
+  int length;
+
+  KvCache(int layers, int kvDim, int capacity) {
+    this.layers = layers;
+    this.kvDim = kvDim;
+    this.capacity = capacity;
+    int initial = Math.min(capacity, 64);
+    keys = new float[layers][initial * kvDim];
+    values = new float[layers][initial * kvDim];
+  }
+
+  /** Makes room for {@code positions} positions in total. */
+  void ensure(int positions) {
+    int have = keys[0].length / kvDim;
+    if (positions <= have) {
+      return;
+    }
+    int grown = Math.min(capacity, Math.max(positions, have * 2));
+    for (int l = 0; l < layers; l++) {
+      keys[l] = Arrays.copyOf(keys[l], grown * kvDim);
+      values[l] = Arrays.copyOf(values[l], grown * kvDim);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package org.mobiedit.backend.cpu;
+
+import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.spi.RopeLayout;
+
+/**
+ * The decoder forward pass (Llama / Qwen2): RMSNorm → q/k/v (+bias) → rotary → grouped-query causal attention
+ * over the cache → output projection → residual; RMSNorm → SiLU(gate)·up → down → residual; final RMSNorm and the
+ * LM head only where logits are wanted. Stateless apart from the weights; the cache is passed in.
+ */
+final class Transformer {
+  private static final int MIN_ROWS_PER_TASK = 16;
+
+  private final ModelSpec spec;
+  private final Matrix embedding;
+  private final LayerWeights[] layers;
+  private final float[] outputNorm;
+  private final Matrix lmHead;
+  private final Workers workers;
+  private final double[] invFreq;
+
+  Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
+      Workers workers) {
+    this.spec = spec;
+    this.embedding = embedding;
+    this.layers = layers;
+    this.outputNorm = outputNorm;
+    this.lmHead = lmHead;
+    this.workers = workers;
+    this.invFreq = spec.ropeInverseFrequencies();
+  }
+
+  /**
+   * Runs {@code tokens} at positions {@code cache.length ..} through the model, appends their keys/values to the
+   * cache, and returns the logits at the chunk indexes {@code logitAt}.
+   */
+  float[][] forward(KvCache cache, int[] tokens, int[] logitAt) {
+    int n = tokens.length;
+    int d = spec.hiddenSize();
+    int p0 = cache.length;
+    cache.ensure(p0 + n);
+    float[] x = new float[n * d];
+    for (int t = 0; t < n; t++) {
+      embedding.row(tokens[t], x, t * d);
+    }
+    float[] xn = new float[n * d];
+    int qDim = spec.queryDim();
+    int kvDim = spec.kvDim();
+    int ff = spec.intermediateSize();
+    float[] q = new float[n * qDim];
+    float[] k = new float[n * kvDim];
+    float[] v = new float[n * kvDim];
+    float[] att = new float[n * qDim];
+    float[] o = new float[n * d];
+    float[] g = new float[n * ff];
+    float[] u = new float[n * ff];
+    for (int l = 0; l < layers.length; l++) {
+      LayerWeights w = layers[l];
+      rmsNorm(x, w.attnNorm, xn, n, d);
+      multiply(w.wq, xn, n, q);
+      multiply(w.wk, xn, n, k);
+      multiply(w.wv, xn, n, v);
+      addBias(q, w.bq, n);
+      addBias(k, w.bk, n);
+      addBias(v, w.bv, n);
+      rotate(q, n, spec.heads(), p0);
+      rotate(k, n, spec.kvHeads(), p0);
+      System.arraycopy(k, 0, cache.keys[l], p0 * kvDim, n * kvDim);
+      System.arraycopy(v, 0, cache.values[l], p0 * kvDim, n * kvDim);
+      attend(cache.keys[l], cache.values[l], q, att, n, p0);
+      multiply(w.wo, att, n, o);
+      add(x, o);
+      rmsNorm(x, w.ffnNorm, xn, n, d);
+      multiply(w.gate, xn, n, g);
+      multiply(w.up, xn, n, u);
+      for (int i = 0; i < g.length; i++) {
+        float a = g[i];
+        g[i] = a / (1f + (float) Math.exp(-a)) * u[i];
+      }
+      multiply(w.down, g, n, o);
+      add(x, o);
+    }
+    cache.length = p0 + n;
+    float[] last = new float[logitAt.length * d];
+    for (int i = 0; i < logitAt.length; i++) {
+      System.arraycopy(x, logitAt[i] * d, last, i * d, d);
+    }
+    float[] normed = new float[last.length];
+    rmsNorm(last, outputNorm, normed, logitAt.length, d);
+    int vocab = spec.vocabSize();
+    float[] logits = new float[logitAt.length * vocab];
+    workers.forEachRange(vocab, MIN_ROWS_PER_TASK,
+        (a, b) -> lmHead.multiply(normed, logitAt.length, logits, vocab, a, b));
+    float[][] out = new float[logitAt.length][];
+    for (int i = 0; i < logitAt.length; i++) {
+      out[i] = java.util.Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+    }
+    return out;
+  }
+
+  private void multiply(Matrix m, float[] x, int n, float[] y) {
+    int rows = m.rows();
+    workers.forEachRange(rows, MIN_ROWS_PER_TASK, (a, b) -> m.multiply(x, n, y, rows, a, b));
+  }
+
+  private static void addBias(float[] y, float @org.jspecify.annotations.Nullable [] bias, int n) {
+    if (bias == null) {
+      return;
+    }
+    int w = bias.length;
+    for (int t = 0; t < n; t++) {
+      for (int i = 0; i < w; i++) {
+        y[t * w + i] += bias[i];
+      }
+    }
+  }
+
+  private static void add(float[] x, float[] y) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += y[i];
+    }
+  }
+
+  /** RMSNorm: {@code out = x / sqrt(mean(x²) + eps) * weight}, the mean accumulated in double. */
+  private void rmsNorm(float[] x, float[] weight, float[] out, int n, int d) {
+    for (int t = 0; t < n; t++) {
+      int o = t * d;
+      double ss = 0;
+      for (int i = 0; i < d; i++) {
+        ss += (double) x[o + i] * x[o + i];
+      }
+      float inv = (float) (1.0 / Math.sqrt(ss / d + spec.rmsNormEps()));
+      for (int i = 0; i < d; i++) {
+        out[o + i] = x[o + i] * inv * weight[i];
+      }
+    }
+  }
+
+  /** Rotary embedding in the model's layout, position {@code p0 + t} for chunk token {@code t}. */
+  private void rotate(float[] y, int n, int heads, int p0) {
+    int hd = spec.headDim();
+    int half = hd / 2;
+    boolean interleaved = spec.ropeLayout() == RopeLayout.INTERLEAVED;
+    float[] cos = new float[half];
+    float[] sin = new float[half];
+    for (int t = 0; t < n; t++) {
+      int pos = p0 + t;
+      for (int i = 0; i < half; i++) {
+        double angle = pos * invFreq[i];
+        cos[i] = (float) Math.cos(angle);
+        sin[i] = (float) Math.sin(angle);
+      }
+      for (int h = 0; h < heads; h++) {
+        int base = (t * heads + h) * hd;
+        for (int i = 0; i < half; i++) {
+          int a = interleaved ? base + 2 * i : base + i;
+          int b = interleaved ? a + 1 : a + half;
+          float x0 = y[a];
+          float x1 = y[b];
+          y[a] = x0 * cos[i] - x1 * sin[i];
+          y[b] = x0 * sin[i] + x1 * cos[i];
+        }
+      }
+    }
+  }
+
+  /** Causal grouped-query attention of the chunk's queries over cached keys/values, one head per task. */
+  private void attend(float[] keys, float[] values, float[] q, float[] out, int n, int p0) {
+    int heads = spec.heads();
+    int hd = spec.headDim();
+    int group = heads / spec.kvHeads();
+    int kvDim = spec.kvDim();
+    int qDim = spec.queryDim();
+    float scale = (float) (1.0 / Math.sqrt(hd));
+    workers.forEachRange(heads, 1, (hFrom, hTo) -> {
+      float[] scores = new float[p0 + n];
+      for (int h = hFrom; h < hTo; h++) {
+        int kvOff = (h / group) * hd;
+        for (int t = 0; t < n; t++) {
+          int qo = t * qDim + h * hd;
+          int len = p0 + t + 1;
+          float max = Float.NEGATIVE_INFINITY;
+          for (int p = 0; p < len; p++) {
+            float s = FloatMatrix.dot(q, qo, keys, p * kvDim + kvOff, hd) * scale;
+            scores[p] = s;
+            max = Math.max(max, s);
+          }
+          float sum = 0;
+          for (int p = 0; p < len; p++) {
+            float e = (float) Math.exp(scores[p] - max);
+            scores[p] = e;
+            sum += e;
+          }
+          float inv = 1f / sum;
+          int oo = t * qDim + h * hd;
+          java.util.Arrays.fill(out, oo, oo + hd, 0f);
+          for (int p = 0; p < len; p++) {
+            float a = scores[p] * inv;
+            int vo = p * kvDim + kvOff;
+            for (int i = 0; i < hd; i++) {
+              out[oo + i] += a * values[vo + i];
+            }
+          }
+        }
+      }
+    });
+  }
+}
