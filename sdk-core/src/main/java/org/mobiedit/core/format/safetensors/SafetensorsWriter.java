@@ -1,0 +1,136 @@
+package org.mobiedit.core.format.safetensors;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.format.Dequantizer;
+import org.mobiedit.spi.DType;
+
+/**
+ * Writes a {@code .safetensors} file tensor by tensor (values are pulled from a {@link Values} source in chunks, so
+ * a model larger than memory can be written). The file appears atomically: it is written beside the target and
+ * renamed, so a crash never leaves a half-written model under the final name.
+ */
+public final class SafetensorsWriter {
+  /** Supplies a tensor's values in order. */
+  @FunctionalInterface
+  public interface Values {
+    /** Fills {@code buf[0..count)} with elements {@code start .. start+count}. */
+    void fill(long start, float[] buf, int count);
+  }
+
+  private record Pending(String name, DType dtype, long[] shape, Values values) {}
+
+  private final List<Pending> tensors = new ArrayList<>();
+
+  /** Adds a tensor (F32, F16 or BF16), shape outermost first. */
+  public SafetensorsWriter add(String name, DType dtype, long[] shape, Values values) {
+    if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+      throw new IllegalArgumentException("safetensors writer supports F32, F16, BF16, not " + dtype);
+    }
+    tensors.add(new Pending(name, dtype, shape.clone(), values));
+    return this;
+  }
+
+  /** Adds a tensor from an array. */
+  public SafetensorsWriter add(String name, DType dtype, long[] shape, float[] data) {
+    return add(name, dtype, shape, (start, buf, count) -> System.arraycopy(data, (int) start, buf, 0, count));
+  }
+
+  public void write(Path file) {
+    JsonObject header = new JsonObject();
+    long offset = 0;
+    for (Pending t : tensors) {
+      long bytes = t.dtype.bytesFor(elements(t.shape));
+      JsonObject o = new JsonObject();
+      o.addProperty("dtype", t.dtype.name());
+      JsonArray shape = new JsonArray();
+      for (long d : t.shape) {
+        shape.add(d);
+      }
+      o.add("shape", shape);
+      JsonArray offsets = new JsonArray();
+      offsets.add(offset);
+      offsets.add(offset + bytes);
+      o.add("data_offsets", offsets);
+      header.add(t.name, o);
+      offset += bytes;
+    }
+    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    int padded = (json.length + 7) / 8 * 8;
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        out.write(len.array());
+        out.write(json);
+        for (int i = json.length; i < padded; i++) {
+          out.write(' ');
+        }
+        for (Pending t : tensors) {
+          writeData(out, t);
+        }
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort
+      }
+      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long elements(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  private static void writeData(OutputStream out, Pending t) throws IOException {
+    long total = elements(t.shape);
+    int chunk = 1 << 16;
+    float[] buf = new float[chunk];
+    int width = t.dtype == DType.F32 ? 4 : 2;
+    ByteBuffer bytes = ByteBuffer.allocate(chunk * width).order(ByteOrder.LITTLE_ENDIAN);
+    for (long start = 0; start < total; start += chunk) {
+      int n = (int) Math.min(chunk, total - start);
+      t.values.fill(start, buf, n);
+      bytes.clear();
+      for (int i = 0; i < n; i++) {
+        switch (t.dtype) {
+          case F32:
+            bytes.putFloat(buf[i]);
+            break;
+          case F16:
+            bytes.putShort(Dequantizer.floatToHalf(buf[i]));
+            break;
+          default:
+            bytes.putShort(Dequantizer.floatToBf16(buf[i]));
+            break;
+        }
+      }
+      out.write(bytes.array(), 0, n * width);
+    }
+  }
+}
