@@ -43,6 +43,11 @@ public final class MappedTensor implements Tensor {
               + " multiple of the " + dtype + " block size " + dtype.blockSize() + ".");
     }
     this.rowBytes = dtype.bytesFor(rowElements);
+    if (rowBytes > PIECE_BYTES) {
+      throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
+          "Tensor " + name + " in " + file.path() + " has a single row of " + rowBytes + " bytes; rows over 1 GiB"
+              + " are not supported.");
+    }
     this.totalRows = rowElements == 0 ? 0 : elements / rowElements;
     this.rowsPerPiece = Math.max(1, PIECE_BYTES / Math.max(1, rowBytes));
     this.pieces = new ByteBuffer[(int) ((totalRows + rowsPerPiece - 1) / rowsPerPiece)];

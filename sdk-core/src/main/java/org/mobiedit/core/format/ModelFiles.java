@@ -3,7 +3,6 @@ package org.mobiedit.core.format;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,7 +134,7 @@ public final class ModelFiles {
 
   private static Map<String, String> readIndex(Path index) {
     try {
-      JsonObject o = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonObject o = org.mobiedit.core.json.StrictJson.parse(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
       Map<String, String> m = new LinkedHashMap<>();
       for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("weight_map").entrySet()) {
         m.put(e.getKey(), e.getValue().getAsString());

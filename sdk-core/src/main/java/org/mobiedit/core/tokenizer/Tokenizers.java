@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -382,7 +381,7 @@ public final class Tokenizers {
 
   static JsonElement readJson(Path file) {
     try {
-      return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      return org.mobiedit.core.json.StrictJson.parse(Files.readString(file, StandardCharsets.UTF_8));
     } catch (java.nio.file.NoSuchFileException e) {
       throw new MobiEditException(MobiEditException.Reason.TOKENIZER_MISSING,
           "Tokenizer file " + file + " does not exist. Copy the model's tokenizer files next to its weights.", e);

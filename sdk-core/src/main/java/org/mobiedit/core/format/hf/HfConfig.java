@@ -3,7 +3,6 @@ package org.mobiedit.core.format.hf;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ public final class HfConfig {
   public static ModelSpec read(Path configJson, boolean lmHeadPresent) {
     JsonObject c;
     try {
-      c = JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8)).getAsJsonObject();
+      c = org.mobiedit.core.json.StrictJson.parse(Files.readString(configJson, StandardCharsets.UTF_8)).getAsJsonObject();
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + configJson + ": " + e.getMessage(), e);
     } catch (JsonParseException | IllegalStateException e) {

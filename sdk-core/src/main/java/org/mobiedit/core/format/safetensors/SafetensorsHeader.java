@@ -3,7 +3,6 @@ package org.mobiedit.core.format.safetensors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class SafetensorsHeader {
       String json = new String(in.bytes((int) n, "the header"), StandardCharsets.UTF_8);
       JsonObject root;
       try {
-        root = JsonParser.parseString(json).getAsJsonObject();
+        root = org.mobiedit.core.json.StrictJson.parse(json).getAsJsonObject();
       } catch (JsonParseException | IllegalStateException e) {
         throw corrupt(path, "the header is not valid JSON (" + e.getMessage() + ")");
       }
