@@ -154,9 +154,10 @@ public final class GgufFile implements AutoCloseable {
 
   private static String string(LittleEndianInput in, String what) {
     long n = in.i64("the length of " + what);
-    if (n < 0 || n > in.fileSize()) {
-      throw corrupt(in.path(), what + " claims a length of " + n + " bytes");
+    if (n < 0) {
+      throw corrupt(in.path(), what + " claims a negative length");
     }
+    in.require(n, what);
     return in.utf8(n, what);
   }
 
