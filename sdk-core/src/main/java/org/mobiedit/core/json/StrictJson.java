@@ -19,6 +19,15 @@ public final class StrictJson {
 
   private StrictJson() {}
 
+  /** Keeps the position of a Gson syntax error and drops its advice about lenient parsing. */
+  private static String where(String message) {
+    if (message == null) {
+      return "malformed JSON";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("line \\d+ column \\d+").matcher(message);
+    return m.find() ? "malformed JSON at " + m.group() : message.split("\n")[0];
+  }
+
   /** Parses one JSON value that must make up the whole text. */
   public static JsonElement parse(String text) {
     try {
@@ -30,7 +39,7 @@ public final class StrictJson {
       }
       return e;
     } catch (IOException | IllegalStateException e) {
-      throw new JsonParseException(e.getMessage(), e);
+      throw new JsonParseException(where(e.getMessage()), e);
     }
   }
 }
