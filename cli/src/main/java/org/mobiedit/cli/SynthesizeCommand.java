@@ -21,14 +21,14 @@ final class SynthesizeCommand implements Callable<Integer> {
   String shape;
 
   @Option(names = "--out", required = true, paramLabel = "PATH",
-      description = "Output folder.")
+      description = "Output folder (hf) or .gguf file (gguf).")
   Path out;
 
-  @Option(names = "--format", paramLabel = "F", defaultValue = "hf", description = "hf (a Hugging Face folder). Default: hf.")
+  @Option(names = "--format", paramLabel = "F", defaultValue = "hf", description = "hf (a Hugging Face folder) or gguf (one file). Default: hf.")
   String format;
 
   @Option(names = "--dtype", paramLabel = "T", defaultValue = "bf16",
-      description = "Tensor type: f32, bf16 or f16. Default: bf16.")
+      description = "Tensor type of the weight matrices: f32, bf16, f16, or q8_0 (gguf only). Default: bf16.")
   String dtype;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed. Default: 1.")
@@ -43,7 +43,7 @@ final class SynthesizeCommand implements Callable<Integer> {
       type = DType.valueOf(dtype.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "Unknown --dtype '" + dtype + "': use f32, bf16 or f16.");
+          "Unknown --dtype '" + dtype + "': use f32, bf16, f16 or q8_0.");
     }
     PrintWriter pw = spec.commandLine().getOut();
     long start = System.nanoTime();
@@ -51,9 +51,12 @@ final class SynthesizeCommand implements Callable<Integer> {
       case "hf":
         SyntheticModel.writeHf(shape, out, seed, type);
         break;
+      case "gguf":
+        SyntheticModel.writeGguf(shape, out, seed, type);
+        break;
       default:
         throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-            "Unknown --format '" + format + "': only hf is written for now.");
+            "Unknown --format '" + format + "': use hf or gguf.");
     }
     pw.printf(Locale.ROOT, "wrote %s (%s, %s, seed %d) in %.1f s%n", out, shape, type, seed,
         (System.nanoTime() - start) / 1e9);

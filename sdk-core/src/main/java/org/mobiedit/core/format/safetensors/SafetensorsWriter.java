@@ -16,27 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.format.Dequantizer;
+import org.mobiedit.core.format.TensorValues;
 import org.mobiedit.spi.DType;
 
 /**
- * Writes a {@code .safetensors} file tensor by tensor (values are pulled from a {@link Values} source in chunks, so
+ * Writes a {@code .safetensors} file tensor by tensor (values are pulled from a {@link TensorValues} source in chunks, so
  * a model larger than memory can be written). The file appears atomically: it is written beside the target and
  * renamed, so a crash never leaves a half-written model under the final name.
  */
 public final class SafetensorsWriter {
-  /** Supplies a tensor's values in order. */
-  @FunctionalInterface
-  public interface Values {
-    /** Fills {@code buf[0..count)} with elements {@code start .. start+count}. */
-    void fill(long start, float[] buf, int count);
-  }
-
-  private record Pending(String name, DType dtype, long[] shape, Values values) {}
+  private record Pending(String name, DType dtype, long[] shape, TensorValues values) {}
 
   private final List<Pending> tensors = new ArrayList<>();
 
   /** Adds a tensor (F32, F16 or BF16), shape outermost first. */
-  public SafetensorsWriter add(String name, DType dtype, long[] shape, Values values) {
+  public SafetensorsWriter add(String name, DType dtype, long[] shape, TensorValues values) {
     if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
       throw new IllegalArgumentException("safetensors writer supports F32, F16, BF16, not " + dtype);
     }
@@ -46,7 +40,7 @@ public final class SafetensorsWriter {
 
   /** Adds a tensor from an array. */
   public SafetensorsWriter add(String name, DType dtype, long[] shape, float[] data) {
-    return add(name, dtype, shape, (start, buf, count) -> System.arraycopy(data, (int) start, buf, 0, count));
+    return add(name, dtype, shape, TensorValues.of(data));
   }
 
   public void write(Path file) {

@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.format.TensorValues;
+import org.mobiedit.core.format.gguf.GgufWriter;
 import org.mobiedit.core.format.safetensors.SafetensorsWriter;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
@@ -63,6 +67,10 @@ public final class SyntheticModel {
 
   /** Writes a Hugging Face folder for any spec (rotate-half layout). */
   public static void writeHf(ModelSpec spec, Path dir, long seed, DType dtype) {
+    if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "Hugging Face folders hold f32, f16 or bf16 weights, not " + dtype + ": use --format gguf for q8_0.");
+    }
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.json"), config(spec), StandardCharsets.UTF_8);
@@ -72,18 +80,75 @@ public final class SyntheticModel {
     }
     SafetensorsWriter w = new SafetensorsWriter();
     for (String name : spec.requiredTensors()) {
-      long[] shape = spec.expectedShape(name);
-      boolean norm = name.endsWith("norm.weight");
-      boolean bias = name.endsWith(".bias");
-      long tensorSeed = seed * 0x9E3779B97F4A7C15L ^ name.hashCode();
-      SplittableRandom[] random = {new SplittableRandom(tensorSeed)};
-      w.add(hfName(name), dtype, shape, (start, buf, count) -> {
-        for (int i = 0; i < count; i++) {
-          buf[i] = norm ? 1f : (float) (gaussian(random[0]) * (bias ? 0.1 : 0.02));
-        }
-      });
+      w.add(hfName(name), dtype, spec.expectedShape(name), randomValues(name, seed));
     }
     w.write(dir.resolve("model.safetensors"));
+  }
+
+  /**
+   * The values of one tensor: norms are 1, weights N(0, 0.02²), biases N(0, 0.1²), from a generator seeded by the
+   * model seed and the tensor's canonical name, so HF and GGUF files of the same seed hold the same values.
+   */
+  private static TensorValues randomValues(String name, long seed) {
+    boolean norm = name.endsWith("norm.weight");
+    boolean bias = name.endsWith(".bias");
+    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
+    return (start, buf, count) -> {
+      for (int i = 0; i < count; i++) {
+        buf[i] = norm ? 1f : (float) (gaussian(random) * (bias ? 0.1 : 0.02));
+      }
+    };
+  }
+
+  /** Writes a GGUF v3 file for a named shape (2-D weights in {@code dtype}, norms and biases in F32). */
+  public static void writeGguf(String shape, Path file, long seed, DType dtype) {
+    writeGguf(shape(shape), file, seed, dtype);
+  }
+
+  /**
+   * Writes a GGUF v3 file for any spec. GGUF Llama files are read with the interleaved rotary layout (llama.cpp's
+   * convention); the weights are random, so no rows are permuted.
+   */
+  public static void writeGguf(ModelSpec spec, Path file, long seed, DType dtype) {
+    if (spec.ropeScaling().type() == RopeScaling.Type.LLAMA3) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "GGUF files store Llama 3 rope scaling as a rope_freqs tensor, which the SDK does not read yet: write"
+              + " this shape as a Hugging Face folder (--format hf).");
+    }
+    String arch = spec.architecture() == Architecture.QWEN2 ? "qwen2" : "llama";
+    GgufWriter w = new GgufWriter()
+        .put("general.architecture", arch)
+        .put("general.name", "mobiedit synthetic " + arch)
+        .put(arch + ".embedding_length", (long) spec.hiddenSize())
+        .put(arch + ".feed_forward_length", (long) spec.intermediateSize())
+        .put(arch + ".block_count", (long) spec.layers())
+        .put(arch + ".attention.head_count", (long) spec.heads())
+        .put(arch + ".attention.head_count_kv", (long) spec.kvHeads())
+        .put(arch + ".context_length", (long) spec.contextLength())
+        .put(arch + ".attention.layer_norm_rms_epsilon", (double) spec.rmsNormEps())
+        .put(arch + ".rope.freq_base", spec.ropeTheta())
+        .put(arch + ".vocab_size", (long) spec.vocabSize());
+    List<String> tokens = new ArrayList<>(spec.vocabSize());
+    long[] types = new long[spec.vocabSize()];
+    String chars = byteChars();
+    for (int b = 0; b < 256; b++) {
+      tokens.add(String.valueOf(chars.charAt(b)));
+      types[b] = 1;
+    }
+    tokens.add("<|endoftext|>");
+    types[256] = 3;
+    for (int i = 257; i < spec.vocabSize(); i++) {
+      tokens.add("<|synthetic_" + i + "|>");
+      types[i] = 5;
+    }
+    w.put("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.pre", "default")
+        .put("tokenizer.ggml.tokens", tokens).put("tokenizer.ggml.token_type", types)
+        .put("tokenizer.ggml.merges", List.of()).put("tokenizer.ggml.eos_token_id", 256L);
+    for (String name : spec.requiredTensors()) {
+      long[] shape = spec.expectedShape(name);
+      w.add(name, shape.length == 2 ? dtype : DType.F32, shape, randomValues(name, seed));
+    }
+    w.write(file);
   }
 
   /** Box-Muller from two uniform draws (deterministic for a given generator state). */
