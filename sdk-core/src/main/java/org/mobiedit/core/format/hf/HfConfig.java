@@ -46,6 +46,18 @@ public final class HfConfig {
               + archName + "); supported architectures are llama (LlamaForCausalLM: Llama 2/3.x, TinyLlama,"
               + " SmolLM) and qwen2 (Qwen2ForCausalLM: Qwen2, Qwen2.5).");
     }
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (String key : new String[] {"hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+        "vocab_size"}) {
+      if (!c.has(key) || c.get(key).isJsonNull()) {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
+          configJson + " lacks " + String.join(", ", missing) + ", which every Llama/Qwen2 config has. Restore the"
+              + " model's original config.json.");
+    }
     int hidden = requiredInt(c, "hidden_size", configJson);
     int heads = requiredInt(c, "num_attention_heads", configJson);
     ModelSpec.Builder b = ModelSpec.builder()
