@@ -14,6 +14,16 @@ import org.mobiedit.core.testing.SharedData;
 class CliErrorsTest {
   @TempDir Path dir;
 
+  /** Copies the named files of the stories260K HF folder into a fresh folder. */
+  private Path copyOfStoriesHf(String... files) throws IOException {
+    Path src = SharedData.require("models/stories260K/hf");
+    Path copy = Files.createDirectories(dir.resolve("hf"));
+    for (String f : files) {
+      Files.copy(src.resolve(f), copy.resolve(f));
+    }
+    return copy;
+  }
+
   private static void assertCleanFailure(CliRun run, String... fragments) {
     assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
     assertThat(run.err).startsWith("error (").doesNotContain("\tat ").contains(fragments);
@@ -45,10 +55,7 @@ class CliErrorsTest {
   @Test
   void aTruncatedSafetensorsIsReported() throws IOException {
     Path src = SharedData.require("models/stories260K/hf");
-    Path copy = Files.createDirectories(dir.resolve("hf"));
-    for (String f : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
-      Files.copy(src.resolve(f), copy.resolve(f));
-    }
+    Path copy = copyOfStoriesHf("config.json", "tokenizer.json", "tokenizer_config.json");
     byte[] all = Files.readAllBytes(src.resolve("model.safetensors"));
     Files.write(copy.resolve("model.safetensors"), java.util.Arrays.copyOf(all, all.length - 1000));
     CliRun run = CliRun.of("generate", "--model", copy.toString(), "--prompt", "Once");
@@ -57,10 +64,7 @@ class CliErrorsTest {
 
   @Test
   void aModelFolderWithoutTokenizerIsReported() throws IOException {
-    Path src = SharedData.require("models/stories260K/hf");
-    Path copy = Files.createDirectories(dir.resolve("hf"));
-    Files.copy(src.resolve("config.json"), copy.resolve("config.json"));
-    Files.copy(src.resolve("model.safetensors"), copy.resolve("model.safetensors"));
+    Path copy = copyOfStoriesHf("config.json", "model.safetensors");
     CliRun run = CliRun.of("generate", "--model", copy.toString(), "--prompt", "Once");
     assertCleanFailure(run, "TOKENIZER_MISSING", "tokenizer.json");
   }
@@ -68,10 +72,7 @@ class CliErrorsTest {
   @Test
   void anUnknownArchitectureIsReported() throws IOException {
     Path src = SharedData.require("models/stories260K/hf");
-    Path copy = Files.createDirectories(dir.resolve("hf"));
-    for (String f : new String[] {"model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
-      Files.copy(src.resolve(f), copy.resolve(f));
-    }
+    Path copy = copyOfStoriesHf("model.safetensors", "tokenizer.json", "tokenizer_config.json");
     Files.writeString(copy.resolve("config.json"), Files.readString(src.resolve("config.json"))
         .replace("LlamaForCausalLM", "GPTNeoXForCausalLM").replace("\"llama\"", "\"gpt_neox\""));
     CliRun run = CliRun.of("generate", "--model", copy.toString(), "--prompt", "Once");
@@ -81,10 +82,7 @@ class CliErrorsTest {
   @Test
   void aTensorShapeThatDisagreesWithTheConfigIsReported() throws IOException {
     Path src = SharedData.require("models/stories260K/hf");
-    Path copy = Files.createDirectories(dir.resolve("hf"));
-    for (String f : new String[] {"model.safetensors", "tokenizer.json", "tokenizer_config.json"}) {
-      Files.copy(src.resolve(f), copy.resolve(f));
-    }
+    Path copy = copyOfStoriesHf("model.safetensors", "tokenizer.json", "tokenizer_config.json");
     Files.writeString(copy.resolve("config.json"), Files.readString(src.resolve("config.json"))
         .replace("\"intermediate_size\": 172", "\"intermediate_size\": 176"));
     CliRun run = CliRun.of("generate", "--model", copy.toString(), "--prompt", "Once");

@@ -1,20 +1,16 @@
 package org.mobiedit.core.format.gguf;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.format.AtomicFile;
 import org.mobiedit.core.format.Dequantizer;
 import org.mobiedit.core.format.TensorValues;
 import org.mobiedit.spi.DType;
@@ -47,51 +43,33 @@ public final class GgufWriter {
   }
 
   public void write(Path file) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
+    AtomicFile.write(file, stream -> {
+      Out out = new Out(stream);
+      out.i32(0x46554747);
+      out.i32(3);
+      out.i64(tensors.size());
+      out.i64(metadata.size());
+      for (Map.Entry<String, Object> e : metadata.entrySet()) {
+        out.string(e.getKey());
+        value(out, e.getValue(), e.getKey());
       }
-      try (Out out = new Out(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
-        out.i32(0x46554747);
-        out.i32(3);
-        out.i64(tensors.size());
-        out.i64(metadata.size());
-        for (Map.Entry<String, Object> e : metadata.entrySet()) {
-          out.string(e.getKey());
-          value(out, e.getValue(), e.getKey());
+      long offset = 0;
+      for (Pending t : tensors) {
+        out.string(t.name);
+        out.i32(t.shape.length);
+        for (int d = t.shape.length - 1; d >= 0; d--) {
+          out.i64(t.shape[d]);
         }
-        long offset = 0;
-        for (Pending t : tensors) {
-          out.string(t.name);
-          out.i32(t.shape.length);
-          for (int d = t.shape.length - 1; d >= 0; d--) {
-            out.i64(t.shape[d]);
-          }
-          out.i32(ggmlType(t.dtype));
-          out.i64(offset);
-          offset = align(offset + t.dtype.bytesFor(elements(t.shape)));
-        }
+        out.i32(ggmlType(t.dtype));
+        out.i64(offset);
+        offset = align(offset + t.dtype.bytesFor(elements(t.shape)));
+      }
+      out.pad();
+      for (Pending t : tensors) {
+        data(out, t);
         out.pad();
-        for (Pending t : tensors) {
-          data(out, t);
-          out.pad();
-        }
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
-      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot write " + file + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   private static int ggmlType(DType t) {
@@ -204,7 +182,7 @@ public final class GgufWriter {
   }
 
   /** Little-endian output that counts bytes for alignment padding. */
-  private static final class Out implements AutoCloseable {
+  private static final class Out {
     private final OutputStream out;
     private final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     private long written;
@@ -247,11 +225,6 @@ public final class GgufWriter {
       while (written % ALIGNMENT != 0) {
         u8(0);
       }
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
     }
   }
 }

@@ -2,19 +2,15 @@ package org.mobiedit.core.format.safetensors;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.format.AtomicFile;
 import org.mobiedit.core.format.Dequantizer;
 import org.mobiedit.core.format.TensorValues;
 import org.mobiedit.spi.DType;
@@ -64,33 +60,17 @@ public final class SafetensorsWriter {
     }
     byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
-        out.write(json);
-        for (int i = json.length; i < padded; i++) {
-          out.write(' ');
-        }
-        for (Pending t : tensors) {
-          writeData(out, t);
-        }
+    AtomicFile.write(file, out -> {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(json);
+      for (int i = json.length; i < padded; i++) {
+        out.write(' ');
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      for (Pending t : tensors) {
+        writeData(out, t);
       }
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
-      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot write " + file + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   private static long elements(long[] shape) {
