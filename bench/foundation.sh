@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Foundation benchmark: a synthetic model with the real shapes of Qwen2.5-0.5B (seeded random BF16 weights),
 # loaded in fp32 and int8: resident memory after load vs int8 weight bytes, prefill and decode tokens/s.
-# Usage: bench/foundation.sh [threads]   (writes the model once to bench/out/, ~1 GB)
+# Usage: bench/foundation.sh [threads] [kernels]   kernels: auto (SIMD where available, default) or scalar
+# (writes the model once to bench/out/, ~1 GB)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="${1:-2}"
+export MOBIEDIT_JAVA_OPTS="${MOBIEDIT_JAVA_OPTS:-} -Dmobiedit.cpu.kernels=${2:-auto}"
 model="$root/bench/out/qwen2.5-0.5b-synth"
 cli="$root/mobiedit"
 if [ ! -f "$model/model.safetensors" ]; then
   "$cli" synthesize --shape qwen2.5-0.5b --out "$model" --seed 1 --dtype bf16
 fi
 prompt="$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 1 12))"
+echo "kernels: ${2:-auto}, threads: $threads"
+echo
 echo "| precision | prompt tokens | prefill tok/s | decode tok/s | backend weight bytes | resident after load | resident / int8 weight bytes |"
 echo "|---|---|---|---|---|---|---|"
 int8_bytes=""

@@ -17,11 +17,18 @@ import org.mobiedit.spi.ModelWeights;
  */
 public final class CpuBackend implements Backend {
   private final Workers workers;
+  private final DotProduct kernel;
   private final List<CpuModel> models = new ArrayList<>();
   private boolean closed;
 
-  CpuBackend(int threads) {
+  CpuBackend(int threads, DotProduct kernel) {
     this.workers = new Workers(threads);
+    this.kernel = kernel;
+  }
+
+  /** The dot-product kernel in use ("scalar" or "vector-N"). */
+  public String kernelName() {
+    return kernel.name();
   }
 
   @Override
@@ -44,7 +51,7 @@ public final class CpuBackend implements Backend {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
           "The CPU backend does not offer int8-a8 (static int8 activations) yet: use fp32 or int8.");
     }
-    CpuModel m = new CpuModel(weights, precision, workers);
+    CpuModel m = new CpuModel(weights, precision, workers, kernel);
     models.add(m);
     return m;
   }

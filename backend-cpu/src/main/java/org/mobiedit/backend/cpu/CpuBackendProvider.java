@@ -32,6 +32,6 @@ public final class CpuBackendProvider implements BackendProvider {
 
   @Override
   public Backend create(BackendConfig config) {
-    return new CpuBackend(config.threads());
+    return new CpuBackend(config.threads(), DotProducts.select(System.getProperty(DotProducts.PROPERTY)));
   }
 }

@@ -26,10 +26,11 @@ final class CpuModel implements BackendModel {
   private final long weightBytes;
   private volatile boolean closed;
 
-  CpuModel(ModelWeights weights, Precision precision, Workers workers) {
+  CpuModel(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel) {
     this.spec = weights.spec();
     this.precision = precision;
-    Function<Tensor, Matrix> matrix = precision == Precision.INT8 ? Int8Matrix::of : FloatMatrix::of;
+    Function<Tensor, Matrix> matrix = precision == Precision.INT8
+        ? t -> Int8Matrix.of(t, kernel) : t -> FloatMatrix.of(t, kernel);
     for (String name : spec.requiredTensors()) {
       Tensor t = weights.tensor(name);
       if ((long) t.rows() * t.columns() > Integer.MAX_VALUE - 8) {
@@ -51,7 +52,7 @@ final class CpuModel implements BackendModel {
       bytes += lmHead.bytes();
     }
     this.weightBytes = bytes + 4L * outputNorm.length;
-    this.transformer = new Transformer(spec, embedding, layers, outputNorm, lmHead, workers);
+    this.transformer = new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel);
   }
 
   @Override

@@ -12,15 +12,17 @@ final class Int8Matrix implements Matrix {
   private final int cols;
   private final byte[] q;
   private final float[] scale;
+  private final DotProduct kernel;
 
-  Int8Matrix(int rows, int cols, byte[] q, float[] scale) {
+  Int8Matrix(int rows, int cols, byte[] q, float[] scale, DotProduct kernel) {
     this.rows = rows;
     this.cols = cols;
     this.q = q;
     this.scale = scale;
+    this.kernel = kernel;
   }
 
-  static Int8Matrix of(Tensor t) {
+  static Int8Matrix of(Tensor t, DotProduct kernel) {
     int rows = t.rows();
     int cols = t.columns();
     byte[] q = new byte[Math.multiplyExact(rows, cols)];
@@ -30,7 +32,7 @@ final class Int8Matrix implements Matrix {
       t.read((long) r * cols, row, 0, cols);
       scale[r] = quantizeRow(row, q, r * cols);
     }
-    return new Int8Matrix(rows, cols, q, scale);
+    return new Int8Matrix(rows, cols, q, scale, kernel);
   }
 
   /** Quantises one row into {@code q[offset..]}; returns its scale. */
@@ -65,27 +67,9 @@ final class Int8Matrix implements Matrix {
       int wo = r * cols;
       float s = scale[r];
       for (int t = 0; t < n; t++) {
-        y[t * ldy + r] = s * dot(q, wo, x, t * cols, cols);
+        y[t * ldy + r] = s * kernel.dot(q, wo, x, t * cols, cols);
       }
     }
-  }
-
-  static float dot(byte[] a, int ao, float[] b, int bo, int len) {
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    int i = 0;
-    for (; i + 3 < len; i += 4) {
-      s0 += a[ao + i] * b[bo + i];
-      s1 += a[ao + i + 1] * b[bo + i + 1];
-      s2 += a[ao + i + 2] * b[bo + i + 2];
-      s3 += a[ao + i + 3] * b[bo + i + 3];
-    }
-    for (; i < len; i++) {
-      s0 += a[ao + i] * b[bo + i];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   @Override

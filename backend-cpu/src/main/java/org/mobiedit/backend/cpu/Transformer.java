@@ -18,9 +18,11 @@ final class Transformer {
   private final Matrix lmHead;
   private final Workers workers;
   private final double[] invFreq;
+  private final DotProduct kernel;
 
   Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
-      Workers workers) {
+      Workers workers, DotProduct kernel) {
+    this.kernel = kernel;
     this.spec = spec;
     this.embedding = embedding;
     this.layers = layers;
@@ -181,7 +183,7 @@ final class Transformer {
           int len = p0 + t + 1;
           float max = Float.NEGATIVE_INFINITY;
           for (int p = 0; p < len; p++) {
-            float s = FloatMatrix.dot(q, qo, keys, p * kvDim + kvOff, hd) * scale;
+            float s = kernel.dot(q, qo, keys, p * kvDim + kvOff, hd) * scale;
             scores[p] = s;
             max = Math.max(max, s);
           }

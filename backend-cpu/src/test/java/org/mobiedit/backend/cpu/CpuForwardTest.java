@@ -70,7 +70,7 @@ class CpuForwardTest {
     for (Map.Entry<String, Tensor> e : w.tensors.entrySet()) {
       Tensor t = e.getValue();
       if (t.shape().length == 2) {
-        Int8Matrix q = Int8Matrix.of(t);
+        Int8Matrix q = Int8Matrix.of(t, ScalarDotProduct.INSTANCE);
         float[] d = new float[t.rows() * t.columns()];
         for (int r = 0; r < t.rows(); r++) {
           for (int c = 0; c < t.columns(); c++) {

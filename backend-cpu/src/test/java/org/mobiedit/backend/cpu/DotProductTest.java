@@ -1,0 +1,71 @@
+package org.mobiedit.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
+import org.mobiedit.spi.BackendModel;
+
+/** The SIMD kernel against the scalar reference kernel, alone and inside a whole forward pass. */
+class DotProductTest {
+  private static final DotProduct SCALAR = ScalarDotProduct.INSTANCE;
+
+  @Test
+  void theBuildRunsTestsWithTheVectorApiSoAutoPicksTheSimdKernel() {
+    assertThat(DotProducts.select("auto").name()).startsWith("vector-");
+    assertEquals("scalar", DotProducts.select("scalar").name());
+    assertThatThrownBy(() -> DotProducts.select("gpu")).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("auto, scalar or vector");
+  }
+
+  @Test
+  void vectorDotProductsEqualScalarOnesForAllLengthsAndOffsets() {
+    DotProduct vector = DotProducts.select("vector");
+    SplittableRandom r = new SplittableRandom(3);
+    float[] a = new float[1200];
+    float[] b = new float[1200];
+    byte[] q = new byte[1200];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (r.nextDouble() * 2 - 1);
+      b[i] = (float) (r.nextDouble() * 2 - 1);
+      q[i] = (byte) (r.nextInt(255) - 127);
+    }
+    for (int len : new int[] {0, 1, 7, 16, 31, 32, 33, 64, 100, 896, 1000}) {
+      for (int off : new int[] {0, 3, 17}) {
+        double exact = 0;
+        double exactQ = 0;
+        for (int i = 0; i < len; i++) {
+          exact += (double) a[off + i] * b[i];
+          exactQ += (double) q[off + i] * b[i];
+        }
+        assertThat((double) vector.dot(a, off, b, 0, len)).isCloseTo(exact, Offset.offset(1e-4));
+        assertThat((double) SCALAR.dot(a, off, b, 0, len)).isCloseTo(exact, Offset.offset(1e-4));
+        assertThat((double) vector.dot(q, off, b, 0, len)).isCloseTo(exactQ, Offset.offset(1e-2));
+        assertThat((double) SCALAR.dot(q, off, b, 0, len)).isCloseTo(exactQ, Offset.offset(1e-2));
+      }
+    }
+  }
+
+  @Test
+  void aForwardPassWithTheSimdKernelMatchesTheScalarKernel() {
+    TinyModels.Weights w = TinyModels.random(TinyModels.qwen2().hiddenSize(64).intermediateSize(96).build(), 21);
+    for (Precision p : new Precision[] {Precision.FP32, Precision.INT8}) {
+      BackendModel scalar = new CpuBackend(2, SCALAR).load(w, p);
+      BackendModel vector = new CpuBackend(2, DotProducts.select("vector")).load(w, p);
+      int[] ids = {5, 9, 13, 2, 77, 31};
+      float[][] a = scalar.forward(new int[][] {ids}, new int[][] {{0, 3, 5}})[0];
+      float[][] b = vector.forward(new int[][] {ids}, new int[][] {{0, 3, 5}})[0];
+      for (int t = 0; t < a.length; t++) {
+        for (int v = 0; v < a[t].length; v++) {
+          assertThat(b[t][v]).as("%s position %d logit %d", p, t, v)
+              .isCloseTo(a[t][v], Offset.offset(1e-4f * Math.max(1, Math.abs(a[t][v]))));
+        }
+      }
+    }
+  }
+}
