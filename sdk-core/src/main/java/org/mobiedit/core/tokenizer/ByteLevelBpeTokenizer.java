@@ -1,6 +1,7 @@
 package org.mobiedit.core.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,16 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private final Map<String, Integer> mergeRanks;
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-  ByteLevelBpeTokenizer(Vocabulary vocab, Pattern pretokenizer, Map<String, Integer> mergeRanks) {
+  private final boolean nfc;
+
+  /**
+   * @param nfc normalise text to Unicode NFC before splitting (Qwen2 does; GPT-2 does not)
+   */
+  ByteLevelBpeTokenizer(Vocabulary vocab, Pattern pretokenizer, Map<String, Integer> mergeRanks, boolean nfc) {
     super(vocab);
     this.pretokenizer = pretokenizer;
     this.mergeRanks = mergeRanks;
+    this.nfc = nfc;
   }
 
   static String mergeKey(String left, String right) {
@@ -47,6 +54,9 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
 
   @Override
   void encodePlain(String text, boolean atStart, IntList out) {
+    if (nfc && !Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
+      text = Normalizer.normalize(text, Normalizer.Form.NFC);
+    }
     Matcher m = pretokenizer.matcher(text);
     while (m.find()) {
       String piece = m.group();

@@ -89,7 +89,9 @@ public final class Tokenizers {
           pre = PreTokenizer.fromTokenizerJson(regex, pre);
         }
         Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
-        return new ByteLevelBpeTokenizer(v, pre, ranks);
+        JsonElement normalizer = root.get("normalizer");
+        boolean nfc = normalizer != null && normalizer.toString().contains("\"NFC\"");
+        return new ByteLevelBpeTokenizer(v, pre, ranks, nfc);
       }
       boolean prefix = root.toString().contains("\"Prepend\"") || root.toString().contains("\"prepend_scheme\"");
       Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
@@ -215,11 +217,11 @@ public final class Tokenizers {
     }
     Set<String> specials = new LinkedHashSet<>(added.keySet());
     boolean addBos = config.addBos() != null && config.addBos();
-    Pattern pre = PreTokenizer.compile(
-        "Qwen2Tokenizer".equals(config.tokenizerClass()) || added.containsKey("<|im_start|>")
-            ? PreTokenizer.QWEN2 : PreTokenizer.GPT2);
+    // Qwen2's tokenizer normalises to NFC and uses its own split pattern; plain GPT-2 vocabularies do neither.
+    boolean qwen2 = "Qwen2Tokenizer".equals(config.tokenizerClass()) || added.containsKey("<|im_start|>");
+    Pattern pre = PreTokenizer.compile(qwen2 ? PreTokenizer.QWEN2 : PreTokenizer.GPT2);
     Vocabulary v = vocabulary(vocabMap, added, specials, config, addBos, vocabJson);
-    return new ByteLevelBpeTokenizer(v, pre, ranks);
+    return new ByteLevelBpeTokenizer(v, pre, ranks, qwen2);
   }
 
   private static Vocabulary vocabulary(Map<String, Integer> base, Map<String, Integer> added, Set<String> specials,
@@ -365,8 +367,8 @@ public final class Tokenizers {
             ChatFormat.detect(chat) != ChatFormat.NONE ? ChatFormat.detect(chat)
                 : matched.containsKey("<|im_start|>") ? ChatFormat.CHATML : ChatFormat.NONE);
         Object pre = md.get("tokenizer.ggml.pre");
-        return new ByteLevelBpeTokenizer(v, PreTokenizer.forGgufName(pre instanceof String ? (String) pre : null),
-            ranks);
+        String preName = pre instanceof String ? (String) pre : null;
+        return new ByteLevelBpeTokenizer(v, PreTokenizer.forGgufName(preName), ranks, "qwen2".equals(preName));
       }
       default:
         throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,

@@ -56,6 +56,12 @@ class LlamaCppVectorsTest {
   }
 
   @Test
+  void qwen2NormalisesTextToNfcLikeItsReferenceTokenizer() {
+    Tokenizer t = Tokenizers.forFolder(SharedData.require("tokenizers/qwen2"));
+    assertEquals(java.util.Arrays.toString(t.encode("caf\u00e9")), java.util.Arrays.toString(t.encode("cafe\u0301")));
+  }
+
+  @Test
   void llamaSpmGgufMatchesAll47Vectors() throws IOException {
     Path f = SharedData.require("tokenizers/llama-spm/ggml-vocab-llama-spm.gguf");
     check("llama-spm", gguf(f), f);
