@@ -37,15 +37,20 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
   private final boolean nfc;
+  private final boolean ignoreMerges;
 
   /**
    * @param nfc normalise text to Unicode NFC before splitting (Qwen2 does; GPT-2 does not)
+   * @param ignoreMerges a word that is itself in the vocabulary becomes that token without merging (Llama 3's
+   *     tokenizer.json sets {@code ignore_merges})
    */
-  ByteLevelBpeTokenizer(Vocabulary vocab, Pattern pretokenizer, Map<String, Integer> mergeRanks, boolean nfc) {
+  ByteLevelBpeTokenizer(Vocabulary vocab, Pattern pretokenizer, Map<String, Integer> mergeRanks, boolean nfc,
+      boolean ignoreMerges) {
     super(vocab);
     this.pretokenizer = pretokenizer;
     this.mergeRanks = mergeRanks;
     this.nfc = nfc;
+    this.ignoreMerges = ignoreMerges;
   }
 
   static String mergeKey(String left, String right) {
@@ -80,8 +85,16 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private int[] bpe(String piece) {
     byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
     List<String> symbols = new ArrayList<>(bytes.length);
+    StringBuilder word = new StringBuilder(bytes.length);
     for (byte b : bytes) {
       symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xff]));
+      word.append(BYTE_TO_CHAR[b & 0xff]);
+    }
+    if (ignoreMerges) {
+      Integer whole = vocab.ids.get(word.toString());
+      if (whole != null) {
+        return new int[] {whole};
+      }
     }
     while (symbols.size() > 1) {
       int bestRank = Integer.MAX_VALUE;

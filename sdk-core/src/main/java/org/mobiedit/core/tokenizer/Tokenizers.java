@@ -91,7 +91,8 @@ public final class Tokenizers {
         Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
         JsonElement normalizer = root.get("normalizer");
         boolean nfc = normalizer != null && normalizer.toString().contains("\"NFC\"");
-        return new ByteLevelBpeTokenizer(v, pre, ranks, nfc);
+        boolean ignoreMerges = model.has("ignore_merges") && model.get("ignore_merges").getAsBoolean();
+        return new ByteLevelBpeTokenizer(v, pre, ranks, nfc, ignoreMerges);
       }
       boolean prefix = root.toString().contains("\"Prepend\"") || root.toString().contains("\"prepend_scheme\"");
       Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
@@ -221,7 +222,7 @@ public final class Tokenizers {
     boolean qwen2 = "Qwen2Tokenizer".equals(config.tokenizerClass()) || added.containsKey("<|im_start|>");
     Pattern pre = PreTokenizer.compile(qwen2 ? PreTokenizer.QWEN2 : PreTokenizer.GPT2);
     Vocabulary v = vocabulary(vocabMap, added, specials, config, addBos, vocabJson);
-    return new ByteLevelBpeTokenizer(v, pre, ranks, qwen2);
+    return new ByteLevelBpeTokenizer(v, pre, ranks, qwen2, false);
   }
 
   private static Vocabulary vocabulary(Map<String, Integer> base, Map<String, Integer> added, Set<String> specials,
@@ -368,7 +369,10 @@ public final class Tokenizers {
                 : matched.containsKey("<|im_start|>") ? ChatFormat.CHATML : ChatFormat.NONE);
         Object pre = md.get("tokenizer.ggml.pre");
         String preName = pre instanceof String ? (String) pre : null;
-        return new ByteLevelBpeTokenizer(v, PreTokenizer.forGgufName(preName), ranks, "qwen2".equals(preName));
+        // llama.cpp ignores merges for Llama 3 vocabularies, like the reference tokenizer.json does.
+        boolean llama3 = preName != null && (preName.startsWith("llama") || preName.equals("smaug-bpe"));
+        return new ByteLevelBpeTokenizer(v, PreTokenizer.forGgufName(preName), ranks, "qwen2".equals(preName),
+            llama3);
       }
       default:
         throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,

@@ -41,6 +41,24 @@ class TokenizerBehaviourTest {
   }
 
   @Test
+  void withIgnoreMergesAWordInTheVocabularyIsTakenWhole() throws IOException {
+    // "hello" needs merges h+e, l+l, he+ll, hell+o; drop "he ll" so merging cannot reach it, but the word is a token.
+    StringBuilder vocab = new StringBuilder("{");
+    for (int b = 0; b < 256; b++) {
+      String c = String.valueOf(ByteLevelBpeTokenizer.BYTE_TO_CHAR[b]);
+      vocab.append(b == 0 ? "" : ",").append('"').append(c.equals("\"") ? "\\\"" : c.equals("\\") ? "\\\\" : c)
+          .append("\":").append(b);
+    }
+    vocab.append(",\"he\":256,\"ll\":257,\"hello\":258}");
+    String json = "{\"pre_tokenizer\":{\"type\":\"ByteLevel\"},\"model\":{\"type\":\"BPE\",\"ignore_merges\":IGNORE,"
+        + "\"vocab\":" + vocab + ",\"merges\":[\"h e\",\"l l\"]}}";
+    Files.writeString(dir.resolve("tokenizer.json"), json.replace("IGNORE", "true"));
+    assertArrayEquals(new int[] {258}, Tokenizers.forFolder(dir).encode("hello"));
+    Files.writeString(dir.resolve("tokenizer.json"), json.replace("IGNORE", "false"));
+    assertArrayEquals(new int[] {256, 257, 'o'}, Tokenizers.forFolder(dir).encode("hello"));
+  }
+
+  @Test
   void specialTokensWrittenInTextBecomeOneId() throws IOException {
     Tokenizer t = byteLevel();
     assertArrayEquals(new int[] {262, 259, 261}, t.encode("<|im_start|>hello<|endoftext|>"));
