@@ -62,6 +62,13 @@ public interface Tensor {
     return out;
   }
 
+  /**
+   * A hint from a backend that has made its own copy of this tensor: the source may drop what it holds resident for
+   * it (memory-mapped pages), which keeps peak memory low while a model is converted tensor by tensor. The tensor
+   * stays readable (a later read maps it again). Call it only when no other thread is reading this tensor.
+   */
+  default void releaseResident() {}
+
   /** The bytes this tensor occupies in its file. */
   default long storageBytes() {
     return dtype().bytesFor(elementCount());

@@ -29,8 +29,13 @@ final class CpuModel implements BackendModel {
   CpuModel(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel) {
     this.spec = weights.spec();
     this.precision = precision;
-    Function<Tensor, Matrix> matrix = precision == Precision.INT8
-        ? t -> Int8Matrix.of(t, kernel) : t -> FloatMatrix.of(t, kernel);
+    // Each matrix is converted, then its source pages are released, so peak memory stays near one tensor above
+    // the converted weights.
+    Function<Tensor, Matrix> matrix = t -> {
+      Matrix m = precision == Precision.INT8 ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);
+      t.releaseResident();
+      return m;
+    };
     for (String name : spec.requiredTensors()) {
       Tensor t = weights.tensor(name);
       if ((long) t.rows() * t.columns() > Integer.MAX_VALUE - 8) {

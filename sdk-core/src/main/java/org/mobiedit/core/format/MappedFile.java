@@ -72,11 +72,23 @@ public final class MappedFile implements AutoCloseable {
     }
     try {
       MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+      b.order(ByteOrder.LITTLE_ENDIAN);
       regions.add(b);
-      return b.order(ByteOrder.LITTLE_ENDIAN);
+      return b;
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO,
           "Cannot map " + length + " bytes of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Unmaps one region returned by {@link #map} (best effort) so its pages stop counting as resident. */
+  public synchronized void unmap(ByteBuffer region) {
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i) == region) {
+        MappedByteBuffer b = regions.remove(i);
+        Unmapper.unmap(b);
+        return;
+      }
     }
   }
 

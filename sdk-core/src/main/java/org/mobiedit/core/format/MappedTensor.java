@@ -145,6 +145,20 @@ public final class MappedTensor implements Tensor {
     return out;
   }
 
+  /** Unmaps the pieces mapped so far; a later read maps them again. */
+  @Override
+  public synchronized void releaseResident() {
+    for (int i = 0; i < pieces.length; i++) {
+      ByteBuffer b = pieces[i];
+      if (b != null) {
+        pieces[i] = null;
+        if (file.isOpen()) {
+          file.unmap(b);
+        }
+      }
+    }
+  }
+
   @Override
   public long storageBytes() {
     return rowBytes * totalRows;

@@ -62,6 +62,17 @@ class ModelFilesTest {
   }
 
   @Test
+  void aReleasedTensorIsMappedAgainOnTheNextRead() {
+    try (OpenModel m = ModelFiles.open(writeTiny("r", 2, DType.F32))) {
+      var t = m.tensor(TensorNames.ffnUp(0));
+      float[] before = t.readAll();
+      t.releaseResident();
+      t.releaseResident();
+      assertArrayEquals(before, t.readAll());
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameFingerprintAndAnotherSeedAnother() {
     String a;
     String b;
