@@ -36,9 +36,18 @@ final class FloatMatrix implements Matrix {
 
   @Override
   public void multiply(float[] x, int n, float[] y, int ldy, int rowFrom, int rowTo) {
+    float[] four = new float[4];
     for (int r = rowFrom; r < rowTo; r++) {
       int wo = r * cols;
-      for (int t = 0; t < n; t++) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        kernel.dot4(w, wo, x, t * cols, (t + 1) * cols, (t + 2) * cols, (t + 3) * cols, cols, four);
+        y[t * ldy + r] = four[0];
+        y[(t + 1) * ldy + r] = four[1];
+        y[(t + 2) * ldy + r] = four[2];
+        y[(t + 3) * ldy + r] = four[3];
+      }
+      for (; t < n; t++) {
         y[t * ldy + r] = kernel.dot(w, wo, x, t * cols, cols);
       }
     }

@@ -44,8 +44,9 @@ final class Int8Matrix implements Matrix {
     float s = max / 127f;
     float inv = s == 0 ? 0 : 1f / s;
     for (int c = 0; c < row.length; c++) {
-      float v = row[c] * inv;
-      int r = (int) (v + Math.copySign(0.5f, v));
+      // Rounded in double: in float, 0.49999997f + 0.5f is already 1.
+      double v = (double) row[c] * inv;
+      int r = (int) (v + Math.copySign(0.5, v));
       q[offset + c] = (byte) Math.max(-127, Math.min(127, r));
     }
     return s;
@@ -63,10 +64,19 @@ final class Int8Matrix implements Matrix {
 
   @Override
   public void multiply(float[] x, int n, float[] y, int ldy, int rowFrom, int rowTo) {
+    float[] four = new float[4];
     for (int r = rowFrom; r < rowTo; r++) {
       int wo = r * cols;
       float s = scale[r];
-      for (int t = 0; t < n; t++) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        kernel.dot4(q, wo, x, t * cols, (t + 1) * cols, (t + 2) * cols, (t + 3) * cols, cols, four);
+        y[t * ldy + r] = s * four[0];
+        y[(t + 1) * ldy + r] = s * four[1];
+        y[(t + 2) * ldy + r] = s * four[2];
+        y[(t + 3) * ldy + r] = s * four[3];
+      }
+      for (; t < n; t++) {
         y[t * ldy + r] = s * kernel.dot(q, wo, x, t * cols, cols);
       }
     }

@@ -43,6 +43,23 @@ final class ScalarDotProduct implements DotProduct {
   }
 
   @Override
+  public void dot4(float[] a, int ao, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
+    // The scalar kernel gains little from sharing loads; keeping one code path guarantees identical results.
+    out[0] = dot(a, ao, b, b0, len);
+    out[1] = dot(a, ao, b, b1, len);
+    out[2] = dot(a, ao, b, b2, len);
+    out[3] = dot(a, ao, b, b3, len);
+  }
+
+  @Override
+  public void dot4(byte[] q, int qo, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
+    out[0] = dot(q, qo, b, b0, len);
+    out[1] = dot(q, qo, b, b1, len);
+    out[2] = dot(q, qo, b, b2, len);
+    out[3] = dot(q, qo, b, b3, len);
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

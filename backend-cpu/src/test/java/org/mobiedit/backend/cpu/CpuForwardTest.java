@@ -93,6 +93,30 @@ class CpuForwardTest {
   }
 
   @Test
+  void int8RoundingIsHalfAwayFromZeroWithoutFloatArtifacts() {
+    // scale 1: values map to themselves; 0.49999997f must round to 0, ±2.5 away from zero
+    float[] row = {127f, 0.49999997f, 2.5f, -2.5f, -0.49999997f};
+    byte[] q = new byte[5];
+    assertEquals(1f, Int8Matrix.quantizeRow(row, q, 0));
+    assertArrayEquals(new byte[] {127, 0, 3, -3, 0}, q);
+  }
+
+  @Test
+  void aTokenGetsTheSameNumbersWhateverTheChunkItIsProcessedIn() {
+    // Prefill multiplies four tokens per loaded weight row; results must not depend on a token's place in a chunk.
+    TinyModels.Weights w = TinyModels.random(TinyModels.llama().hiddenSize(64).intermediateSize(96).build(), 19);
+    for (Precision p : new Precision[] {Precision.FP32, Precision.INT8}) {
+      BackendModel m = load(w, p, 2);
+      float[][] full = all(m, IDS);
+      try (InferenceSequence seq = m.newSequence(32)) {
+        seq.append(java.util.Arrays.copyOf(IDS, 3));
+        float[] last = seq.append(java.util.Arrays.copyOfRange(IDS, 3, IDS.length));
+        assertArrayEquals(full[IDS.length - 1], last, p + ": last token after a 3 + 8 split");
+      }
+    }
+  }
+
+  @Test
   void incrementalDecodingWithTheCacheEqualsTheFullForward() {
     TinyModels.Weights w = TinyModels.random(TinyModels.qwen2().build(), 13);
     BackendModel m = load(w, Precision.FP32, 2);

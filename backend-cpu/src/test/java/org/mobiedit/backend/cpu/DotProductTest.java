@@ -52,6 +52,34 @@ class DotProductTest {
   }
 
   @Test
+  void fourAtOnceIsBitIdenticalToOneAtATimeForBothKernels() {
+    SplittableRandom r = new SplittableRandom(4);
+    float[] w = new float[1000];
+    byte[] q = new byte[1000];
+    float[] x = new float[4 * 1000];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextGaussian();
+      q[i] = (byte) (r.nextInt(255) - 127);
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    for (DotProduct k : new DotProduct[] {SCALAR, DotProducts.select("vector")}) {
+      for (int len : new int[] {5, 32, 47, 896, 1000}) {
+        float[] four = new float[4];
+        k.dot4(w, 0, x, 0, len, 2 * len, 3 * len, len, four);
+        for (int t = 0; t < 4; t++) {
+          assertEquals(k.dot(w, 0, x, t * len, len), four[t], k.name() + " float len " + len);
+        }
+        k.dot4(q, 0, x, 0, len, 2 * len, 3 * len, len, four);
+        for (int t = 0; t < 4; t++) {
+          assertEquals(k.dot(q, 0, x, t * len, len), four[t], k.name() + " int8 len " + len);
+        }
+      }
+    }
+  }
+
+  @Test
   void aForwardPassWithTheSimdKernelMatchesTheScalarKernel() {
     TinyModels.Weights w = TinyModels.random(TinyModels.qwen2().hiddenSize(64).intermediateSize(96).build(), 21);
     for (Precision p : new Precision[] {Precision.FP32, Precision.INT8}) {
