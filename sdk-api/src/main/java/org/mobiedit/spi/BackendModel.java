@@ -1,5 +1,6 @@
 package org.mobiedit.spi;
 
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 
 /**
@@ -34,6 +35,62 @@ public interface BackendModel extends AutoCloseable {
    * length), for generation.
    */
   InferenceSequence newSequence(int capacity);
+
+  /**
+   * Runs rows from position 0 and reads, at decoder layer {@code layer}, the MLP key and output at one position per
+   * row. Optional: {@link Capability#LAYER_CAPTURE}.
+   */
+  default MlpCapture captureMlp(int[][] rows, int layer, int[] positions) {
+    throw unsupported("captureMlp");
+  }
+
+  /**
+   * Runs every row once with nothing injected and keeps what an injection at {@code layer}, position
+   * {@code injectAt[row]}, cannot change. Optional: {@link Capability#RESUME_WITH_INJECTION}.
+   */
+  default PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
+    throw unsupported("buildPrefix");
+  }
+
+  /**
+   * For every delta (a direction) and every row of the prefix: adds the delta to the MLP output of the prefix's
+   * layer at the row's inject position, runs the later layers on the positions from there on only, and returns the
+   * logits at {@code logitPositions[row]} (each ≥ the row's inject position). {@code result[delta][row][k]} is the
+   * vocabulary's logits at {@code logitPositions[row][k]}. The result equals {@link #injectForward} with the same
+   * arguments, bit for bit, on a backend that claims {@link Capability#RESUME_WITH_INJECTION}.
+   */
+  default float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
+    throw unsupported("resume");
+  }
+
+  /**
+   * The same computation as {@link #resume} without a prefix state: every row runs from position 0 for every delta.
+   * The reference the prefix cache is checked against.
+   */
+  default float[][][][] injectForward(
+      int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions) {
+    throw unsupported("injectForward");
+  }
+
+  /**
+   * Adds {@code left ⊗ right} to {@code W_down} of {@code layer} ({@code left}: hiddenSize, {@code right}:
+   * intermediateSize), kept in float whatever the weights' precision; returns a handle for {@link #revertRankOne}.
+   * Not to be called while a forward pass runs. Optional: {@link Capability#RANK_ONE_UPDATE}.
+   */
+  default long applyRankOne(int layer, float[] left, float[] right) {
+    throw unsupported("applyRankOne");
+  }
+
+  /** Removes a rank-one update exactly (the layer computes as it did before it was applied). */
+  default void revertRankOne(long handle) {
+    throw unsupported("revertRankOne");
+  }
+
+  private static MobiEditException unsupported(String what) {
+    return new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
+        "This backend does not offer " + what + ": choose a backend whose capabilities include it (backend-cpu"
+            + " offers every capability).");
+  }
 
   @Override
   void close();

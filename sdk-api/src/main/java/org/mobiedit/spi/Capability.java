@@ -14,5 +14,11 @@ public enum Capability {
   /** Incremental decoding with a key/value cache ({@link BackendModel#newSequence(int)}). */
   KV_CACHE,
   /** Batched forward of several rows of different lengths in one call ({@link BackendModel#forward}). */
-  BATCHED_FORWARD
+  BATCHED_FORWARD,
+  /** Reading the MLP key and output of a layer ({@link BackendModel#captureMlp}). */
+  LAYER_CAPTURE,
+  /** Injecting deltas at a layer's MLP output, with or without a prefix state ({@link BackendModel#resume}). */
+  RESUME_WITH_INJECTION,
+  /** Rank-one updates of {@code W_down} kept in float ({@link BackendModel#applyRankOne}). */
+  RANK_ONE_UPDATE
 }

@@ -39,7 +39,8 @@ public final class CpuBackend implements Backend {
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.KV_CACHE,
-        Capability.BATCHED_FORWARD);
+        Capability.BATCHED_FORWARD, Capability.LAYER_CAPTURE, Capability.RESUME_WITH_INJECTION,
+        Capability.RANK_ONE_UPDATE);
   }
 
   @Override

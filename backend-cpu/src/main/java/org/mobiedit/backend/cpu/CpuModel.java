@@ -7,8 +7,10 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
 import org.mobiedit.spi.MemoryUsage;
+import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
+import org.mobiedit.spi.PrefixState;
 import org.mobiedit.spi.Tensor;
 import org.mobiedit.spi.TensorNames;
 
@@ -24,6 +26,7 @@ final class CpuModel implements BackendModel {
   private final Precision precision;
   private final Transformer transformer;
   private final long weightBytes;
+  private long rankOneHandles;
   private volatile boolean closed;
 
   CpuModel(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel) {
@@ -116,6 +119,173 @@ final class CpuModel implements BackendModel {
               + cache.capacity + ".");
     }
     return transformer.forward(cache, tokens, new int[] {tokens.length - 1})[0];
+  }
+
+  @Override
+  public MlpCapture captureMlp(int[][] rows, int layer, int[] positions) {
+    checkOpen();
+    checkLayer(layer);
+    sameLength(rows.length, positions.length, "positions");
+    float[][] keys = new float[rows.length][];
+    float[][] outputs = new float[rows.length][];
+    for (int r = 0; r < rows.length; r++) {
+      checkTokens(rows[r], 0);
+      checkPosition(rows[r], positions[r], r);
+      MlpHook hook = new MlpHook(layer, positions[r], null);
+      hook.key = new float[spec.intermediateSize()];
+      hook.mlpOutput = new float[spec.hiddenSize()];
+      // Layers after the captured one are not needed.
+      transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length), transformer.embed(rows[r]),
+          rows[r].length, 0, hook, new int[0]);
+      keys[r] = hook.key;
+      outputs[r] = hook.mlpOutput;
+    }
+    return new MlpCapture(keys, outputs);
+  }
+
+  @Override
+  public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
+    checkOpen();
+    checkLayer(layer);
+    sameLength(rows.length, injectAt.length, "inject positions");
+    int d = spec.hiddenSize();
+    CpuPrefixState.Row[] out = new CpuPrefixState.Row[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int[] row = rows[r];
+      checkTokens(row, 0);
+      checkPosition(row, injectAt[r], r);
+      int s = injectAt[r];
+      MlpHook hook = new MlpHook(layer, s, null);
+      hook.mlpOutput = new float[d];
+      hook.residualBefore = new float[d];
+      hook.residualAfter = new float[row.length * d];
+      KvCache cache = new KvCache(spec.layers(), spec.kvDim(), row.length);
+      transformer.run(cache, transformer.embed(row), row.length, 0, hook, new int[0]);
+      float[] suffix = Arrays.copyOfRange(hook.residualAfter, s * d, row.length * d);
+      out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, hook.residualBefore, hook.mlpOutput);
+    }
+    return new CpuPrefixState(this, layer, out);
+  }
+
+  @Override
+  public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
+    checkOpen();
+    if (!(prefix instanceof CpuPrefixState) || ((CpuPrefixState) prefix).owner != this) {
+      throw invalid("this prefix state was not built by this model");
+    }
+    CpuPrefixState state = (CpuPrefixState) prefix;
+    CpuPrefixState.Row[] rows = state.live();
+    sameLength(rows.length, logitPositions.length, "logit position lists");
+    int d = spec.hiddenSize();
+    checkDeltas(deltas);
+    float[][][][] out = new float[deltas.length][rows.length][][];
+    for (int r = 0; r < rows.length; r++) {
+      CpuPrefixState.Row row = rows[r];
+      int[] local = new int[logitPositions[r].length];
+      for (int k = 0; k < local.length; k++) {
+        int p = logitPositions[r][k];
+        if (p < row.injectAt || p >= row.length) {
+          throw invalid("row " + r + ": logit position " + p + " is outside the resumed positions " + row.injectAt
+              + ".." + (row.length - 1));
+        }
+        local[k] = p - row.injectAt;
+      }
+      int n = row.length - row.injectAt;
+      for (int dir = 0; dir < deltas.length; dir++) {
+        float[] x = row.suffix.clone();
+        for (int i = 0; i < d; i++) {
+          x[i] = row.residualBefore[i] + (row.mlpOutput[i] + deltas[dir][i]);
+        }
+        row.cache.length = row.injectAt;
+        out[dir][r] = transformer.run(row.cache, x, n, state.layer + 1, null, local);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public float[][][][] injectForward(
+      int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions) {
+    checkOpen();
+    checkLayer(layer);
+    sameLength(rows.length, injectAt.length, "inject positions");
+    sameLength(rows.length, logitPositions.length, "logit position lists");
+    checkDeltas(deltas);
+    float[][][][] out = new float[deltas.length][rows.length][][];
+    for (int r = 0; r < rows.length; r++) {
+      checkTokens(rows[r], 0);
+      checkPosition(rows[r], injectAt[r], r);
+      for (int p : logitPositions[r]) {
+        checkPosition(rows[r], p, r);
+      }
+      for (int dir = 0; dir < deltas.length; dir++) {
+        MlpHook hook = new MlpHook(layer, injectAt[r], deltas[dir]);
+        out[dir][r] = transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length),
+            transformer.embed(rows[r]), rows[r].length, 0, hook, logitPositions[r]);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized long applyRankOne(int layer, float[] left, float[] right) {
+    checkOpen();
+    checkLayer(layer);
+    if (left.length != spec.hiddenSize() || right.length != spec.intermediateSize()) {
+      throw invalid("a rank-one update of W_down needs left of length " + spec.hiddenSize() + " and right of length "
+          + spec.intermediateSize() + ", got " + left.length + " and " + right.length);
+    }
+    checkFinite(left, "left");
+    checkFinite(right, "right");
+    long handle = ++rankOneHandles;
+    transformer.layer(layer).rankOne.add(new RankOneTerm(handle, left, right));
+    return handle;
+  }
+
+  @Override
+  public synchronized void revertRankOne(long handle) {
+    checkOpen();
+    for (int l = 0; l < transformer.layerCount(); l++) {
+      if (transformer.layer(l).rankOne.removeIf(t -> t.handle == handle)) {
+        return;
+      }
+    }
+    throw invalid("no rank-one update with handle " + handle + " is applied");
+  }
+
+  private void checkLayer(int layer) {
+    if (layer < 0 || layer >= spec.layers()) {
+      throw invalid("layer " + layer + " does not exist: the model has layers 0.." + (spec.layers() - 1));
+    }
+  }
+
+  private static void checkPosition(int[] row, int p, int r) {
+    if (p < 0 || p >= row.length) {
+      throw invalid("row " + r + " has " + row.length + " tokens; position " + p + " is outside it");
+    }
+  }
+
+  private void checkDeltas(float[][] deltas) {
+    for (float[] delta : deltas) {
+      if (delta.length != spec.hiddenSize()) {
+        throw invalid("a delta must have the hidden size " + spec.hiddenSize() + ", got " + delta.length);
+      }
+      checkFinite(delta, "delta");
+    }
+  }
+
+  private static void checkFinite(float[] v, String what) {
+    for (float f : v) {
+      if (!Float.isFinite(f)) {
+        throw invalid(what + " contains NaN or infinity");
+      }
+    }
+  }
+
+  private static void sameLength(int rows, int other, String what) {
+    if (rows != other) {
+      throw invalid(rows + " rows but " + other + " " + what);
+    }
   }
 
   private void checkTokens(int[] tokens, int already) {

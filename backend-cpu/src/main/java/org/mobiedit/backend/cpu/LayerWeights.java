@@ -21,6 +21,8 @@ final class LayerWeights {
   final Matrix gate;
   final Matrix up;
   final Matrix down;
+  /** Rank-one side terms of {@code down}, in the order they were applied. */
+  final java.util.List<RankOneTerm> rankOne = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   LayerWeights(ModelSpec spec, ModelWeights w, int layer, Function<Tensor, Matrix> matrix) {
     attnNorm = w.tensor(TensorNames.attnNorm(layer)).readAll();

@@ -37,14 +37,29 @@ final class Transformer {
    * cache, and returns the logits at the chunk indexes {@code logitAt}.
    */
   float[][] forward(KvCache cache, int[] tokens, int[] logitAt) {
-    int n = tokens.length;
+    return run(cache, embed(tokens), tokens.length, 0, null, logitAt);
+  }
+
+  /** The token embeddings of a chunk, {@code n × d}. */
+  float[] embed(int[] tokens) {
+    int d = spec.hiddenSize();
+    float[] x = new float[tokens.length * d];
+    for (int t = 0; t < tokens.length; t++) {
+      embedding.row(tokens[t], x, t * d);
+    }
+    return x;
+  }
+
+  /**
+   * Runs a chunk of {@code n} residual-stream vectors {@code x} (at positions {@code cache.length ..}) through layers
+   * {@code fromLayer ..}, observing or modifying one layer's MLP through {@code hook}, and returns the logits at the
+   * chunk indexes {@code logitAt} (none: the LM head is skipped). {@code x} is overwritten.
+   */
+  float[][] run(KvCache cache, float[] x, int n, int fromLayer, @org.jspecify.annotations.Nullable MlpHook hook,
+      int[] logitAt) {
     int d = spec.hiddenSize();
     int p0 = cache.length;
     cache.ensure(p0 + n);
-    float[] x = new float[n * d];
-    for (int t = 0; t < n; t++) {
-      embedding.row(tokens[t], x, t * d);
-    }
     float[] xn = new float[n * d];
     int qDim = spec.queryDim();
     int kvDim = spec.kvDim();
@@ -56,7 +71,7 @@ final class Transformer {
     float[] o = new float[n * d];
     float[] g = new float[n * ff];
     float[] u = new float[n * ff];
-    for (int l = 0; l < layers.length; l++) {
+    for (int l = fromLayer; l < layers.length; l++) {
       LayerWeights w = layers[l];
       rmsNorm(x, w.attnNorm, xn, n, d);
       multiply(w.wq, xn, n, q);
@@ -80,9 +95,20 @@ final class Transformer {
         g[i] = a / (1f + (float) Math.exp(-a)) * u[i];
       }
       multiply(w.down, g, n, o);
-      add(x, o);
+      for (RankOneTerm term : w.rankOne) {
+        term.addTo(o, g, n, d, ff, kernel);
+      }
+      if (hook != null && hook.layer == l) {
+        hook.observe(x, g, o, n, d, ff);
+        hook.addWithInjection(x, o, d);
+      } else {
+        add(x, o);
+      }
     }
     cache.length = p0 + n;
+    if (logitAt.length == 0) {
+      return new float[0][];
+    }
     float[] last = new float[logitAt.length * d];
     for (int i = 0; i < logitAt.length; i++) {
       System.arraycopy(x, logitAt[i] * d, last, i * d, d);
@@ -98,6 +124,14 @@ final class Transformer {
       out[i] = java.util.Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
     }
     return out;
+  }
+
+  int layerCount() {
+    return layers.length;
+  }
+
+  LayerWeights layer(int l) {
+    return layers[l];
   }
 
   private void multiply(Matrix m, float[] x, int n, float[] y) {
@@ -117,7 +151,7 @@ final class Transformer {
     }
   }
 
-  private static void add(float[] x, float[] y) {
+  static void add(float[] x, float[] y) {
     for (int i = 0; i < x.length; i++) {
       x[i] += y[i];
     }
