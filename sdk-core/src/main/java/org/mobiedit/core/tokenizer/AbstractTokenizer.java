@@ -24,8 +24,17 @@ abstract class AbstractTokenizer implements Tokenizer {
 
   @Override
   public int[] encode(String text) {
+    return encode(text, true);
+  }
+
+  @Override
+  public int[] encodeContinuation(String text) {
+    return encode(text, false);
+  }
+
+  private int[] encode(String text, boolean textStart) {
     IntList out = new IntList();
-    boolean atStart = true;
+    boolean atStart = textStart;
     for (Segment s : specials.split(text)) {
       if (s.id() >= 0) {
         out.add(s.id());

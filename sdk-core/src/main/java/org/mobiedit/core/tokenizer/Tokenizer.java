@@ -15,6 +15,12 @@ public interface Tokenizer {
    */
   int[] encode(String text);
 
+  /**
+   * Encodes text that continues other text: like {@link #encode(String)}, but a SentencePiece tokenizer adds no
+   * prefix space (so {@code encodeForModel(a) + encodeContinuation(b)} spells {@code a + b}).
+   */
+  int[] encodeContinuation(String text);
+
   /** Encodes text as a prompt: {@link #encode(String)} preceded by BOS when the model expects one. */
   int[] encodeForModel(String text);
 

@@ -1,0 +1,80 @@
+package org.mobiedit.core.edit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mobiedit.core.generate.Sampler;
+import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.InferenceSequence;
+
+/**
+ * The context templates of an edit: the plain prompt ({@code "{}"}) plus short prefixes sampled from the model
+ * itself ("The first time. {}"), as ROME and MobiEdit do — but deterministically: a seeded sampler over the top few
+ * tokens, so the same model and seed always give the same templates.
+ */
+final class ContextTemplates {
+  private static final String[] STARTS = {"The", "Therefore", "Because", "I", "You"};
+  private static final int PREFIX_TOKENS = 3;
+  private static final int TOP_K = 5;
+
+  private ContextTemplates() {}
+
+  static List<String> generate(BackendModel model, Tokenizer tok, int count, long seed) {
+    List<String> out = new ArrayList<>();
+    out.add("{}");
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    for (int i = 0; i < count; i++) {
+      String start = STARTS[i % STARTS.length];
+      int[] ids = tok.encodeForModel(start);
+      StringBuilder text = new StringBuilder(start);
+      try (InferenceSequence seq = model.newSequence(Math.min(model.spec().contextLength(), ids.length + PREFIX_TOKENS))) {
+        float[] logits = seq.append(ids);
+        int[] generated = new int[PREFIX_TOKENS - 1];
+        for (int t = 0; t < generated.length; t++) {
+          generated[t] = topK(logits, random);
+          if (t + 1 < generated.length) {
+            logits = seq.append(new int[] {generated[t]});
+          }
+        }
+        text.append(tok.decode(generated));
+      }
+      String prefix = text.toString().replace("{", "").replace("}", "").strip();
+      out.add(prefix + ". {}");
+    }
+    return out;
+  }
+
+  private static int topK(float[] logits, SplittableRandom random) {
+    int[] best = new int[TOP_K];
+    float[] bestValue = new float[TOP_K];
+    java.util.Arrays.fill(bestValue, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < logits.length; i++) {
+      float v = logits[i];
+      for (int k = 0; k < TOP_K; k++) {
+        if (v > bestValue[k]) {
+          System.arraycopy(bestValue, k, bestValue, k + 1, TOP_K - k - 1);
+          System.arraycopy(best, k, best, k + 1, TOP_K - k - 1);
+          bestValue[k] = v;
+          best[k] = i;
+          break;
+        }
+      }
+    }
+    double max = bestValue[0];
+    double[] w = new double[TOP_K];
+    double total = 0;
+    for (int k = 0; k < TOP_K; k++) {
+      w[k] = Math.exp(bestValue[k] - max);
+      total += w[k];
+    }
+    double u = random.nextDouble() * total;
+    for (int k = 0; k < TOP_K; k++) {
+      u -= w[k];
+      if (u < 0) {
+        return best[k];
+      }
+    }
+    return Sampler.argmax(logits);
+  }
+}

@@ -1,0 +1,192 @@
+package org.mobiedit.core.edit;
+
+import java.util.List;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.generate.Sampler;
+import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.MlpCapture;
+import org.mobiedit.spi.PrefixState;
+
+/**
+ * One MobiEdit edit (see docs/algorithm.md of the shared docs): context templates, key and direction {@code u}, the
+ * forward-only search for {@code δ} with cosine-decayed steps and the clamp, early stopping every K steps by
+ * checking the candidate rank-one update, and the final write {@code W_down += r ⊗ u} kept in float by the backend.
+ */
+public final class EditEngine {
+  private final BackendModel model;
+  private final Tokenizer tokenizer;
+
+  public EditEngine(BackendModel model, Tokenizer tokenizer) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /** The default edited layer: about 17% of the depth (layer 5 of 36 in the paper's Qwen2.5-3B). */
+  public static int defaultLayer(int layers) {
+    return Math.max(0, Math.min(layers - 1, (int) Math.round(layers * 0.17)));
+  }
+
+  /** Runs the edit and leaves the rank-one update applied; returns its result and the update's handle. */
+  public Outcome edit(EditRequest request, EditOptions options) {
+    long start = System.nanoTime();
+    int layers = model.spec().layers();
+    int layer = options.getLayer() == null ? defaultLayer(layers) : options.getLayer();
+    if (layer >= layers) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "Edit layer " + layer + " does not exist: the model has layers 0.." + (layers - 1) + ".");
+    }
+    List<String> templates = ContextTemplates.generate(model, tokenizer, options.getContextTemplates(), options.getSeed());
+    EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
+    int rewrite = batch.rewriteRows();
+    int[][] contexts = new int[rewrite][];
+    int[] lookups = new int[rewrite];
+    for (int r = 0; r < rewrite; r++) {
+      contexts[r] = batch.context(r);
+      lookups[r] = batch.lookup[r];
+    }
+    MlpCapture capture = model.captureMlp(contexts, layer, lookups);
+    int ff = model.spec().intermediateSize();
+    int d = model.spec().hiddenSize();
+    double[] mean = new double[ff];
+    for (float[] k : capture.keys()) {
+      for (int j = 0; j < ff; j++) {
+        mean[j] += k[j] / (double) rewrite;
+      }
+    }
+    double norm = 0;
+    for (double v : mean) {
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    float[] u = new float[ff];
+    for (int j = 0; j < ff; j++) {
+      u[j] = (float) (mean[j] / norm);
+    }
+    float[] kPlain = capture.keys()[0];
+    float[] t0 = capture.outputs()[0];
+    double kDotU = 0;
+    double t0Norm2 = 0;
+    for (int j = 0; j < ff; j++) {
+      kDotU += (double) kPlain[j] * u[j];
+    }
+    for (float v : t0) {
+      t0Norm2 += (double) v * v;
+    }
+    int essence = batch.essenceRow();
+    float[] essence0 = model.forward(new int[][] {batch.rows[essence]},
+        new int[][] {batch.labelPositions[essence]})[0][0];
+    EditLoss loss = new EditLoss(batch, essence0, options.getKlWeight(), options.getWeightDecay(), t0Norm2);
+    ForwardOnlyEstimator estimator = new ForwardOnlyEstimator(options.getDirections(), options.getEpsilon(),
+        options.getSeed());
+    long forwardPasses = rewrite + 1L + 1;
+    float[] delta = new float[d];
+    float[] curve = new float[options.getMaxSteps()];
+    int steps = 0;
+    EditResult.StopReason reason = EditResult.StopReason.MAX_STEPS;
+    long handle = -1;
+    double clamp = options.getClampFactor() * Math.sqrt(t0Norm2);
+    PrefixState prefix = options.isPrefixCache() ? model.buildPrefix(batch.rows, layer, batch.lookup) : null;
+    try {
+      for (int step = 0; step < options.getMaxSteps(); step++) {
+        float[][] z = estimator.directions(step, d);
+        float[][] points = estimator.points(delta, z);
+        float[][][][] logits = prefix != null
+            ? model.resume(prefix, points, batch.labelPositions)
+            : model.injectForward(batch.rows, layer, batch.lookup, points, batch.labelPositions);
+        forwardPasses += (long) points.length * batch.rows.length;
+        double[] losses = new double[points.length];
+        for (int p = 0; p < points.length; p++) {
+          losses[p] = loss.value(logits[p], points[p]);
+        }
+        curve[step] = (float) losses[0];
+        double[] g = estimator.estimate(losses, z);
+        double eta = options.getLearningRate() * 0.5 * (1 + Math.cos(Math.PI * step / options.getMaxSteps()));
+        double dn = 0;
+        for (int j = 0; j < d; j++) {
+          delta[j] = (float) (delta[j] - eta * g[j]);
+          dn += (double) delta[j] * delta[j];
+        }
+        dn = Math.sqrt(dn);
+        if (dn > clamp) {
+          float s = (float) (clamp / dn);
+          for (int j = 0; j < d; j++) {
+            delta[j] *= s;
+          }
+        }
+        steps = step + 1;
+        if (options.isEarlyStopping() && steps % options.getEarlyStopEvery() == 0) {
+          forwardPasses++;
+          handle = write(layer, delta, u, kDotU);
+          if (rewritten(batch)) {
+            reason = EditResult.StopReason.EARLY_STOP_SUCCESS;
+            break;
+          }
+          model.revertRankOne(handle);
+          handle = -1;
+        }
+      }
+    } finally {
+      if (prefix != null) {
+        prefix.close();
+      }
+    }
+    if (handle < 0) {
+      handle = write(layer, delta, u, kDotU);
+    }
+    forwardPasses++;
+    boolean success = rewritten(batch);
+    float[] left = new float[d];
+    for (int i = 0; i < d; i++) {
+      left[i] = (float) (delta[i] / kDotU);
+    }
+    EditResult result = EditResult.builder(request)
+        .success(success)
+        .stopReason(reason)
+        .steps(steps)
+        .forwardPasses(forwardPasses)
+        .wallMillis((System.nanoTime() - start) / 1_000_000)
+        .lossCurve(java.util.Arrays.copyOf(curve, steps))
+        .layer(layer)
+        .rankOne(left, u)
+        .contextTemplates(templates)
+        .build();
+    return new Outcome(result, handle);
+  }
+
+  /** ROME's write with {@code v* = t0 + δ}: {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)}, {@code W += r ⊗ u}. */
+  private long write(int layer, float[] delta, float[] u, double kDotU) {
+    float[] r = new float[delta.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = (float) (delta[i] / kDotU);
+    }
+    return model.applyRankOne(layer, r, u);
+  }
+
+  /** Teacher-forced: is every target token the argmax after the plain prompt? */
+  private boolean rewritten(EditBatch batch) {
+    int[] row = EditBatch.concat(batch.plainContext, java.util.Arrays.copyOf(batch.target, batch.target.length - 1));
+    int[] labels = new int[batch.target.length];
+    for (int j = 0; j < labels.length; j++) {
+      labels[j] = batch.plainContext.length - 1 + j;
+    }
+    float[][] logits = model.forward(new int[][] {row}, new int[][] {labels})[0];
+    for (int j = 0; j < labels.length; j++) {
+      if (Sampler.argmax(logits[j]) != batch.target[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The result of an edit and the backend handle of its rank-one update (for undo).
+   *
+   * @param result what the edit did
+   * @param handle pass to {@link BackendModel#revertRankOne(long)} to undo it
+   */
+  public record Outcome(EditResult result, long handle) {}
+}
