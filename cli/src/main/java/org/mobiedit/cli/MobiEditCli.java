@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "On-device knowledge editing for language models (MobiEdit): load, run and edit Qwen2/Llama models.",
     subcommands = {
       GenerateCommand.class,
+      EditCommand.class,
       TokenizeCommand.class,
       InspectCommand.class,
       BackendsCommand.class,

@@ -127,7 +127,7 @@ class CliErrorsTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : new String[] {"generate", "tokenize", "inspect", "backends", "synthesize"}) {
+    for (String cmd : new String[] {"generate", "edit", "tokenize", "inspect", "backends", "synthesize"}) {
       CliRun run = CliRun.of(cmd, "--help");
       assertEquals(0, run.exitCode, cmd);
       assertThat(run.out).contains("Usage: mobiedit " + cmd);
