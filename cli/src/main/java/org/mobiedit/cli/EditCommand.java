@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
@@ -91,7 +92,8 @@ final class EditCommand implements Callable<Integer> {
         out.println("before: " + request.getPrompt() + before);
         out.flush();
       }
-      EditResult r = editor.edit(request);
+      EditResult r = editor.newCall(request, json ? EditListener.NONE : new ProgressBar(spec.commandLine().getErr()))
+          .execute();
       String after = lm.generate(request.getPrompt(), greedy).getText();
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();

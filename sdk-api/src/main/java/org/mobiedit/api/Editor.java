@@ -27,7 +27,12 @@ public interface Editor extends AutoCloseable {
   }
 
   /** Writes one edit request into the model with this editor's options. */
-  EditResult edit(EditRequest request);
+  default EditResult edit(EditRequest request) {
+    return newCall(request, EditListener.NONE).execute();
+  }
+
+  /** A cancellable edit that reports its progress to {@code listener}. */
+  EditCall newCall(EditRequest request, EditListener listener);
 
   /** Continues a prompt with the (possibly edited) model. */
   Generation generate(String prompt, GenerationOptions options);

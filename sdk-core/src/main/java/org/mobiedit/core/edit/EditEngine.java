@@ -1,6 +1,7 @@
 package org.mobiedit.core.edit;
 
 import java.util.List;
+import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
@@ -32,6 +33,15 @@ public final class EditEngine {
 
   /** Runs the edit and leaves the rank-one update applied; returns its result and the update's handle. */
   public Outcome edit(EditRequest request, EditOptions options) {
+    return edit(request, options, EditListener.NONE, () -> false);
+  }
+
+  /**
+   * As {@link #edit(EditRequest, EditOptions)}, reporting progress and checking {@code cancelled} before every step;
+   * a cancelled edit leaves nothing applied and throws {@code CANCELLED}.
+   */
+  public Outcome edit(EditRequest request, EditOptions options, EditListener listener,
+      java.util.function.BooleanSupplier cancelled) {
     long start = System.nanoTime();
     int layers = model.spec().layers();
     int layer = options.getLayer() == null ? defaultLayer(layers) : options.getLayer();
@@ -89,9 +99,18 @@ public final class EditEngine {
     EditResult.StopReason reason = EditResult.StopReason.MAX_STEPS;
     long handle = -1;
     double clamp = options.getClampFactor() * Math.sqrt(t0Norm2);
+    listener.onStart(request, options.getMaxSteps());
+    long prefixStart = System.nanoTime();
     PrefixState prefix = options.isPrefixCache() ? model.buildPrefix(batch.rows, layer, batch.lookup) : null;
+    if (prefix != null) {
+      listener.onPrefixCacheBuilt((System.nanoTime() - prefixStart) / 1_000_000);
+    }
     try {
       for (int step = 0; step < options.getMaxSteps(); step++) {
+        if (cancelled.getAsBoolean()) {
+          throw new MobiEditException(MobiEditException.Reason.CANCELLED,
+              "The edit was cancelled after " + step + " steps; the model is unchanged.");
+        }
         float[][] z = estimator.directions(step, d);
         float[][] points = estimator.points(delta, z);
         float[][][][] logits = prefix != null
@@ -118,10 +137,13 @@ public final class EditEngine {
           }
         }
         steps = step + 1;
+        listener.onStep(steps, options.getMaxSteps(), losses[0], forwardPasses);
         if (options.isEarlyStopping() && steps % options.getEarlyStopEvery() == 0) {
           forwardPasses++;
           handle = write(layer, delta, u, kDotU);
-          if (rewritten(batch)) {
+          boolean done = rewritten(batch);
+          listener.onEarlyStopCheck(steps, done);
+          if (done) {
             reason = EditResult.StopReason.EARLY_STOP_SUCCESS;
             break;
           }
@@ -154,6 +176,7 @@ public final class EditEngine {
         .rankOne(left, u)
         .contextTemplates(templates)
         .build();
+    listener.onFinish(result);
     return new Outcome(result, handle);
   }
 

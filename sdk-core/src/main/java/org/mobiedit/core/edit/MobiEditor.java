@@ -3,6 +3,10 @@ package org.mobiedit.core.edit;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.mobiedit.api.EditCall;
+import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
@@ -42,10 +46,50 @@ public final class MobiEditor implements Editor {
   }
 
   @Override
-  public synchronized EditResult edit(EditRequest request) {
-    EditEngine.Outcome o = engine.edit(request, options);
+  public EditCall newCall(EditRequest request, EditListener listener) {
+    return new Call(request, listener);
+  }
+
+  private synchronized EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
+    EditEngine.Outcome o = engine.edit(request, options, listener, cancelled);
     applied.push(o.handle());
     return o.result();
+  }
+
+  /** One edit of this editor. */
+  private final class Call implements EditCall {
+    private final EditRequest request;
+    private final EditListener listener;
+    private final AtomicBoolean executed = new AtomicBoolean();
+    private volatile boolean canceled;
+
+    Call(EditRequest request, EditListener listener) {
+      this.request = request;
+      this.listener = listener;
+    }
+
+    @Override
+    public EditRequest getRequest() {
+      return request;
+    }
+
+    @Override
+    public EditResult execute() {
+      if (!executed.compareAndSet(false, true)) {
+        throw new IllegalStateException("this edit call already ran");
+      }
+      return run(request, listener, () -> canceled);
+    }
+
+    @Override
+    public void cancel() {
+      canceled = true;
+    }
+
+    @Override
+    public boolean isCanceled() {
+      return canceled;
+    }
   }
 
   /** Removes the most recent edit exactly. */

@@ -60,4 +60,41 @@ class Stories260KEditTest {
       assertArrayEquals(before, lm.generate(prompt, greedy, (id, t) -> {}).getAllIds());
     }
   }
+
+  @Test
+  void aCancelledEditLeavesTheModelUnchangedAndTheListenerSeesEveryStep() {
+    EditRequest request = EditRequest.of("Lily", "{} went to the", "zoo");
+    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+        EditOptions.builder().maxSteps(100).learningRate(0.5).build())) {
+      int[] prompt = editor.model().encodePrompt("Lily went to the");
+      int[] before = editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4), (i, t) -> {})
+          .getAllIds();
+      java.util.List<Integer> steps = new java.util.ArrayList<>();
+      org.mobiedit.api.EditCall[] call = new org.mobiedit.api.EditCall[1];
+      call[0] = editor.newCall(request, new org.mobiedit.api.EditListener() {
+        @Override
+        public void onStep(int step, int maxSteps, double loss, long forwardPasses) {
+          steps.add(step);
+          if (step == 5) {
+            call[0].cancel();
+          }
+        }
+      });
+      org.assertj.core.api.Assertions.assertThatThrownBy(call[0]::execute)
+          .isInstanceOf(org.mobiedit.api.MobiEditException.class)
+          .extracting(e -> ((org.mobiedit.api.MobiEditException) e).getReason())
+          .isEqualTo(org.mobiedit.api.MobiEditException.Reason.CANCELLED);
+      assertEquals(java.util.List.of(1, 2, 3, 4, 5), steps);
+      assertEquals(0, editor.editCount());
+      assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
+          (i, t) -> {}).getAllIds());
+      org.assertj.core.api.Assertions.assertThatThrownBy(call[0]::execute).isInstanceOf(IllegalStateException.class);
+      EditResult done = editor.edit(request);
+      assertThat(done.isSuccess()).isTrue();
+      assertEquals(1, editor.editCount());
+      editor.undoLast();
+      assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
+          (i, t) -> {}).getAllIds());
+    }
+  }
 }

@@ -1,0 +1,22 @@
+package org.mobiedit.api;
+
+/**
+ * One edit, ready to run: {@link #execute()} runs it on the calling thread; {@link #cancel()} (from any thread) stops
+ * it at the next step, leaving the model exactly as it was before the call. A call runs at most once.
+ */
+public interface EditCall {
+  EditRequest getRequest();
+
+  /**
+   * Runs the edit and applies it to the model.
+   *
+   * @throws MobiEditException {@code CANCELLED} if cancelled (nothing is applied), or the reason of another failure
+   * @throws IllegalStateException if the call already ran
+   */
+  EditResult execute();
+
+  /** Asks the edit to stop; safe from any thread, any number of times. */
+  void cancel();
+
+  boolean isCanceled();
+}
