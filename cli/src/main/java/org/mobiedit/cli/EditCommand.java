@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code mobiedit edit}: write one fact into a model and show the continuation before and after. */
 @Command(name = "edit", mixinStandardHelpOptions = true,
     description = {"Edit one fact with forward passes only (MobiEdit) and show the greedy continuation of the prompt"
-        + " before and after. The edit lives for this run (saving edits comes with the edit store)."})
+        + " before and after. --save keeps the edit in a small file; 'generate --edits FILE' applies it."})
 final class EditCommand implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "PATH", description = "Model file or folder.")
   java.nio.file.Path model;
@@ -66,6 +66,13 @@ final class EditCommand implements Callable<Integer> {
   @Option(names = "--no-prefix-cache", description = "Recompute every layer at every step (same losses, slower).")
   boolean noPrefixCache;
 
+  @Option(names = "--edits", paramLabel = "FILE", description = "Apply the edits saved in FILE first.")
+  java.nio.file.Path edits;
+
+  @Option(names = "--save", paramLabel = "FILE",
+      description = "Save every applied edit (those of --edits and this one) to FILE, atomically.")
+  java.nio.file.Path save;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
@@ -87,6 +94,9 @@ final class EditCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (MobiEditor editor = MobiEditor.open(model, options)) {
       LanguageModel lm = editor.model();
+      if (edits != null) {
+        editor.load(edits);
+      }
       String before = lm.generate(request.getPrompt(), greedy).getText();
       if (!json) {
         out.println("before: " + request.getPrompt() + before);
@@ -95,6 +105,9 @@ final class EditCommand implements Callable<Integer> {
       EditResult r = editor.newCall(request, json ? EditListener.NONE : new ProgressBar(spec.commandLine().getErr()))
           .execute();
       String after = lm.generate(request.getPrompt(), greedy).getText();
+      if (save != null) {
+        editor.save(save);
+      }
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("success", r.isSuccess());
@@ -107,6 +120,9 @@ final class EditCommand implements Callable<Integer> {
         o.put("after", after);
         o.put("lossCurve", r.getLossCurve());
         o.put("contextTemplates", r.getContextTemplates());
+        if (save != null) {
+          o.put("saved", save.toString());
+        }
         out.println(Json.write(o));
       } else {
         out.println("after:  " + request.getPrompt() + after);

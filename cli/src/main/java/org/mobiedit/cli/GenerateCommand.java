@@ -57,6 +57,9 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object (ids, text, speeds) instead of streaming text.")
   boolean json;
 
+  @Option(names = "--edits", paramLabel = "FILE", description = "Apply the edits saved in FILE (mobiedit edit --save).")
+  java.nio.file.Path edits;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -71,6 +74,10 @@ final class GenerateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+      if (edits != null) {
+        // The editor only applies the saved rank-one updates here; the model stays owned by this command.
+        new org.mobiedit.core.edit.MobiEditor(lm, org.mobiedit.api.EditOptions.defaults()).load(edits);
+      }
       String text = prompt;
       if (chat) {
         ChatFormat format = lm.tokenizer().chatFormat();

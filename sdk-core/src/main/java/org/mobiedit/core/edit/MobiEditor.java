@@ -3,6 +3,8 @@ package org.mobiedit.core.edit;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.mobiedit.api.EditCall;
@@ -16,6 +18,8 @@ import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.model.LanguageModel;
 import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.store.EditPatch;
+import org.mobiedit.core.store.StoredEdit;
 
 /**
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
@@ -31,7 +35,11 @@ public final class MobiEditor implements Editor {
   private final LanguageModel model;
   private final EditOptions options;
   private final EditEngine engine;
-  private final Deque<Long> applied = new ArrayDeque<>();
+  /** Edits applied and not undone, most recent first, with their backend handles. */
+  private final Deque<Applied> applied = new ArrayDeque<>();
+  private int counter;
+
+  private record Applied(long handle, StoredEdit edit) {}
 
   public MobiEditor(LanguageModel model, EditOptions options) {
     this.model = model;
@@ -52,8 +60,10 @@ public final class MobiEditor implements Editor {
 
   private synchronized EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
     EditEngine.Outcome o = engine.edit(request, options, listener, cancelled);
-    applied.push(o.handle());
-    return o.result();
+    EditResult r = o.result();
+    applied.push(new Applied(o.handle(),
+        new StoredEdit(uniqueName(), request, r.getLayer(), r.getLeftVector(), r.getRightVector())));
+    return r;
   }
 
   /** One edit of this editor. */
@@ -92,12 +102,76 @@ public final class MobiEditor implements Editor {
     }
   }
 
+  private String uniqueName() {
+    while (true) {
+      String name = "edit-" + (++counter);
+      if (applied.stream().noneMatch(a -> a.edit().name().equals(name))) {
+        return name;
+      }
+    }
+  }
+
   /** Removes the most recent edit exactly. */
   public synchronized void undoLast() {
     if (applied.isEmpty()) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "There is no edit to undo.");
     }
-    model.backendModel().revertRankOne(applied.pop());
+    model.backendModel().revertRankOne(applied.pop().handle());
+  }
+
+  /** Removes the edit with this name exactly (the others stay). */
+  public synchronized void undo(String name) {
+    for (Applied a : applied) {
+      if (a.edit().name().equals(name)) {
+        model.backendModel().revertRankOne(a.handle());
+        applied.remove(a);
+        return;
+      }
+    }
+    throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+        "No applied edit is named \"" + name + "\"; applied: " + names() + ".");
+  }
+
+  /** Names of the applied edits, oldest first. */
+  public synchronized List<String> names() {
+    List<String> out = new ArrayList<>();
+    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit().name()));
+    return out;
+  }
+
+  /** Saves every applied edit, oldest first, to a patch file bound to this model (atomic write). */
+  public synchronized void save(Path file) {
+    List<StoredEdit> edits = new ArrayList<>();
+    applied.descendingIterator().forEachRemaining(a -> edits.add(a.edit()));
+    new EditPatch(model.files().fingerprint(), edits).write(file);
+  }
+
+  /**
+   * Applies the edits of a patch file, in order. A patch made for another model is refused and nothing is applied.
+   */
+  public synchronized void load(Path file) {
+    EditPatch patch = EditPatch.read(file);
+    String mine = model.files().fingerprint();
+    if (!patch.modelFingerprint().equals(mine)) {
+      throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+          file + " holds edits for another model (fingerprint " + patch.modelFingerprint() + "); this model's"
+              + " fingerprint is " + mine + ". Apply it to the model it was made with.");
+    }
+    for (StoredEdit e : patch.edits()) {
+      if (names().contains(e.name())) {
+        throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+            file + ": an edit named \"" + e.name() + "\" is already applied (was this file loaded twice?).");
+      }
+      if (e.layer() >= model.spec().layers() || e.left().length != model.spec().hiddenSize()
+          || e.right().length != model.spec().intermediateSize()) {
+        throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+            file + ": edit \"" + e.name() + "\" does not fit this model's shapes.");
+      }
+    }
+    for (StoredEdit e : patch.edits()) {
+      long handle = model.backendModel().applyRankOne(e.layer(), e.left(), e.right());
+      applied.push(new Applied(handle, e));
+    }
   }
 
   /** Edits applied and not undone. */
