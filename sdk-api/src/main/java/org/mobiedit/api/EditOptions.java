@@ -22,8 +22,10 @@ public final class EditOptions {
   private final int contextTemplates;
   private final long seed;
   private final Precision precision;
+  private final boolean keepUnsuccessful;
 
   private EditOptions(Builder b) {
+    this.keepUnsuccessful = b.keepUnsuccessful;
     this.layer = b.layer;
     this.maxSteps = b.maxSteps;
     this.directions = b.directions;
@@ -65,6 +67,7 @@ public final class EditOptions {
     b.contextTemplates = contextTemplates;
     b.seed = seed;
     b.precision = precision;
+    b.keepUnsuccessful = keepUnsuccessful;
     return b;
   }
 
@@ -137,6 +140,14 @@ public final class EditOptions {
     return precision;
   }
 
+  /**
+   * Whether an edit that did not succeed within the step budget is still written (ROME always writes). Default
+   * false: an unsuccessful edit leaves the model unchanged.
+   */
+  public boolean isKeepUnsuccessful() {
+    return keepUnsuccessful;
+  }
+
   /** Builder with the paper's defaults. */
   public static final class Builder {
     private @Nullable Integer layer;
@@ -153,8 +164,14 @@ public final class EditOptions {
     private int contextTemplates = 5;
     private long seed = 42;
     private Precision precision = Precision.FP32;
+    private boolean keepUnsuccessful;
 
     private Builder() {}
+
+    public Builder keepUnsuccessful(boolean v) {
+      keepUnsuccessful = v;
+      return this;
+    }
 
     public Builder layer(@Nullable Integer v) {
       layer = v;

@@ -100,6 +100,15 @@ public final class EditEngine {
     long handle = -1;
     double clamp = options.getClampFactor() * Math.sqrt(t0Norm2);
     listener.onStart(request, options.getMaxSteps());
+    if (rewritten(batch)) {
+      // The model already answers with the new object: nothing to write.
+      EditResult already = EditResult.builder(request).success(true)
+          .stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0).forwardPasses(forwardPasses + 1)
+          .wallMillis((System.nanoTime() - start) / 1_000_000).layer(layer).rankOne(new float[d], u)
+          .contextTemplates(templates).build();
+      listener.onFinish(already);
+      return new Outcome(already, -1);
+    }
     long prefixStart = System.nanoTime();
     PrefixState prefix = options.isPrefixCache() ? model.buildPrefix(batch.rows, layer, batch.lookup) : null;
     if (prefix != null) {
@@ -120,6 +129,14 @@ public final class EditEngine {
         double[] losses = new double[points.length];
         for (int p = 0; p < points.length; p++) {
           losses[p] = loss.value(logits[p], points[p]);
+        }
+        for (double l : losses) {
+          if (!Double.isFinite(l)) {
+            throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+                "The edit loss became " + l + " at step " + step + " (overflow in the model's activations);"
+                    + " the edit was aborted and the model is unchanged. Try --precision fp32 or a smaller"
+                    + " learning rate.");
+          }
         }
         curve[step] = (float) losses[0];
         double[] g = estimator.estimate(losses, z);
@@ -161,6 +178,10 @@ public final class EditEngine {
     }
     forwardPasses++;
     boolean success = rewritten(batch);
+    if (!success && !options.isKeepUnsuccessful()) {
+      model.revertRankOne(handle);
+      handle = -1;
+    }
     float[] left = new float[d];
     for (int i = 0; i < d; i++) {
       left[i] = (float) (delta[i] / kDotU);
@@ -209,7 +230,8 @@ public final class EditEngine {
    * The result of an edit and the backend handle of its rank-one update (for undo).
    *
    * @param result what the edit did
-   * @param handle pass to {@link BackendModel#revertRankOne(long)} to undo it
+   * @param handle pass to {@link BackendModel#revertRankOne(long)} to undo it; -1 when nothing was written (the
+   *     target was already predicted, or the edit did not succeed and was not kept)
    */
   public record Outcome(EditResult result, long handle) {}
 }

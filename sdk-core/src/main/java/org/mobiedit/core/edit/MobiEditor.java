@@ -61,8 +61,10 @@ public final class MobiEditor implements Editor {
   private synchronized EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
     EditEngine.Outcome o = engine.edit(request, options, listener, cancelled);
     EditResult r = o.result();
-    applied.push(new Applied(o.handle(),
-        new StoredEdit(uniqueName(), request, r.getLayer(), r.getLeftVector(), r.getRightVector())));
+    if (o.handle() >= 0) {
+      applied.push(new Applied(o.handle(),
+          new StoredEdit(uniqueName(), request, r.getLayer(), r.getLeftVector(), r.getRightVector())));
+    }
     return r;
   }
 

@@ -31,7 +31,9 @@ class Stories260KEditTest {
       EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
       EditEngine.Outcome a = engine.edit(request, EditOptions.builder().maxSteps(40).build());
       cached = a.result();
-      lm.backendModel().revertRankOne(a.handle());
+      if (a.handle() >= 0) {
+        lm.backendModel().revertRankOne(a.handle());
+      }
       uncached = engine.edit(request, EditOptions.builder().maxSteps(40).prefixCache(false).build()).result();
     }
     System.out.printf("edit %s: success=%s steps=%d stop=%s passes=%d wall=%d ms, loss %.3f -> %.3f%n",
@@ -96,5 +98,41 @@ class Stories260KEditTest {
       assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
           (i, t) -> {}).getAllIds());
     }
+  }
+
+  @Test
+  void aTargetTheModelAlreadyPredictsNeedsNoStepsAndWritesNothing() {
+    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+        EditOptions.defaults())) {
+      EditResult r = editor.edit("Lily", "{} went to the", "park");
+      assertThat(r.isSuccess()).isTrue();
+      assertEquals(0, r.getSteps());
+      assertEquals(0, editor.editCount());
+    }
+  }
+
+  @Test
+  void anEditThatDoesNotConvergeSaysSoAndLeavesTheModelUnchanged() {
+    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+        EditOptions.builder().maxSteps(10).build())) {
+      int[] prompt = editor.model().encodePrompt("Lily went to the");
+      int[] before = editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4), (i, t) -> {})
+          .getAllIds();
+      EditResult r = editor.edit("Lily", "{} went to the", "zoo");
+      assertThat(r.isSuccess()).isFalse();
+      assertEquals(EditResult.StopReason.MAX_STEPS, r.getStopReason());
+      assertEquals(10, r.getSteps());
+      assertEquals(0, editor.editCount());
+      assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
+          (i, t) -> {}).getAllIds());
+    }
+  }
+
+  @Test
+  void blankTargetsAndPromptsWithoutTheSubjectAreRejectedBeforeAnyWork() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EditRequest.of("Lily", "{} went to the", "   "))
+        .hasMessageContaining("new object is empty");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EditRequest.ofPrompt("Tom", "Lily went to the", "zoo"))
+        .hasMessageContaining("does not contain the subject");
   }
 }
