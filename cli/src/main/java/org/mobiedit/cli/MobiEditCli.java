@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       GenerateCommand.class,
       EditCommand.class,
+      AblationCommand.class,
       TokenizeCommand.class,
       InspectCommand.class,
       BackendsCommand.class,

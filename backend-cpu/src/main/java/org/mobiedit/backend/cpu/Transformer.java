@@ -10,6 +10,8 @@ import org.mobiedit.spi.RopeLayout;
  */
 final class Transformer {
   private static final int MIN_ROWS_PER_TASK = 16;
+  /** Multiply-adds below which a product runs on the calling thread alone. */
+  private static final long PARALLEL_WORK = 1L << 17;
 
   private final ModelSpec spec;
   private final Matrix embedding;
@@ -117,8 +119,12 @@ final class Transformer {
     rmsNorm(last, outputNorm, normed, logitAt.length, d);
     int vocab = spec.vocabSize();
     float[] logits = new float[logitAt.length * vocab];
-    workers.forEachRange(vocab, MIN_ROWS_PER_TASK,
-        (a, b) -> lmHead.multiply(normed, logitAt.length, logits, vocab, a, b));
+    if ((long) vocab * d * logitAt.length < PARALLEL_WORK) {
+      lmHead.multiply(normed, logitAt.length, logits, vocab, 0, vocab);
+    } else {
+      workers.forEachRange(vocab, MIN_ROWS_PER_TASK,
+          (a, b) -> lmHead.multiply(normed, logitAt.length, logits, vocab, a, b));
+    }
     float[][] out = new float[logitAt.length][];
     for (int i = 0; i < logitAt.length; i++) {
       out[i] = java.util.Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
@@ -136,6 +142,10 @@ final class Transformer {
 
   private void multiply(Matrix m, float[] x, int n, float[] y) {
     int rows = m.rows();
+    if ((long) rows * m.cols() * n < PARALLEL_WORK) {
+      m.multiply(x, n, y, rows, 0, rows); // too little work to pay for waking other threads
+      return;
+    }
     workers.forEachRange(rows, MIN_ROWS_PER_TASK, (a, b) -> m.multiply(x, n, y, rows, a, b));
   }
 
@@ -208,7 +218,8 @@ final class Transformer {
     int kvDim = spec.kvDim();
     int qDim = spec.queryDim();
     float scale = (float) (1.0 / Math.sqrt(hd));
-    workers.forEachRange(heads, 1, (hFrom, hTo) -> {
+    long work = (long) heads * n * (p0 + n) * hd;
+    workers.forEachRange(heads, work < PARALLEL_WORK ? heads : 1, (hFrom, hTo) -> {
       float[] scores = new float[p0 + n];
       for (int h = hFrom; h < hTo; h++) {
         int kvOff = (h / group) * hd;
