@@ -45,31 +45,28 @@ final class EditLoss {
   }
 
   static double logSoftmaxAt(float[] logits, int id) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    return logits[id] - max - Math.log(sum);
+    return logits[id] - logSumExp(logits);
   }
 
   static double[] logSoftmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
+    double lse = logSumExp(logits);
     double[] out = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
       out[i] = logits[i] - lse;
     }
     return out;
+  }
+
+  /** {@code log Σ exp(x)}, shifted by the maximum so nothing overflows. */
+  static double logSumExp(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - max);
+    }
+    return max + Math.log(sum);
   }
 }
