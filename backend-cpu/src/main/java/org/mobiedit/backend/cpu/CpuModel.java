@@ -136,7 +136,7 @@ final class CpuModel implements BackendModel {
       hook.mlpOutput = new float[spec.hiddenSize()];
       // Layers after the captured one are not needed.
       transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length), transformer.embed(rows[r]),
-          rows[r].length, 0, hook, new int[0]);
+          rows[r].length, 0, layer + 1, hook, new int[0]);
       keys[r] = hook.key;
       outputs[r] = hook.mlpOutput;
     }
@@ -160,7 +160,7 @@ final class CpuModel implements BackendModel {
       hook.residualBefore = new float[d];
       hook.residualAfter = new float[row.length * d];
       KvCache cache = new KvCache(spec.layers(), spec.kvDim(), row.length);
-      transformer.run(cache, transformer.embed(row), row.length, 0, hook, new int[0]);
+      transformer.run(cache, transformer.embed(row), row.length, 0, spec.layers(), hook, new int[0]);
       float[] suffix = Arrays.copyOfRange(hook.residualAfter, s * d, row.length * d);
       out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, hook.residualBefore, hook.mlpOutput);
     }
@@ -197,7 +197,7 @@ final class CpuModel implements BackendModel {
           x[i] = row.residualBefore[i] + (row.mlpOutput[i] + deltas[dir][i]);
         }
         row.cache.length = row.injectAt;
-        out[dir][r] = transformer.run(row.cache, x, n, state.layer + 1, null, local);
+        out[dir][r] = transformer.run(row.cache, x, n, state.layer + 1, spec.layers(), null, local);
       }
     }
     return out;
@@ -221,7 +221,7 @@ final class CpuModel implements BackendModel {
       for (int dir = 0; dir < deltas.length; dir++) {
         MlpHook hook = new MlpHook(layer, injectAt[r], deltas[dir]);
         out[dir][r] = transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length),
-            transformer.embed(rows[r]), rows[r].length, 0, hook, logitPositions[r]);
+            transformer.embed(rows[r]), rows[r].length, 0, spec.layers(), hook, logitPositions[r]);
       }
     }
     return out;

@@ -39,7 +39,7 @@ final class Transformer {
    * cache, and returns the logits at the chunk indexes {@code logitAt}.
    */
   float[][] forward(KvCache cache, int[] tokens, int[] logitAt) {
-    return run(cache, embed(tokens), tokens.length, 0, null, logitAt);
+    return run(cache, embed(tokens), tokens.length, 0, layers.length, null, logitAt);
   }
 
   /** The token embeddings of a chunk, {@code n × d}. */
@@ -54,11 +54,15 @@ final class Transformer {
 
   /**
    * Runs a chunk of {@code n} residual-stream vectors {@code x} (at positions {@code cache.length ..}) through layers
-   * {@code fromLayer ..}, observing or modifying one layer's MLP through {@code hook}, and returns the logits at the
-   * chunk indexes {@code logitAt} (none: the LM head is skipped). {@code x} is overwritten.
+   * {@code [fromLayer, toLayer)}, observing or modifying one layer's MLP through {@code hook}, and returns the logits
+   * at the chunk indexes {@code logitAt} (none: the LM head is skipped; logits need {@code toLayer} = all layers).
+   * {@code x} is overwritten.
    */
-  float[][] run(KvCache cache, float[] x, int n, int fromLayer, @org.jspecify.annotations.Nullable MlpHook hook,
-      int[] logitAt) {
+  float[][] run(KvCache cache, float[] x, int n, int fromLayer, int toLayer,
+      @org.jspecify.annotations.Nullable MlpHook hook, int[] logitAt) {
+    if (toLayer < layers.length && logitAt.length > 0) {
+      throw new IllegalArgumentException("logits need every layer");
+    }
     int d = spec.hiddenSize();
     int p0 = cache.length;
     cache.ensure(p0 + n);
@@ -73,7 +77,7 @@ final class Transformer {
     float[] o = new float[n * d];
     float[] g = new float[n * ff];
     float[] u = new float[n * ff];
-    for (int l = fromLayer; l < layers.length; l++) {
+    for (int l = fromLayer; l < toLayer; l++) {
       LayerWeights w = layers[l];
       rmsNorm(x, w.attnNorm, xn, n, d);
       multiply(w.wq, xn, n, q);
