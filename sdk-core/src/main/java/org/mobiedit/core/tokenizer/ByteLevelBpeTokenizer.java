@@ -11,26 +11,11 @@ import java.util.regex.Pattern;
 
 /**
  * Byte-level BPE (GPT-2, Qwen2, Llama 3): the text is split by the model's pre-tokenizer regex, each piece's UTF-8
- * bytes are mapped to printable characters ({@link #BYTE_TO_CHAR}), and adjacent symbols are merged in the order of
+ * bytes are mapped to printable characters ({@link ByteAlphabet}), and adjacent symbols are merged in the order of
  * the merge list until no listed pair remains.
  */
 final class ByteLevelBpeTokenizer extends AbstractTokenizer {
-  /** GPT-2's byte → character table: printable bytes map to themselves, the rest to U+0100 onwards. */
-  static final char[] BYTE_TO_CHAR = new char[256];
-  private static final int[] CHAR_TO_BYTE = new int[512];
   private static final int CACHE_LIMIT = 50_000;
-
-  static {
-    int next = 256;
-    for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-      BYTE_TO_CHAR[b] = (char) (printable ? b : next++);
-    }
-    java.util.Arrays.fill(CHAR_TO_BYTE, -1);
-    for (int b = 0; b < 256; b++) {
-      CHAR_TO_BYTE[BYTE_TO_CHAR[b]] = b;
-    }
-  }
 
   private final Pattern pretokenizer;
   private final Map<String, Integer> mergeRanks;
@@ -87,8 +72,8 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     List<String> symbols = new ArrayList<>(bytes.length);
     StringBuilder word = new StringBuilder(bytes.length);
     for (byte b : bytes) {
-      symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xff]));
-      word.append(BYTE_TO_CHAR[b & 0xff]);
+      symbols.add(String.valueOf(ByteAlphabet.charOf(b)));
+      word.append(ByteAlphabet.charOf(b));
     }
     if (ignoreMerges) {
       Integer whole = vocab.ids.get(word.toString());
@@ -150,7 +135,7 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     int n = 0;
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
-      int b = c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
+      int b = ByteAlphabet.byteOf(c);
       if (b < 0) {
         return t.getBytes(StandardCharsets.UTF_8); // an added token stored as plain text
       }

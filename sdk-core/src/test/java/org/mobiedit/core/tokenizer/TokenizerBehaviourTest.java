@@ -21,7 +21,7 @@ class TokenizerBehaviourTest {
   private Tokenizer byteLevel() throws IOException {
     StringBuilder vocab = new StringBuilder("{");
     for (int b = 0; b < 256; b++) {
-      String c = String.valueOf(ByteLevelBpeTokenizer.BYTE_TO_CHAR[b]);
+      String c = String.valueOf(ByteAlphabet.charOf(b));
       vocab.append(b == 0 ? "" : ",").append('"').append(c.equals("\"") ? "\\\"" : c.equals("\\") ? "\\\\" : c)
           .append("\":").append(b);
     }
@@ -45,7 +45,7 @@ class TokenizerBehaviourTest {
     // "hello" needs merges h+e, l+l, he+ll, hell+o; drop "he ll" so merging cannot reach it, but the word is a token.
     StringBuilder vocab = new StringBuilder("{");
     for (int b = 0; b < 256; b++) {
-      String c = String.valueOf(ByteLevelBpeTokenizer.BYTE_TO_CHAR[b]);
+      String c = String.valueOf(ByteAlphabet.charOf(b));
       vocab.append(b == 0 ? "" : ",").append('"').append(c.equals("\"") ? "\\\"" : c.equals("\\") ? "\\\\" : c)
           .append("\":").append(b);
     }

@@ -16,6 +16,7 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.format.TensorValues;
 import org.mobiedit.core.format.gguf.GgufWriter;
 import org.mobiedit.core.format.safetensors.SafetensorsWriter;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
@@ -130,9 +131,8 @@ public final class SyntheticModel {
         .put(arch + ".vocab_size", (long) spec.vocabSize());
     List<String> tokens = new ArrayList<>(spec.vocabSize());
     long[] types = new long[spec.vocabSize()];
-    String chars = byteChars();
     for (int b = 0; b < 256; b++) {
-      tokens.add(String.valueOf(chars.charAt(b)));
+      tokens.add(String.valueOf(ByteAlphabet.charOf(b)));
       types[b] = 1;
     }
     tokens.add("<|endoftext|>");
@@ -237,9 +237,8 @@ public final class SyntheticModel {
     JsonObject model = new JsonObject();
     model.addProperty("type", "BPE");
     JsonObject vocab = new JsonObject();
-    String byteChars = byteChars();
     for (int b = 0; b < 256; b++) {
-      vocab.addProperty(String.valueOf(byteChars.charAt(b)), b);
+      vocab.addProperty(String.valueOf(ByteAlphabet.charOf(b)), b);
     }
     vocab.addProperty("<|endoftext|>", 256);
     for (int i = 257; i < vocabSize; i++) {
@@ -249,16 +248,5 @@ public final class SyntheticModel {
     model.add("merges", new JsonArray());
     root.add("model", model);
     return root.toString();
-  }
-
-  /** GPT-2's byte → character table, as a 256-character string. */
-  private static String byteChars() {
-    StringBuilder sb = new StringBuilder();
-    int next = 256;
-    for (int b = 0; b < 256; b++) {
-      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-      sb.append((char) (printable ? b : next++));
-    }
-    return sb.toString();
   }
 }
