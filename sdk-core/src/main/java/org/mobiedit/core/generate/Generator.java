@@ -26,15 +26,7 @@ public final class Generator {
   public static Generation generate(
       BackendModel model, Tokenizer tokenizer, int[] promptIds, GenerationOptions options, TokenListener listener) {
     int context = model.spec().contextLength();
-    if (promptIds.length == 0) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "The prompt is empty and this model has no beginning-of-sequence token to start from: give a prompt text.");
-    }
-    if (promptIds.length > context) {
-      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-          "The prompt has " + promptIds.length + " tokens but the model's context holds " + context
-              + ": shorten the prompt by at least " + (promptIds.length - context) + " tokens.");
-    }
+    checkPrompt(promptIds, context);
     int capacity = (int) Math.min(context, (long) promptIds.length + Math.max(1, options.getMaxTokens()));
     Sampler sampler = new Sampler(options);
     TokenDecoder decoder = tokenizer.newDecoder();
@@ -74,6 +66,23 @@ public final class Generator {
       long end = System.nanoTime();
       return new Generation(promptIds, Arrays.copyOf(generated, count), text.toString(), reason,
           prefillDone - start, end - prefillDone);
+    }
+  }
+
+  /**
+   * Checks prompt ids before any work: not empty, and no longer than the context.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} or {@code CONTEXT_OVERFLOW}
+   */
+  public static void checkPrompt(int[] promptIds, int context) {
+    if (promptIds.length == 0) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "The prompt is empty and this model has no beginning-of-sequence token to start from: give a prompt text.");
+    }
+    if (promptIds.length > context) {
+      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+          "The prompt has " + promptIds.length + " tokens but the model's context holds " + context
+              + ": shorten the prompt by at least " + (promptIds.length - context) + " tokens.");
     }
   }
 

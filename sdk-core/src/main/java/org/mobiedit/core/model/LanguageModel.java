@@ -93,16 +93,7 @@ public final class LanguageModel implements AutoCloseable {
   /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */
   public int[] encodePrompt(String text) {
     int[] ids = tokenizer.encodeForModel(text);
-    if (ids.length == 0) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "The prompt is empty and this model has no beginning-of-sequence token to start from: give a prompt text.");
-    }
-    int context = spec().contextLength();
-    if (ids.length > context) {
-      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-          "The prompt has " + ids.length + " tokens but the model's context holds " + context
-              + ": shorten the prompt by at least " + (ids.length - context) + " tokens.");
-    }
+    Generator.checkPrompt(ids, spec().contextLength());
     return ids;
   }
 
