@@ -41,11 +41,7 @@ final class AblationCommand implements Callable<Integer> {
 
   @Option(names = "--requests", required = true, paramLabel = "FILE") Path requests;
 
-  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P") String precision;
-
-  @Option(names = "--steps", defaultValue = "600", paramLabel = "N") int steps;
-
-  @Option(names = "--lr", defaultValue = "0.05", paramLabel = "ETA") double learningRate;
+  @CommandLine.Mixin SearchOptions search;
 
   @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use the first N requests (0 = all).")
   int limit;
@@ -62,7 +58,7 @@ final class AblationCommand implements Callable<Integer> {
     if (limit > 0 && limit < list.size()) {
       list = list.subList(0, limit);
     }
-    Precision p = Precision.fromId(precision);
+    Precision p = search.precision();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, boolean[]> all = new LinkedHashMap<>();
     all.put("plain", new boolean[] {false, false});
@@ -70,8 +66,8 @@ final class AblationCommand implements Callable<Integer> {
     all.put("prefix-cache", new boolean[] {false, true});
     all.put("both", new boolean[] {true, true});
     List<String> chosen = configs.equals("all") ? new ArrayList<>(all.keySet()) : Arrays.asList(configs.split(","));
-    out.printf(Locale.ROOT, "%d requests, %s, lr %.3g, budget %d steps%n%n", list.size(), p.getId(), learningRate,
-        steps);
+    out.printf(Locale.ROOT, "%d requests, %s, lr %.3g, budget %d steps%n%n", list.size(), p.getId(),
+        search.learningRate, search.steps);
     out.println("| configuration | edit success | shows new object | locality | median steps | median forward passes"
         + " | median wall ms | total wall s |");
     out.println("|---|---|---|---|---|---|---|---|");
@@ -87,7 +83,7 @@ final class AblationCommand implements Callable<Integer> {
           throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
               "Unknown configuration '" + name + "': use plain, early-stop, prefix-cache, both.");
         }
-        EditOptions options = EditOptions.builder().precision(p).maxSteps(steps).learningRate(learningRate)
+        EditOptions options = search.builder()
             .earlyStopping(c[0]).prefixCache(c[1]).keepUnsuccessful(true).build();
         MobiEditor editor = new MobiEditor(lm, options);
         int success = 0;

@@ -44,21 +44,7 @@ final class EditCommand implements Callable<Integer> {
   @Option(names = "--target", required = true, paramLabel = "T", description = "The new object.")
   String target;
 
-  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", description = "fp32 or int8.")
-  String precision;
-
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Step budget. Default: 600.")
-  int steps;
-
-  @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.05",
-      description = "Initial learning rate (the paper's 0.05 suits 3B models; tiny models want about 0.5).")
-  double learningRate;
-
-  @Option(names = "--layer", paramLabel = "L", description = "Edited layer (default: about 17% of the depth).")
-  Integer layer;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: 42.")
-  long seed;
+  @CommandLine.Mixin SearchOptions search;
 
   @Option(names = "--no-early-stop", description = "Run every step.")
   boolean noEarlyStop;
@@ -80,16 +66,11 @@ final class EditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Precision p = Precision.fromId(precision);
-    if (p == Precision.INT8_A8) {
-      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
-          "int8-a8 editing is not available yet: use fp32 or int8.");
-    }
+    Precision p = search.precision();
     EditRequest request = source.prompt != null
         ? EditRequest.ofPrompt(subject, source.prompt, target)
         : EditRequest.of(subject, source.relation, target);
-    EditOptions options = EditOptions.builder().precision(p).maxSteps(steps).learningRate(learningRate).layer(layer)
-        .seed(seed).earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
+    EditOptions options = search.builder().earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
     GenerationOptions greedy = GenerationOptions.greedy(16);
     PrintWriter out = spec.commandLine().getOut();
     try (MobiEditor editor = MobiEditor.open(model, options)) {

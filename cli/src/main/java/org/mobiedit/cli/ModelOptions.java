@@ -12,7 +12,8 @@ final class ModelOptions {
   Path model;
 
   @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-      description = "fp32 or int8 (int8 weights per output channel, float activations). Default: ${DEFAULT-VALUE}.")
+      description = "fp32, int8 (int8 weights per output channel, float activations), int8-a8 or int8-a16 (int8 weights,"
+          + " static int8/int16 activations calibrated on real tokens, as an NPU runs). Default: ${DEFAULT-VALUE}.")
   String precision;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",

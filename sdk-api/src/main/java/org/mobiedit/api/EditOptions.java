@@ -12,6 +12,7 @@ public final class EditOptions {
   private final int maxSteps;
   private final int directions;
   private final double epsilon;
+  private final boolean relativeEpsilon;
   private final double learningRate;
   private final boolean earlyStopping;
   private final int earlyStopEvery;
@@ -30,6 +31,7 @@ public final class EditOptions {
     this.maxSteps = b.maxSteps;
     this.directions = b.directions;
     this.epsilon = b.epsilon;
+    this.relativeEpsilon = b.relativeEpsilon;
     this.learningRate = b.learningRate;
     this.earlyStopping = b.earlyStopping;
     this.earlyStopEvery = b.earlyStopEvery;
@@ -57,6 +59,7 @@ public final class EditOptions {
     b.maxSteps = maxSteps;
     b.directions = directions;
     b.epsilon = epsilon;
+    b.relativeEpsilon = relativeEpsilon;
     b.learningRate = learningRate;
     b.earlyStopping = earlyStopping;
     b.earlyStopEvery = earlyStopEvery;
@@ -89,6 +92,16 @@ public final class EditOptions {
   /** The finite-difference step ε (1e-3 in the paper). */
   public double getEpsilon() {
     return epsilon;
+  }
+
+  /**
+   * Whether {@link #getEpsilon()} is relative: the perturbation step is then {@code ε · |t₀| / √d} (ε times the
+   * root-mean-square coordinate of the value vector being edited) instead of an absolute {@code ε}. An absolute
+   * 1e-3 (the paper's) is far below one rounding step of int8 activations, where the loss differences of the
+   * estimator vanish; a relative step scales with the model's activations. Default: false (the paper's absolute ε).
+   */
+  public boolean isRelativeEpsilon() {
+    return relativeEpsilon;
   }
 
   /** The initial learning rate η₀ (0.05 in the paper). */
@@ -154,6 +167,7 @@ public final class EditOptions {
     private int maxSteps = 600;
     private int directions = 5;
     private double epsilon = 1e-3;
+    private boolean relativeEpsilon;
     private double learningRate = 0.05;
     private boolean earlyStopping = true;
     private int earlyStopEvery = 20;
@@ -190,6 +204,12 @@ public final class EditOptions {
 
     public Builder epsilon(double v) {
       epsilon = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#isRelativeEpsilon()}. */
+    public Builder relativeEpsilon(boolean v) {
+      relativeEpsilon = v;
       return this;
     }
 

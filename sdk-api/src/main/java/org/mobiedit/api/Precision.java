@@ -11,12 +11,17 @@ import java.util.Locale;
  *       float32 activations.
  *   <li>{@link #INT8_A8}: int8 weights and static int8 activations with calibrated per-tensor scales: what a phone
  *       NPU runs. Available where the backend reports the capability.
+ *   <li>{@link #INT8_A16}: int8 weights and static int16 activations (the NPUs' higher-accuracy mode).
  * </ul>
+ *
+ * <p>Static activation scales are calibrated on real tokens ({@code BackendModel.calibrateActivations}); the editor
+ * calibrates on each edit's own rows, as an on-device graph would be compiled for the edit.
  */
 public enum Precision {
   FP32("fp32"),
   INT8("int8"),
-  INT8_A8("int8-a8");
+  INT8_A8("int8-a8"),
+  INT8_A16("int8-a16");
 
   private final String id;
 
@@ -24,9 +29,19 @@ public enum Precision {
     this.id = id;
   }
 
-  /** The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8}. */
+  /** The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8}, {@code int8-a16}. */
   public String getId() {
     return id;
+  }
+
+  /** Whether activations are quantized with static, calibrated scales ({@link #INT8_A8}, {@link #INT8_A16}). */
+  public boolean quantizesActivations() {
+    return this == INT8_A8 || this == INT8_A16;
+  }
+
+  /** Whether the linear layers' weights are stored as int8. */
+  public boolean quantizesWeights() {
+    return this != FP32;
   }
 
   /** Parses an id as printed by {@link #getId()}, case-insensitively. */
@@ -39,6 +54,6 @@ public enum Precision {
     }
     throw new MobiEditException(
         MobiEditException.Reason.INVALID_REQUEST,
-        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8.");
+        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8, int8-a16.");
   }
 }

@@ -37,6 +37,19 @@ public interface BackendModel extends AutoCloseable {
   InferenceSequence newSequence(int capacity);
 
   /**
+   * Sets the static activation scales of a model loaded with {@link Precision#quantizesActivations()}: runs the rows
+   * in float, observes the largest magnitude at every quantized tensor, and quantizes with those scales from then on
+   * (values beyond the range saturate). A model that has never been calibrated calibrates on the input of its first
+   * forward pass. Not to be called while a forward pass runs. Required of backends that offer
+   * {@link Capability#PRECISION_INT8_A8} or {@link Capability#PRECISION_INT8_A16}; a no-op for other precisions.
+   */
+  default void calibrateActivations(int[][] rows) {
+    if (precision().quantizesActivations()) {
+      throw unsupported("calibrateActivations");
+    }
+  }
+
+  /**
    * Runs rows from position 0 and reads, at decoder layer {@code layer}, the MLP key and output at one position per
    * row. Optional: {@link Capability#LAYER_CAPTURE}.
    */

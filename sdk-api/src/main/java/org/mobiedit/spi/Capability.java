@@ -11,6 +11,8 @@ public enum Capability {
   PRECISION_INT8,
   /** Runs models with int8 weights and static int8 activations (NPU-faithful). */
   PRECISION_INT8_A8,
+  /** Runs models with int8 weights and static int16 activations. */
+  PRECISION_INT8_A16,
   /** Incremental decoding with a key/value cache ({@link BackendModel#newSequence(int)}). */
   KV_CACHE,
   /** Batched forward of several rows of different lengths in one call ({@link BackendModel#forward}). */

@@ -38,7 +38,8 @@ public final class CpuBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.KV_CACHE,
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8,
+        Capability.PRECISION_INT8_A8, Capability.PRECISION_INT8_A16, Capability.KV_CACHE,
         Capability.BATCHED_FORWARD, Capability.LAYER_CAPTURE, Capability.RESUME_WITH_INJECTION,
         Capability.RANK_ONE_UPDATE);
   }
@@ -47,10 +48,6 @@ public final class CpuBackend implements Backend {
   public synchronized BackendModel load(ModelWeights weights, Precision precision) {
     if (closed) {
       throw new IllegalStateException("this backend was closed");
-    }
-    if (precision == Precision.INT8_A8) {
-      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
-          "The CPU backend does not offer int8-a8 (static int8 activations) yet: use fp32 or int8.");
     }
     CpuModel m = new CpuModel(weights, precision, workers, kernel);
     models.add(m);

@@ -17,7 +17,9 @@ import org.mobiedit.spi.TensorNames;
 /**
  * A model loaded on the CPU backend. Weights are converted once at load: to float32 arrays ({@link Precision#FP32})
  * or to int8 with one scale per output channel ({@link Precision#INT8}, including the embedding and LM head); norms
- * and biases stay float. The model's files are not needed afterwards.
+ * and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every matrix
+ * product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files are not
+ * needed afterwards.
  *
  * <p>Thread safety: {@link #forward} may run concurrently; each sequence is confined to one thread at a time.
  */
@@ -25,6 +27,7 @@ final class CpuModel implements BackendModel {
   private final ModelSpec spec;
   private final Precision precision;
   private final Transformer transformer;
+  private final @org.jspecify.annotations.Nullable ActivationQuantizer quantizer;
   private final long weightBytes;
   private long rankOneHandles;
   private volatile boolean closed;
@@ -35,7 +38,7 @@ final class CpuModel implements BackendModel {
     // Each matrix is converted, then its source pages are released, so peak memory stays near one tensor above
     // the converted weights.
     Function<Tensor, Matrix> matrix = t -> {
-      Matrix m = precision == Precision.INT8 ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);
+      Matrix m = precision.quantizesWeights() ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);
       t.releaseResident();
       return m;
     };
@@ -60,7 +63,10 @@ final class CpuModel implements BackendModel {
       bytes += lmHead.bytes();
     }
     this.weightBytes = bytes + 4L * outputNorm.length;
-    this.transformer = new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel);
+    this.quantizer = precision.quantizesActivations()
+        ? new ActivationQuantizer(precision == Precision.INT8_A8 ? 8 : 16, spec.layers())
+        : null;
+    this.transformer = new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel, quantizer);
   }
 
   @Override
@@ -84,10 +90,13 @@ final class CpuModel implements BackendModel {
     if (rows.length != logitPositions.length) {
       throw invalid("forward got " + rows.length + " rows but " + logitPositions.length + " position lists");
     }
+    for (int[] row : rows) {
+      checkTokens(row, 0);
+    }
+    calibrateIfNeeded(rows);
     float[][][] out = new float[rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       int[] row = rows[r];
-      checkTokens(row, 0);
       for (int p : logitPositions[r]) {
         if (p < 0 || p >= row.length) {
           throw invalid("row " + r + " has " + row.length + " tokens; logit position " + p + " is outside it");
@@ -113,6 +122,7 @@ final class CpuModel implements BackendModel {
   float[] append(KvCache cache, int[] tokens) {
     checkOpen();
     checkTokens(tokens, cache.length);
+    calibrateIfNeeded(new int[][] {tokens});
     if (cache.length + tokens.length > cache.capacity) {
       throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
           "Appending " + tokens.length + " tokens to a sequence of " + cache.length + " exceeds its capacity of "
@@ -122,10 +132,49 @@ final class CpuModel implements BackendModel {
   }
 
   @Override
+  public synchronized void calibrateActivations(int[][] rows) {
+    checkOpen();
+    if (quantizer == null) {
+      return;
+    }
+    if (rows.length == 0) {
+      throw invalid("calibration needs at least one row of tokens");
+    }
+    for (int[] row : rows) {
+      checkTokens(row, 0);
+    }
+    quantizer.startCalibration();
+    try {
+      for (int[] row : rows) {
+        transformer.forward(new KvCache(spec.layers(), spec.kvDim(), row.length), row, new int[0]);
+      }
+    } finally {
+      quantizer.finishCalibration();
+    }
+  }
+
+  /** Static activation scales not set yet: calibrate on this first input (see {@link ActivationQuantizer}). */
+  private void calibrateIfNeeded(int[][] rows) {
+    if (quantizer != null && !quantizer.calibrated()) {
+      synchronized (this) {
+        if (!quantizer.calibrated()) {
+          calibrateActivations(rows);
+        }
+      }
+    }
+  }
+
+  /** The static scale of one quantized activation tensor (NaN before calibration or without quantization). */
+  float activationScale(int layer, ActivationQuantizer.Point point) {
+    return quantizer == null ? Float.NaN : quantizer.scale(layer, point);
+  }
+
+  @Override
   public MlpCapture captureMlp(int[][] rows, int layer, int[] positions) {
     checkOpen();
     checkLayer(layer);
     sameLength(rows.length, positions.length, "positions");
+    calibrateIfNeeded(rows);
     float[][] keys = new float[rows.length][];
     float[][] outputs = new float[rows.length][];
     for (int r = 0; r < rows.length; r++) {
@@ -148,6 +197,7 @@ final class CpuModel implements BackendModel {
     checkOpen();
     checkLayer(layer);
     sameLength(rows.length, injectAt.length, "inject positions");
+    calibrateIfNeeded(rows);
     int d = spec.hiddenSize();
     CpuPrefixState.Row[] out = new CpuPrefixState.Row[rows.length];
     for (int r = 0; r < rows.length; r++) {
@@ -211,6 +261,7 @@ final class CpuModel implements BackendModel {
     sameLength(rows.length, injectAt.length, "inject positions");
     sameLength(rows.length, logitPositions.length, "logit position lists");
     checkDeltas(deltas);
+    calibrateIfNeeded(rows);
     float[][][][] out = new float[deltas.length][rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       checkTokens(rows[r], 0);

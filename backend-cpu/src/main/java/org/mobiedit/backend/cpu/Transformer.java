@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu;
 
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeLayout;
 
@@ -21,10 +22,12 @@ final class Transformer {
   private final Workers workers;
   private final double[] invFreq;
   private final DotProduct kernel;
+  private final @Nullable ActivationQuantizer quantizer;
 
   Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
-      Workers workers, DotProduct kernel) {
+      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer) {
     this.kernel = kernel;
+    this.quantizer = quantizer;
     this.spec = spec;
     this.embedding = embedding;
     this.layers = layers;
@@ -80,6 +83,7 @@ final class Transformer {
     for (int l = fromLayer; l < toLayer; l++) {
       LayerWeights w = layers[l];
       rmsNorm(x, w.attnNorm, xn, n, d);
+      quantize(l, ActivationQuantizer.Point.ATTENTION_INPUT, xn);
       multiply(w.wq, xn, n, q);
       multiply(w.wk, xn, n, k);
       multiply(w.wv, xn, n, v);
@@ -88,18 +92,24 @@ final class Transformer {
       addBias(v, w.bv, n);
       rotate(q, n, spec.heads(), p0);
       rotate(k, n, spec.kvHeads(), p0);
+      quantize(l, ActivationQuantizer.Point.QUERY, q);
+      quantize(l, ActivationQuantizer.Point.KEY, k);
+      quantize(l, ActivationQuantizer.Point.VALUE, v);
       System.arraycopy(k, 0, cache.keys[l], p0 * kvDim, n * kvDim);
       System.arraycopy(v, 0, cache.values[l], p0 * kvDim, n * kvDim);
       attend(cache.keys[l], cache.values[l], q, att, n, p0);
+      quantize(l, ActivationQuantizer.Point.ATTENTION_OUTPUT, att);
       multiply(w.wo, att, n, o);
       add(x, o);
       rmsNorm(x, w.ffnNorm, xn, n, d);
+      quantize(l, ActivationQuantizer.Point.MLP_INPUT, xn);
       multiply(w.gate, xn, n, g);
       multiply(w.up, xn, n, u);
       for (int i = 0; i < g.length; i++) {
         float a = g[i];
         g[i] = a / (1f + (float) Math.exp(-a)) * u[i];
       }
+      quantize(l, ActivationQuantizer.Point.DOWN_INPUT, g);
       multiply(w.down, g, n, o);
       for (RankOneTerm term : w.rankOne) {
         term.addTo(o, g, n, d, ff, kernel);
@@ -112,6 +122,12 @@ final class Transformer {
       }
     }
     cache.length = p0 + n;
+    if (quantizer != null && quantizer.calibrating() && toLayer == layers.length) {
+      // Calibration sees the LM head's input at every position, not only where logits were asked for.
+      float[] all = new float[n * d];
+      rmsNorm(x, outputNorm, all, n, d);
+      quantizer.applyHead(all, all.length);
+    }
     if (logitAt.length == 0) {
       return new float[0][];
     }
@@ -121,6 +137,9 @@ final class Transformer {
     }
     float[] normed = new float[last.length];
     rmsNorm(last, outputNorm, normed, logitAt.length, d);
+    if (quantizer != null && !quantizer.calibrating()) {
+      quantizer.applyHead(normed, normed.length);
+    }
     int vocab = spec.vocabSize();
     float[] logits = new float[logitAt.length * vocab];
     if ((long) vocab * d * logitAt.length < PARALLEL_WORK) {
@@ -142,6 +161,12 @@ final class Transformer {
 
   LayerWeights layer(int l) {
     return layers[l];
+  }
+
+  private void quantize(int layer, ActivationQuantizer.Point point, float[] x) {
+    if (quantizer != null) {
+      quantizer.apply(layer, point, x, x.length);
+    }
   }
 
   private void multiply(Matrix m, float[] x, int n, float[] y) {

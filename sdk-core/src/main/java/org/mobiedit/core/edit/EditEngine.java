@@ -18,6 +18,7 @@ import org.mobiedit.spi.PrefixState;
  * checking the candidate rank-one update, and the final write {@code W_down += r ⊗ u} kept in float by the backend.
  */
 public final class EditEngine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EditEngine.class);
   private final BackendModel model;
   private final Tokenizer tokenizer;
 
@@ -49,6 +50,13 @@ public final class EditEngine {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Edit layer " + layer + " does not exist: the model has layers 0.." + (layers - 1) + ".");
     }
+    boolean calibrate = model.precision().quantizesActivations();
+    if (calibrate) {
+      // The context templates are sampled from the model, so they must not depend on scales left by earlier
+      // work: calibrate on the plain prompt and target first, then on every row of the edit once they exist.
+      EditBatch plain = EditBatch.build(tokenizer, request, List.of("{}"), model.spec().contextLength());
+      model.calibrateActivations(new int[][] {checkRow(plain)});
+    }
     List<String> templates = ContextTemplates.generate(model, tokenizer, options.getContextTemplates(), options.getSeed());
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
     int rewrite = batch.rewriteRows();
@@ -57,6 +65,12 @@ public final class EditEngine {
     for (int r = 0; r < rewrite; r++) {
       contexts[r] = batch.context(r);
       lookups[r] = batch.lookup[r];
+    }
+    if (calibrate) {
+      // Static activation scales for this edit, from its own tokens: the rows of the search and the success check.
+      int[][] calibration = java.util.Arrays.copyOf(batch.rows, batch.rows.length + 1);
+      calibration[batch.rows.length] = checkRow(batch);
+      model.calibrateActivations(calibration);
     }
     MlpCapture capture = model.captureMlp(contexts, layer, lookups);
     int ff = model.spec().intermediateSize();
@@ -90,8 +104,15 @@ public final class EditEngine {
     float[] essence0 = model.forward(new int[][] {batch.rows[essence]},
         new int[][] {batch.labelPositions[essence]})[0][0];
     EditLoss loss = new EditLoss(batch, essence0, options.getKlWeight(), options.getWeightDecay(), t0Norm2);
-    ForwardOnlyEstimator estimator = new ForwardOnlyEstimator(options.getDirections(), options.getEpsilon(),
-        options.getSeed());
+    double epsilon = options.isRelativeEpsilon()
+        ? options.getEpsilon() * Math.sqrt(t0Norm2 / d)
+        : options.getEpsilon();
+    if (model.precision() == org.mobiedit.api.Precision.INT8_A8 && !options.isRelativeEpsilon()) {
+      LOG.warn("int8-a8 with an absolute epsilon of {}: the perturbations are smaller than one rounding step of the"
+          + " int8 activations and the gradient estimate is mostly noise; use relativeEpsilon(true) with epsilon 1"
+          + " (--relative-epsilon --epsilon 1).", epsilon);
+    }
+    ForwardOnlyEstimator estimator = new ForwardOnlyEstimator(options.getDirections(), epsilon, options.getSeed());
     long forwardPasses = rewrite + 1L + 1;
     float[] delta = new float[d];
     float[] curve = new float[options.getMaxSteps()];
@@ -212,7 +233,7 @@ public final class EditEngine {
 
   /** Teacher-forced: is every target token the argmax after the plain prompt? */
   private boolean rewritten(EditBatch batch) {
-    int[] row = EditBatch.concat(batch.plainContext, java.util.Arrays.copyOf(batch.target, batch.target.length - 1));
+    int[] row = checkRow(batch);
     int[] labels = new int[batch.target.length];
     for (int j = 0; j < labels.length; j++) {
       labels[j] = batch.plainContext.length - 1 + j;
@@ -224,6 +245,11 @@ public final class EditEngine {
       }
     }
     return true;
+  }
+
+  /** The plain prompt followed by all target tokens but the last: the row the success check runs. */
+  private static int[] checkRow(EditBatch batch) {
+    return EditBatch.concat(batch.plainContext, java.util.Arrays.copyOf(batch.target, batch.target.length - 1));
   }
 
   /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
@@ -18,8 +20,28 @@ import org.mobiedit.core.testing.SharedData;
 /** The edit engine on real pretrained weights (work in progress of the engine issue). */
 class Stories260KEditTest {
   private static LanguageModel load() {
+    return load(Precision.FP32);
+  }
+
+  private static LanguageModel load(Precision p) {
     return LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
-        new LoadOptions(Precision.FP32, "cpu", 2));
+        new LoadOptions(p, "cpu", 2));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Precision.class, names = {"INT8", "INT8_A8", "INT8_A16"})
+  void quantizedEditsSucceedWithARelativeEpsilonAndTheCacheStaysExact(Precision p) {
+    EditRequest request = EditRequest.of("Tom", "{} saw a big", "cat");
+    EditOptions options = EditOptions.builder().precision(p).maxSteps(100).learningRate(0.5).relativeEpsilon(true)
+        .epsilon(1).build();
+    try (LanguageModel lm = load(p)) {
+      EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
+      EditEngine.Outcome cached = engine.edit(request, options);
+      assertThat(cached.result().isSuccess()).as(p + " edit success").isTrue();
+      lm.backendModel().revertRankOne(cached.handle());
+      EditResult uncached = engine.edit(request, options.toBuilder().prefixCache(false).build()).result();
+      assertArrayEquals(uncached.getLossCurve(), cached.result().getLossCurve(), p + " losses with and without cache");
+    }
   }
 
   @Test

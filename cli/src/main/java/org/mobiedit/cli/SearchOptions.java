@@ -1,0 +1,48 @@
+package org.mobiedit.cli;
+
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Precision;
+import picocli.CommandLine.Option;
+
+/** The value-search knobs shared by the commands that edit ({@code edit}, {@code ablation}). */
+final class SearchOptions {
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+      description = "fp32, int8 (int8 weights), int8-a8 or int8-a16 (int8 weights and static int8/int16 activations"
+          + " calibrated on the edit's tokens, as an NPU runs). Default: ${DEFAULT-VALUE}.")
+  String precision;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Step budget. Default: 600.")
+  int steps;
+
+  @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.05",
+      description = "Initial learning rate (the paper's 0.05 suits 3B models; tiny models want about 0.5).")
+  double learningRate;
+
+  @Option(names = "--epsilon", paramLabel = "E", defaultValue = "1e-3",
+      description = "Perturbation size of the forward-only estimate. Default: ${DEFAULT-VALUE}.")
+  double epsilon;
+
+  @Option(names = "--relative-epsilon",
+      description = "Scale --epsilon by |t0|/sqrt(d), the size of the edited value vector's coordinates"
+          + " (needed with int8 activations, where an absolute 1e-3 is below one rounding step).")
+  boolean relativeEpsilon;
+
+  @Option(names = "--directions", paramLabel = "Q", defaultValue = "5",
+      description = "Random directions per step (2Q perturbed forwards). Default: ${DEFAULT-VALUE}.")
+  int directions;
+
+  @Option(names = "--layer", paramLabel = "L", description = "Edited layer (default: about 17% of the depth).")
+  Integer layer;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  Precision precision() {
+    return Precision.fromId(precision);
+  }
+
+  EditOptions.Builder builder() {
+    return EditOptions.builder().precision(precision()).maxSteps(steps).learningRate(learningRate).epsilon(epsilon)
+        .relativeEpsilon(relativeEpsilon).directions(directions).layer(layer).seed(seed);
+  }
+}
