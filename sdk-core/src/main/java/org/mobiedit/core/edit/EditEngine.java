@@ -135,6 +135,7 @@ public final class EditEngine {
     if (prefix != null) {
       listener.onPrefixCacheBuilt((System.nanoTime() - prefixStart) / 1_000_000);
     }
+    boolean success;
     try {
       for (int step = 0; step < options.getMaxSteps(); step++) {
         if (cancelled.getAsBoolean()) {
@@ -155,7 +156,7 @@ public final class EditEngine {
           if (!Double.isFinite(l)) {
             throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
                 "The edit loss became " + l + " at step " + step + " (overflow in the model's activations);"
-                    + " the edit was aborted and the model is unchanged. Try --precision fp32 or a smaller"
+                    + " the edit was aborted and the model is unchanged. Try fp32 precision or a smaller"
                     + " learning rate.");
           }
         }
@@ -189,16 +190,22 @@ public final class EditEngine {
           handle = -1;
         }
       }
+      if (handle < 0) {
+        handle = write(layer, delta, u, kDotU);
+      }
+      forwardPasses++;
+      success = rewritten(batch);
+    } catch (RuntimeException | Error e) {
+      // Whatever failed (the backend, a listener, a cancellation), nothing of this edit stays in the model.
+      if (handle >= 0) {
+        model.revertRankOne(handle);
+      }
+      throw e;
     } finally {
       if (prefix != null) {
         prefix.close();
       }
     }
-    if (handle < 0) {
-      handle = write(layer, delta, u, kDotU);
-    }
-    forwardPasses++;
-    boolean success = rewritten(batch);
     if (!success && !options.isKeepUnsuccessful()) {
       model.revertRankOne(handle);
       handle = -1;
