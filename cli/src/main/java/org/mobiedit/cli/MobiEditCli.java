@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       EditCommand.class,
       AblationCommand.class,
+      EvalCommand.class,
       TokenizeCommand.class,
       InspectCommand.class,
       BackendsCommand.class,

@@ -196,12 +196,13 @@ class CpuForwardTest {
   }
 
   @Test
-  void int8WithStaticActivationsIsNotOfferedYet() {
+  void everyPrecisionIsOfferedAndAdvertised() {
     Backend b = new CpuBackendProvider().create(new BackendConfig(1));
-    assertThatThrownBy(() -> b.load(TinyModels.random(TinyModels.llama().build(), 1), Precision.INT8_A8))
-        .isInstanceOf(MobiEditException.class)
-        .extracting(e -> ((MobiEditException) e).getReason())
-        .isEqualTo(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION);
+    for (Precision p : Precision.values()) {
+      assertThat(b.load(TinyModels.random(TinyModels.llama().build(), 1), p).precision()).isEqualTo(p);
+    }
+    assertThat(b.capabilities()).contains(org.mobiedit.spi.Capability.PRECISION_INT8_A8,
+        org.mobiedit.spi.Capability.PRECISION_INT8_A16);
   }
 
   @Test

@@ -5,7 +5,7 @@ package org.mobiedit.core.edit;
  * tokens, plus {@code klWeight · KL(p_δ ‖ p_0)} on the essence row, plus {@code weightDecay · |δ| / |t₀|²}.
  * Computed in double from float logits.
  */
-final class EditLoss {
+public final class EditLoss {
   private final EditBatch batch;
   private final double[] essenceLogP0;
   private final double klWeight;
@@ -44,7 +44,8 @@ final class EditLoss {
     return nll + klWeight * kl + weightDecay * Math.sqrt(norm) / t0NormSquared;
   }
 
-  static double logSoftmaxAt(float[] logits, int id) {
+  /** {@code log softmax(logits)[id]}, computed stably in double (also used by the evaluation's scoring). */
+  public static double logSoftmaxAt(float[] logits, int id) {
     return logits[id] - logSumExp(logits);
   }
 

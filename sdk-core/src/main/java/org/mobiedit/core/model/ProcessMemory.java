@@ -23,6 +23,20 @@ public final class ProcessMemory {
     return field("VmHWM:");
   }
 
+  /**
+   * Starts a new peak: after this, {@link #peakResidentBytes()} reports the peak since now (Linux 4.0+: writes 5 to
+   * {@code /proc/self/clear_refs}). Returns false where the platform does not allow it; the peak then stays the
+   * process's lifetime peak.
+   */
+  public static boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5", StandardCharsets.US_ASCII);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static OptionalLong field(String name) {
     Path status = Path.of("/proc/self/status");
     if (!Files.isReadable(status)) {

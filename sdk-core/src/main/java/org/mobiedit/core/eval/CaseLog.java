@@ -1,0 +1,107 @@
+package org.mobiedit.core.eval;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.json.StrictJson;
+
+/**
+ * The per-case results of a run as JSON Lines, one line appended and forced to disk as each case completes, so an
+ * interrupted run loses at most the case it was on and resumes after the last complete line. A torn last line (the
+ * process died while writing it) is dropped when the log is read.
+ */
+public final class CaseLog {
+  private static final Gson GSON = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
+      .disableHtmlEscaping().create();
+
+  private final Path file;
+
+  public CaseLog(Path file) {
+    this.file = file;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The complete results logged so far (none if there is no file yet). */
+  public List<CaseResult> read() {
+    List<CaseResult> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        StrictJson.parse(line);
+        CaseResult r = GSON.fromJson(line, CaseResult.class);
+        if (r == null || r.caseId() == null || r.prompt() == null || r.lossCurve() == null) {
+          throw new JsonParseException("fields are missing");
+        }
+        out.add(r);
+      } catch (MobiEditException | JsonParseException e) {
+        if (i == lines.size() - 1) {
+          break; // a line cut short by an interrupted run: that case runs again
+        }
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " line " + (i + 1)
+            + " is not a case result (" + e.getMessage() + "): delete the file to start the run afresh.");
+      }
+    }
+    return out;
+  }
+
+  /** Drops a torn last line, if any, so that appends start on a line of their own. */
+  public void repair() {
+    if (!Files.exists(file)) {
+      return;
+    }
+    List<CaseResult> good = read();
+    StringBuilder b = new StringBuilder();
+    for (CaseResult r : good) {
+      b.append(GSON.toJson(r)).append('\n');
+    }
+    org.mobiedit.core.format.AtomicFile.write(file, out -> out.write(b.toString().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public void append(CaseResult r) {
+    byte[] line = (GSON.toJson(r) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND)) {
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot append to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The JSON form of a result (one line of the log). */
+  public static String toJson(Object value) {
+    return GSON.toJson(value);
+  }
+}

@@ -1,0 +1,93 @@
+package org.mobiedit.core.eval;
+
+import org.mobiedit.core.edit.EditLoss;
+import org.mobiedit.core.generate.Sampler;
+import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.spi.BackendModel;
+
+/**
+ * Teacher-forced scoring of an answer after a prompt, on token ids exactly as the edit engine builds its rows: the
+ * prompt through {@code encodeForModel}, the answer through {@code encodeContinuation(" " + answer)}. One forward
+ * pass per probe, logits only at the answer's positions.
+ */
+final class ProbeScorer {
+  private final BackendModel model;
+  private final Tokenizer tokenizer;
+
+  ProbeScorer(BackendModel model, Tokenizer tokenizer) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+  }
+
+  /** The answer's token ids as they follow a prompt. */
+  int[] answerIds(String answer) {
+    return tokenizer.encodeContinuation(" " + answer.strip());
+  }
+
+  /** Argmax and log-probability at every answer position, the answer fed in as it would have been predicted. */
+  Scores score(String prompt, int[] answer) {
+    int[] context = tokenizer.encodeForModel(prompt);
+    int[] row = java.util.Arrays.copyOf(context, context.length + answer.length - 1);
+    System.arraycopy(answer, 0, row, context.length, answer.length - 1);
+    int[] positions = new int[answer.length];
+    for (int j = 0; j < positions.length; j++) {
+      positions[j] = context.length - 1 + j;
+    }
+    float[][] logits = model.forward(new int[][] {row}, new int[][] {positions})[0];
+    int[] argmax = new int[answer.length];
+    double[] logProb = new double[answer.length];
+    for (int j = 0; j < answer.length; j++) {
+      argmax[j] = Sampler.argmax(logits[j]);
+      logProb[j] = EditLoss.logSoftmaxAt(logits[j], answer[j]);
+    }
+    return new Scores(answer, argmax, logProb);
+  }
+
+  /** The greedy continuation of {@code tokens} tokens (the unedited model's own answer, where a dataset has none). */
+  int[] greedy(String prompt, int tokens) {
+    int[] context = tokenizer.encodeForModel(prompt);
+    int[] out = new int[tokens];
+    int[] row = context;
+    for (int j = 0; j < tokens; j++) {
+      float[] logits = model.forward(new int[][] {row}, new int[][] {{row.length - 1}})[0][0];
+      out[j] = Sampler.argmax(logits);
+      row = java.util.Arrays.copyOf(row, row.length + 1);
+      row[row.length - 1] = out[j];
+    }
+    return out;
+  }
+
+  /**
+   * @param answer the answer's ids
+   * @param argmax the model's choice at each answer position
+   * @param logProb log p(answer token) at each position
+   */
+  record Scores(int[] answer, int[] argmax, double[] logProb) {
+    /** Share of answer tokens that are the argmax. */
+    double tokenAccuracy() {
+      int hit = 0;
+      for (int j = 0; j < answer.length; j++) {
+        hit += argmax[j] == answer[j] ? 1 : 0;
+      }
+      return (double) hit / answer.length;
+    }
+
+    /** Mean negative log-likelihood per answer token. */
+    double meanNll() {
+      double s = 0;
+      for (double l : logProb) {
+        s -= l;
+      }
+      return s / logProb.length;
+    }
+
+    /** Share of positions where this and {@code other} (same answer fed in) choose the same token. */
+    double agreement(Scores other) {
+      int same = 0;
+      for (int j = 0; j < argmax.length; j++) {
+        same += argmax[j] == other.argmax[j] ? 1 : 0;
+      }
+      return (double) same / argmax.length;
+    }
+  }
+}
