@@ -93,7 +93,9 @@ final class EvalCommand implements Callable<Integer> {
     if (learningRate != null) {
       b.learningRate(learningRate);
     }
-    return b.precision(p).build();
+    // Metrics are measured on the update the search found, successful or not (as the standard harnesses do);
+    // reverting failed edits would flatter locality.
+    return b.precision(p).keepUnsuccessful(true).build();
   }
 
   @Override
@@ -172,6 +174,8 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("config", config);
     run.addProperty("precision", o.getPrecision().getId());
     run.addProperty("backend", lm.backendId());
+    run.addProperty("layer", o.getLayer() != null ? o.getLayer()
+        : org.mobiedit.core.edit.EditEngine.defaultLayer(lm.spec().layers()));
     run.addProperty("maxSteps", o.getMaxSteps());
     run.addProperty("learningRate", o.getLearningRate());
     run.addProperty("epsilon", o.getEpsilon());

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       EditCommand.class,
       AblationCommand.class,
       EvalCommand.class,
+      BenchCommand.class,
       TokenizeCommand.class,
       InspectCommand.class,
       BackendsCommand.class,

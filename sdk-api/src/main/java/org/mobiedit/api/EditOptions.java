@@ -17,6 +17,7 @@ public final class EditOptions {
   private final boolean earlyStopping;
   private final int earlyStopEvery;
   private final boolean prefixCache;
+  private final boolean batchPerturbations;
   private final double klWeight;
   private final double weightDecay;
   private final double clampFactor;
@@ -36,6 +37,7 @@ public final class EditOptions {
     this.earlyStopping = b.earlyStopping;
     this.earlyStopEvery = b.earlyStopEvery;
     this.prefixCache = b.prefixCache;
+    this.batchPerturbations = b.batchPerturbations;
     this.klWeight = b.klWeight;
     this.weightDecay = b.weightDecay;
     this.clampFactor = b.clampFactor;
@@ -74,6 +76,7 @@ public final class EditOptions {
     b.earlyStopping = earlyStopping;
     b.earlyStopEvery = earlyStopEvery;
     b.prefixCache = prefixCache;
+    b.batchPerturbations = batchPerturbations;
     b.klWeight = klWeight;
     b.weightDecay = weightDecay;
     b.clampFactor = clampFactor;
@@ -133,6 +136,14 @@ public final class EditOptions {
     return prefixCache;
   }
 
+  /**
+   * Whether the 2q+1 points of a step go to the backend as one batched call (default) or one call each. The losses
+   * are identical; the switch exists to measure what batching buys.
+   */
+  public boolean isBatchPerturbations() {
+    return batchPerturbations;
+  }
+
   /** Weight of the KL term on the essence row (0.0625 in ROME). */
   public double getKlWeight() {
     return klWeight;
@@ -182,6 +193,7 @@ public final class EditOptions {
     private boolean earlyStopping = true;
     private int earlyStopEvery = 20;
     private boolean prefixCache = true;
+    private boolean batchPerturbations = true;
     private double klWeight = 0.0625;
     private double weightDecay = 1e-3;
     private double clampFactor = 4;
@@ -220,6 +232,12 @@ public final class EditOptions {
     /** See {@link EditOptions#isRelativeEpsilon()}. */
     public Builder relativeEpsilon(boolean v) {
       relativeEpsilon = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#isBatchPerturbations()}. */
+    public Builder batchPerturbations(boolean v) {
+      batchPerturbations = v;
       return this;
     }
 

@@ -209,7 +209,8 @@ final class CpuModel implements BackendModel {
       hook.mlpOutput = new float[d];
       hook.residualBefore = new float[d];
       hook.residualAfter = new float[row.length * d];
-      KvCache cache = new KvCache(spec.layers(), spec.kvDim(), row.length);
+      // Resumes put one segment per direction after the prefix, so the cache may grow past the row's length.
+      KvCache cache = new KvCache(spec.layers(), spec.kvDim(), Integer.MAX_VALUE / spec.kvDim());
       transformer.run(cache, transformer.embed(row), row.length, 0, spec.layers(), hook, new int[0]);
       float[] suffix = Arrays.copyOfRange(hook.residualAfter, s * d, row.length * d);
       out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, hook.residualBefore, hook.mlpOutput);
@@ -241,13 +242,23 @@ final class CpuModel implements BackendModel {
         local[k] = p - row.injectAt;
       }
       int n = row.length - row.injectAt;
-      for (int dir = 0; dir < deltas.length; dir++) {
-        float[] x = row.suffix.clone();
+      // All directions of a row in one chunk: one segment per direction over the shared prefix.
+      int dirs = deltas.length;
+      float[] x = new float[dirs * n * d];
+      int[] at = new int[dirs * local.length];
+      for (int dir = 0; dir < dirs; dir++) {
+        System.arraycopy(row.suffix, 0, x, dir * n * d, n * d);
         for (int i = 0; i < d; i++) {
-          x[i] = row.residualBefore[i] + (row.mlpOutput[i] + deltas[dir][i]);
+          x[dir * n * d + i] = row.residualBefore[i] + (row.mlpOutput[i] + deltas[dir][i]);
         }
-        row.cache.length = row.injectAt;
-        out[dir][r] = transformer.run(row.cache, x, n, state.layer + 1, spec.layers(), null, local);
+        for (int k = 0; k < local.length; k++) {
+          at[dir * local.length + k] = dir * n + local[k];
+        }
+      }
+      row.cache.length = row.injectAt;
+      float[][] logits = transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at);
+      for (int dir = 0; dir < dirs; dir++) {
+        out[dir][r] = Arrays.copyOfRange(logits, dir * local.length, (dir + 1) * local.length);
       }
     }
     return out;

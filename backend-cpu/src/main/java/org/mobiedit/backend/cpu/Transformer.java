@@ -63,9 +63,26 @@ final class Transformer {
    */
   float[][] run(KvCache cache, float[] x, int n, int fromLayer, int toLayer,
       @org.jspecify.annotations.Nullable MlpHook hook, int[] logitAt) {
+    return run(cache, x, n, 1, fromLayer, toLayer, hook, logitAt);
+  }
+
+  /**
+   * As {@link #run(KvCache, float[], int, int, int, MlpHook, int[])}, for a chunk made of {@code segments}
+   * independent continuations of the same cached prefix, {@code n / segments} tokens each, one after another: segment
+   * {@code g}'s token {@code t} sits at position {@code cache.length + t}, is stored in cache slot
+   * {@code cache.length + g·(n/segments) + t}, and attends to the cached prefix and to its own segment only. Every
+   * segment computes exactly what it would alone (same products, same order of every sum); running them together
+   * lets each weight row serve all of them.
+   */
+  float[][] run(KvCache cache, float[] x, int n, int segments, int fromLayer, int toLayer,
+      @org.jspecify.annotations.Nullable MlpHook hook, int[] logitAt) {
     if (toLayer < layers.length && logitAt.length > 0) {
       throw new IllegalArgumentException("logits need every layer");
     }
+    if (segments < 1 || n % segments != 0 || (segments > 1 && hook != null)) {
+      throw new IllegalArgumentException("a chunk of " + n + " tokens cannot hold " + segments + " segments");
+    }
+    int segment = n / segments;
     int d = spec.hiddenSize();
     int p0 = cache.length;
     cache.ensure(p0 + n);
@@ -90,14 +107,14 @@ final class Transformer {
       addBias(q, w.bq, n);
       addBias(k, w.bk, n);
       addBias(v, w.bv, n);
-      rotate(q, n, spec.heads(), p0);
-      rotate(k, n, spec.kvHeads(), p0);
+      rotate(q, n, spec.heads(), p0, segment);
+      rotate(k, n, spec.kvHeads(), p0, segment);
       quantize(l, ActivationQuantizer.Point.QUERY, q);
       quantize(l, ActivationQuantizer.Point.KEY, k);
       quantize(l, ActivationQuantizer.Point.VALUE, v);
       System.arraycopy(k, 0, cache.keys[l], p0 * kvDim, n * kvDim);
       System.arraycopy(v, 0, cache.values[l], p0 * kvDim, n * kvDim);
-      attend(cache.keys[l], cache.values[l], q, att, n, p0);
+      attend(cache.keys[l], cache.values[l], q, att, n, p0, segment);
       quantize(l, ActivationQuantizer.Point.ATTENTION_OUTPUT, att);
       multiply(w.wo, att, n, o);
       add(x, o);
@@ -211,15 +228,15 @@ final class Transformer {
     }
   }
 
-  /** Rotary embedding in the model's layout, position {@code p0 + t} for chunk token {@code t}. */
-  private void rotate(float[] y, int n, int heads, int p0) {
+  /** Rotary embedding in the model's layout, position {@code p0 + t % segment} for chunk token {@code t}. */
+  private void rotate(float[] y, int n, int heads, int p0, int segment) {
     int hd = spec.headDim();
     int half = hd / 2;
     boolean interleaved = spec.ropeLayout() == RopeLayout.INTERLEAVED;
     float[] cos = new float[half];
     float[] sin = new float[half];
     for (int t = 0; t < n; t++) {
-      int pos = p0 + t;
+      int pos = p0 + t % segment;
       for (int i = 0; i < half; i++) {
         double angle = pos * invFreq[i];
         cos[i] = (float) Math.cos(angle);
@@ -239,42 +256,48 @@ final class Transformer {
     }
   }
 
-  /** Causal grouped-query attention of the chunk's queries over cached keys/values, one head per task. */
-  private void attend(float[] keys, float[] values, float[] q, float[] out, int n, int p0) {
+  /**
+   * Causal grouped-query attention of the chunk's queries over cached keys/values, one head per task. Chunk token
+   * {@code t} of segment {@code g = t / segment} sees the cached positions {@code [0, p0)} and its own segment's
+   * slots up to itself, in that order.
+   */
+  private void attend(float[] keys, float[] values, float[] q, float[] out, int n, int p0, int segment) {
     int heads = spec.heads();
     int hd = spec.headDim();
     int group = heads / spec.kvHeads();
     int kvDim = spec.kvDim();
     int qDim = spec.queryDim();
     float scale = (float) (1.0 / Math.sqrt(hd));
-    long work = (long) heads * n * (p0 + n) * hd;
+    long work = (long) heads * n * (p0 + segment) * hd;
     workers.forEachRange(heads, work < PARALLEL_WORK ? heads : 1, (hFrom, hTo) -> {
-      float[] scores = new float[p0 + n];
+      float[] scores = new float[p0 + segment];
       for (int h = hFrom; h < hTo; h++) {
         int kvOff = (h / group) * hd;
         for (int t = 0; t < n; t++) {
           int qo = t * qDim + h * hd;
-          int len = p0 + t + 1;
+          int own = p0 + (t / segment) * segment; // the first slot of this token's segment
+          int len = p0 + t % segment + 1;
           float max = Float.NEGATIVE_INFINITY;
-          for (int p = 0; p < len; p++) {
+          for (int i = 0; i < len; i++) {
+            int p = i < p0 ? i : own + (i - p0);
             float s = kernel.dot(q, qo, keys, p * kvDim + kvOff, hd) * scale;
-            scores[p] = s;
+            scores[i] = s;
             max = Math.max(max, s);
           }
           float sum = 0;
-          for (int p = 0; p < len; p++) {
-            float e = (float) Math.exp(scores[p] - max);
-            scores[p] = e;
+          for (int i = 0; i < len; i++) {
+            float e = (float) Math.exp(scores[i] - max);
+            scores[i] = e;
             sum += e;
           }
           float inv = 1f / sum;
           int oo = t * qDim + h * hd;
           java.util.Arrays.fill(out, oo, oo + hd, 0f);
-          for (int p = 0; p < len; p++) {
-            float a = scores[p] * inv;
-            int vo = p * kvDim + kvOff;
-            for (int i = 0; i < hd; i++) {
-              out[oo + i] += a * values[vo + i];
+          for (int i = 0; i < len; i++) {
+            float a = scores[i] * inv;
+            int vo = (i < p0 ? i : own + (i - p0)) * kvDim + kvOff;
+            for (int j = 0; j < hd; j++) {
+              out[oo + j] += a * values[vo + j];
             }
           }
         }

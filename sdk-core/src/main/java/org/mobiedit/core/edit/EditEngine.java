@@ -144,9 +144,7 @@ public final class EditEngine {
         }
         float[][] z = estimator.directions(step, d);
         float[][] points = estimator.points(delta, z);
-        float[][][][] logits = prefix != null
-            ? model.resume(prefix, points, batch.labelPositions)
-            : model.injectForward(batch.rows, layer, batch.lookup, points, batch.labelPositions);
+        float[][][][] logits = evaluate(batch, layer, prefix, points, options.isBatchPerturbations());
         forwardPasses += (long) points.length * batch.rows.length;
         double[] losses = new double[points.length];
         for (int p = 0; p < points.length; p++) {
@@ -227,6 +225,21 @@ public final class EditEngine {
         .build();
     listener.onFinish(result);
     return new Outcome(result, handle);
+  }
+
+  /** The logits at every point of a step: one backend call, or one call per point (to measure batching). */
+  private float[][][][] evaluate(EditBatch batch, int layer, @org.jspecify.annotations.Nullable PrefixState prefix,
+      float[][] points, boolean batched) {
+    if (batched) {
+      return prefix != null
+          ? model.resume(prefix, points, batch.labelPositions)
+          : model.injectForward(batch.rows, layer, batch.lookup, points, batch.labelPositions);
+    }
+    float[][][][] out = new float[points.length][][][];
+    for (int p = 0; p < points.length; p++) {
+      out[p] = evaluate(batch, layer, prefix, new float[][] {points[p]}, true)[0];
+    }
+    return out;
   }
 
   /** ROME's write with {@code v* = t0 + δ}: {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)}, {@code W += r ⊗ u}. */

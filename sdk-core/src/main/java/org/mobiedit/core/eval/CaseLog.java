@@ -54,7 +54,8 @@ public final class CaseLog {
       try {
         StrictJson.parse(line);
         CaseResult r = GSON.fromJson(line, CaseResult.class);
-        if (r == null || r.caseId() == null || r.prompt() == null || r.lossCurve() == null) {
+        if (r == null || r.caseId() == null || r.prompt() == null || r.lossCurve() == null
+            || r.contextTemplates() == null) {
           throw new JsonParseException("fields are missing");
         }
         out.add(r);

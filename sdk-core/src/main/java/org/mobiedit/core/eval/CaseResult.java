@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * @param peakResidentBytes peak resident memory of the process during the edit (0 where unknown)
  * @param stopReason why the search stopped
  * @param lossCurve the loss at every step
+ * @param contextTemplates the templates the edit used (so a baseline can use the very same rows)
  */
 public record CaseResult(String caseId, String subject, String prompt, String target, boolean success,
     double rewriteBefore, double rewriteAccuracy, @Nullable Double generalization,
     @Nullable Double generalizationExact, @Nullable Double locality, @Nullable Double portability,
     @Nullable Double efficacyScore, @Nullable Double paraphraseScore, @Nullable Double neighborhoodScore, int steps,
-    long forwardPasses, long wallMillis, long peakResidentBytes, String stopReason, float[] lossCurve) {}
+    long forwardPasses, long wallMillis, long peakResidentBytes, String stopReason, float[] lossCurve,
+    java.util.List<String> contextTemplates) {}

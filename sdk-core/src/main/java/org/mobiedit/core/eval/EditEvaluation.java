@@ -79,7 +79,8 @@ public final class EditEvaluation {
     return new CaseResult(c.id(), c.request().getSubject(), c.request().getPrompt(), c.request().getNewObject(),
         r.isSuccess(), rewriteBefore.tokenAccuracy(), rewrite.tokenAccuracy(), mean(para, false),
         mean(para, true), locality, mean(port, false), efficacy, paraphraseScore, neighborhood, r.getSteps(),
-        r.getForwardPasses(), r.getWallMillis(), peak, r.getStopReason().name(), r.getLossCurve());
+        r.getForwardPasses(), r.getWallMillis(), peak, r.getStopReason().name(), r.getLossCurve(),
+        r.getContextTemplates());
   }
 
   private static <T> @Nullable Double share(List<T> items, java.util.function.Predicate<T> test) {

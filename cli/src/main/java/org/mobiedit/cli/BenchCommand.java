@@ -1,0 +1,143 @@
+package org.mobiedit.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.mobiedit.api.EditListener;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.Generation;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.edit.EditEngine;
+import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.ProcessMemory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mobiedit bench}: what a model costs on this machine in one precision: load time, resident memory, prefill
+ * and decode speed, and the time of one optimization step of an edit with and without the prefix cache and with and
+ * without batching the perturbations. Run it once per precision (one process each, so memory figures do not mix).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure load time, memory, prefill/decode speed and time per edit step for one model and"
+        + " precision.", "Edit steps use the paper's configuration (q = 5, 5 context templates) on a fixed request;"
+        + " the first step is a warm-up and is not counted."})
+final class BenchCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+
+  @Option(names = "--prompt-tokens", paramLabel = "N", defaultValue = "256",
+      description = "Prompt length for the prefill measurement. Default: ${DEFAULT-VALUE}.")
+  int promptTokens;
+
+  @Option(names = "--decode-tokens", paramLabel = "N", defaultValue = "32",
+      description = "Tokens generated for the decode measurement. Default: ${DEFAULT-VALUE}.")
+  int decodeTokens;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "3",
+      description = "Edit steps per variant (the first is a warm-up). Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--variants", paramLabel = "LIST", defaultValue = "cache+batch,cache,batch",
+      description = "Edit-step variants: cache+batch (MobiEdit), cache (prefix cache, one call per point), batch (no"
+          + " cache, batched), plain (neither). Default: ${DEFAULT-VALUE}.")
+  String variants;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (steps < 2) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "--steps must be at least 2 (the first step is a warm-up).");
+    }
+    JsonObject o = new JsonObject();
+    try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+      o.addProperty("model", model.model.toString());
+      o.addProperty("precision", lm.backendModel().precision().getId());
+      o.addProperty("backend", lm.backendId());
+      o.addProperty("parameters", lm.spec().parameterCount());
+      o.addProperty("layers", lm.spec().layers());
+      o.addProperty("hiddenSize", lm.spec().hiddenSize());
+      o.addProperty("threads", model.threads);
+      o.addProperty("loadMillis", lm.loadNanos() / 1_000_000);
+      o.addProperty("backendWeightBytes", lm.backendModel().memory().weightBytes());
+      o.addProperty("residentAfterLoadBytes", ProcessMemory.residentBytes().orElse(0));
+      o.addProperty("peakResidentAfterLoadBytes", ProcessMemory.peakResidentBytes().orElse(0));
+
+      String sentence = "The quick brown fox jumps over the lazy dog. ";
+      StringBuilder text = new StringBuilder();
+      while (lm.encodePrompt(text.toString()).length < promptTokens) {
+        text.append(sentence);
+      }
+      Generation g = lm.generate(text.toString(), GenerationOptions.builder().maxTokens(decodeTokens)
+          .stopAtEos(false).build());
+      o.addProperty("promptTokens", g.getPromptIds().length);
+      o.addProperty("prefillTokensPerSecond", g.getPrefillTokensPerSecond());
+      o.addProperty("decodeTokensPerSecond", g.getDecodeTokensPerSecond());
+
+      EditRequest request = EditRequest.of("Alice", "{} lives in the city of", "Paris");
+      EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
+      JsonObject stepMillis = new JsonObject();
+      for (String v : variants.split(",")) {
+        String variant = v.trim();
+        EditOptions options = variant(variant).maxSteps(steps).earlyStopping(false).build();
+        ProcessMemory.resetPeak();
+        double ms = timePerStep(engine, lm.backendModel(), request, options);
+        stepMillis.addProperty(variant, ms);
+        o.addProperty("peakResident_" + variant, ProcessMemory.peakResidentBytes().orElse(0));
+      }
+      o.add("stepMillis", stepMillis);
+      o.addProperty("peakResidentBytes", ProcessMemory.peakResidentBytes().orElse(0));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
+    } else {
+      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static EditOptions.Builder variant(String name) {
+    EditOptions.Builder b = EditOptions.builder();
+    switch (name) {
+      case "cache+batch":
+        return b.prefixCache(true).batchPerturbations(true);
+      case "cache":
+        return b.prefixCache(true).batchPerturbations(false);
+      case "batch":
+        return b.prefixCache(false).batchPerturbations(true);
+      case "plain":
+        return b.prefixCache(false).batchPerturbations(false);
+      default:
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+            "Unknown variant '" + name + "': use cache+batch, cache, batch or plain.");
+    }
+  }
+
+  /** Mean wall time of steps 2..N (step 1 warms up the JIT and the caches). */
+  private static double timePerStep(EditEngine engine, org.mobiedit.spi.BackendModel backend,
+      EditRequest request, EditOptions options) {
+    long[] at = new long[options.getMaxSteps() + 1];
+    EditEngine.Outcome o = engine.edit(request, options, new EditListener() {
+      @Override
+      public void onStep(int step, int maxSteps, double loss, long forwardPasses) {
+        at[step] = System.nanoTime();
+      }
+    }, () -> false);
+    if (o.handle() >= 0) {
+      backend.revertRankOne(o.handle());
+    }
+    int last = o.result().getSteps();
+    return (at[last] - at[1]) / 1e6 / (last - 1);
+  }
+}
