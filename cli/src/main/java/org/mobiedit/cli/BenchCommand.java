@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure load time, memory, prefill/decode speed and time per edit step for one model and"
-        + " precision.", "Edit steps use the paper's configuration (q = 5, 5 context templates) on a fixed request;"
+        + " precision.", "Edit steps use EditOptions.recommended() (q = 5, 5 context templates) on a fixed request;"
         + " the first step is a warm-up and is not counted."})
 final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
@@ -108,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static EditOptions.Builder variant(String name) {
-    EditOptions.Builder b = EditOptions.builder();
+    EditOptions.Builder b = EditOptions.recommended().toBuilder();
     switch (name) {
       case "cache+batch":
         return b.prefixCache(true).batchPerturbations(true);
