@@ -21,10 +21,10 @@ for shape in "${shapes[@]}"; do
     *) args=(--prompt-tokens 64 --decode-tokens 16 --steps 2 --variants "cache+batch") ;;
   esac
   for p in fp32 int8 int8-a8; do
-    "$cli" bench -m "$model" --precision "$p" --threads "$threads" "${args[@]}" --json 2>/dev/null
+    "$cli" bench -m "$model" --precision "$p" --threads "$threads" "${args[@]}" --json 2>>"$root/bench/out/scale-bench.log"
   done
   layer=$(python3 -c "import json,sys; c=json.load(open(sys.argv[1])); print(max(0, round(c['num_hidden_layers'] * 0.17)))" "$model/config.json")
   if [ -x "$py" ]; then
-    "$py" "$root/bench/rome/step_cost.py" --model "$model" --layer "$layer" --threads "$threads" --steps 3 2>/dev/null
+    "$py" "$root/bench/rome/step_cost.py" --model "$model" --layer "$layer" --threads "$threads" --steps 3 2>>"$root/bench/out/scale-bench.log"
   fi
 done

@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("peakResidentAfterLoadBytes", ProcessMemory.peakResidentBytes().orElse(0));
 
       String sentence = "The quick brown fox jumps over the lazy dog. ";
-      StringBuilder text = new StringBuilder();
+      StringBuilder text = new StringBuilder(sentence);
       while (lm.encodePrompt(text.toString()).length < promptTokens) {
         text.append(sentence);
       }
