@@ -66,6 +66,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "ETA", description = "Override the configuration's learning rate.")
   Double learningRate;
 
+  @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
+  boolean keyCovariance;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where results and reports go.")
   Path out;
 
@@ -92,6 +95,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (learningRate != null) {
       b.learningRate(learningRate);
+    }
+    if (keyCovariance) {
+      b.keyCovariance(true);
     }
     // Metrics are measured on the update the search found, successful or not (as the standard harnesses do);
     // reverting failed edits would flatter locality.
@@ -182,6 +188,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("relativeEpsilon", o.isRelativeEpsilon());
     run.addProperty("directions", o.getDirections());
     run.addProperty("seed", o.getSeed());
+    run.addProperty("keyCovariance", o.isKeyCovariance());
     return run;
   }
 

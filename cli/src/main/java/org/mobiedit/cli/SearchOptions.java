@@ -27,6 +27,11 @@ final class SearchOptions {
           + " (needed with int8 activations, where an absolute 1e-3 is below one rounding step).")
   boolean relativeEpsilon;
 
+  @Option(names = "--key-covariance",
+      description = "Update direction u = C^-1 k (C: second moment of the layer's keys over the model's own samples)"
+          + " instead of the paper's u = k/|k|: better locality.")
+  boolean keyCovariance;
+
   @Option(names = "--directions", paramLabel = "Q", defaultValue = "5",
       description = "Random directions per step (2Q perturbed forwards). Default: ${DEFAULT-VALUE}.")
   int directions;
@@ -43,6 +48,6 @@ final class SearchOptions {
 
   EditOptions.Builder builder() {
     return EditOptions.builder().precision(precision()).maxSteps(steps).learningRate(learningRate).epsilon(epsilon)
-        .relativeEpsilon(relativeEpsilon).directions(directions).layer(layer).seed(seed);
+        .relativeEpsilon(relativeEpsilon).keyCovariance(keyCovariance).directions(directions).layer(layer).seed(seed);
   }
 }

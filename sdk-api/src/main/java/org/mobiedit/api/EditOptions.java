@@ -18,6 +18,8 @@ public final class EditOptions {
   private final int earlyStopEvery;
   private final boolean prefixCache;
   private final boolean batchPerturbations;
+  private final boolean keyCovariance;
+  private final double covarianceRidge;
   private final double klWeight;
   private final double weightDecay;
   private final double clampFactor;
@@ -38,6 +40,8 @@ public final class EditOptions {
     this.earlyStopEvery = b.earlyStopEvery;
     this.prefixCache = b.prefixCache;
     this.batchPerturbations = b.batchPerturbations;
+    this.keyCovariance = b.keyCovariance;
+    this.covarianceRidge = b.covarianceRidge;
     this.klWeight = b.klWeight;
     this.weightDecay = b.weightDecay;
     this.clampFactor = b.clampFactor;
@@ -77,6 +81,8 @@ public final class EditOptions {
     b.earlyStopEvery = earlyStopEvery;
     b.prefixCache = prefixCache;
     b.batchPerturbations = batchPerturbations;
+    b.keyCovariance = keyCovariance;
+    b.covarianceRidge = covarianceRidge;
     b.klWeight = klWeight;
     b.weightDecay = weightDecay;
     b.clampFactor = clampFactor;
@@ -144,6 +150,21 @@ public final class EditOptions {
     return batchPerturbations;
   }
 
+  /**
+   * Whether the update direction is ROME's {@code u = C⁻¹k̄} with {@code C} the second moment of the layer's keys
+   * over the model's own sample text (collected once per layer and editor), instead of the paper's reference
+   * {@code u = k̄/|k̄|} ({@code C = I}). It spreads the write away from the directions other facts use, for
+   * better locality. Default: false (the paper's).
+   */
+  public boolean isKeyCovariance() {
+    return keyCovariance;
+  }
+
+  /** Ridge added to {@code C}, relative to its mean diagonal, when {@link #isKeyCovariance()}. Default 0.1. */
+  public double getCovarianceRidge() {
+    return covarianceRidge;
+  }
+
   /** Weight of the KL term on the essence row (0.0625 in ROME). */
   public double getKlWeight() {
     return klWeight;
@@ -194,6 +215,8 @@ public final class EditOptions {
     private int earlyStopEvery = 20;
     private boolean prefixCache = true;
     private boolean batchPerturbations = true;
+    private boolean keyCovariance;
+    private double covarianceRidge = 0.1;
     private double klWeight = 0.0625;
     private double weightDecay = 1e-3;
     private double clampFactor = 4;
@@ -238,6 +261,18 @@ public final class EditOptions {
     /** See {@link EditOptions#isBatchPerturbations()}. */
     public Builder batchPerturbations(boolean v) {
       batchPerturbations = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#isKeyCovariance()}. */
+    public Builder keyCovariance(boolean v) {
+      keyCovariance = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#getCovarianceRidge()}. */
+    public Builder covarianceRidge(double v) {
+      covarianceRidge = v;
       return this;
     }
 
@@ -297,6 +332,8 @@ public final class EditOptions {
       check(maxSteps >= 1, "max steps must be >= 1, got " + maxSteps);
       check(directions >= 1, "directions must be >= 1, got " + directions);
       check(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be a finite number > 0, got " + epsilon);
+      check(covarianceRidge > 0 && Double.isFinite(covarianceRidge),
+          "covarianceRidge must be a finite number > 0, got " + covarianceRidge);
       check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
       check(earlyStopEvery >= 1, "early-stop interval must be >= 1, got " + earlyStopEvery);
       check(klWeight >= 0 && Double.isFinite(klWeight), "KL weight must be >= 0, got " + klWeight);

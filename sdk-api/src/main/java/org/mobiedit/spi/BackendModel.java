@@ -58,6 +58,15 @@ public interface BackendModel extends AutoCloseable {
   }
 
   /**
+   * The MLP keys (inputs of {@code W_down}) of {@code layer} at every position of one row run from position 0,
+   * {@code [position][intermediateSize]}: the samples of the key statistics behind {@code u = C⁻¹k̄}. Optional:
+   * {@link Capability#LAYER_CAPTURE}.
+   */
+  default float[][] captureKeys(int[] row, int layer) {
+    throw unsupported("captureKeys");
+  }
+
+  /**
    * Runs every row once with nothing injected and keeps what an injection at {@code layer}, position
    * {@code injectAt[row]}, cannot change. Optional: {@link Capability#RESUME_WITH_INJECTION}.
    */

@@ -193,6 +193,24 @@ final class CpuModel implements BackendModel {
   }
 
   @Override
+  public float[][] captureKeys(int[] row, int layer) {
+    checkOpen();
+    checkLayer(layer);
+    checkTokens(row, 0);
+    calibrateIfNeeded(new int[][] {row});
+    int ff = spec.intermediateSize();
+    MlpHook hook = new MlpHook(layer, 0, null);
+    hook.allKeys = new float[row.length * ff];
+    transformer.run(new KvCache(spec.layers(), spec.kvDim(), row.length), transformer.embed(row), row.length, 0,
+        layer + 1, hook, new int[0]);
+    float[][] out = new float[row.length][];
+    for (int t = 0; t < row.length; t++) {
+      out[t] = Arrays.copyOfRange(hook.allKeys, t * ff, (t + 1) * ff);
+    }
+    return out;
+  }
+
+  @Override
   public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
     checkOpen();
     checkLayer(layer);

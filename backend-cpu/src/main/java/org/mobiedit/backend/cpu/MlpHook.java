@@ -14,6 +14,8 @@ final class MlpHook {
   final float @Nullable [] delta;
   /** Filled with the key at {@code at} (length intermediateSize) when not null. */
   float @Nullable [] key;
+  /** Filled with the keys of every chunk position ({@code n × intermediateSize}) when not null. */
+  float @Nullable [] allKeys;
   /** Filled with the MLP output at {@code at} when not null. */
   float @Nullable [] mlpOutput;
   /** Filled with the residual stream before the MLP is added, at {@code at}, when not null. */
@@ -30,6 +32,9 @@ final class MlpHook {
   void observe(float[] x, float[] g, float[] o, int n, int d, int ff) {
     if (key != null) {
       System.arraycopy(g, at * ff, key, 0, ff);
+    }
+    if (allKeys != null) {
+      System.arraycopy(g, 0, allKeys, 0, n * ff);
     }
     if (mlpOutput != null) {
       System.arraycopy(o, at * d, mlpOutput, 0, d);

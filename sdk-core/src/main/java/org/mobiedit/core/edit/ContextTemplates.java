@@ -32,7 +32,7 @@ final class ContextTemplates {
         float[] logits = seq.append(ids);
         int[] generated = new int[PREFIX_TOKENS - 1];
         for (int t = 0; t < generated.length; t++) {
-          generated[t] = topK(logits, random);
+          generated[t] = topK(logits, random, TOP_K);
           if (t + 1 < generated.length) {
             logits = seq.append(new int[] {generated[t]});
           }
@@ -45,16 +45,18 @@ final class ContextTemplates {
     return out;
   }
 
-  private static int topK(float[] logits, SplittableRandom random) {
-    int[] best = new int[TOP_K];
-    float[] bestValue = new float[TOP_K];
+  /** A seeded draw from the softmax over the {@code topK} largest logits (vocabularies smaller than k included). */
+  static int topK(float[] logits, SplittableRandom random, int topK) {
+    int width = Math.min(topK, logits.length);
+    int[] best = new int[width];
+    float[] bestValue = new float[width];
     java.util.Arrays.fill(bestValue, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < logits.length; i++) {
       float v = logits[i];
-      for (int k = 0; k < TOP_K; k++) {
+      for (int k = 0; k < width; k++) {
         if (v > bestValue[k]) {
-          System.arraycopy(bestValue, k, bestValue, k + 1, TOP_K - k - 1);
-          System.arraycopy(best, k, best, k + 1, TOP_K - k - 1);
+          System.arraycopy(bestValue, k, bestValue, k + 1, width - k - 1);
+          System.arraycopy(best, k, best, k + 1, width - k - 1);
           bestValue[k] = v;
           best[k] = i;
           break;
@@ -62,14 +64,14 @@ final class ContextTemplates {
       }
     }
     double max = bestValue[0];
-    double[] w = new double[TOP_K];
+    double[] w = new double[width];
     double total = 0;
-    for (int k = 0; k < TOP_K; k++) {
+    for (int k = 0; k < width; k++) {
       w[k] = Math.exp(bestValue[k] - max);
       total += w[k];
     }
     double u = random.nextDouble() * total;
-    for (int k = 0; k < TOP_K; k++) {
+    for (int k = 0; k < width; k++) {
       u -= w[k];
       if (u < 0) {
         return best[k];

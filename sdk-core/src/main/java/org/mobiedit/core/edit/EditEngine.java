@@ -21,6 +21,11 @@ public final class EditEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EditEngine.class);
   private final BackendModel model;
   private final Tokenizer tokenizer;
+  /** Sample texts and their length behind the key statistics (2,048 keys). */
+  private static final int STATISTICS_SEQUENCES = 32;
+  private static final int STATISTICS_TOKENS = 64;
+  /** Key statistics by layer and seed, collected on first use (so they reflect the model as it was then). */
+  private final java.util.Map<java.util.List<Long>, KeyStatistics> statistics = new java.util.HashMap<>();
 
   public EditEngine(BackendModel model, Tokenizer tokenizer) {
     this.model = model;
@@ -81,14 +86,23 @@ public final class EditEngine {
         mean[j] += k[j] / (double) rewrite;
       }
     }
-    double norm = 0;
-    for (double v : mean) {
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    float[] u = new float[ff];
-    for (int j = 0; j < ff; j++) {
-      u[j] = (float) (mean[j] / norm);
+    float[] u;
+    if (options.isKeyCovariance()) {
+      float[] meanKey = new float[ff];
+      for (int j = 0; j < ff; j++) {
+        meanKey[j] = (float) mean[j];
+      }
+      u = statistics(layer, options.getSeed()).direction(meanKey, options.getCovarianceRidge());
+    } else {
+      double norm = 0;
+      for (double v : mean) {
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+      u = new float[ff];
+      for (int j = 0; j < ff; j++) {
+        u[j] = (float) (mean[j] / norm);
+      }
     }
     float[] kPlain = capture.keys()[0];
     float[] t0 = capture.outputs()[0];
@@ -225,6 +239,20 @@ public final class EditEngine {
         .build();
     listener.onFinish(result);
     return new Outcome(result, handle);
+  }
+
+  /**
+   * The key statistics of a layer, sampled from the model once and kept. With static activation quantization the
+   * keys depend on the edit's calibration, so they are sampled again for every edit (same seed: deterministic).
+   */
+  private KeyStatistics statistics(int layer, long seed) {
+    if (model.precision().quantizesActivations()) {
+      return KeyStatistics.sample(model, tokenizer, layer, STATISTICS_SEQUENCES, STATISTICS_TOKENS, seed);
+    }
+    synchronized (statistics) {
+      return statistics.computeIfAbsent(java.util.List.of((long) layer, seed),
+          k -> KeyStatistics.sample(model, tokenizer, layer, STATISTICS_SEQUENCES, STATISTICS_TOKENS, seed));
+    }
   }
 
   /** The logits at every point of a step: one backend call, or one call per point (to measure batching). */
