@@ -63,6 +63,7 @@ final class Plots {
     for (int c : count) {
       top = Math.max(top, c);
     }
+    top = (top + 3) / 4 * 4; // counts: a multiple of the four tick intervals keeps every tick a whole number
     StringBuilder b = open("Steps to success (successful edits; the early-stop check runs every K steps)");
     axes(b, 0, bins * width, 0, top, "steps", "edits");
     for (int i = 0; i < bins; i++) {
