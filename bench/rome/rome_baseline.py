@@ -53,9 +53,6 @@ class Editor:
             n += 1
         return full[n:] if n < len(full) else full[-1:]
 
-    def lookup(self, template_prompt_head):
-        return len(self.prompt_ids(template_prompt_head)) - 1
-
     def logits(self, ids):
         with torch.no_grad():
             return self.model(torch.tensor([ids])).logits[0]
@@ -98,7 +95,6 @@ class Editor:
         mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
 
         plain_ctx = self.prompt_ids(prompt)
-        t0 = None
         got = {}
 
         def capture(m, i, o):

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.MobiEditException;
@@ -124,16 +124,12 @@ final class EvalCommand implements Callable<Integer> {
       JsonObject run = describe(lm, data, options);
       CaseLog log = new CaseLog(out.resolve("cases.jsonl"));
       checkSameRun(run);
-      log.repair();
-      List<CaseResult> done = log.read();
-      Set<String> finished = new HashSet<>();
-      done.forEach(r -> finished.add(r.caseId()));
+      Map<String, CaseResult> done = new HashMap<>();
+      log.readForAppend().forEach(r -> done.put(r.caseId(), r));
       List<CaseResult> results = new ArrayList<>();
       for (EditCase c : cases) {
-        for (CaseResult r : done) {
-          if (r.caseId().equals(c.id())) {
-            results.add(r);
-          }
+        if (done.containsKey(c.id())) {
+          results.add(done.get(c.id()));
         }
       }
       if (!results.isEmpty()) {
@@ -145,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
       int ran = 0;
       int todo = cases.size() - results.size();
       for (EditCase c : cases) {
-        if (finished.contains(c.id())) {
+        if (done.containsKey(c.id())) {
           continue;
         }
         CaseResult r = evaluation.run(c);

@@ -75,10 +75,7 @@ public final class KeyStatistics {
         n++;
       }
     }
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] /= n;
-    }
-    return new KeyStatistics(layer, size, n, sum);
+    return mean(layer, size, n, sum);
   }
 
   /** Statistics over given keys (all of length {@code size}). */
@@ -87,10 +84,15 @@ public final class KeyStatistics {
     for (float[] k : keys) {
       accumulate(sum, k, size);
     }
+    return mean(layer, size, keys.size(), sum);
+  }
+
+  /** The statistics of {@code count} keys whose products were summed into {@code sum} (divided in place). */
+  private static KeyStatistics mean(int layer, int size, long count, double[] sum) {
     for (int i = 0; i < sum.length; i++) {
-      sum[i] /= keys.size();
+      sum[i] /= count;
     }
-    return new KeyStatistics(layer, size, keys.size(), sum);
+    return new KeyStatistics(layer, size, count, sum);
   }
 
   private static void accumulate(double[] sum, float[] k, int size) {

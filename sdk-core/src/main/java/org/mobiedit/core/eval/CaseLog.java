@@ -34,18 +34,24 @@ public final class CaseLog {
     return file;
   }
 
-  /** The complete results logged so far (none if there is no file yet). */
-  public List<CaseResult> read() {
+  /**
+   * The complete results logged so far (none if there is no file yet). A torn last line is dropped from the file
+   * too, so that appends start on a line of their own; a file without damage is not rewritten.
+   */
+  public List<CaseResult> readForAppend() {
     List<CaseResult> out = new ArrayList<>();
     if (!Files.exists(file)) {
       return out;
     }
-    List<String> lines;
+    String text;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + file + ": " + e.getMessage(), e);
     }
+    List<String> lines = text.lines().collect(java.util.stream.Collectors.toList());
+    StringBuilder kept = new StringBuilder();
+    boolean torn = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.isBlank()) {
@@ -59,28 +65,21 @@ public final class CaseLog {
           throw new JsonParseException("fields are missing");
         }
         out.add(r);
+        kept.append(line).append('\n');
       } catch (MobiEditException | JsonParseException e) {
         if (i == lines.size() - 1) {
-          break; // a line cut short by an interrupted run: that case runs again
+          torn = true; // a line cut short by an interrupted run: that case runs again
+          break;
         }
         throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " line " + (i + 1)
             + " is not a case result (" + e.getMessage() + "): delete the file to start the run afresh.");
       }
     }
+    if (torn || (!text.isEmpty() && !text.endsWith("\n"))) {
+      byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
+      org.mobiedit.core.format.AtomicFile.write(file, o -> o.write(bytes));
+    }
     return out;
-  }
-
-  /** Drops a torn last line, if any, so that appends start on a line of their own. */
-  public void repair() {
-    if (!Files.exists(file)) {
-      return;
-    }
-    List<CaseResult> good = read();
-    StringBuilder b = new StringBuilder();
-    for (CaseResult r : good) {
-      b.append(GSON.toJson(r)).append('\n');
-    }
-    org.mobiedit.core.format.AtomicFile.write(file, out -> out.write(b.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   public void append(CaseResult r) {

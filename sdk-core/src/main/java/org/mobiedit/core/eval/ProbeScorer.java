@@ -1,7 +1,10 @@
 package org.mobiedit.core.eval;
 
+import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.core.edit.EditLoss;
+import org.mobiedit.core.generate.Generator;
 import org.mobiedit.core.generate.Sampler;
+import org.mobiedit.core.generate.TokenListener;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 
@@ -45,16 +48,9 @@ final class ProbeScorer {
 
   /** The greedy continuation of {@code tokens} tokens (the unedited model's own answer, where a dataset has none). */
   int[] greedy(String prompt, int tokens) {
-    int[] context = tokenizer.encodeForModel(prompt);
-    int[] out = new int[tokens];
-    int[] row = context;
-    for (int j = 0; j < tokens; j++) {
-      float[] logits = model.forward(new int[][] {row}, new int[][] {{row.length - 1}})[0][0];
-      out[j] = Sampler.argmax(logits);
-      row = java.util.Arrays.copyOf(row, row.length + 1);
-      row[row.length - 1] = out[j];
-    }
-    return out;
+    GenerationOptions greedy = GenerationOptions.builder().maxTokens(tokens).stopAtEos(false).build();
+    return Generator.generate(model, tokenizer, tokenizer.encodeForModel(prompt), greedy, TokenListener.NONE)
+        .getGeneratedIds();
   }
 
   /**
