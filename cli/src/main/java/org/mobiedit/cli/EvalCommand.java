@@ -66,6 +66,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "ETA", description = "Override the configuration's learning rate.")
   Double learningRate;
 
+  @Option(names = "--layer", paramLabel = "L", description = "Override the edited layer.")
+  Integer layer;
+
   @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
   boolean keyCovariance;
 
@@ -95,6 +98,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (learningRate != null) {
       b.learningRate(learningRate);
+    }
+    if (layer != null) {
+      b.layer(layer);
     }
     if (keyCovariance) {
       b.keyCovariance(true);

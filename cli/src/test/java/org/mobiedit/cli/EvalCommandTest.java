@@ -84,4 +84,12 @@ class EvalCommandTest {
     assertEquals(MobiEditCli.EXIT_FAILURE, damaged.exitCode, damaged.toString());
     assertThat(damaged.err).contains("cases.jsonl line 1").contains("delete the file");
   }
+
+  @Test
+  void theEditedLayerCanBeChosen() throws IOException {
+    Path out = dir.resolve("layer");
+    CliRun run = eval(out, "--limit", "1", "--layer", "2");
+    assertEquals(0, run.exitCode, run.toString());
+    assertThat(Files.readString(out.resolve("run.json"))).contains("\"layer\":2");
+  }
 }
