@@ -28,19 +28,27 @@ final class ContextTemplates {
       String start = STARTS[i % STARTS.length];
       int[] ids = tok.encodeForModel(start);
       StringBuilder text = new StringBuilder(start);
-      try (InferenceSequence seq = model.newSequence(Math.min(model.spec().contextLength(), ids.length + PREFIX_TOKENS))) {
-        float[] logits = seq.append(ids);
-        int[] generated = new int[PREFIX_TOKENS - 1];
-        for (int t = 0; t < generated.length; t++) {
-          generated[t] = topK(logits, random, TOP_K);
-          if (t + 1 < generated.length) {
-            logits = seq.append(new int[] {generated[t]});
-          }
-        }
-        text.append(tok.decode(generated));
-      }
+      text.append(tok.decode(sample(model, ids, PREFIX_TOKENS - 1, random, TOP_K)));
       String prefix = text.toString().replace("{", "").replace("}", "").strip();
       out.add(prefix + ". {}");
+    }
+    return out;
+  }
+
+  /**
+   * {@code count} tokens continuing {@code start}, each a seeded draw from the softmax over the {@code topK} largest
+   * logits (the model's own text, for context templates and key statistics).
+   */
+  static int[] sample(BackendModel model, int[] start, int count, SplittableRandom random, int topK) {
+    int[] out = new int[count];
+    try (InferenceSequence seq = model.newSequence(Math.min(model.spec().contextLength(), start.length + count))) {
+      float[] logits = seq.append(start);
+      for (int t = 0; t < count; t++) {
+        out[t] = topK(logits, random, topK);
+        if (t + 1 < count) {
+          logits = seq.append(new int[] {out[t]});
+        }
+      }
     }
     return out;
   }

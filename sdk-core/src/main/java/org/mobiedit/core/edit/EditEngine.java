@@ -94,15 +94,7 @@ public final class EditEngine {
       }
       u = statistics(layer, options.getSeed()).direction(meanKey, options.getCovarianceRidge());
     } else {
-      double norm = 0;
-      for (double v : mean) {
-        norm += v * v;
-      }
-      norm = Math.sqrt(norm);
-      u = new float[ff];
-      for (int j = 0; j < ff; j++) {
-        u[j] = (float) (mean[j] / norm);
-      }
+      u = KeyStatistics.unit(mean);
     }
     float[] kPlain = capture.keys()[0];
     float[] t0 = capture.outputs()[0];

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
-import org.mobiedit.spi.InferenceSequence;
 
 /**
  * The second moment {@code C = E[k kᵀ]} of one layer's MLP keys (the inputs of {@code W_down}) over sample text,
@@ -61,15 +60,8 @@ public final class KeyStatistics {
       int[] start = tok.encodeForModel(STARTS[s % STARTS.length]);
       int length = Math.min(model.spec().contextLength(), start.length + tokens);
       int[] row = java.util.Arrays.copyOf(start, length);
-      try (InferenceSequence seq = model.newSequence(length)) {
-        float[] logits = seq.append(start);
-        for (int t = start.length; t < length; t++) {
-          row[t] = ContextTemplates.topK(logits, random, TOP_K);
-          if (t + 1 < length) {
-            logits = seq.append(new int[] {row[t]});
-          }
-        }
-      }
+      int[] drawn = ContextTemplates.sample(model, start, length - start.length, random, TOP_K);
+      System.arraycopy(drawn, 0, row, start.length, drawn.length);
       for (float[] k : model.captureKeys(row, layer)) {
         accumulate(sum, k, size);
         n++;
@@ -137,14 +129,19 @@ public final class KeyStatistics {
       }
       y[i] = v / factor[i * size + i];
     }
+    return unit(y);
+  }
+
+  /** {@code v / |v|} in float: the update direction when {@code C = I} (the paper's {@code u = k̄/|k̄|}). */
+  static float[] unit(double[] v) {
     double norm = 0;
-    for (double v : y) {
-      norm += v * v;
+    for (double x : v) {
+      norm += x * x;
     }
     norm = Math.sqrt(norm);
-    float[] u = new float[size];
-    for (int i = 0; i < size; i++) {
-      u[i] = (float) (y[i] / norm);
+    float[] u = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      u[i] = (float) (v[i] / norm);
     }
     return u;
   }
