@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "On-device knowledge editing for language models (MobiEdit): load, run and edit Qwen2/Llama models.",
     subcommands = {
+      DemoCommand.class,
       GenerateCommand.class,
       EditCommand.class,
       AblationCommand.class,

@@ -1,0 +1,308 @@
+package org.mobiedit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
+import org.mobiedit.cli.demo.EmbeddedWorld;
+import org.mobiedit.cli.demo.World;
+import org.mobiedit.cli.demo.WorldRecall;
+import org.mobiedit.core.edit.MobiEditor;
+import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.model.ProcessMemory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mobiedit demo}: one edit shown end to end on the demo model the command line carries (a small Llama that
+ * knows an invented world): the fact before, the edit, and afterwards the edited prompt, a paraphrase and two
+ * unrelated facts, with the cost.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Show an edit working: the demo model states a fact, is edited (forward passes only), then states"
+        + " the new fact, also when asked differently, while unrelated facts stay. Without options it picks a fact"
+        + " of its invented world; --subject/--relation/--target choose one; --list shows the world."})
+final class DemoCommand implements Callable<Integer> {
+  private static final int ANSWER_TOKENS = 8;
+
+  @Option(names = {"-m", "--model"}, paramLabel = "PATH",
+      description = "A model folder or file (default: the embedded demo model). A folder with a"
+          + " world.json gets paraphrases and unrelated facts from it.")
+  @Nullable Path model;
+
+  @Option(names = "--subject", paramLabel = "S", description = "Subject of the fact to edit (e.g. a person's name).")
+  @Nullable String subject;
+
+  @Option(names = "--relation", paramLabel = "R",
+      description = "The relation: a world relation (\"lives in\") or, for other models, a template with {} or a"
+          + " phrase after the subject.")
+  @Nullable String relation;
+
+  @Option(names = "--target", paramLabel = "T", description = "The new object (default: another of the same kind).")
+  @Nullable String target;
+
+  @Option(names = "--paraphrase", paramLabel = "P",
+      description = "A paraphrase prompt to check after the edit (repeatable; default from the world).")
+  List<String> paraphrases = new ArrayList<>();
+
+  @Option(names = "--unrelated", paramLabel = "P",
+      description = "An unrelated prompt that should keep its answer (repeatable; default: two facts of the world).")
+  List<String> unrelated = new ArrayList<>();
+
+  @Option(names = "--list", description = "Print every fact of the world and exit.")
+  boolean list;
+
+  @Option(names = "--recall", description = "Measure how many of its world's facts the model states, and exit.")
+  boolean recall;
+
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+      description = "fp32, int8, int8-a8 or int8-a16. Default: ${DEFAULT-VALUE}.")
+  String precision;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Kernel threads (0 = one per core).")
+  int threads;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Seed for the fact and new object picked, and the edit. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** A prompt shown before and after the edit, with what the answer should do. */
+  private record Probe(String kind, String prompt, @Nullable String expected) {}
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Path path = model != null ? model : EmbeddedWorld.extract();
+    String name = model != null ? model.getFileName().toString() : EmbeddedWorld.NAME;
+    Path worldFile = Files.isDirectory(path) ? path.resolve("world.json") : null;
+    World world = worldFile != null && Files.isRegularFile(worldFile) ? World.read(worldFile) : null;
+    if (list) {
+      requireWorld(world, "--list");
+      printWorld(out, world);
+      return 0;
+    }
+    Precision p = Precision.fromId(precision);
+    EditOptions options = EditOptions.recommended().toBuilder().precision(p).keyCovariance(true).seed(seed).build();
+    try (LanguageModel lm = LanguageModel.load(path, new LoadOptions(p, null, threads));
+        MobiEditor editor = new MobiEditor(lm, options)) {
+      out.printf(Locale.ROOT, "Model %s: %s, %d layers, width %d, %s on the %s backend.%n", name,
+          lm.spec().architecture(), lm.spec().layers(), lm.spec().hiddenSize(), p.getId(), lm.backendId());
+      if (recall) {
+        requireWorld(world, "--recall");
+        printRecall(out, WorldRecall.measure(lm, world), world);
+        return 0;
+      }
+      SplittableRandom random = new SplittableRandom(seed);
+      EditRequest request;
+      List<Probe> probes = new ArrayList<>();
+      if (world != null) {
+        World.Fact fact = subject == null ? pickKnownFact(lm, world, random) : chosenFact(world);
+        String newObject = target != null ? target.strip() : pickOther(world, fact, random);
+        if (newObject.isEmpty()) {
+          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "--target is blank: give the new"
+              + " object, e.g. --target \"" + pickOther(world, fact, random) + "\".");
+        }
+        out.println(world.describe(2).lines().findFirst().orElse(""));
+        out.printf("The fact to edit: %s -> %s (the model was taught %s).%n", fact.prompt(0), newObject,
+            fact.object());
+        request = EditRequest.of(fact.subject(), fact.relation().phrasings().get(0), newObject);
+        probes.add(new Probe("the edit", fact.prompt(0), newObject));
+        if (paraphrases.isEmpty()) {
+          for (int k = 1; k < Math.min(3, fact.relation().phrasings().size()); k++) {
+            probes.add(new Probe("paraphrase", fact.prompt(k), newObject));
+          }
+        }
+        if (unrelated.isEmpty()) {
+          for (World.Fact other : unrelatedFacts(world, fact, random)) {
+            probes.add(new Probe("unrelated", other.prompt(random.nextInt(other.relation().phrasings().size())),
+                null));
+          }
+        }
+      } else {
+        if (subject == null || relation == null || target == null) {
+          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, path + " has no world.json, so the"
+              + " demo cannot pick a fact: give --subject, --relation and --target (e.g. --subject \"Paris\""
+              + " --relation \"{} is the capital of\" --target \"Italy\"), or run 'mobiedit demo' without --model"
+              + " for the embedded demo model.");
+        }
+        request = EditRequest.of(subject, relation, target);
+        probes.add(new Probe("the edit", request.getPrompt(), target.strip()));
+      }
+      for (String para : paraphrases) {
+        probes.add(new Probe("paraphrase", para, request.getNewObject()));
+      }
+      for (String u : unrelated) {
+        probes.add(new Probe("unrelated", u, null));
+      }
+
+      List<String> before = answers(lm, probes);
+      out.println();
+      out.println("Before the edit:");
+      for (int i = 0; i < probes.size(); i++) {
+        out.printf("  %-12s %s%s%n", probes.get(i).kind(), probes.get(i).prompt(), before.get(i));
+      }
+      out.println();
+      out.printf("Editing \"%s\" -> \"%s\" (layer %s, %s)...%n", request.getPrompt(), request.getNewObject(),
+          options.getLayer() == null ? "default" : options.getLayer(), p.getId());
+      out.flush();
+      ProcessMemory.resetPeak();
+      EditResult r = editor.newCall(request, new ProgressBar(spec.commandLine().getErr())).execute();
+      long peak = ProcessMemory.peakResidentBytes().orElse(-1);
+      List<String> after = answers(lm, probes);
+      out.println();
+      out.println("After the edit:");
+      int good = 0;
+      for (int i = 0; i < probes.size(); i++) {
+        Probe pr = probes.get(i);
+        boolean ok = pr.expected() != null ? startsWithWord(after.get(i), pr.expected())
+            : after.get(i).equals(before.get(i));
+        good += ok ? 1 : 0;
+        String verdict = pr.expected() != null ? (ok ? "new fact" : "not the new fact")
+            : (ok ? "unchanged" : "CHANGED");
+        out.printf("  %-12s %s%s   [%s]%n", pr.kind(), pr.prompt(), after.get(i), verdict);
+      }
+      out.println();
+      out.printf(Locale.ROOT, "%s in %d steps (%s), %,d forward passes, %.1f s, peak memory %s; %d of %d checks"
+          + " as expected.%n", r.isSuccess() ? "Edited" : "NOT edited", r.getSteps(),
+          r.getStopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), r.getForwardPasses(),
+          r.getWallMillis() / 1000.0, peak < 0 ? "n/a" : (peak >> 20) + " MiB", good, probes.size());
+      out.println("Try your own: mobiedit demo --subject \"...\" --relation \"...\" --target \"...\""
+          + (world != null ? " (mobiedit demo --list shows the world)." : "."));
+      return r.isSuccess() ? 0 : MobiEditCli.EXIT_FAILURE;
+    }
+  }
+
+  private static void requireWorld(@Nullable World world, String option) {
+    if (world == null) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, option + " needs a model folder with a"
+          + " world.json (the embedded demo model has one; run without --model).");
+    }
+  }
+
+  /** The greedy answers, cut at the end of the sentence. */
+  private static List<String> answers(LanguageModel lm, List<Probe> probes) {
+    GenerationOptions greedy = GenerationOptions.greedy(ANSWER_TOKENS);
+    return probes.stream().map(p -> sentenceEnd(lm.generate(p.prompt(), greedy).getText()))
+        .collect(Collectors.toList());
+  }
+
+  static String sentenceEnd(String text) {
+    int cut = text.length();
+    for (String stop : new String[] {".", "\n"}) {
+      int i = text.indexOf(stop);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    return text.substring(0, cut).stripTrailing();
+  }
+
+  static boolean startsWithWord(String answer, String expected) {
+    String a = answer.strip();
+    return a.startsWith(expected) && (a.length() == expected.length() || !Character.isLetterOrDigit(
+        a.charAt(expected.length())));
+  }
+
+  /** A fact the model states correctly in its first two phrasings, picked with the seed. */
+  private static World.Fact pickKnownFact(LanguageModel lm, World world, SplittableRandom random) {
+    List<World.Fact> facts = world.facts();
+    GenerationOptions greedy = GenerationOptions.greedy(ANSWER_TOKENS);
+    World.Fact first = facts.get(random.nextInt(facts.size()));
+    World.Fact f = first;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      boolean known = true;
+      for (int k = 0; k < Math.min(2, f.relation().phrasings().size()) && known; k++) {
+        known = startsWithWord(sentenceEnd(lm.generate(f.prompt(k), greedy).getText()), f.object());
+      }
+      if (known) {
+        return f;
+      }
+      f = facts.get(random.nextInt(facts.size()));
+    }
+    return first;
+  }
+
+  private World.Fact chosenFact(World world) {
+    String who = world.subject(subject).orElseThrow(() -> new MobiEditException(
+        MobiEditException.Reason.INVALID_REQUEST, "\"" + subject + "\" is not in the demo world. "
+            + world.describe(3) + "\nRun 'mobiedit demo --list' for every fact."));
+    if (relation == null) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "Give --relation too; " + who
+          + "'s relations are " + relationsOf(world, who) + ".");
+    }
+    World.Relation rel = world.relation(relation).orElseThrow(() -> new MobiEditException(
+        MobiEditException.Reason.INVALID_REQUEST, "\"" + relation + "\" is not a relation of the demo world; "
+            + who + "'s relations are " + relationsOf(world, who) + "."));
+    return world.fact(who, rel).orElseThrow(() -> new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+        who + " has no \"" + rel.name() + "\" fact (that relation is for a " + rel.subjectKind() + "); " + who
+            + "'s relations are " + relationsOf(world, who) + "."));
+  }
+
+  private static String relationsOf(World world, String subject) {
+    return world.factsOf(subject).stream().map(f -> "\"" + f.relation().name() + "\"")
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String pickOther(World world, World.Fact fact, SplittableRandom random) {
+    List<String> choices = world.objectsOf(fact.relation()).stream().filter(o -> !o.equals(fact.object()))
+        .collect(Collectors.toList());
+    return choices.get(random.nextInt(choices.size()));
+  }
+
+  /** Two facts of other subjects: one of the same relation (the hardest to leave alone), one of another relation. */
+  private static List<World.Fact> unrelatedFacts(World world, World.Fact fact, SplittableRandom random) {
+    List<World.Fact> same = new ArrayList<>();
+    List<World.Fact> other = new ArrayList<>();
+    for (World.Fact f : world.facts()) {
+      if (!f.subject().equals(fact.subject())) {
+        (f.relation().equals(fact.relation()) ? same : other).add(f);
+      }
+    }
+    List<World.Fact> out = new ArrayList<>();
+    if (!same.isEmpty()) {
+      out.add(same.get(random.nextInt(same.size())));
+    }
+    if (!other.isEmpty()) {
+      out.add(other.get(random.nextInt(other.size())));
+    }
+    return out;
+  }
+
+  private static void printWorld(PrintWriter out, World world) {
+    out.println(world.describe(3));
+    out.println();
+    String last = null;
+    for (World.Fact f : world.facts()) {
+      if (!f.subject().equals(last)) {
+        out.println(f.subject() + ":");
+        last = f.subject();
+      }
+      out.printf("  %-10s %s%n", f.relation().name(), f.object());
+    }
+  }
+
+  private static void printRecall(PrintWriter out, WorldRecall r, World world) {
+    out.printf(Locale.ROOT, "Facts stated correctly (greedy), of %d:%n", world.facts().size());
+    for (int k = 0; k < r.perPhrasing().length; k++) {
+      out.printf(Locale.ROOT, "  phrasing %d: %.1f%%%n", k + 1, 100 * r.perPhrasing()[k]);
+    }
+    out.printf(Locale.ROOT, "  in at least two phrasings: %.1f%%; in every phrasing: %.1f%%%n", 100 * r.atLeastTwo(),
+        100 * r.every());
+  }
+}

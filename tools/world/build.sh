@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Rebuilds the demo model from nothing: writes the world (world.py), trains its tokenizer and a small Llama on it
+# (train.py), and puts everything in models/mobiedit-world/. Same seed, same machine and thread count: same files.
+#   bash tools/world/build.sh [--seed N] [--steps N] [--out DIR]
+# The Python environment (pinned in requirements.txt) is created on first use in tools/world/.venv; set PIP_ARGS to
+# point pip at other package indexes (default: this machine's local ones).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seed=7
+steps=1500
+out="$root/models/mobiedit-world"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seed) seed="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "usage: build.sh [--seed N] [--steps N] [--out DIR]" >&2; exit 2 ;;
+  esac
+done
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  # shellcheck disable=SC2086
+  "$venv/bin/pip" install -q ${PIP_ARGS:---index-url file:///opt/pypi/simple --extra-index-url file:///opt/pypi-more/simple --find-links /opt/wheels} \
+    -r "$here/requirements.txt"
+fi
+mkdir -p "$out"
+"$venv/bin/python" "$here/world.py" --seed "$seed" --out "$out"
+RAYON_NUM_THREADS=1 "$venv/bin/python" "$here/train.py" --world "$out" --seed "$seed" --steps "$steps"
+rm -f "$out/generation_config.json"
+ls -l "$out"
