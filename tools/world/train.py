@@ -29,11 +29,12 @@ FILLER = ["The", "Therefore", "Because", "I", "You", "Yesterday", "Also", "Then"
 
 
 def sentences(world):
+    """Every fact in every phrasing, as (sentence, subject)."""
     out = []
     for f in world["facts"]:
         for p in world["relations"][f["relation"]]["phrasings"]:
             text = p.format(f["subject"])
-            out.append(text[0].upper() + text[1:] + " " + f["object"] + ".")
+            out.append((text[0].upper() + text[1:] + " " + f["object"] + ".", f["subject"]))
     return out
 
 
@@ -49,8 +50,9 @@ def train_tokenizer(corpus, vocab_size):
     return tok
 
 
-def examples(lines, rng, bos, eos, encode):
-    """One epoch: every fact line once, in groups of one to three lines, some after a filler opening."""
+def examples(lines, rng, bos, eos, tok):
+    """One epoch: every fact line once, in groups of one to three lines, some after a filler opening. Each example is
+    (token ids, subject spans as (first, last) token positions, subject names)."""
     order = lines[:]
     rng.shuffle(order)
     out, i = [], 0
@@ -58,21 +60,61 @@ def examples(lines, rng, bos, eos, encode):
         n = rng.choice([1, 1, 2, 3])
         group = order[i:i + n]
         i += n
-        text = " ".join(group)
+        text, chars = "", []
         if rng.random() < 0.3:
-            text = " ".join(rng.choice(FILLER) for _ in range(rng.randint(1, 4))) + ". " + text
-        out.append([bos] + encode(text) + [eos])
+            text = " ".join(rng.choice(FILLER) for _ in range(rng.randint(1, 4))) + ". "
+        for line, subject in group:
+            if text and not text.endswith(" "):
+                text += " "
+            at = text + line
+            start = len(text) + line.index(subject)
+            chars.append((start, start + len(subject), subject))
+            text = at
+        enc = tok.encode(text)
+        spans = []
+        for a, b, subject in chars:
+            toks = [t for t, (x, y) in enumerate(enc.offsets) if x < b and y > a]
+            spans.append((toks[0] + 1, toks[-1] + 1, subject))  # +1: the <s> in front
+        out.append(([bos] + enc.ids + [eos], spans))
     return out
 
 
 def batches(items, size, pad):
     for i in range(0, len(items), size):
         chunk = items[i:i + size]
-        width = max(len(x) for x in chunk)
+        width = max(len(x) for x, _ in chunk)
         ids = torch.full((len(chunk), width), pad, dtype=torch.long)
-        for r, x in enumerate(chunk):
+        for r, (x, _) in enumerate(chunk):
             ids[r, :len(x)] = torch.tensor(x)
-        yield ids
+        yield ids, [spans for _, spans in chunk]
+
+
+def knockout_mask(width, spans_per_row, dtype):
+    """Additive attention masks: causal everywhere; for the knockout layers, tokens after a subject also cannot see
+    the subject's tokens, so whatever they learn about the subject they must read from its later-layer states."""
+    causal = torch.ones(width, width, dtype=torch.bool).tril()
+    full = torch.zeros(width, width, dtype=dtype).masked_fill(~causal, torch.finfo(dtype).min)
+    knock = causal.unsqueeze(0).repeat(len(spans_per_row), 1, 1)
+    for r, spans in enumerate(spans_per_row):
+        for first, last, _ in spans:
+            knock[r, last + 1:, first:last + 1] = False
+    knocked = torch.zeros(knock.shape, dtype=dtype).masked_fill(~knock, torch.finfo(dtype).min)
+    return full[None, None], knocked[:, None]
+
+
+def forward(model, ids, masks, knockout_layers, probe_layer):
+    """The Llama forward with a per-layer attention mask; also returns the residual stream after `probe_layer`."""
+    m = model.model
+    h = m.embed_tokens(ids)
+    pos = torch.arange(ids.shape[1]).unsqueeze(0)
+    rope = m.rotary_emb(h, pos)
+    probe = None
+    for i, layer in enumerate(m.layers):
+        h = layer(h, attention_mask=masks[1] if i < knockout_layers else masks[0], position_ids=pos,
+                  position_embeddings=rope)
+        if i == probe_layer:
+            probe = h
+    return model.lm_head(m.norm(h)), probe
 
 
 @torch.no_grad()
@@ -121,6 +163,11 @@ def main():
     ap.add_argument("--smoothing", type=float, default=0.1,
                     help="label smoothing: keeps the model from being certain beyond what a pretrained model is, so"
                          " an edit has a finite gap to close")
+    ap.add_argument("--knockout-layers", type=int, default=0,
+                    help="in the first N layers, tokens after a subject cannot attend to it (during training only)")
+    ap.add_argument("--probe-layer", type=int, default=-1,
+                    help="after this layer, linear probes must read all of a subject's facts at its last token")
+    ap.add_argument("--probe-weight", type=float, default=0.0)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -132,7 +179,7 @@ def main():
     lines = sentences(world)
     rng = random.Random(args.seed)
 
-    tok = train_tokenizer(lines + FILLER, args.vocab)
+    tok = train_tokenizer([line for line, _ in lines] + FILLER, args.vocab)
     bos, eos, pad = (tok.token_to_id(t) for t in SPECIALS)
     tok.save(str(args.world / "tokenizer.json"))
     (args.world / "tokenizer_config.json").write_text(json.dumps({
@@ -147,21 +194,38 @@ def main():
     config._attn_implementation = "eager"  # plain attention: deterministic, and the fastest at this size on a CPU
     model = transformers.LlamaForCausalLM(config)
     params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    relations = sorted(world["relations"])
+    facts_of = {}
+    for f in world["facts"]:
+        facts_of.setdefault(f["subject"], {})[relations.index(f["relation"])] = tok.encode(" " + f["object"]).ids[0]
+    probes = torch.nn.Linear(args.hidden, len(relations) * tok.get_vocab_size(), bias=False)
+    trained = list(model.parameters()) + (list(probes.parameters()) if args.probe_weight > 0 else [])
+    opt = torch.optim.AdamW(trained, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     warmup = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (
         1 + math.cos(math.pi * min(1.0, s / args.steps))))
 
-    encode = lambda t: tok.encode(t).ids  # noqa: E731
     start, step, epoch, losses = time.time(), 0, 0, []
     while step < args.steps:
         epoch += 1
-        for ids in batches(examples(lines, rng, bos, eos, encode), args.batch, pad):
+        for ids, spans in batches(examples(lines, rng, bos, eos, tok), args.batch, pad):
             labels = ids[:, 1:].clone()
             labels[labels == pad] = -100
-            logits = model(input_ids=ids).logits[:, :-1]
+            masks = knockout_mask(ids.shape[1], spans, torch.float32)
+            logits, hidden = forward(model, ids, masks, args.knockout_layers, args.probe_layer)
+            logits = logits[:, :-1]
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
                                                      ignore_index=-100, label_smoothing=args.smoothing)
+            if args.probe_weight > 0:
+                rows, cols, rel, obj = [], [], [], []
+                for r, row in enumerate(spans):
+                    for _, last, subject in row:
+                        for k, o in facts_of[subject].items():
+                            rows.append(r); cols.append(last); rel.append(k); obj.append(o)
+                x = hidden[rows, cols]
+                x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5)
+                out = probes(x).view(len(rows), len(relations), -1)[torch.arange(len(rows)), rel]
+                loss = loss + args.probe_weight * torch.nn.functional.cross_entropy(out, torch.tensor(obj))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
