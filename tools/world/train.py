@@ -168,6 +168,9 @@ def main():
     ap.add_argument("--probe-layer", type=int, default=-1,
                     help="after this layer, linear probes must read all of a subject's facts at its last token")
     ap.add_argument("--probe-weight", type=float, default=0.0)
+    ap.add_argument("--freeze-embeddings", action="store_true",
+                    help="keep the input token embeddings at their random initialisation (the output embeddings are"
+                         " then a separate, trained matrix), so a subject's embedding cannot carry its attributes")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -189,7 +192,7 @@ def main():
     config = transformers.LlamaConfig(
         vocab_size=tok.get_vocab_size(), hidden_size=args.hidden, intermediate_size=args.intermediate,
         num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
-        max_position_embeddings=128, rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=True,
+        max_position_embeddings=128, rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=not args.freeze_embeddings,
         bos_token_id=bos, eos_token_id=eos, pad_token_id=pad, hidden_act="silu")
     config._attn_implementation = "eager"  # plain attention: deterministic, and the fastest at this size on a CPU
     model = transformers.LlamaForCausalLM(config)
@@ -199,7 +202,9 @@ def main():
     for f in world["facts"]:
         facts_of.setdefault(f["subject"], {})[relations.index(f["relation"])] = tok.encode(" " + f["object"]).ids[0]
     probes = torch.nn.Linear(args.hidden, len(relations) * tok.get_vocab_size(), bias=False)
-    trained = list(model.parameters()) + (list(probes.parameters()) if args.probe_weight > 0 else [])
+    if args.freeze_embeddings:
+        model.model.embed_tokens.weight.requires_grad_(False)
+    trained = [p for p in model.parameters() if p.requires_grad] + (list(probes.parameters()) if args.probe_weight > 0 else [])
     opt = torch.optim.AdamW(trained, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     warmup = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (
