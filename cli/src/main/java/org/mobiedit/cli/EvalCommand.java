@@ -69,9 +69,6 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--layer", paramLabel = "L", description = "Override the edited layer.")
   Integer layer;
 
-  @Option(names = "--clamp", paramLabel = "F", description = "Override the clamp: |delta| <= F |t0| (ROME: 4).")
-  Double clamp;
-
   @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
   boolean keyCovariance;
 
@@ -104,9 +101,6 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (layer != null) {
       b.layer(layer);
-    }
-    if (clamp != null) {
-      b.clampFactor(clamp);
     }
     if (keyCovariance) {
       b.keyCovariance(true);
