@@ -163,12 +163,12 @@ def main():
     ap.add_argument("--smoothing", type=float, default=0.1,
                     help="label smoothing: keeps the model from being certain beyond what a pretrained model is, so"
                          " an edit has a finite gap to close")
-    ap.add_argument("--knockout-layers", type=int, default=0,
+    ap.add_argument("--knockout-layers", type=int, default=4,
                     help="in the first N layers, tokens after a subject cannot attend to it (during training only)")
-    ap.add_argument("--probe-layer", type=int, default=-1,
+    ap.add_argument("--probe-layer", type=int, default=3,
                     help="after this layer, linear probes must read all of a subject's facts at its last token")
-    ap.add_argument("--probe-weight", type=float, default=0.0)
-    ap.add_argument("--freeze-embeddings", action="store_true",
+    ap.add_argument("--probe-weight", type=float, default=1.0)
+    ap.add_argument("--freeze-embeddings", action=argparse.BooleanOptionalAction, default=True,
                     help="keep the input token embeddings at their random initialisation (the output embeddings are"
                          " then a separate, trained matrix), so a subject's embedding cannot carry its attributes")
     ap.add_argument("--threads", type=int, default=2)
@@ -254,6 +254,8 @@ def main():
     model.save_pretrained(args.world, safe_serialization=True)
     (args.world / "training.json").write_text(json.dumps({
         "seed": args.seed, "steps": args.steps, "labelSmoothing": args.smoothing, "vocab": tok.get_vocab_size(), "batch": args.batch, "lr": args.lr, "threads": args.threads,
+        "knockoutLayers": args.knockout_layers, "probeLayer": args.probe_layer, "probeWeight": args.probe_weight,
+        "frozenEmbeddings": args.freeze_embeddings,
         "epochs": epoch, "parameters": params, "finalLoss": sum(losses[-100:]) / len(losses[-100:]),
         "seconds": round(time.time() - start), "recall": scores,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__,

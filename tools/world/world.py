@@ -164,9 +164,12 @@ def main():
     ap.add_argument("--products", type=int, default=30)
     ap.add_argument("--heldout", type=int, default=100, help="edit cases for the benchmark")
     ap.add_argument("--dev", type=int, default=30, help="edit cases for choosing settings (never reported)")
+    ap.add_argument("--edit-layer", type=int, default=2,
+                    help="the layer `mobiedit demo` edits in the model trained on this world (chosen on the dev edits)")
     args = ap.parse_args()
 
     world = build_world(args.seed, args.people, args.companies, args.cities, args.countries, args.products)
+    world["editLayer"] = args.edit_layer
     rng = random.Random(args.seed * 1000 + 1)
     # Edit cases need neighbours: facts whose object some other subject shares under the same relation.
     counts = {}

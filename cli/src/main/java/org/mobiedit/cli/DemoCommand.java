@@ -73,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "fp32, int8, int8-a8 or int8-a16. Default: ${DEFAULT-VALUE}.")
   String precision;
 
+  @Option(names = "--layer", paramLabel = "L",
+      description = "The layer to edit (default: the one the world recommends, else the engine's default).")
+  @Nullable Integer layer;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Kernel threads (0 = one per core).")
   int threads;
 
@@ -98,7 +102,9 @@ final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     Precision p = Precision.fromId(precision);
-    EditOptions options = EditOptions.recommended().toBuilder().precision(p).keyCovariance(true).seed(seed).build();
+    Integer editLayer = layer != null ? layer : world != null ? world.editLayer().orElse(null) : null;
+    EditOptions options = EditOptions.recommended().toBuilder().precision(p).keyCovariance(true).seed(seed)
+        .layer(editLayer).build();
     try (LanguageModel lm = LanguageModel.load(path, new LoadOptions(p, null, threads));
         MobiEditor editor = new MobiEditor(lm, options)) {
       out.printf(Locale.ROOT, "Model %s: %s, %d layers, width %d, %s on the %s backend.%n", name,

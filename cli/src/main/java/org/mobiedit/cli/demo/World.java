@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 
 /**
@@ -44,13 +45,15 @@ public final class World {
   private final Map<String, List<String>> subjectsByKind;
   private final Map<String, List<String>> objectsByKind;
   private final List<Fact> facts;
+  private final @Nullable Integer editLayer;
 
   private World(Map<String, Relation> relations, Map<String, List<String>> subjectsByKind,
-      Map<String, List<String>> objectsByKind, List<Fact> facts) {
+      Map<String, List<String>> objectsByKind, List<Fact> facts, @Nullable Integer editLayer) {
     this.relations = relations;
     this.subjectsByKind = subjectsByKind;
     this.objectsByKind = objectsByKind;
     this.facts = facts;
+    this.editLayer = editLayer;
   }
 
   /** Reads {@code world.json}; a missing or malformed file is a clear error naming it. */
@@ -85,7 +88,8 @@ public final class World {
         }
         facts.add(new Fact(f.get("subject").getAsString(), r, f.get("object").getAsString()));
       }
-      return new World(Collections.unmodifiableMap(relations), subjects, objects, List.copyOf(facts));
+      Integer layer = root.has("editLayer") ? root.get("editLayer").getAsInt() : null;
+      return new World(Collections.unmodifiableMap(relations), subjects, objects, List.copyOf(facts), layer);
     } catch (RuntimeException e) {
       if (e instanceof MobiEditException) {
         throw e;
@@ -107,6 +111,14 @@ public final class World {
       out.put(e.getKey(), strings(e.getValue().getAsJsonArray()));
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The layer to edit in the model trained on this world ({@code editLayer}, chosen on the world's dev edits), or
+   * empty to use the engine's default.
+   */
+  public Optional<Integer> editLayer() {
+    return Optional.ofNullable(editLayer);
   }
 
   public List<Fact> facts() {

@@ -23,6 +23,7 @@ class WorldModelTest {
     Path dir = EmbeddedWorld.extract();
     World world = World.read(dir.resolve("world.json"));
     assertThat(world.facts()).hasSizeGreaterThan(300);
+    assertThat(world.editLayer()).contains(2);
     assertThat(world.subjectsByKind().values().stream().mapToInt(java.util.List::size).sum()).isGreaterThan(200);
     WorldRecall recall;
     try (LanguageModel lm = LanguageModel.load(dir, new LoadOptions(Precision.FP32, null, 0))) {
