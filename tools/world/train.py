@@ -66,10 +66,9 @@ def examples(lines, rng, bos, eos, tok):
         for line, subject in group:
             if text and not text.endswith(" "):
                 text += " "
-            at = text + line
             start = len(text) + line.index(subject)
             chars.append((start, start + len(subject), subject))
-            text = at
+            text += line
         enc = tok.encode(text)
         spans = []
         for a, b, subject in chars:

@@ -201,11 +201,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The greedy answers, cut at the end of the sentence. */
+  /** The greedy answers to the probes' prompts. */
   private static List<String> answers(LanguageModel lm, List<Probe> probes) {
-    GenerationOptions greedy = GenerationOptions.greedy(ANSWER_TOKENS);
-    return probes.stream().map(p -> sentenceEnd(lm.generate(p.prompt(), greedy).getText()))
-        .collect(Collectors.toList());
+    return probes.stream().map(p -> answer(lm, p.prompt())).collect(Collectors.toList());
+  }
+
+  /** The model's greedy answer to a prompt, cut at the end of the sentence. */
+  private static String answer(LanguageModel lm, String prompt) {
+    return sentenceEnd(lm.generate(prompt, GenerationOptions.greedy(ANSWER_TOKENS)).getText());
   }
 
   static String sentenceEnd(String text) {
@@ -228,13 +231,12 @@ final class DemoCommand implements Callable<Integer> {
   /** A fact the model states correctly in its first two phrasings, picked with the seed. */
   private static World.Fact pickKnownFact(LanguageModel lm, World world, SplittableRandom random) {
     List<World.Fact> facts = world.facts();
-    GenerationOptions greedy = GenerationOptions.greedy(ANSWER_TOKENS);
     World.Fact first = facts.get(random.nextInt(facts.size()));
     World.Fact f = first;
     for (int attempt = 0; attempt < 50; attempt++) {
       boolean known = true;
       for (int k = 0; k < Math.min(2, f.relation().phrasings().size()) && known; k++) {
-        known = startsWithWord(sentenceEnd(lm.generate(f.prompt(k), greedy).getText()), f.object());
+        known = startsWithWord(answer(lm, f.prompt(k)), f.object());
       }
       if (known) {
         return f;
