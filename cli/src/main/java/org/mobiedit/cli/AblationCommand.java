@@ -113,7 +113,7 @@ final class AblationCommand implements Callable<Integer> {
               }
             }
           }
-          if (editor.editCount() > 0) {
+          if (editor.getAppliedEdits().size() > 0) {
             editor.undoLast();
           }
         }

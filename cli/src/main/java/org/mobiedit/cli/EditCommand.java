@@ -9,11 +9,11 @@ import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.edit.MobiEditor;
-import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.MobiEdit;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -73,19 +73,18 @@ final class EditCommand implements Callable<Integer> {
     EditOptions options = search.builder().earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
     GenerationOptions greedy = GenerationOptions.greedy(16);
     PrintWriter out = spec.commandLine().getOut();
-    try (MobiEditor editor = MobiEditor.open(model, options)) {
-      LanguageModel lm = editor.model();
+    try (Editor editor = MobiEdit.open(model, options)) {
       if (edits != null) {
         editor.load(edits);
       }
-      String before = lm.generate(request.getPrompt(), greedy).getText();
+      String before = editor.generate(request.getPrompt(), greedy).getText();
       if (!json) {
         out.println("before: " + request.getPrompt() + before);
         out.flush();
       }
       EditResult r = editor.newCall(request, json ? EditListener.NONE : new ProgressBar(spec.commandLine().getErr()))
           .execute();
-      String after = lm.generate(request.getPrompt(), greedy).getText();
+      String after = editor.generate(request.getPrompt(), greedy).getText();
       if (save != null) {
         editor.save(save);
       }

@@ -1,5 +1,8 @@
 package org.mobiedit.api;
 
+import java.nio.file.Path;
+import java.util.List;
+
 /**
  * Changes what a loaded language model believes by rewriting one MLP matrix with a rank-one update found by
  * forward passes only (the MobiEdit method).
@@ -8,6 +11,10 @@ package org.mobiedit.api;
  *
  * <p>Threading: an editor runs one operation at a time; concurrent calls are serialised. {@link #close()} is
  * idempotent and releases the model and backend resources.
+ *
+ * <p>Testing code that uses an editor: this is an interface (as are {@link EditCall} and the listener's hooks), so
+ * Mockito and hand-written doubles can stand in for it; the {@code sdk-testing} artifact offers a scripted fake
+ * backend that the SDK selects automatically when it is on the test class path.
  *
  * <pre>{@code
  * EditResult r = editor.edit("The Eiffel Tower", "is located in", "Rome");
@@ -36,6 +43,40 @@ public interface Editor extends AutoCloseable {
 
   /** Continues a prompt with the (possibly edited) model. */
   Generation generate(String prompt, GenerationOptions options);
+
+  /**
+   * Removes the most recent edit exactly: the model computes as it did before that edit.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} when no edit is applied
+   */
+  void undoLast();
+
+  /**
+   * Removes the applied edit with this name exactly; the others stay.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} when no applied edit has this name (the message lists them)
+   */
+  void undo(String name);
+
+  /** Names of the edits applied and not undone, oldest first ({@code edit-1}, {@code edit-2}, …). */
+  List<String> getAppliedEdits();
+
+  /**
+   * Saves every applied edit, oldest first, to a small patch file bound to this model. The write is atomic: a crash
+   * leaves the previous file intact.
+   *
+   * @throws MobiEditException {@code EDIT_STORE} or {@code IO} when the file cannot be written
+   */
+  void save(Path file);
+
+  /**
+   * Applies the edits of a patch file written by {@link #save}, in order. A patch made for another model, or one that
+   * is damaged, is refused and nothing is applied.
+   *
+   * @throws MobiEditException {@code EDIT_STORE} for a damaged or foreign patch, {@code IO} for a file that cannot be
+   *     read
+   */
+  void load(Path file);
 
   @Override
   void close();

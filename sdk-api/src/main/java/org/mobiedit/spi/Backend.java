@@ -1,6 +1,10 @@
 package org.mobiedit.spi;
 
+import java.nio.file.Path;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.Precision;
 
 /**
@@ -25,6 +29,17 @@ public interface Backend extends AutoCloseable {
    *     does not offer, {@code MODEL_UNSUPPORTED} for an architecture it cannot run
    */
   BackendModel load(ModelWeights weights, Precision precision);
+
+  /**
+   * Optional: serves a whole editor for the model at {@code modelPath} itself, instead of the SDK reading the files
+   * and running its edit engine on {@link #load}. Test doubles do this (the {@code sdk-testing} fake backend answers
+   * from a script, so an app's code runs unchanged in unit tests without a model file). The SDK calls it first when it
+   * opens an editor; returning {@code null}, the default, lets the SDK load the model. An editor returned here owns
+   * this backend: closing the editor closes the backend.
+   */
+  default @Nullable Editor openEditor(Path modelPath, EditOptions options) {
+    return null;
+  }
 
   @Override
   void close();

@@ -17,7 +17,6 @@ import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
 import org.mobiedit.core.store.EditPatch;
 import org.mobiedit.core.store.StoredEdit;
 
@@ -25,11 +24,8 @@ import org.mobiedit.core.store.StoredEdit;
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
  * (undo removes the last one exactly). Operations are serialised.
  *
- * <pre>{@code
- * try (MobiEditor editor = MobiEditor.open(Path.of("qwen2.5-0.5b-instruct"), EditOptions.defaults())) {
- *   EditResult r = editor.edit("The Eiffel Tower", "is located in", "Rome");
- * }
- * }</pre>
+ * <p>Apps open editors with {@link org.mobiedit.core.MobiEdit#open}, which also lets a test backend stand in; this
+ * class is the engine-backed editor behind it, made directly by tools that hold a {@link LanguageModel} already.
  */
 public final class MobiEditor implements Editor {
   private final LanguageModel model;
@@ -45,12 +41,6 @@ public final class MobiEditor implements Editor {
     this.model = model;
     this.options = options;
     this.engine = new EditEngine(model.backendModel(), model.tokenizer());
-  }
-
-  /** Loads a model (in the options' precision, on the selected backend) and makes an editor that owns it. */
-  public static MobiEditor open(Path modelPath, EditOptions options) {
-    return new MobiEditor(LanguageModel.load(modelPath, LoadOptions.defaults().withPrecision(options.getPrecision())),
-        options);
   }
 
   @Override
@@ -113,7 +103,7 @@ public final class MobiEditor implements Editor {
     }
   }
 
-  /** Removes the most recent edit exactly. */
+  @Override
   public synchronized void undoLast() {
     if (applied.isEmpty()) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "There is no edit to undo.");
@@ -121,7 +111,7 @@ public final class MobiEditor implements Editor {
     model.backendModel().revertRankOne(applied.pop().handle());
   }
 
-  /** Removes the edit with this name exactly (the others stay). */
+  @Override
   public synchronized void undo(String name) {
     for (Applied a : applied) {
       if (a.edit().name().equals(name)) {
@@ -131,26 +121,24 @@ public final class MobiEditor implements Editor {
       }
     }
     throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-        "No applied edit is named \"" + name + "\"; applied: " + names() + ".");
+        "No applied edit is named \"" + name + "\"; applied: " + getAppliedEdits() + ".");
   }
 
-  /** Names of the applied edits, oldest first. */
-  public synchronized List<String> names() {
+  @Override
+  public synchronized List<String> getAppliedEdits() {
     List<String> out = new ArrayList<>();
     applied.descendingIterator().forEachRemaining(a -> out.add(a.edit().name()));
     return out;
   }
 
-  /** Saves every applied edit, oldest first, to a patch file bound to this model (atomic write). */
+  @Override
   public synchronized void save(Path file) {
     List<StoredEdit> edits = new ArrayList<>();
     applied.descendingIterator().forEachRemaining(a -> edits.add(a.edit()));
     new EditPatch(model.files().fingerprint(), edits).write(file);
   }
 
-  /**
-   * Applies the edits of a patch file, in order. A patch made for another model is refused and nothing is applied.
-   */
+  @Override
   public synchronized void load(Path file) {
     EditPatch patch = EditPatch.read(file);
     String mine = model.files().fingerprint();
@@ -160,7 +148,7 @@ public final class MobiEditor implements Editor {
               + " fingerprint is " + mine + ". Apply it to the model it was made with.");
     }
     for (StoredEdit e : patch.edits()) {
-      if (names().contains(e.name())) {
+      if (getAppliedEdits().contains(e.name())) {
         throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
             file + ": an edit named \"" + e.name() + "\" is already applied (was this file loaded twice?).");
       }
@@ -174,11 +162,6 @@ public final class MobiEditor implements Editor {
       long handle = model.backendModel().applyRankOne(e.layer(), e.left(), e.right());
       applied.push(new Applied(handle, e));
     }
-  }
-
-  /** Edits applied and not undone. */
-  public synchronized int editCount() {
-    return applied.size();
   }
 
   @Override

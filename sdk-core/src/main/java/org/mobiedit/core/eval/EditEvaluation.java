@@ -32,7 +32,7 @@ public final class EditEvaluation {
     for (Probe p : c.locality()) {
       localityIds.add(p.answer() != null ? scorer.answerIds(p.answer()) : scorer.greedy(p.prompt(), LOCALITY_TOKENS));
     }
-    int applied = editor.editCount();
+    int applied = editor.getAppliedEdits().size();
     ProcessMemory.resetPeak();
     EditResult r = editor.edit(c.request());
     long peak = ProcessMemory.peakResidentBytes().orElse(0);
@@ -64,7 +64,7 @@ public final class EditEvaluation {
     }
 
     // The unedited side, under the same activation scales as the edit (they stay until the next calibration).
-    if (editor.editCount() > applied) {
+    if (editor.getAppliedEdits().size() > applied) {
       editor.undoLast();
     }
     ProbeScorer.Scores rewriteBefore = scorer.score(c.request().getPrompt(), target);

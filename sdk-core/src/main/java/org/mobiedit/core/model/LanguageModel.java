@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.format.ModelFiles;
@@ -60,9 +61,24 @@ public final class LanguageModel implements AutoCloseable {
 
   /** As {@link #load(Path, LoadOptions)} with a given selector (for apps that wire providers by hand). */
   public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
+    BackendSelection selection = selector.select(options.backendId());
+    Backend backend = selection.provider().create(new BackendConfig(options.effectiveThreads()));
+    return load(path, options.precision(), backend, selection.rule());
+  }
+
+  /**
+   * Opens the model at {@code path} on a backend already created; the model owns the backend from then on (it is
+   * closed with the model, or at once if loading fails). {@code rule} says how the backend was chosen.
+   */
+  public static LanguageModel load(Path path, Precision precision, Backend backend, String rule) {
     long start = System.nanoTime();
-    OpenModel files = ModelFiles.open(path);
-    Backend backend = null;
+    OpenModel files;
+    try {
+      files = ModelFiles.open(path);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
     try {
       Tokenizer tokenizer = TokenizerLocator.forModel(files);
       if (tokenizer.vocabSize() > files.spec().vocabSize()) {
@@ -70,21 +86,17 @@ public final class LanguageModel implements AutoCloseable {
             "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
                 + files.spec().vocabSize() + " rows: the tokenizer belongs to another model.");
       }
-      BackendSelection selection = selector.select(options.backendId());
-      backend = selection.provider().create(new BackendConfig(options.effectiveThreads()));
-      BackendModel bm = backend.load(files, options.precision());
+      BackendModel bm = backend.load(files, precision);
       if (bm.memory().mappedBytes() == 0) {
         // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
         // counting against the process. The spec, metadata and tokenizer stay available.
         files.releaseTensorData();
       }
       long elapsed = System.nanoTime() - start;
-      LOG.debug("Loaded {} on backend '{}' ({}) in {} ms", path, backend.id(), selection.rule(), elapsed / 1_000_000);
-      return new LanguageModel(files, tokenizer, backend, bm, selection.rule(), elapsed);
+      LOG.debug("Loaded {} on backend '{}' ({}) in {} ms", path, backend.id(), rule, elapsed / 1_000_000);
+      return new LanguageModel(files, tokenizer, backend, bm, rule, elapsed);
     } catch (RuntimeException e) {
-      if (backend != null) {
-        backend.close();
-      }
+      backend.close();
       files.close();
       throw e;
     }

@@ -45,12 +45,12 @@ class SequentialEditsTest {
       String lilyBefore = next(editor, "Lily went to the");
       assertThat(editor.edit(EditRequest.of("Lily", "{} went to the", "zoo")).isSuccess()).isTrue();
       assertThat(editor.edit(EditRequest.of("Tom", "{} saw a big", "cat")).isSuccess()).isTrue();
-      assertThat(editor.names()).containsExactly("edit-1", "edit-2");
+      assertThat(editor.getAppliedEdits()).containsExactly("edit-1", "edit-2");
       assertThat(next(editor, "Lily went to the")).startsWith(" zoo");
       assertThat(next(editor, "Tom saw a big")).startsWith(" cat");
 
       editor.undo("edit-1");
-      assertThat(editor.names()).containsExactly("edit-2");
+      assertThat(editor.getAppliedEdits()).containsExactly("edit-2");
       assertThat(next(editor, "Lily went to the")).isEqualTo(lilyBefore);
       assertThat(next(editor, "Tom saw a big")).startsWith(" cat");
       assertThatThrownBy(() -> editor.undo("edit-1")).isInstanceOf(MobiEditException.class)
@@ -61,10 +61,10 @@ class SequentialEditsTest {
     try (LanguageModel fresh = load()) {
       MobiEditor restored = new MobiEditor(fresh, options);
       restored.load(file);
-      assertThat(restored.names()).containsExactly("edit-2");
+      assertThat(restored.getAppliedEdits()).containsExactly("edit-2");
       assertArrayEquals(tomEdited, logits(fresh, "Tom saw a big"));
       restored.undoLast();
-      assertThat(restored.editCount()).isZero();
+      assertThat(restored.getAppliedEdits().size()).isZero();
     }
   }
 }

@@ -109,13 +109,13 @@ class Stories260KEditTest {
           .extracting(e -> ((org.mobiedit.api.MobiEditException) e).getReason())
           .isEqualTo(org.mobiedit.api.MobiEditException.Reason.CANCELLED);
       assertEquals(java.util.List.of(1, 2, 3, 4, 5), steps);
-      assertEquals(0, editor.editCount());
+      assertEquals(0, editor.getAppliedEdits().size());
       assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
           (i, t) -> {}).getAllIds());
       org.assertj.core.api.Assertions.assertThatThrownBy(call[0]::execute).isInstanceOf(IllegalStateException.class);
       EditResult done = editor.edit(request);
       assertThat(done.isSuccess()).isTrue();
-      assertEquals(1, editor.editCount());
+      assertEquals(1, editor.getAppliedEdits().size());
       editor.undoLast();
       assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
           (i, t) -> {}).getAllIds());
@@ -129,7 +129,7 @@ class Stories260KEditTest {
       EditResult r = editor.edit("Lily", "{} went to the", "park");
       assertThat(r.isSuccess()).isTrue();
       assertEquals(0, r.getSteps());
-      assertEquals(0, editor.editCount());
+      assertEquals(0, editor.getAppliedEdits().size());
     }
   }
 
@@ -144,7 +144,7 @@ class Stories260KEditTest {
       assertThat(r.isSuccess()).isFalse();
       assertEquals(EditResult.StopReason.MAX_STEPS, r.getStopReason());
       assertEquals(10, r.getSteps());
-      assertEquals(0, editor.editCount());
+      assertEquals(0, editor.getAppliedEdits().size());
       assertArrayEquals(before, editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4),
           (i, t) -> {}).getAllIds());
     }
