@@ -16,7 +16,7 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.cli.demo.EmbeddedWorld;
+import org.mobiedit.world.WorldModel;
 import org.mobiedit.cli.demo.World;
 import org.mobiedit.cli.demo.WorldRecall;
 import org.mobiedit.core.edit.MobiEditor;
@@ -92,8 +92,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Path path = model != null ? model : EmbeddedWorld.extract();
-    String name = model != null ? model.getFileName().toString() : EmbeddedWorld.NAME;
+    Path path = model != null ? model : WorldModel.extract();
+    String name = model != null ? model.getFileName().toString() : WorldModel.NAME;
     Path worldFile = Files.isDirectory(path) ? path.resolve("world.json") : null;
     World world = worldFile != null && Files.isRegularFile(worldFile) ? World.read(worldFile) : null;
     if (list) {

@@ -2,7 +2,8 @@ package org.mobiedit.api;
 
 /**
  * One edit, ready to run: {@link #execute()} runs it on the calling thread; {@link #cancel()} (from any thread) stops
- * it at the next step, leaving the model exactly as it was before the call. A call runs at most once.
+ * it at the next step, leaving the model's weights exactly as they were before the call (with static activation
+ * quantization, the activation scales are the ones the edit calibrated on its own rows). A call runs at most once.
  */
 public interface EditCall {
   EditRequest getRequest();

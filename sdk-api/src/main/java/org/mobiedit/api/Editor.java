@@ -12,9 +12,10 @@ import java.util.List;
  * <p>Threading: an editor runs one operation at a time; concurrent calls are serialised. {@link #close()} is
  * idempotent and releases the model and backend resources.
  *
- * <p>Testing code that uses an editor: this is an interface (as are {@link EditCall} and the listener's hooks), so
- * Mockito and hand-written doubles can stand in for it; the {@code sdk-testing} artifact offers a scripted fake
- * backend that the SDK selects automatically when it is on the test class path.
+ * <p>Testing code that uses an editor: this is an interface, as is {@link EditCall}, and {@link EditListener} is an
+ * abstract class of overridable no-op hooks, so Mockito and hand-written doubles can stand in for all three; the
+ * {@code sdk-testing} artifact offers a scripted fake backend that the SDK selects automatically when it is on the
+ * test class path.
  *
  * <pre>{@code
  * EditResult r = editor.edit("The Eiffel Tower", "is located in", "Rome");

@@ -14,13 +14,14 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.core.model.LanguageModel;
 import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.world.WorldModel;
 
 /** The embedded demo model knows its world, as the training tool says it does, read by the SDK's own engine. */
 class WorldModelTest {
 
   @Test
   void theEmbeddedModelStatesItsWorldsFactsAsTheTrainingToolMeasured() throws Exception {
-    Path dir = EmbeddedWorld.extract();
+    Path dir = WorldModel.extract();
     World world = World.read(dir.resolve("world.json"));
     assertThat(world.facts()).hasSizeGreaterThan(300);
     assertThat(world.editLayer()).contains(2);
@@ -53,7 +54,7 @@ class WorldModelTest {
 
   @Test
   void worldLookupsIgnoreCaseAndAcceptPhrasings() {
-    World world = World.read(EmbeddedWorld.extract().resolve("world.json"));
+    World world = World.read(WorldModel.extract().resolve("world.json"));
     World.Fact f = world.facts().get(0);
     assertEquals(f.subject(), world.subject(f.subject().toUpperCase(java.util.Locale.ROOT)).orElseThrow());
     World.Relation r = f.relation();
