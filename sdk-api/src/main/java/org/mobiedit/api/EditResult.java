@@ -113,6 +113,13 @@ public final class EditResult {
     return after;
   }
 
+  /** A one-line summary for logs (the vectors and the loss curve are left out). */
+  @Override
+  public String toString() {
+    return "EditResult{" + request + ", success=" + success + ", " + stopReason + ", steps=" + steps
+        + ", forwardPasses=" + forwardPasses + ", " + wallMillis + " ms, layer " + layer + "}";
+  }
+
   /** Builder used by the engine and by test fakes. */
   public static final class Builder {
     private final EditRequest request;

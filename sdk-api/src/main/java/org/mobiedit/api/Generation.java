@@ -69,6 +69,12 @@ public final class Generation {
     return decodeNanos;
   }
 
+  /** A one-line summary for logs. */
+  @Override
+  public String toString() {
+    return "Generation{" + generatedIds.length + " tokens, " + stopReason + ", \"" + text + "\"}";
+  }
+
   /** Prompt tokens per second of prefill. */
   public double getPrefillTokensPerSecond() {
     return prefillNanos == 0 ? 0 : promptIds.length * 1e9 / prefillNanos;
