@@ -36,7 +36,7 @@ final class SearchOptions {
       description = "Random directions per step (2Q perturbed forwards). Default: ${DEFAULT-VALUE}.")
   int directions;
 
-  @Option(names = "--layer", paramLabel = "L", description = "Edited layer (default: about 17% of the depth).")
+  @Option(names = "--layer", paramLabel = "L", description = "Edited layer (default: about 17%% of the depth).")
   Integer layer;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
