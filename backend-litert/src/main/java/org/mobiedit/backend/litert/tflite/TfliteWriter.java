@@ -1,0 +1,138 @@
+package org.mobiedit.backend.litert.tflite;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes a {@link TfliteGraph} as a TFLite model: one subgraph, schema version 3, file identifier {@code TFL3}.
+ * Constant data is embedded in the FlatBuffer (buffers aligned to 16 bytes), so models must stay under the
+ * FlatBuffer limit of 2 GB.
+ *
+ * <p>Field slots are the positions of the fields in the schema's tables (for example {@code Tensor}: shape 0, type 1,
+ * buffer 2, name 3; {@code Operator}: opcode_index 0, inputs 1, outputs 2, builtin_options_type 3,
+ * builtin_options 4).
+ */
+public final class TfliteWriter {
+  private static final int SCHEMA_VERSION = 3;
+  /** Codes above this do not fit the deprecated byte field; it then holds this placeholder value. */
+  private static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
+
+  private TfliteWriter() {}
+
+  public static byte[] write(TfliteGraph g, String description) {
+    long bytes = 0;
+    for (TfliteGraph.TensorDef t : g.tensors) {
+      bytes += t.data() == null ? 0 : t.data().length;
+    }
+    if (bytes > Integer.MAX_VALUE - (1 << 24)) {
+      throw new IllegalArgumentException("the graph's constants (" + bytes + " bytes) exceed what one FlatBuffer holds");
+    }
+    FlatBufferBuilder b = new FlatBufferBuilder((int) Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20)));
+
+    // buffers: 0 is the empty buffer every tensor without data points to
+    List<Integer> bufferOffsets = new ArrayList<>();
+    bufferOffsets.add(emptyTable(b));
+    int[] bufferOfTensor = new int[g.tensors.size()];
+    for (int i = 0; i < g.tensors.size(); i++) {
+      byte[] data = g.tensors.get(i).data();
+      if (data != null) {
+        ByteBuffer v = b.createUnintializedVector(1, data.length, 16);
+        v.put(data);
+        int vec = b.endVector();
+        b.startTable(3);
+        b.addOffset(0, vec, 0);
+        bufferOfTensor[i] = bufferOffsets.size();
+        bufferOffsets.add(b.endTable());
+      }
+    }
+
+    int[] tensorOffsets = new int[g.tensors.size()];
+    for (int i = 0; i < g.tensors.size(); i++) {
+      TfliteGraph.Tensor t = g.tensors.get(i).tensor();
+      int shape = ints(b, t.shape());
+      int name = b.createString(t.name());
+      b.startTable(11);
+      b.addOffset(0, shape, 0);
+      b.addByte(1, t.type().code, 0);
+      b.addInt(2, bufferOfTensor[i], 0);
+      b.addOffset(3, name, 0);
+      tensorOffsets[i] = b.endTable();
+    }
+
+    Map<Op, Integer> opcodeIndex = new LinkedHashMap<>();
+    for (TfliteGraph.Node n : g.nodes) {
+      opcodeIndex.putIfAbsent(n.op(), opcodeIndex.size());
+    }
+    int[] operatorOffsets = new int[g.nodes.size()];
+    for (int i = 0; i < g.nodes.size(); i++) {
+      TfliteGraph.Node n = g.nodes.get(i);
+      int options = n.options() == null ? 0 : n.options().write(b);
+      int ins = ints(b, n.inputs());
+      int outs = ints(b, n.outputs());
+      b.startTable(14);
+      b.addInt(0, opcodeIndex.get(n.op()), 0);
+      b.addOffset(1, ins, 0);
+      b.addOffset(2, outs, 0);
+      if (n.options() != null) {
+        b.addByte(3, (byte) n.op().optionsType, 0);
+        b.addOffset(4, options, 0);
+      }
+      operatorOffsets[i] = b.endTable();
+    }
+
+    int tensors = b.createVectorOfTables(tensorOffsets);
+    int inputs = ints(b, g.inputs.stream().mapToInt(Integer::intValue).toArray());
+    int outputs = ints(b, g.outputs.stream().mapToInt(Integer::intValue).toArray());
+    int operators = b.createVectorOfTables(operatorOffsets);
+    int subgraphName = b.createString("main");
+    b.startTable(6);
+    b.addOffset(0, tensors, 0);
+    b.addOffset(1, inputs, 0);
+    b.addOffset(2, outputs, 0);
+    b.addOffset(3, operators, 0);
+    b.addOffset(4, subgraphName, 0);
+    int subgraph = b.endTable();
+
+    int[] codeOffsets = new int[opcodeIndex.size()];
+    int k = 0;
+    for (Op op : opcodeIndex.keySet()) {
+      b.startTable(4);
+      b.addByte(0, (byte) Math.min(op.code, PLACEHOLDER_FOR_GREATER_OP_CODES), 0);
+      b.addInt(2, 1, 1);
+      b.addInt(3, op.code, 0);
+      codeOffsets[k++] = b.endTable();
+    }
+
+    int codes = b.createVectorOfTables(codeOffsets);
+    int subgraphs = b.createVectorOfTables(new int[] {subgraph});
+    int desc = b.createString(description);
+    int buffers = b.createVectorOfTables(bufferOffsets.stream().mapToInt(Integer::intValue).toArray());
+    b.startTable(8);
+    b.addInt(0, SCHEMA_VERSION, 0);
+    b.addOffset(1, codes, 0);
+    b.addOffset(2, subgraphs, 0);
+    b.addOffset(3, desc, 0);
+    b.addOffset(4, buffers, 0);
+    int model = b.endTable();
+    b.finish(model, "TFL3");
+    return b.sizedByteArray();
+  }
+
+  /** A vector of int32 (FlatBuffers Java has no helper for it: elements are added back to front). */
+  static int ints(FlatBufferBuilder b, int[] values) {
+    b.startVector(4, values.length, 4);
+    for (int i = values.length - 1; i >= 0; i--) {
+      b.addInt(values[i]);
+    }
+    return b.endVector();
+  }
+
+  private static int emptyTable(FlatBufferBuilder b) {
+    b.startTable(3);
+    return b.endTable();
+  }
+}
