@@ -1,0 +1,57 @@
+package org.mobiedit.backend.litert;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
+import org.mobiedit.spi.Backend;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.Capability;
+import org.mobiedit.spi.ModelWeights;
+
+/** The created LiteRT backend. Closing it closes every model it loaded. Thread-safe. */
+final class LitertBackend implements Backend {
+  private final int threads;
+  private final List<LitertModel> models = new ArrayList<>();
+  private boolean closed;
+
+  LitertBackend(int threads) {
+    this.threads = threads;
+  }
+
+  @Override
+  public String id() {
+    return LitertBackendProvider.ID;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.BATCHED_FORWARD);
+  }
+
+  @Override
+  public synchronized BackendModel load(ModelWeights weights, Precision precision) {
+    if (closed) {
+      throw new IllegalStateException("this backend is closed");
+    }
+    if (precision != Precision.FP32) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
+          "The LiteRT backend runs float32 graphs so far, not " + precision.getId() + ": use --precision fp32, or"
+              + " the cpu backend for int8.");
+    }
+    LitertModel m = new LitertModel(weights, threads);
+    models.add(m);
+    return m;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      models.forEach(LitertModel::close);
+      models.clear();
+    }
+  }
+}
