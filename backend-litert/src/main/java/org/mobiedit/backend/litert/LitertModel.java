@@ -27,6 +27,7 @@ final class LitertModel implements BackendModel {
   private final ModelWeights weights;
   private final ModelSpec spec;
   private final int threads;
+  private final GraphCache cache = GraphCache.fromSettings();
   private final Map<Long, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
   private volatile boolean closed;
 
@@ -47,10 +48,20 @@ final class LitertModel implements BackendModel {
     return Precision.FP32;
   }
 
+  /**
+   * The compiled graphs hold float32 copies of the weights; the model's files stay mapped, because new shape buckets
+   * are written from them.
+   */
   @Override
   public MemoryUsage memory() {
-    long params = spec.parameterCount();
-    return new MemoryUsage(params * 4, 0);
+    long mapped = 0;
+    for (String name : weights.tensorNames()) {
+      org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
+      mapped += t.dtype().bytesFor(t.elementCount());
+    }
+    synchronized (graphs) {
+      return new MemoryUsage((long) graphs.size() * spec.parameterCount() * 4, Math.max(1, mapped));
+    }
   }
 
   @Override
@@ -109,8 +120,9 @@ final class LitertModel implements BackendModel {
       checkOpen();
       TfliteInterpreter g = graphs.get(key);
       if (g == null) {
-        byte[] model = TfliteWriter.write(ForwardGraph.build(weights, positions, logitRows),
-            "mobiedit forward " + spec.architecture() + " T=" + positions + " K=" + logitRows);
+        byte[] model = cache.get(weights.fingerprint(), "forward-fp32-T" + positions + "-K" + logitRows,
+            () -> TfliteWriter.write(ForwardGraph.build(weights, positions, logitRows),
+                "mobiedit forward " + spec.architecture() + " T=" + positions + " K=" + logitRows));
         g = new TfliteInterpreter(model, threads);
         graphs.put(key, g);
         if (graphs.size() > CACHED_GRAPHS) {

@@ -175,11 +175,7 @@ public final class BackendSelector {
 
   /** Selects by the property/environment setting, else by priority. */
   public BackendSelection select() {
-    String requested = settings.apply(PROPERTY);
-    if (requested == null) {
-      requested = settings.apply(ENVIRONMENT);
-    }
-    return select(requested);
+    return select(null);
   }
 
   /**
@@ -189,6 +185,13 @@ public final class BackendSelector {
    *     when no provider is usable; the message lists every provider tried and why it was skipped
    */
   public BackendSelection select(@Nullable String requestedId) {
+    if (requestedId == null || requestedId.isBlank()) {
+      // the caller named none: the property, then the environment variable, may (documented order)
+      requestedId = settings.apply(PROPERTY);
+      if (requestedId == null) {
+        requestedId = settings.apply(ENVIRONMENT);
+      }
+    }
     if (requestedId != null && !requestedId.isBlank()) {
       String id = requestedId.trim().toLowerCase(Locale.ROOT);
       for (ProviderCandidate c : candidates) {

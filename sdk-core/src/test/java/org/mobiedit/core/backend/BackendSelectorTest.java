@@ -127,6 +127,14 @@ class BackendSelectorTest {
   }
 
   @Test
+  void loadersThatPassNoIdStillHonourTheSettingAndAnExplicitIdBeatsIt() throws IOException {
+    BackendSelector selector = discover(Map.of(BackendSelector.ENVIRONMENT, "low"),
+        name(TestProviders.Low.class), name(TestProviders.High.class));
+    assertEquals("low", selector.select(null).provider().id(), "what LanguageModel.load passes without --backend");
+    assertEquals("high", selector.select("high").provider().id());
+  }
+
+  @Test
   void anUnknownRequestedIdIsAnErrorListingTheValidIds() throws IOException {
     BackendSelector s = discover(Map.of(BackendSelector.PROPERTY, "tpu"),
         name(TestProviders.Low.class), name(TestProviders.High.class));

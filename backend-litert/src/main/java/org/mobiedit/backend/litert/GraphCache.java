@@ -1,0 +1,80 @@
+package org.mobiedit.backend.litert;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.MobiEditException;
+
+/**
+ * Written graphs kept on disk, in a folder the app chooses ({@code -Dmobiedit.litert.graphCache=DIR} or the
+ * {@code MOBIEDIT_LITERT_GRAPH_CACHE} variable; no folder, no cache). A file's name holds everything its content
+ * depends on: the graph's kind and bucket, the precision, the writer's version and a hash of the model's fingerprint, so
+ * a change of any of them writes a new file instead of reusing a stale one. Files are written atomically.
+ */
+final class GraphCache {
+  /** Bump when the writer or a graph builder changes what it writes. */
+  static final int WRITER_VERSION = 1;
+  static final String PROPERTY = "mobiedit.litert.graphCache";
+  static final String ENVIRONMENT = "MOBIEDIT_LITERT_GRAPH_CACHE";
+
+  private final @Nullable Path dir;
+
+  GraphCache(@Nullable Path dir) {
+    this.dir = dir;
+  }
+
+  static GraphCache fromSettings() {
+    String v = System.getProperty(PROPERTY);
+    if (v == null || v.isBlank()) {
+      v = System.getenv(ENVIRONMENT);
+    }
+    return new GraphCache(v == null || v.isBlank() ? null : Path.of(v));
+  }
+
+  /** The graph's bytes: read from the cache, or written by {@code writer} (and stored when there is a cache). */
+  byte[] get(String modelFingerprint, String graphKey, Supplier<byte[]> writer) {
+    if (dir == null) {
+      return writer.get();
+    }
+    Path file = dir.resolve(graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint) + ".tflite");
+    try {
+      if (Files.isRegularFile(file)) {
+        return Files.readAllBytes(file);
+      }
+      byte[] bytes = writer.get();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+      try {
+        Files.write(tmp, bytes);
+        try {
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
+          + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);
+    }
+  }
+
+  private static String hash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
