@@ -28,7 +28,8 @@ final class LitertBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.PRECISION_FP32, Capability.BATCHED_FORWARD);
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.BATCHED_FORWARD, Capability.LAYER_CAPTURE,
+        Capability.RESUME_WITH_INJECTION, Capability.RANK_ONE_UPDATE);
   }
 
   @Override

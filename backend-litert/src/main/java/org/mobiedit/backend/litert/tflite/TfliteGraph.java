@@ -215,12 +215,25 @@ public final class TfliteGraph {
 
   /** Rows of {@code params} (axis 0) picked by int32 {@code indices}. */
   public Tensor gather(Tensor params, Tensor indices) {
+    return gather(params, indices, 0);
+  }
+
+  /** Slices of {@code params} along {@code axis} picked by a 1-D int32 {@code indices}. */
+  public Tensor gather(Tensor params, Tensor indices, int axis) {
     int[] shape = new int[indices.rank() + params.rank() - 1];
-    System.arraycopy(indices.shape(), 0, shape, 0, indices.rank());
-    System.arraycopy(params.shape(), 1, shape, indices.rank(), params.rank() - 1);
+    int o = 0;
+    for (int i = 0; i < axis; i++) {
+      shape[o++] = params.shape()[i];
+    }
+    for (int i = 0; i < indices.rank(); i++) {
+      shape[o++] = indices.shape()[i];
+    }
+    for (int i = axis + 1; i < params.rank(); i++) {
+      shape[o++] = params.shape()[i];
+    }
     return node(Op.GATHER, fb -> {
       fb.startTable(2);
-      fb.addInt(0, 0, 0);
+      fb.addInt(0, axis, 0);
       return fb.endTable();
     }, activation("gather", params.type(), shape), params, indices);
   }

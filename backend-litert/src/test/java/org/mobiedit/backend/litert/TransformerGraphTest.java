@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
-import org.mobiedit.backend.litert.graph.ForwardGraph;
+import org.mobiedit.backend.litert.graph.TransformerGraph;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.core.format.ModelFiles;
@@ -23,14 +23,15 @@ import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.world.WorldModel;
 
 /** The written forward graph, run by the real TFLite runtime, gives backend-cpu's logits. */
-class ForwardGraphTest {
+class TransformerGraphTest {
 
   private static double compare(OpenModel m, int[] row, int bucket) {
     int[] positions = new int[row.length];
     for (int i = 0; i < row.length; i++) {
       positions[i] = i;
     }
-    byte[] model = TfliteWriter.write(ForwardGraph.build(m, bucket, row.length), "test");
+    byte[] model = TfliteWriter.write(TransformerGraph.build(m,
+        TransformerGraph.Variant.forward(bucket, row.length, new int[m.spec().layers()])), "test");
     float[] flat;
     try (TfliteInterpreter it = new TfliteInterpreter(model, 2)) {
       it.setInput(0, Arrays.copyOf(row, bucket));
