@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Runs the same edit requests on the cpu and litert backends and prints a Markdown table.
+
+    python3 bench/litert/edits_vs_cpu.py MODEL REQUESTS.json [extra mobiedit edit options...]
+
+Each request runs in a fresh `mobiedit edit --json` process (model load and graph writing excluded from the edit's
+own time, which the engine measures).
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+
+def edit(model, req, backend, extra):
+    env = dict(os.environ, MOBIEDIT_BACKEND=backend)
+    cmd = ["./mobiedit", "edit", "-m", model, "--subject", req["subject"], "--prompt", req["prompt"],
+           "--target", req["target"], "--json"] + extra
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)  # exit 1 = edit did not succeed
+    return json.loads(out.stdout)
+
+
+def main(model, requests, extra):
+    reqs = json.load(open(requests))
+    rows = []
+    for r in reqs:
+        c = edit(model, r, "cpu", extra)
+        t = edit(model, r, "litert", extra)
+        rows.append((r, c, t))
+    print("| request | cpu: success, steps, ms | litert: success, steps, ms | steps within ±10% |")
+    print("|---|---|---|---|")
+    for r, c, t in rows:
+        within = abs(t["steps"] - c["steps"]) <= 0.1 * c["steps"]
+        print(f"| {r['prompt']} → {r['target']} | {c['success']}, {c['steps']}, {c['wallMillis']} "
+              f"| {t['success']}, {t['steps']}, {t['wallMillis']} | {'yes' if within else 'no'} |")
+    same = sum(c["success"] == t["success"] for _, c, t in rows)
+    close = sum(abs(t["steps"] - c["steps"]) <= 0.1 * c["steps"] for _, c, t in rows)
+    per_step = lambda k: statistics.median(x[k]["wallMillis"] / max(1, x[k]["steps"]) for x in
+                                           [dict(c=c, t=t) for _, c, t in rows])
+    print()
+    print(f"same outcome: {same}/{len(rows)}; steps within ±10%: {close}/{len(rows)}; "
+          f"median ms per edit cpu {statistics.median(c['wallMillis'] for _, c, _ in rows):.0f}, "
+          f"litert {statistics.median(t['wallMillis'] for _, _, t in rows):.0f}; "
+          f"median ms per step cpu {per_step('c'):.1f}, litert {per_step('t'):.1f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])
