@@ -25,8 +25,10 @@ import org.mobiedit.spi.PrefixState;
  * graphs run in parallel.
  *
  * <p>Rank-one updates are graph inputs ({@link RankOneTerms}), so applying or reverting one never rewrites weights.
- * The prefix state of this first version keeps the rows only: {@link #resume} runs {@link #injectForward} (equal bit
- * for bit, as the SPI requires, but without the prefix cache's savings yet).
+ * The prefix cache keeps, per row, the residual after the injection layer and every later layer's keys and values
+ * before the injection position; {@link #resume} runs only the later layers on the suffix positions.
+ * {@link #injectForward} builds a prefix and resumes from it, so the two agree bit for bit (the kit compares both with
+ * backend-cpu's numbers).
  */
 final class LitertModel implements BackendModel {
   /** Compiled graphs kept; each holds a float32 copy of the weights, so this bounds memory to a few model copies. */
@@ -83,65 +85,65 @@ final class LitertModel implements BackendModel {
     sameLength(rows.length, logitPositions.length, "lists of logit positions");
     float[][][] out = new float[rows.length][][];
     for (int r = 0; r < rows.length; r++) {
-      out[r] = run(rows[r], logitPositions[r], -1, -1, null)[0];
+      out[r] = run(rows[r], logitPositions[r]);
     }
     return out;
   }
 
-  /**
-   * Runs one row: logits {@code [direction][k][vocab]} at {@code positions}, with {@code deltas} injected at
-   * {@code layer}'s MLP output at {@code injectAt} when {@code deltas} is not null.
-   */
-  private float[][][] run(int[] row, int[] positions, int layer, int injectAt, float @org.jspecify.annotations.Nullable
-      [][] deltas) {
+  /** Runs one row: the logits at {@code positions}, {@code [k][vocab]}. */
+  private float[][] run(int[] row, int[] positions) {
     checkRow(row);
     for (int p : positions) {
       if (p < 0 || p >= row.length) {
         throw invalid("logit position " + p + " is outside a row of " + row.length + " tokens");
       }
     }
-    int directions = deltas == null ? 1 : deltas.length;
     if (positions.length == 0) {
-      return new float[directions][0][];
+      return new float[0][];
     }
     int t = bucket(row.length, spec.contextLength());
     int k = bucket(positions.length, t);
-    int b = deltas == null ? 1 : bucket(deltas.length, Integer.MAX_VALUE);
     int[] slots = terms.slots();
-    List<float[]> termInputs = terms.inputs(slots);
-    Variant variant = new Variant(t, k, b, deltas == null ? -1 : layer, -1, slots);
-    int vocab = spec.vocabSize();
+    TfliteInterpreter graph = graph(Variant.forward(t, k, slots));
     float[] flat;
-    TfliteInterpreter graph = graph(variant);
     synchronized (graph) {
-      int in = 0;
-      graph.setInput(in++, Arrays.copyOf(row, t)); // padding after the row cannot reach it (causal attention)
-      graph.setInput(in++, Arrays.copyOf(positions, k));
-      if (deltas != null) {
-        int d = spec.hiddenSize();
-        float[] packed = new float[b * d];
-        for (int i = 0; i < deltas.length; i++) {
-          System.arraycopy(deltas[i], 0, packed, i * d, d);
-        }
-        float[] oneHot = new float[t];
-        oneHot[injectAt] = 1;
-        graph.setInput(in++, packed);
-        graph.setInput(in++, oneHot);
-      }
-      for (float[] x : termInputs) {
-        graph.setInput(in++, x);
-      }
+      graph.setInput(0, Arrays.copyOf(row, t)); // padding after the row cannot reach it (causal attention)
+      graph.setInput(1, Arrays.copyOf(positions, k));
+      setTermInputs(graph, 2, slots, l -> true);
       graph.run();
       flat = graph.floatOutput(0);
     }
-    float[][][] logits = new float[directions][positions.length][];
+    return split(flat, 1, k, positions.length)[0];
+  }
+
+  /** {@code flat [b, k, vocab]} as {@code [directions][count][vocab]}. */
+  private float[][][] split(float[] flat, int directions, int k, int count) {
+    int vocab = spec.vocabSize();
+    float[][][] out = new float[directions][count][];
     for (int dir = 0; dir < directions; dir++) {
-      for (int i = 0; i < positions.length; i++) {
+      for (int i = 0; i < count; i++) {
         int at = (dir * k + i) * vocab;
-        logits[dir][i] = Arrays.copyOfRange(flat, at, at + vocab);
+        out[dir][i] = Arrays.copyOfRange(flat, at, at + vocab);
       }
     }
-    return logits;
+    return out;
+  }
+
+  /** Feeds the rank-one inputs of the layers {@code runs} accepts, from input index {@code first}; returns the next. */
+  private int setTermInputs(TfliteInterpreter graph, int first, int[] slots, java.util.function.IntPredicate runs) {
+    List<float[]> inputs = terms.inputs(slots);
+    int in = first;
+    int k = 0;
+    for (int l = 0; l < slots.length; l++) {
+      if (slots[l] > 0) {
+        if (runs.test(l)) {
+          graph.setInput(in++, inputs.get(k));
+          graph.setInput(in++, inputs.get(k + 1));
+        }
+        k += 2;
+      }
+    }
+    return in;
   }
 
   /** The smallest power of two ≥ n (at least {@value #MIN_BUCKET}), capped at {@code max}. */
@@ -215,37 +217,161 @@ final class LitertModel implements BackendModel {
     checkRow(row);
     int t = bucket(row.length, spec.contextLength());
     int[] slots = terms.slots();
-    List<float[]> termInputs = terms.inputs(slots);
-    int[] used = Arrays.copyOf(slots, layer + 1); // later layers do not run in a capture graph
-    Variant variant = new Variant(t, 0, 1, -1, layer, used);
-    TfliteInterpreter graph = graph(variant);
+    TfliteInterpreter graph = graph(Variant.capture(t, layer, slots));
     synchronized (graph) {
       graph.setInput(0, Arrays.copyOf(row, t));
-      int in = 1;
-      int k = 0;
-      for (int l = 0; l < slots.length; l++) {
-        if (slots[l] > 0) {
-          if (l <= layer) {
-            graph.setInput(in++, termInputs.get(k));
-            graph.setInput(in++, termInputs.get(k + 1));
-          }
-          k += 2;
-        }
-      }
+      setTermInputs(graph, 1, slots, l -> l <= layer); // later layers do not run in a capture graph
       graph.run();
       return new float[][] {graph.floatOutput(0), graph.floatOutput(1)};
     }
   }
 
-  // ---- injection -----------------------------------------------------------------------------------------------------
+  // ---- injection and the prefix cache -------------------------------------------------------------------------------
+
+  /**
+   * What an injection at {@code layer}, position {@code s}, cannot change, for one row: the residual after the layer
+   * from {@code s} on, and every later layer's keys and values before {@code s} (rotated), padded to their buckets.
+   */
+  private record RowPrefix(int length, int s, int suffixBucket, int prefixBucket, float[] suffixResidual,
+      float[][] keys, float[][] values) {}
+
+  /** The prefix cache of this backend: per row, a {@link RowPrefix}. */
+  private record CachedPrefix(RowPrefix[] perRow, int layer, int[] slots) implements PrefixState {
+    @Override
+    public int rows() {
+      return perRow.length;
+    }
+
+    @Override
+    public void close() {}
+  }
 
   @Override
-  public float[][][][] injectForward(int[][] rows, int layer, int[] injectAt, float[][] deltas,
-      int[][] logitPositions) {
+  public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
     checkOpen();
     checkLayer(layer);
     sameLength(rows.length, injectAt.length, "injection positions");
-    sameLength(rows.length, logitPositions.length, "lists of logit positions");
+    int[] slots = terms.slots();
+    RowPrefix[] out = new RowPrefix[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      checkRow(rows[r]);
+      if (injectAt[r] < 0 || injectAt[r] >= rows[r].length) {
+        throw invalid("injection position " + injectAt[r] + " is outside a row of " + rows[r].length + " tokens");
+      }
+      out[r] = rowPrefix(rows[r], layer, injectAt[r], slots);
+    }
+    return new CachedPrefix(out, layer, slots);
+  }
+
+  private RowPrefix rowPrefix(int[] row, int layer, int s, int[] slots) {
+    int t = bucket(row.length, spec.contextLength());
+    int d = spec.hiddenSize();
+    int kv = spec.kvHeads() * spec.headDim();
+    int suffix = row.length - s;
+    int sb = bucket(suffix, Integer.MAX_VALUE);
+    int pb = bucket(Math.max(1, s), Integer.MAX_VALUE);
+    float[][] keys = new float[spec.layers()][];
+    float[][] values = new float[spec.layers()][];
+    float[] residual = new float[sb * d];
+    TfliteInterpreter graph = graph(Variant.prefix(t, layer, slots));
+    synchronized (graph) {
+      graph.setInput(0, Arrays.copyOf(row, t));
+      setTermInputs(graph, 1, slots, l -> true);
+      graph.run();
+      System.arraycopy(graph.floatOutput(0), s * d, residual, 0, suffix * d);
+      int out = 1;
+      for (int l = layer + 1; l < spec.layers(); l++) {
+        keys[l] = Arrays.copyOf(graph.floatOutput(out++), pb * kv); // rows ≥ s are overwritten below
+        values[l] = Arrays.copyOf(graph.floatOutput(out++), pb * kv);
+        Arrays.fill(keys[l], Math.min(s * kv, keys[l].length), keys[l].length, 0f);
+        Arrays.fill(values[l], Math.min(s * kv, values[l].length), values[l].length, 0f);
+      }
+    }
+    return new RowPrefix(row.length, s, sb, pb, residual, keys, values);
+  }
+
+  @Override
+  public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
+    checkOpen();
+    if (!(prefix instanceof CachedPrefix p)) {
+      throw invalid("this prefix state was made by another backend");
+    }
+    sameLength(p.perRow().length, logitPositions.length, "lists of logit positions");
+    checkDeltas(deltas);
+    float[][][][] out = new float[deltas.length][p.perRow().length][][];
+    for (int r = 0; r < p.perRow().length; r++) {
+      RowPrefix row = p.perRow()[r];
+      for (int q : logitPositions[r]) {
+        if (q < row.s() || q >= row.length()) {
+          throw invalid("logit position " + q + " is outside the resumed positions (" + row.s() + ".."
+              + (row.length() - 1) + ")");
+        }
+      }
+      float[][][] perDirection = resumeRow(row, p.layer(), p.slots(), deltas, logitPositions[r]);
+      for (int dir = 0; dir < deltas.length; dir++) {
+        out[dir][r] = perDirection[dir];
+      }
+    }
+    return out;
+  }
+
+  private float[][][] resumeRow(RowPrefix row, int layer, int[] slots, float[][] deltas, int[] positions) {
+    if (positions.length == 0) {
+      return new float[deltas.length][0][];
+    }
+    int sb = row.suffixBucket();
+    int pb = row.prefixBucket();
+    int d = spec.hiddenSize();
+    int k = bucket(positions.length, Integer.MAX_VALUE);
+    int b = bucket(deltas.length, Integer.MAX_VALUE);
+    int[] relative = new int[k];
+    for (int i = 0; i < positions.length; i++) {
+      relative[i] = positions[i] - row.s();
+    }
+    float[] packed = new float[b * d];
+    for (int i = 0; i < deltas.length; i++) {
+      System.arraycopy(deltas[i], 0, packed, i * d, d);
+    }
+    float[][] rope = TransformerGraph.ropeTables(spec, row.s(), sb);
+    float[] mask = new float[sb * (pb + sb)];
+    for (int i = 0; i < sb; i++) {
+      for (int j = 0; j < pb + sb; j++) {
+        boolean visible = j < pb ? j < row.s() : j - pb <= i;
+        mask[i * (pb + sb) + j] = visible ? 0f : TransformerGraph.MASKED;
+      }
+    }
+    TfliteInterpreter graph = graph(Variant.resume(sb, pb, k, b, layer, slots));
+    float[] flat;
+    synchronized (graph) {
+      int in = 0;
+      graph.setInput(in++, row.suffixResidual());
+      graph.setInput(in++, relative);
+      graph.setInput(in++, packed);
+      graph.setInput(in++, rope[0]);
+      graph.setInput(in++, rope[1]);
+      graph.setInput(in++, mask);
+      for (int l = layer + 1; l < spec.layers(); l++) {
+        graph.setInput(in++, row.keys()[l]);
+        graph.setInput(in++, row.values()[l]);
+      }
+      setTermInputs(graph, in, slots, l -> l > layer);
+      graph.run();
+      flat = graph.floatOutput(0);
+    }
+    return split(flat, deltas.length, k, positions.length);
+  }
+
+  /** The same computation as {@link #resume}, with the prefix built for this call (so the two agree bit for bit). */
+  @Override
+  public float[][][][] injectForward(int[][] rows, int layer, int[] injectAt, float[][] deltas,
+      int[][] logitPositions) {
+    checkDeltas(deltas);
+    try (PrefixState prefix = buildPrefix(rows, layer, injectAt)) {
+      return resume(prefix, deltas, logitPositions);
+    }
+  }
+
+  private void checkDeltas(float[][] deltas) {
     if (deltas.length == 0) {
       throw invalid("no deltas to inject");
     }
@@ -260,55 +386,6 @@ final class LitertModel implements BackendModel {
         }
       }
     }
-    float[][][][] out = new float[deltas.length][rows.length][][];
-    for (int r = 0; r < rows.length; r++) {
-      if (injectAt[r] < 0 || injectAt[r] >= rows[r].length) {
-        throw invalid("injection position " + injectAt[r] + " is outside a row of " + rows[r].length + " tokens");
-      }
-      for (int p : logitPositions[r]) {
-        if (p < injectAt[r]) {
-          throw invalid("logit position " + p + " is outside the resumed positions (from " + injectAt[r] + ")");
-        }
-      }
-      float[][][] perDirection = run(rows[r], logitPositions[r], layer, injectAt[r], deltas);
-      for (int dir = 0; dir < deltas.length; dir++) {
-        out[dir][r] = perDirection[dir];
-      }
-    }
-    return out;
-  }
-
-  /** This version's prefix keeps the rows: a resume runs them again (equal to {@link #injectForward} bit for bit). */
-  private record RowsPrefix(int[][] tokens, int layer, int[] injectAt) implements PrefixState {
-    @Override
-    public int rows() {
-      return tokens.length;
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  @Override
-  public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
-    checkOpen();
-    checkLayer(layer);
-    sameLength(rows.length, injectAt.length, "injection positions");
-    for (int r = 0; r < rows.length; r++) {
-      checkRow(rows[r]);
-      if (injectAt[r] < 0 || injectAt[r] >= rows[r].length) {
-        throw invalid("injection position " + injectAt[r] + " is outside a row of " + rows[r].length + " tokens");
-      }
-    }
-    return new RowsPrefix(Arrays.stream(rows).map(int[]::clone).toArray(int[][]::new), layer, injectAt.clone());
-  }
-
-  @Override
-  public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
-    if (!(prefix instanceof RowsPrefix p)) {
-      throw invalid("this prefix state was made by another backend");
-    }
-    return injectForward(p.tokens(), p.layer(), p.injectAt(), deltas, logitPositions);
   }
 
   // ---- rank-one updates ----------------------------------------------------------------------------------------------
@@ -366,7 +443,7 @@ final class LitertModel implements BackendModel {
         }
         int[] next = Arrays.copyOf(tokens, tokens.length + more.length);
         System.arraycopy(more, 0, next, tokens.length, more.length);
-        float[] logits = run(next, new int[] {next.length - 1}, -1, -1, null)[0][0];
+        float[] logits = run(next, new int[] {next.length - 1})[0];
         tokens = next;
         return logits;
       }

@@ -1,5 +1,9 @@
 package org.mobiedit.backend.litert.graph;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.litert.tflite.TensorType;
@@ -38,34 +42,66 @@ import org.mobiedit.spi.TensorNames;
  */
 public final class TransformerGraph {
   /** Added to scores a query must not see; exp() of it is exactly 0 in float32. */
-  private static final float MASKED = -1e9f;
+  public static final float MASKED = -1e9f;
+
+  /** The graphs this builder writes. */
+  public enum Kind { FORWARD, CAPTURE, PREFIX, RESUME }
 
   /**
    * What a graph computes.
    *
-   * @param positions T, the row bucket (at most the context)
-   * @param logitRows K, logit positions wanted (ignored by a capture graph)
-   * @param directions B, deltas injected at once (1 without injection)
-   * @param injectLayer the layer whose MLP output receives the deltas, or -1
-   * @param captureLayer the layer whose MLP key and output are the graph's outputs, or -1
+   * @param positions T, the row bucket (for RESUME: S, the suffix bucket)
+   * @param prefixPositions P, the cached prefix bucket (RESUME only, else 0)
+   * @param logitRows K, logit positions wanted (FORWARD, INJECT, RESUME)
+   * @param directions B, deltas injected at once (INJECT, RESUME; else 1)
+   * @param layer the injection, capture or prefix layer L (-1 for FORWARD)
    * @param rankTerms per layer, the number of rank-one term slots (0 for none)
    */
-  public record Variant(int positions, int logitRows, int directions, int injectLayer, int captureLayer,
+  public record Variant(Kind kind, int positions, int prefixPositions, int logitRows, int directions, int layer,
       int[] rankTerms) {
     public static Variant forward(int positions, int logitRows, int[] rankTerms) {
-      return new Variant(positions, logitRows, 1, -1, -1, rankTerms);
+      return new Variant(Kind.FORWARD, positions, 0, logitRows, 1, -1, rankTerms);
+    }
+
+    public static Variant capture(int positions, int layer, int[] rankTerms) {
+      return new Variant(Kind.CAPTURE, positions, 0, 0, 1, layer, rankTerms);
+    }
+
+    /** Outputs the residual after layer L and the keys/values of every later layer, for all T positions. */
+    public static Variant prefix(int positions, int layer, int[] rankTerms) {
+      return new Variant(Kind.PREFIX, positions, 0, 0, 1, layer, rankTerms);
+    }
+
+    /** Layers after L on S suffix positions, from a cached residual and P cached keys/values per layer. */
+    public static Variant resume(int suffix, int prefix, int logitRows, int directions, int layer, int[] rankTerms) {
+      return new Variant(Kind.RESUME, suffix, prefix, logitRows, directions, layer, rankTerms);
+    }
+
+    /** The rank-term slots of the layers this graph runs (the others take no inputs). */
+    boolean runsLayer(int l) {
+      return switch (kind) {
+        case FORWARD -> true;
+        case CAPTURE -> l <= layer;
+        case PREFIX -> true;
+        case RESUME -> l > layer;
+      };
     }
 
     /** A name that holds everything the graph depends on besides the weights (for caches). */
     public String key() {
-      StringBuilder b = new StringBuilder(captureLayer >= 0 ? "capture" + captureLayer
-          : injectLayer >= 0 ? "inject" + injectLayer : "forward");
+      StringBuilder b = new StringBuilder(kind.name().toLowerCase(java.util.Locale.ROOT));
+      if (layer >= 0) {
+        b.append(layer);
+      }
       b.append("-T").append(positions);
-      if (captureLayer < 0) {
+      if (kind == Kind.RESUME) {
+        b.append("-P").append(prefixPositions);
+      }
+      if (kind == Kind.FORWARD || kind == Kind.RESUME) {
         b.append("-K").append(logitRows).append("-B").append(directions);
       }
       for (int l = 0; l < rankTerms.length; l++) {
-        if (rankTerms[l] > 0) {
+        if (rankTerms[l] > 0 && runsLayer(l)) {
           b.append("-r").append(l).append('x').append(rankTerms[l]);
         }
       }
@@ -76,6 +112,8 @@ public final class TransformerGraph {
   private final ModelSpec spec;
   private final ModelWeights weights;
   private final TfliteGraph g = new TfliteGraph();
+  /** Weights written once per graph, however often they are used (tied embeddings). */
+  private final Map<String, Tensor> constants = new HashMap<>();
   private final Variant v;
   private final int positions;
 
@@ -108,53 +146,76 @@ public final class TransformerGraph {
   }
 
   private void build() {
+    if (v.kind() == Kind.RESUME) {
+      buildResume();
+      return;
+    }
     int d = spec.hiddenSize();
-    boolean capture = v.captureLayer() >= 0;
+    boolean capture = v.kind() == Kind.CAPTURE;
+    boolean prefix = v.kind() == Kind.PREFIX;
     Tensor tokens = g.input("tokens", TensorType.INT32, positions);
-    Tensor logitPositions = capture ? null : g.input("logit_positions", TensorType.INT32, v.logitRows());
-    Tensor delta = null;
-    Tensor injectAt = null;
-    if (v.injectLayer() >= 0) {
-      delta = g.input("delta", TensorType.FLOAT32, v.directions(), d);
-      injectAt = g.input("inject_at", TensorType.FLOAT32, positions, 1);
-    }
-    Tensor[][] terms = new Tensor[spec.layers()][];
-    for (int l = 0; l < spec.layers(); l++) {
-      int r = l < v.rankTerms().length ? v.rankTerms()[l] : 0;
-      if (r > 0) {
-        terms[l] = new Tensor[] {g.input("rank_right_" + l, TensorType.FLOAT32, r, spec.intermediateSize()),
-            g.input("rank_left_t_" + l, TensorType.FLOAT32, d, r)};
-      }
-    }
+    Tensor logitPositions = capture || prefix ? null : g.input("logit_positions", TensorType.INT32, v.logitRows());
+    Tensor[][] terms = termInputs();
     Tensor embedding = weight(TensorNames.TOKEN_EMBEDDING);
     Tensor x = g.reshape(g.gather(embedding, tokens), 1, positions, d);
     Rotary rope = rotaryTables();
     Tensor mask = causalMask();
-    int last = capture ? v.captureLayer() : spec.layers() - 1;
+    int last = capture ? v.layer() : spec.layers() - 1;
+    List<Tensor> prefixOutputs = new ArrayList<>();
     for (int l = 0; l <= last; l++) {
-      x = g.add(x, attention(l, rmsNorm(x, TensorNames.attnNorm(l)), rope, mask));
-      Tensor h = rmsNorm(x, TensorNames.ffnNorm(l));
-      Tensor gate = g.fullyConnected(h, weight(TensorNames.ffnGate(l)), null);
-      Tensor up = g.fullyConnected(h, weight(TensorNames.ffnUp(l)), null);
-      Tensor key = g.mul(g.mul(gate, g.logistic(gate)), up); // SiLU(gate)·up: the input of W_down
-      Tensor out = g.fullyConnected(key, weight(TensorNames.ffnDown(l)), null);
-      if (terms[l] != null) {
-        out = g.add(out, g.fullyConnected(g.fullyConnected(key, terms[l][0], null), terms[l][1], null));
+      Tensor[] kv = prefix && l > v.layer() ? new Tensor[2] : null;
+      x = g.add(x, attention(l, rmsNorm(x, TensorNames.attnNorm(l)), rope, mask, kv));
+      if (kv != null) {
+        prefixOutputs.add(kv[0]);
+        prefixOutputs.add(kv[1]);
       }
+      Tensor[] keyAndOut = mlp(l, rmsNorm(x, TensorNames.ffnNorm(l)), terms[l]);
       if (capture && l == last) {
-        g.output(key);
-        g.output(out);
+        g.output(keyAndOut[0]);
+        g.output(keyAndOut[1]);
         return;
       }
-      x = g.add(x, out);
-      if (l == v.injectLayer()) {
-        Tensor perDirection = g.reshape(delta, v.directions(), 1, d);
-        x = g.add(x, g.mul(perDirection, g.reshape(injectAt, 1, positions, 1)));
+      x = g.add(x, keyAndOut[1]);
+      if (prefix && l == v.layer()) {
+        g.output(x); // the residual after layer L: what an injection at L adds to
       }
     }
+    if (prefix) {
+      prefixOutputs.forEach(g::output);
+      return;
+    }
+    g.output(logits(x, logitPositions));
+  }
+
+  private Tensor logits(Tensor x, Tensor logitPositions) {
     Tensor picked = g.gather(rmsNorm(x, TensorNames.OUTPUT_NORM), logitPositions, 1);
-    Tensor out = spec.tiedEmbeddings() ? embedding : weight(TensorNames.OUTPUT);
-    g.output(g.fullyConnected(picked, out, null));
+    Tensor out = spec.tiedEmbeddings() ? weight(TensorNames.TOKEN_EMBEDDING) : weight(TensorNames.OUTPUT);
+    return g.fullyConnected(picked, out, null);
+  }
+
+  /** The rank-one inputs of the layers this graph runs: {right, left_t} per layer with slots, else null. */
+  private Tensor[][] termInputs() {
+    Tensor[][] terms = new Tensor[spec.layers()][];
+    for (int l = 0; l < spec.layers(); l++) {
+      int r = l < v.rankTerms().length ? v.rankTerms()[l] : 0;
+      if (r > 0 && v.runsLayer(l)) {
+        terms[l] = new Tensor[] {g.input("rank_right_" + l, TensorType.FLOAT32, r, spec.intermediateSize()),
+            g.input("rank_left_t_" + l, TensorType.FLOAT32, spec.hiddenSize(), r)};
+      }
+    }
+    return terms;
+  }
+
+  /** {key, output} of layer l's MLP: {@code W_down·SiLU(gate)·up} plus the layer's rank-one terms. */
+  private Tensor[] mlp(int l, Tensor h, Tensor @Nullable [] terms) {
+    Tensor gate = g.fullyConnected(h, weight(TensorNames.ffnGate(l)), null);
+    Tensor up = g.fullyConnected(h, weight(TensorNames.ffnUp(l)), null);
+    Tensor key = g.mul(g.mul(gate, g.logistic(gate)), up); // SiLU(gate)·up: the input of W_down
+    Tensor out = g.fullyConnected(key, weight(TensorNames.ffnDown(l)), null);
+    if (terms != null) {
+      out = g.add(out, g.fullyConnected(g.fullyConnected(key, terms[0], null), terms[1], null));
+    }
+    return new Tensor[] {key, out};
   }
 
   private Tensor rmsNorm(Tensor x, String gammaName) {
@@ -164,7 +225,7 @@ public final class TransformerGraph {
     return g.mul(normed, weight(gammaName));
   }
 
-  private Tensor attention(int l, Tensor h, Rotary rope, Tensor mask) {
+  private Tensor attention(int l, Tensor h, Rotary rope, Tensor mask, Tensor @Nullable [] kvOut) {
     int batch = h.dim(0);
     int heads = spec.heads();
     int groups = spec.kvHeads();
@@ -178,6 +239,10 @@ public final class TransformerGraph {
     Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
     q = rope.apply(g, g.reshape(q, batch, positions, heads, hd));
     k = rope.apply(g, g.reshape(k, batch, positions, groups, hd));
+    if (kvOut != null) {
+      kvOut[0] = k;
+      kvOut[1] = g.reshape(v, batch, positions, groups, hd);
+    }
     Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
     q = g.mul(q, scale);
     // [batch, heads, T, hd] with head h = group·repeats + j, viewed as [batch·groups, repeats·T, hd]
@@ -192,12 +257,110 @@ public final class TransformerGraph {
     return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
   }
 
+  /**
+   * The resume graph: layers after L on S suffix positions. Inputs, in order: {@code suffix_residual [S, hidden]}
+   * (the residual after layer L from the injection position on), {@code logit_positions [K]} (suffix-relative),
+   * {@code delta [B, hidden]} (added at suffix position 0), {@code rope_cos}/{@code rope_sin} {@code [S, headDim/2]}
+   * (for the absolute positions), {@code mask [S, P + S]} (0 where visible), then per layer after L
+   * {@code prefix_k}/{@code prefix_v} {@code [P, kvHeads, headDim]}, then the rank-one inputs of those layers.
+   */
+  private void buildResume() {
+    int d = spec.hiddenSize();
+    int half = spec.headDim() / 2;
+    int s = positions;
+    int p = v.prefixPositions();
+    int b = v.directions();
+    Tensor suffix = g.input("suffix_residual", TensorType.FLOAT32, s, d);
+    Tensor logitPositions = g.input("logit_positions", TensorType.INT32, v.logitRows());
+    Tensor delta = g.input("delta", TensorType.FLOAT32, b, d);
+    Tensor cos = g.input("rope_cos", TensorType.FLOAT32, s, half);
+    Tensor sin = g.input("rope_sin", TensorType.FLOAT32, s, half);
+    Tensor mask = g.input("mask", TensorType.FLOAT32, s, p + s);
+    Tensor[][] prefixKv = new Tensor[spec.layers()][];
+    for (int l = v.layer() + 1; l < spec.layers(); l++) {
+      prefixKv[l] = new Tensor[] {
+          g.input("prefix_k_" + l, TensorType.FLOAT32, p, spec.kvHeads(), spec.headDim()),
+          g.input("prefix_v_" + l, TensorType.FLOAT32, p, spec.kvHeads(), spec.headDim())};
+    }
+    Tensor[][] terms = termInputs();
+    float[] first = new float[s];
+    first[0] = 1;
+    Tensor atFirst = g.constant("suffix_first", new int[] {1, s, 1}, first);
+    Tensor x = g.add(g.reshape(suffix, 1, s, d), g.mul(g.reshape(delta, b, 1, d), atFirst));
+    Rotary rope = new Rotary(g.reshape(cos, 1, s, 1, half), g.reshape(sin, 1, s, 1, half), half);
+    Tensor mask3 = g.reshape(mask, 1, s, p + s);
+    for (int l = v.layer() + 1; l < spec.layers(); l++) {
+      x = g.add(x, resumeAttention(l, rmsNorm(x, TensorNames.attnNorm(l)), rope, mask3, prefixKv[l]));
+      x = g.add(x, mlp(l, rmsNorm(x, TensorNames.ffnNorm(l)), terms[l])[1]);
+    }
+    g.output(logits(x, logitPositions));
+  }
+
+  /** Attention of the suffix's queries over the cached prefix's keys/values and the suffix's own. */
+  private Tensor resumeAttention(int l, Tensor h, Rotary rope, Tensor mask, Tensor[] prefixKv) {
+    int batch = h.dim(0);
+    int heads = spec.heads();
+    int groups = spec.kvHeads();
+    int hd = spec.headDim();
+    int repeats = heads / groups;
+    int s = positions;
+    int p = v.prefixPositions();
+    boolean bias = spec.attentionBias();
+    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l), heads),
+        bias ? rotaryBias(TensorNames.attnQBias(l), heads) : null);
+    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
+        bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
+    Tensor vv = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
+    q = rope.apply(g, g.reshape(q, batch, s, heads, hd));
+    k = rope.apply(g, g.reshape(k, batch, s, groups, hd));
+    Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
+    q = g.mul(q, scale);
+    Tensor q4 = g.reshape(g.transpose(q, 0, 2, 1, 3), batch, groups, repeats * s, hd);
+    Tensor ks = g.transpose(k, 0, 2, 1, 3);
+    Tensor vs = g.transpose(g.reshape(vv, batch, s, groups, hd), 0, 2, 1, 3);
+    Tensor kp = g.reshape(g.transpose(prefixKv[0], 1, 0, 2), 1, groups, p, hd);
+    Tensor vp = g.reshape(g.transpose(prefixKv[1], 1, 0, 2), 1, groups, p, hd);
+    Tensor scores = g.concat(-1, g.batchMatMul(q4, kp, true), g.batchMatMul(q4, ks, true));
+    Tensor probs = g.softmax(g.add(g.reshape(scores, batch * heads, s, p + s), mask));
+    Tensor probs4 = g.reshape(probs, batch, groups, repeats * s, p + s);
+    Tensor onPrefix = g.slice(probs4, new int[] {0, 0, 0, 0}, new int[] {batch, groups, repeats * s, p});
+    Tensor onSuffix = g.slice(probs4, new int[] {0, 0, 0, p}, new int[] {batch, groups, repeats * s, s});
+    Tensor ctx = g.add(g.batchMatMul(onPrefix, vp, false), g.batchMatMul(onSuffix, vs, false));
+    Tensor merged = g.reshape(g.transpose(g.reshape(ctx, batch, heads, s, hd), 0, 2, 1, 3), batch, s, heads * hd);
+    return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
+  }
+
+  /**
+   * Rotary tables for absolute positions {@code from .. from + count - 1}: {cos, sin}, each {@code [count·half]},
+   * computed as the CPU backend computes them (angle in double, rounded to float).
+   */
+  public static float[][] ropeTables(ModelSpec spec, int from, int count) {
+    int half = spec.headDim() / 2;
+    double[] inv = spec.ropeInverseFrequencies();
+    float[] cos = new float[count * half];
+    float[] sin = new float[count * half];
+    for (int t = 0; t < count; t++) {
+      for (int i = 0; i < half; i++) {
+        double a = (double) (from + t) * inv[i];
+        cos[t * half + i] = (float) Math.cos(a);
+        sin[t * half + i] = (float) Math.sin(a);
+      }
+    }
+    return new float[][] {cos, sin};
+  }
+
   // ---- constants -----------------------------------------------------------------------------------------------------
 
   private Tensor weight(String name) {
+    Tensor known = constants.get(name);
+    if (known != null) {
+      return known;
+    }
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow(() -> new MobiEditException(
         MobiEditException.Reason.MODEL_INCONSISTENT, "The model has no tensor " + name + "."));
-    return g.constant(name, shape(t), t.readAll());
+    Tensor c = g.constant(name, shape(t), t.readAll());
+    constants.put(name, c);
+    return c;
   }
 
   private static int[] shape(org.mobiedit.spi.Tensor t) {
@@ -250,18 +413,9 @@ public final class TransformerGraph {
 
   private Rotary rotaryTables() {
     int half = spec.headDim() / 2;
-    double[] inv = spec.ropeInverseFrequencies();
-    float[] cos = new float[positions * half];
-    float[] sin = new float[positions * half];
-    for (int p = 0; p < positions; p++) {
-      for (int i = 0; i < half; i++) {
-        double a = p * inv[i];
-        cos[p * half + i] = (float) Math.cos(a);
-        sin[p * half + i] = (float) Math.sin(a);
-      }
-    }
+    float[][] t = ropeTables(spec, 0, positions);
     int[] shape = {1, positions, 1, half};
-    return new Rotary(g.constant("rope_cos", shape, cos), g.constant("rope_sin", shape, sin), half);
+    return new Rotary(g.constant("rope_cos", shape, t[0]), g.constant("rope_sin", shape, t[1]), half);
   }
 
   /** Rotate-half rotary embedding of {@code [B, T, N, hd]} with per-position tables {@code [1, T, 1, half]}. */
