@@ -231,25 +231,18 @@ public final class TransformerGraph {
     int groups = spec.kvHeads();
     int hd = spec.headDim();
     int repeats = heads / groups;
-    boolean bias = spec.attentionBias();
-    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l), heads),
-        bias ? rotaryBias(TensorNames.attnQBias(l), heads) : null);
-    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
-        bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
-    Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
-    q = rope.apply(g, g.reshape(q, batch, positions, heads, hd));
-    k = rope.apply(g, g.reshape(k, batch, positions, groups, hd));
+    Tensor[] qkv = projections(l, h, rope);
+    Tensor q = qkv[0];
+    Tensor k = qkv[1];
+    Tensor v = qkv[2];
     if (kvOut != null) {
       kvOut[0] = k;
-      kvOut[1] = g.reshape(v, batch, positions, groups, hd);
+      kvOut[1] = v;
     }
-    Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
-    q = g.mul(q, scale);
     // [batch, heads, T, hd] with head h = group·repeats + j, viewed as [batch·groups, repeats·T, hd]
     Tensor qg = g.reshape(g.transpose(q, 0, 2, 1, 3), batch * groups, repeats * positions, hd);
     Tensor kg = g.reshape(g.transpose(k, 0, 2, 1, 3), batch * groups, positions, hd);
-    Tensor vg = g.reshape(g.transpose(g.reshape(v, batch, positions, groups, hd), 0, 2, 1, 3),
-        batch * groups, positions, hd);
+    Tensor vg = g.reshape(g.transpose(v, 0, 2, 1, 3), batch * groups, positions, hd);
     Tensor scores = g.reshape(g.batchMatMul(qg, kg, true), batch * heads, positions, positions);
     Tensor probs = g.reshape(g.softmax(g.add(scores, mask)), batch * groups, repeats * positions, positions);
     Tensor ctx = g.reshape(g.batchMatMul(probs, vg, false), batch, heads, positions, hd);
@@ -296,6 +289,28 @@ public final class TransformerGraph {
     g.output(logits(x, logitPositions));
   }
 
+  /**
+   * Layer l's queries (rotated and scaled by 1/√headDim, {@code [B, T, heads, hd]}), keys (rotated,
+   * {@code [B, T, kvHeads, hd]}) and values ({@code [B, T, kvHeads, hd]}) of {@code h [B, T, hidden]}.
+   */
+  private Tensor[] projections(int l, Tensor h, Rotary rope) {
+    int batch = h.dim(0);
+    int t = h.dim(1);
+    int heads = spec.heads();
+    int groups = spec.kvHeads();
+    int hd = spec.headDim();
+    boolean bias = spec.attentionBias();
+    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l), heads),
+        bias ? rotaryBias(TensorNames.attnQBias(l), heads) : null);
+    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
+        bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
+    Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
+    q = rope.apply(g, g.reshape(q, batch, t, heads, hd));
+    k = rope.apply(g, g.reshape(k, batch, t, groups, hd));
+    Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
+    return new Tensor[] {g.mul(q, scale), k, g.reshape(v, batch, t, groups, hd)};
+  }
+
   /** Attention of the suffix's queries over the cached prefix's keys/values and the suffix's own. */
   private Tensor resumeAttention(int l, Tensor h, Rotary rope, Tensor mask, Tensor[] prefixKv) {
     int batch = h.dim(0);
@@ -305,19 +320,10 @@ public final class TransformerGraph {
     int repeats = heads / groups;
     int s = positions;
     int p = v.prefixPositions();
-    boolean bias = spec.attentionBias();
-    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l), heads),
-        bias ? rotaryBias(TensorNames.attnQBias(l), heads) : null);
-    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
-        bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
-    Tensor vv = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
-    q = rope.apply(g, g.reshape(q, batch, s, heads, hd));
-    k = rope.apply(g, g.reshape(k, batch, s, groups, hd));
-    Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
-    q = g.mul(q, scale);
-    Tensor q4 = g.reshape(g.transpose(q, 0, 2, 1, 3), batch, groups, repeats * s, hd);
-    Tensor ks = g.transpose(k, 0, 2, 1, 3);
-    Tensor vs = g.transpose(g.reshape(vv, batch, s, groups, hd), 0, 2, 1, 3);
+    Tensor[] qkv = projections(l, h, rope);
+    Tensor q4 = g.reshape(g.transpose(qkv[0], 0, 2, 1, 3), batch, groups, repeats * s, hd);
+    Tensor ks = g.transpose(qkv[1], 0, 2, 1, 3);
+    Tensor vs = g.transpose(qkv[2], 0, 2, 1, 3);
     Tensor kp = g.reshape(g.transpose(prefixKv[0], 1, 0, 2), 1, groups, p, hd);
     Tensor vp = g.reshape(g.transpose(prefixKv[1], 1, 0, 2), 1, groups, p, hd);
     Tensor scores = g.concat(-1, g.batchMatMul(q4, kp, true), g.batchMatMul(q4, ks, true));
