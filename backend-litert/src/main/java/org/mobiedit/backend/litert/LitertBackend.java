@@ -28,7 +28,8 @@ final class LitertBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.PRECISION_FP32, Capability.BATCHED_FORWARD, Capability.LAYER_CAPTURE,
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.BATCHED_FORWARD,
+        Capability.LAYER_CAPTURE,
         Capability.RESUME_WITH_INJECTION, Capability.RANK_ONE_UPDATE);
   }
 
@@ -37,12 +38,12 @@ final class LitertBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("this backend is closed");
     }
-    if (precision != Precision.FP32) {
+    if (precision.quantizesActivations()) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
-          "The LiteRT backend runs float32 graphs so far, not " + precision.getId() + ": use --precision fp32, or"
-              + " the cpu backend for int8.");
+          "The LiteRT backend runs float32 and int8-weight graphs so far, not " + precision.getId() + ": use"
+              + " --precision fp32 or int8, or the cpu backend for static activation quantization.");
     }
-    LitertModel m = new LitertModel(weights, threads);
+    LitertModel m = new LitertModel(weights, precision, threads);
     models.add(m);
     return m;
   }

@@ -38,13 +38,15 @@ final class LitertModel implements BackendModel {
   private final ModelWeights weights;
   private final ModelSpec spec;
   private final int threads;
+  private final Precision precision;
   private final GraphCache cache = GraphCache.fromSettings();
   private final RankOneTerms terms;
   private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
   private volatile boolean closed;
 
-  LitertModel(ModelWeights weights, int threads) {
+  LitertModel(ModelWeights weights, Precision precision, int threads) {
     this.weights = weights;
+    this.precision = precision;
     this.spec = weights.spec();
     this.threads = threads;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
@@ -58,11 +60,11 @@ final class LitertModel implements BackendModel {
 
   @Override
   public Precision precision() {
-    return Precision.FP32;
+    return precision;
   }
 
   /**
-   * The compiled graphs hold float32 copies of the weights; the model's files stay mapped, because new variants are
+   * The compiled graphs hold copies of the weights (float32, or int8 plus their float32 dequantization); the model's files stay mapped, because new variants are
    * written from them.
    */
   @Override
@@ -161,8 +163,9 @@ final class LitertModel implements BackendModel {
       checkOpen();
       TfliteInterpreter g = graphs.get(key);
       if (g == null) {
-        byte[] model = cache.get(weights.fingerprint(), key + "-fp32",
-            () -> TfliteWriter.write(TransformerGraph.build(weights, variant), "mobiedit " + key));
+        boolean int8 = precision.quantizesWeights();
+        byte[] model = cache.get(weights.fingerprint(), key + "-" + precision.getId(),
+            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8), "mobiedit " + key));
         g = new TfliteInterpreter(model, threads);
         graphs.put(key, g);
         if (graphs.size() > CACHED_GRAPHS) {

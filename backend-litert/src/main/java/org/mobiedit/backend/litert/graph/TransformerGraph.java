@@ -116,12 +116,14 @@ public final class TransformerGraph {
   private final Map<String, Tensor> constants = new HashMap<>();
   private final Variant v;
   private final int positions;
+  private final boolean int8Weights;
 
-  private TransformerGraph(ModelWeights weights, Variant v) {
+  private TransformerGraph(ModelWeights weights, Variant v, boolean int8Weights) {
     this.spec = weights.spec();
     this.weights = weights;
     this.v = v;
     this.positions = v.positions();
+    this.int8Weights = int8Weights;
   }
 
   /** Checks that the writer can express this model, with a message naming what it cannot. */
@@ -139,8 +141,17 @@ public final class TransformerGraph {
   /** Builds the graph of a variant. Input order: tokens, then logit positions, delta, inject_at (when used), then the
    * rank-one inputs by layer (right, left_t). */
   public static TfliteGraph build(ModelWeights weights, Variant variant) {
+    return build(weights, variant, false);
+  }
+
+  /**
+   * As {@link #build(ModelWeights, Variant)}; with {@code int8Weights} every matrix (embedding, projections, MLP,
+   * output) is stored as int8 with one scale per output row, exactly as backend-cpu quantizes it, and dequantized to
+   * float32 in the graph (int8 weights, float activations). Norms and biases stay float32.
+   */
+  public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights) {
     checkSupported(weights.spec());
-    TransformerGraph t = new TransformerGraph(weights, variant);
+    TransformerGraph t = new TransformerGraph(weights, variant, int8Weights);
     t.build();
     return t.g;
   }
@@ -364,9 +375,43 @@ public final class TransformerGraph {
     }
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow(() -> new MobiEditException(
         MobiEditException.Reason.MODEL_INCONSISTENT, "The model has no tensor " + name + "."));
-    Tensor c = g.constant(name, shape(t), t.readAll());
+    Tensor c = values(name, shape(t), t.readAll());
     constants.put(name, c);
     return c;
+  }
+
+  /** A float32 constant, or for a matrix in int8 mode the dequantized int8 constant. */
+  private Tensor values(String name, int[] shape, float[] data) {
+    if (!int8Weights || shape.length != 2) {
+      return g.constant(name, shape, data);
+    }
+    int rows = shape[0];
+    int cols = shape[1];
+    byte[] q = new byte[data.length];
+    float[] scales = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      scales[r] = quantizeRow(data, r * cols, cols, q);
+    }
+    return g.dequantize(g.constantInt8(name, shape, q, scales));
+  }
+
+  /**
+   * Symmetric int8 of one row, {@code scale = max|w| / 127}, rounded half away from zero (in double): the same rule as
+   * backend-cpu's {@code Int8Matrix}, so both backends hold the same int8 values.
+   */
+  static float quantizeRow(float[] w, int offset, int count, byte[] q) {
+    float max = 0;
+    for (int c = 0; c < count; c++) {
+      max = Math.max(max, Math.abs(w[offset + c]));
+    }
+    float s = max / 127f;
+    float inv = s == 0 ? 0 : 1f / s;
+    for (int c = 0; c < count; c++) {
+      double x = (double) w[offset + c] * inv;
+      int r = (int) (x + Math.copySign(0.5, x));
+      q[offset + c] = (byte) Math.max(-127, Math.min(127, r));
+    }
+    return s;
   }
 
   private static int[] shape(org.mobiedit.spi.Tensor t) {
@@ -383,7 +428,7 @@ public final class TransformerGraph {
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
     float[] w = t.readAll();
     int cols = Math.toIntExact(t.shape()[1]);
-    return g.constant(name, shape(t), toRotateHalf(w, heads, cols));
+    return values(name, shape(t), toRotateHalf(w, heads, cols));
   }
 
   private @Nullable Tensor rotaryBias(String name, int heads) {

@@ -7,6 +7,7 @@ package org.mobiedit.backend.litert.tflite;
 public enum Op {
   ADD(0, 11),
   CONCATENATION(2, 10),
+  DEQUANTIZE(6, 0),
   FULLY_CONNECTED(9, 8),
   LOGISTIC(14, 0),
   MUL(18, 21),

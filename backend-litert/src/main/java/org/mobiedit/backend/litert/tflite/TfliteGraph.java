@@ -31,8 +31,11 @@ public final class TfliteGraph {
     }
   }
 
-  /** A tensor's declaration: constant data (little-endian bytes) or none for activations and inputs. */
-  record TensorDef(Tensor tensor, byte @Nullable [] data) {}
+  /**
+   * A tensor's declaration: constant data (little-endian bytes) or none for activations and inputs, and for int8
+   * constants the per-channel scales along axis 0 (zero points 0).
+   */
+  record TensorDef(Tensor tensor, byte @Nullable [] data, float @Nullable [] scales) {}
 
   /** An operator: its inputs and outputs by tensor index, and a writer for its options table (or null). */
   record Node(Op op, int[] inputs, int[] outputs, @Nullable OptionsWriter options) {}
@@ -91,8 +94,27 @@ public final class TfliteGraph {
 
   private Tensor declare(String name, TensorType type, int[] shape, byte @Nullable [] data) {
     Tensor t = new Tensor(tensors.size(), name, type, shape.clone());
-    tensors.add(new TensorDef(t, data));
+    tensors.add(new TensorDef(t, data, null));
     return t;
+  }
+
+  /**
+   * An int8 constant with one scale per index of axis 0 (symmetric: the value is {@code scale[row] · q}), as TFLite's
+   * per-channel quantization describes it.
+   */
+  public Tensor constantInt8(String name, int[] shape, byte[] q, float[] scales) {
+    checkCount(name, shape, q.length);
+    if (scales.length != shape[0]) {
+      throw new IllegalArgumentException(name + ": " + scales.length + " scales for " + shape[0] + " channels");
+    }
+    Tensor t = new Tensor(tensors.size(), name, TensorType.INT8, shape.clone());
+    tensors.add(new TensorDef(t, q.clone(), scales.clone()));
+    return t;
+  }
+
+  /** The float32 values of an int8 constant: {@code scale[row] · q}. */
+  public Tensor dequantize(Tensor x) {
+    return node(Op.DEQUANTIZE, null, activation("dequantize", TensorType.FLOAT32, x.shape()), x);
   }
 
   private Tensor activation(String op, TensorType type, int... shape) {

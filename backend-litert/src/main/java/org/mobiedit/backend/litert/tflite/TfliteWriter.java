@@ -55,11 +55,16 @@ public final class TfliteWriter {
       TfliteGraph.Tensor t = g.tensors.get(i).tensor();
       int shape = ints(b, t.shape());
       int name = b.createString(t.name());
+      float[] scales = g.tensors.get(i).scales();
+      int quantization = scales == null ? 0 : perChannel(b, scales);
       b.startTable(11);
       b.addOffset(0, shape, 0);
       b.addByte(1, t.type().code, 0);
       b.addInt(2, bufferOfTensor[i], 0);
       b.addOffset(3, name, 0);
+      if (scales != null) {
+        b.addOffset(4, quantization, 0);
+      }
       tensorOffsets[i] = b.endTable();
     }
 
@@ -129,6 +134,25 @@ public final class TfliteWriter {
       b.addInt(values[i]);
     }
     return b.endVector();
+  }
+
+  /** QuantizationParameters: scale (slot 2), zero_point (slot 3, all 0), quantized_dimension 0 (slot 6). */
+  private static int perChannel(FlatBufferBuilder b, float[] scales) {
+    b.startVector(4, scales.length, 4);
+    for (int i = scales.length - 1; i >= 0; i--) {
+      b.addFloat(scales[i]);
+    }
+    int scale = b.endVector();
+    b.startVector(8, scales.length, 8);
+    for (int i = scales.length - 1; i >= 0; i--) {
+      b.addLong(0);
+    }
+    int zeroPoint = b.endVector();
+    b.startTable(7);
+    b.addOffset(2, scale, 0);
+    b.addOffset(3, zeroPoint, 0);
+    b.addInt(6, 0, 0);
+    return b.endTable();
   }
 
   private static int emptyTable(FlatBufferBuilder b) {
