@@ -3,7 +3,9 @@
 
 Every *.tflite file in the given folders (for example a LiteRT graph cache: -Dmobiedit.litert.graphCache=DIR) is
 loaded, its tensors allocated, its int32 inputs filled with seeded token ids within the vocabulary (read from the
-output's last axis) and its float inputs with small seeded values; then it is invoked and its outputs must be finite.
+first output's last axis) or positions within the row, and its float inputs with small seeded values; then it is
+invoked and its outputs must be finite. (For capture and prefix graphs, the "vocabulary" read from the first output
+is a hidden size, a smaller range of valid ids.)
 
     tools/tflite/.venv/bin/python tools/tflite/check.py DIR...
 
@@ -20,16 +22,18 @@ import tensorflow as tf
 def check(path: pathlib.Path) -> str:
     interpreter = tf.lite.Interpreter(model_path=str(path))
     interpreter.allocate_tensors()
+    inputs = {d["name"]: d for d in interpreter.get_input_details()}
     vocab = interpreter.get_output_details()[0]["shape"][-1]
+    # the row's positions: tokens [T] in forward/prefix/capture graphs, suffix_residual [S, hidden] in resume graphs
+    row = inputs["tokens"]["shape"][0] if "tokens" in inputs else inputs["suffix_residual"]["shape"][0]
     rng = np.random.default_rng(7)
     for detail in interpreter.get_input_details():
         shape = detail["shape"]
         if detail["dtype"] == np.int32:
             if detail["name"] == "tokens":
                 values = rng.integers(0, vocab, size=shape, dtype=np.int32)
-            else:  # positions: within the row
-                limit = interpreter.get_input_details()[0]["shape"][-1]
-                values = rng.integers(0, limit, size=shape, dtype=np.int32)
+            else:  # logit positions: within the row
+                values = rng.integers(0, row, size=shape, dtype=np.int32)
         else:
             values = (rng.standard_normal(shape) * 0.1).astype(detail["dtype"])
         interpreter.set_tensor(detail["index"], values)
