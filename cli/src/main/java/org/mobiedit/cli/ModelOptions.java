@@ -24,7 +24,12 @@ final class ModelOptions {
       description = "Force a backend id (else mobiedit.backend / MOBIEDIT_BACKEND, else the best supported).")
   String backend;
 
+  @Option(names = "--allow-fallback",
+      description = "If the chosen backend cannot run this model (architecture, tensor type or precision), use the"
+          + " next supported one instead of failing.")
+  boolean allowFallback;
+
   LoadOptions loadOptions() {
-    return new LoadOptions(Precision.fromId(precision), backend, threads);
+    return new LoadOptions(Precision.fromId(precision), backend, threads, allowFallback);
   }
 }

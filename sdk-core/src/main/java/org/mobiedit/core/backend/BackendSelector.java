@@ -168,6 +168,15 @@ public final class BackendSelector {
     return candidates;
   }
 
+  /** The supported providers in the order automatic selection prefers them (priority, then id). */
+  public List<ProviderCandidate> ranked() {
+    return candidates.stream()
+        .filter(ProviderCandidate::usable)
+        .sorted(Comparator.comparingInt((ProviderCandidate c) -> -c.provider().priority())
+            .thenComparing(ProviderCandidate::id))
+        .collect(Collectors.toList());
+  }
+
   /** What discovery noticed. */
   public List<BackendDiagnostic> diagnostics() {
     return diagnostics;
@@ -209,11 +218,7 @@ public final class BackendSelector {
           "Unknown backend id '" + id + "' (from " + PROPERTY + "/" + ENVIRONMENT + " or the caller). Valid ids: "
               + (candidates.isEmpty() ? "none (no provider found)" : ids(false)) + ". " + ADD_ARTIFACT_HINT);
     }
-    List<ProviderCandidate> usable = candidates.stream()
-        .filter(ProviderCandidate::usable)
-        .sorted(Comparator.comparingInt((ProviderCandidate c) -> -c.provider().priority())
-            .thenComparing(ProviderCandidate::id))
-        .collect(Collectors.toList());
+    List<ProviderCandidate> usable = ranked();
     if (usable.isEmpty()) {
       throw failure(BackendDiagnostic.Code.NONE_USABLE, "-",
           "No usable backend. " + ADD_ARTIFACT_HINT);

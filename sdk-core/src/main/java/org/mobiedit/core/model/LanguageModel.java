@@ -1,12 +1,15 @@
 package org.mobiedit.core.model;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
+import org.mobiedit.core.backend.ProviderCandidate;
 import org.mobiedit.core.format.ModelFiles;
 import org.mobiedit.core.format.OpenModel;
 import org.mobiedit.core.generate.Generator;
@@ -15,6 +18,7 @@ import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.BackendProvider;
 import org.mobiedit.spi.ModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,11 +63,56 @@ public final class LanguageModel implements AutoCloseable {
     return load(path, options, BackendSelector.discover());
   }
 
-  /** As {@link #load(Path, LoadOptions)} with a given selector (for apps that wire providers by hand). */
+  /**
+   * As {@link #load(Path, LoadOptions)} with a given selector (for apps that wire providers by hand). With
+   * {@link LoadOptions#allowFallback()}, a backend that cannot run the model (it refuses the architecture, a tensor
+   * type or the precision, or cannot be created) is passed over for the next supported one, with a warning; a problem
+   * of the model itself (missing, corrupt) is never retried.
+   */
   public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
     BackendSelection selection = selector.select(options.backendId());
-    Backend backend = selection.provider().create(new BackendConfig(options.effectiveThreads()));
-    return load(path, options.precision(), backend, selection.rule());
+    try {
+      return load(path, options.precision(), create(selection.provider(), options), selection.rule());
+    } catch (MobiEditException e) {
+      if (!options.allowFallback() || !backendCannotRunIt(e)) {
+        throw e;
+      }
+      List<String> tried = new ArrayList<>();
+      List<String> triedIds = new ArrayList<>();
+      tried.add(selection.provider().id() + " (" + e.getMessage() + ")");
+      triedIds.add(selection.provider().id());
+      for (ProviderCandidate next : selector.ranked()) {
+        if (next.provider() == selection.provider()) {
+          continue;
+        }
+        LOG.warn("Backend '{}' cannot run {}: {}; falling back to '{}'.", selection.provider().id(), path,
+            e.getMessage(), next.id());
+        try {
+          return load(path, options.precision(), create(next.provider(), options),
+              "fallback after " + String.join(", ", triedIds) + " could not run the model");
+        } catch (MobiEditException again) {
+          if (!backendCannotRunIt(again)) {
+            throw again;
+          }
+          tried.add(next.id() + " (" + again.getMessage() + ")");
+          triedIds.add(next.id());
+        }
+      }
+      throw new MobiEditException(e.getReason(), "No supported backend can run " + path + " in "
+          + options.precision().getId() + "; tried " + String.join("; ", tried) + ".", e);
+    }
+  }
+
+  private static Backend create(BackendProvider provider, LoadOptions options) {
+    return provider.create(new BackendConfig(options.effectiveThreads()));
+  }
+
+  /** Failures that another backend may not have: the model's kind, its precision, the backend's own availability. */
+  private static boolean backendCannotRunIt(MobiEditException e) {
+    return switch (e.getReason()) {
+      case MODEL_UNSUPPORTED, BACKEND_UNSUPPORTED_OPERATION, BACKEND_UNAVAILABLE -> true;
+      default -> false;
+    };
   }
 
   /**

@@ -9,8 +9,11 @@ import org.mobiedit.api.Precision;
  * @param precision what the backend runs (fp32 or int8 weights)
  * @param backendId a backend id to force, or null to select by property/environment/priority
  * @param threads kernel threads (0 = one per available processor)
+ * @param allowFallback when the chosen backend cannot run this model (it refuses the architecture, a tensor type or
+ *     the precision), try the next supported backend in priority order instead of failing; off by default, so a
+ *     named or preferred backend is never replaced silently
  */
-public record LoadOptions(Precision precision, @Nullable String backendId, int threads) {
+public record LoadOptions(Precision precision, @Nullable String backendId, int threads, boolean allowFallback) {
 
   public LoadOptions {
     if (threads < 0) {
@@ -18,20 +21,28 @@ public record LoadOptions(Precision precision, @Nullable String backendId, int t
     }
   }
 
+  public LoadOptions(Precision precision, @Nullable String backendId, int threads) {
+    this(precision, backendId, threads, false);
+  }
+
   public static LoadOptions defaults() {
     return new LoadOptions(Precision.FP32, null, 0);
   }
 
   public LoadOptions withPrecision(Precision p) {
-    return new LoadOptions(p, backendId, threads);
+    return new LoadOptions(p, backendId, threads, allowFallback);
   }
 
   public LoadOptions withBackend(@Nullable String id) {
-    return new LoadOptions(precision, id, threads);
+    return new LoadOptions(precision, id, threads, allowFallback);
   }
 
   public LoadOptions withThreads(int n) {
-    return new LoadOptions(precision, backendId, n);
+    return new LoadOptions(precision, backendId, n, allowFallback);
+  }
+
+  public LoadOptions withFallback(boolean allow) {
+    return new LoadOptions(precision, backendId, threads, allow);
   }
 
   /** The thread count to give the backend. */
