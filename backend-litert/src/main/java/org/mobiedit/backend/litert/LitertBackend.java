@@ -28,7 +28,8 @@ final class LitertBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.BATCHED_FORWARD,
+    return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.PRECISION_INT8_A8,
+        Capability.PRECISION_INT8_A16, Capability.BATCHED_FORWARD,
         Capability.LAYER_CAPTURE,
         Capability.RESUME_WITH_INJECTION, Capability.RANK_ONE_UPDATE);
   }
@@ -37,11 +38,6 @@ final class LitertBackend implements Backend {
   public synchronized BackendModel load(ModelWeights weights, Precision precision) {
     if (closed) {
       throw new IllegalStateException("this backend is closed");
-    }
-    if (precision.quantizesActivations()) {
-      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
-          "The LiteRT backend runs float32 and int8-weight graphs so far, not " + precision.getId() + ": use"
-              + " --precision fp32 or int8, or the cpu backend for static activation quantization.");
     }
     LitertModel m = new LitertModel(weights, precision, threads);
     models.add(m);

@@ -42,6 +42,8 @@ final class LitertModel implements BackendModel {
   private final GraphCache cache = GraphCache.fromSettings();
   private final RankOneTerms terms;
   private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
+  /** Static activation scales (int8-a8 / int8-a16 only); null until calibrated. Replaced as a whole. */
+  private volatile TransformerGraph.@org.jspecify.annotations.Nullable ActivationScales activations;
   private volatile boolean closed;
 
   LitertModel(ModelWeights weights, Precision precision, int threads) {
@@ -79,12 +81,73 @@ final class LitertModel implements BackendModel {
     }
   }
 
+  // ---- static activation scales -------------------------------------------------------------------------------------
+
+  /**
+   * Observes the float activations of {@code rows} at every quantization point (weights in this model's precision)
+   * and sets each point's scale to its largest magnitude over the grid's levels, as backend-cpu does. A no-op for
+   * precisions with float activations.
+   */
+  @Override
+  public void calibrateActivations(int[][] rows) {
+    checkOpen();
+    if (!precision.quantizesActivations()) {
+      return;
+    }
+    if (rows.length == 0) {
+      throw invalid("calibration needs at least one row of tokens");
+    }
+    int points = spec.layers() * TransformerGraph.POINTS_PER_LAYER + 1;
+    float[] max = new float[points];
+    int[] slots = terms.slots();
+    for (int[] row : rows) {
+      checkRow(row);
+      int t = bucket(row.length, spec.contextLength());
+      TfliteInterpreter graph = graph(Variant.calibrate(t, slots));
+      synchronized (graph) {
+        graph.setInput(0, Arrays.copyOf(row, t));
+        setTermInputs(graph, 1, slots, l -> true);
+        graph.run();
+        for (int i = 0; i < points; i++) {
+          float[] x = graph.floatOutput(i);
+          int real = x.length / t * row.length; // positions first: padding positions are not observed
+          for (int j = 0; j < real; j++) {
+            max[i] = Math.max(max[i], Math.abs(x[j]));
+          }
+        }
+      }
+    }
+    int bits = precision == Precision.INT8_A8 ? 8 : 16;
+    int levels = (1 << (bits - 1)) - 1;
+    float[] scales = new float[points];
+    for (int i = 0; i < points; i++) {
+      // a tensor that was all zeros keeps a tiny positive scale (everything rounds to zero, no division by 0)
+      scales[i] = Math.max(max[i], Float.MIN_NORMAL) / levels;
+    }
+    activations = new TransformerGraph.ActivationScales(scales, bits);
+  }
+
+  /** A model that was never calibrated calibrates on the input of its first pass (the SPI's rule). */
+  private void calibrateIfNeeded(int[][] rows) {
+    if (precision.quantizesActivations() && activations == null) {
+      synchronized (this) {
+        if (activations == null) {
+          calibrateActivations(rows);
+        }
+      }
+    }
+  }
+
   // ---- forward -------------------------------------------------------------------------------------------------------
 
   @Override
   public float[][][] forward(int[][] rows, int[][] logitPositions) {
     checkOpen();
     sameLength(rows.length, logitPositions.length, "lists of logit positions");
+    for (int[] row : rows) {
+      checkRow(row);
+    }
+    calibrateIfNeeded(rows);
     float[][][] out = new float[rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       out[r] = run(rows[r], logitPositions[r]);
@@ -158,14 +221,21 @@ final class LitertModel implements BackendModel {
   }
 
   private TfliteInterpreter graph(Variant variant) {
-    String key = variant.key();
+    TransformerGraph.ActivationScales scales =
+        variant.kind() == TransformerGraph.Kind.CALIBRATE ? null : activations;
+    if (precision.quantizesActivations() && scales == null && variant.kind() != TransformerGraph.Kind.CALIBRATE) {
+      throw new IllegalStateException("activation scales are not calibrated");
+    }
+    // the scales are part of a quantized graph: new scales make new graphs
+    String key = variant.key() + (scales == null ? "" : "-a" + scales.bits() + "s"
+        + Integer.toHexString(java.util.Arrays.hashCode(scales.scales())));
     synchronized (graphs) {
       checkOpen();
       TfliteInterpreter g = graphs.get(key);
       if (g == null) {
         boolean int8 = precision.quantizesWeights();
         byte[] model = cache.get(weights.fingerprint(), key + "-" + precision.getId(),
-            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8), "mobiedit " + key));
+            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8, scales), "mobiedit " + key));
         g = new TfliteInterpreter(model, threads);
         graphs.put(key, g);
         if (graphs.size() > CACHED_GRAPHS) {
@@ -218,6 +288,7 @@ final class LitertModel implements BackendModel {
   /** {key [T·intermediate], output [T·hidden]} of {@code layer} for one row (padding positions included). */
   private float[][] capture(int[] row, int layer) {
     checkRow(row);
+    calibrateIfNeeded(new int[][] {row});
     int t = bucket(row.length, spec.contextLength());
     int[] slots = terms.slots();
     TfliteInterpreter graph = graph(Variant.capture(t, layer, slots));
@@ -254,6 +325,10 @@ final class LitertModel implements BackendModel {
     checkOpen();
     checkLayer(layer);
     sameLength(rows.length, injectAt.length, "injection positions");
+    for (int[] row : rows) {
+      checkRow(row);
+    }
+    calibrateIfNeeded(rows);
     int[] slots = terms.slots();
     RowPrefix[] out = new RowPrefix[rows.length];
     for (int r = 0; r < rows.length; r++) {
@@ -446,6 +521,8 @@ final class LitertModel implements BackendModel {
         }
         int[] next = Arrays.copyOf(tokens, tokens.length + more.length);
         System.arraycopy(more, 0, next, tokens.length, more.length);
+        checkRow(next);
+        calibrateIfNeeded(new int[][] {next});
         float[] logits = run(next, new int[] {next.length - 1})[0];
         tokens = next;
         return logits;

@@ -45,7 +45,7 @@ public final class TransformerGraph {
   public static final float MASKED = -1e9f;
 
   /** The graphs this builder writes. */
-  public enum Kind { FORWARD, CAPTURE, PREFIX, RESUME }
+  public enum Kind { FORWARD, CAPTURE, PREFIX, RESUME, CALIBRATE }
 
   /**
    * What a graph computes.
@@ -72,6 +72,14 @@ public final class TransformerGraph {
       return new Variant(Kind.PREFIX, positions, 0, 0, 1, layer, rankTerms);
     }
 
+    /**
+     * The plain forward without logits, whose outputs are the float activations at every quantization point
+     * ({@link #POINTS_PER_LAYER} per layer, then the LM head's input), for calibrating static scales.
+     */
+    public static Variant calibrate(int positions, int[] rankTerms) {
+      return new Variant(Kind.CALIBRATE, positions, 0, 0, 1, -1, rankTerms);
+    }
+
     /** Layers after L on S suffix positions, from a cached residual and P cached keys/values per layer. */
     public static Variant resume(int suffix, int prefix, int logitRows, int directions, int layer, int[] rankTerms) {
       return new Variant(Kind.RESUME, suffix, prefix, logitRows, directions, layer, rankTerms);
@@ -80,7 +88,7 @@ public final class TransformerGraph {
     /** The rank-term slots of the layers this graph runs (the others take no inputs). */
     boolean runsLayer(int l) {
       return switch (kind) {
-        case FORWARD -> true;
+        case FORWARD, CALIBRATE -> true;
         case CAPTURE -> l <= layer;
         case PREFIX -> true;
         case RESUME -> l > layer;
@@ -117,13 +125,50 @@ public final class TransformerGraph {
   private final Variant v;
   private final int positions;
   private final boolean int8Weights;
+  private final @Nullable ActivationScales activations;
+  /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
+  private final Map<Integer, Tensor> observed = new java.util.TreeMap<>();
 
-  private TransformerGraph(ModelWeights weights, Variant v, boolean int8Weights) {
+  /**
+   * Static activation quantization: every point rounds to a symmetric grid of {@code bits} with its own scale.
+   *
+   * @param scales one per point: {@link #POINTS_PER_LAYER} per decoder layer in the order of {@link Point}, then the
+   *     LM head's input
+   */
+  public record ActivationScales(float[] scales, int bits) {}
+
+  /**
+   * The tensors that enter matrix products, quantized as an NPU runs them (the same points as backend-cpu's
+   * NPU-faithful mode): the normed input of q/k/v, the rotated queries and keys, the values, the input of the output
+   * projection, the normed input of gate/up, and the input of {@code W_down}; the residual stream, norms, softmax and
+   * the rank-one side terms stay float.
+   */
+  public enum Point { ATTENTION_INPUT, QUERY, KEY, VALUE, ATTENTION_OUTPUT, MLP_INPUT, DOWN_INPUT }
+
+  public static final int POINTS_PER_LAYER = Point.values().length;
+
+  private TransformerGraph(ModelWeights weights, Variant v, boolean int8Weights,
+      @Nullable ActivationScales activations) {
     this.spec = weights.spec();
     this.weights = weights;
     this.v = v;
     this.positions = v.positions();
     this.int8Weights = int8Weights;
+    this.activations = activations;
+  }
+
+  /** A quantization point: recorded in a calibration graph, rounded when scales are given, else unchanged. */
+  private Tensor point(int layer, @Nullable Point p, Tensor x) {
+    int index = p == null ? spec.layers() * POINTS_PER_LAYER : layer * POINTS_PER_LAYER + p.ordinal();
+    if (v.kind() == Kind.CALIBRATE) {
+      observed.put(index, x);
+      return x;
+    }
+    if (activations == null) {
+      return x;
+    }
+    TensorType type = activations.bits() == 8 ? TensorType.INT8 : TensorType.INT16;
+    return g.dequantize(g.quantize(x, activations.scales()[index], type));
   }
 
   /** Checks that the writer can express this model, with a message naming what it cannot. */
@@ -150,8 +195,14 @@ public final class TransformerGraph {
    * float32 in the graph (int8 weights, float activations). Norms and biases stay float32.
    */
   public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights) {
+    return build(weights, variant, int8Weights, null);
+  }
+
+  /** As above, with static activation quantization at every {@link Point} (null: float activations). */
+  public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights,
+      @Nullable ActivationScales activations) {
     checkSupported(weights.spec());
-    TransformerGraph t = new TransformerGraph(weights, variant, int8Weights);
+    TransformerGraph t = new TransformerGraph(weights, variant, int8Weights, activations);
     t.build();
     return t.g;
   }
@@ -175,12 +226,13 @@ public final class TransformerGraph {
     List<Tensor> prefixOutputs = new ArrayList<>();
     for (int l = 0; l <= last; l++) {
       Tensor[] kv = prefix && l > v.layer() ? new Tensor[2] : null;
-      x = g.add(x, attention(l, rmsNorm(x, TensorNames.attnNorm(l)), rope, mask, kv));
+      x = g.add(x, attention(l, point(l, Point.ATTENTION_INPUT, rmsNorm(x, TensorNames.attnNorm(l))), rope, mask,
+          kv));
       if (kv != null) {
         prefixOutputs.add(kv[0]);
         prefixOutputs.add(kv[1]);
       }
-      Tensor[] keyAndOut = mlp(l, rmsNorm(x, TensorNames.ffnNorm(l)), terms[l]);
+      Tensor[] keyAndOut = mlp(l, point(l, Point.MLP_INPUT, rmsNorm(x, TensorNames.ffnNorm(l))), terms[l]);
       if (capture && l == last) {
         g.output(keyAndOut[0]);
         g.output(keyAndOut[1]);
@@ -195,11 +247,16 @@ public final class TransformerGraph {
       prefixOutputs.forEach(g::output);
       return;
     }
+    if (v.kind() == Kind.CALIBRATE) {
+      point(-1, null, rmsNorm(x, TensorNames.OUTPUT_NORM)); // the LM head's input at every position
+      observed.values().forEach(g::output);
+      return;
+    }
     g.output(logits(x, logitPositions));
   }
 
   private Tensor logits(Tensor x, Tensor logitPositions) {
-    Tensor picked = g.gather(rmsNorm(x, TensorNames.OUTPUT_NORM), logitPositions, 1);
+    Tensor picked = point(-1, null, g.gather(rmsNorm(x, TensorNames.OUTPUT_NORM), logitPositions, 1));
     Tensor out = spec.tiedEmbeddings() ? weight(TensorNames.TOKEN_EMBEDDING) : weight(TensorNames.OUTPUT);
     return g.fullyConnected(picked, out, null);
   }
@@ -221,7 +278,7 @@ public final class TransformerGraph {
   private Tensor[] mlp(int l, Tensor h, Tensor @Nullable [] terms) {
     Tensor gate = g.fullyConnected(h, weight(TensorNames.ffnGate(l)), null);
     Tensor up = g.fullyConnected(h, weight(TensorNames.ffnUp(l)), null);
-    Tensor key = g.mul(g.mul(gate, g.logistic(gate)), up); // SiLU(gate)·up: the input of W_down
+    Tensor key = point(l, Point.DOWN_INPUT, g.mul(g.mul(gate, g.logistic(gate)), up)); // the input of W_down
     Tensor out = g.fullyConnected(key, weight(TensorNames.ffnDown(l)), null);
     if (terms != null) {
       out = g.add(out, g.fullyConnected(g.fullyConnected(key, terms[0], null), terms[1], null));
@@ -257,7 +314,8 @@ public final class TransformerGraph {
     Tensor scores = g.reshape(g.batchMatMul(qg, kg, true), batch * heads, positions, positions);
     Tensor probs = g.reshape(g.softmax(g.add(scores, mask)), batch * groups, repeats * positions, positions);
     Tensor ctx = g.reshape(g.batchMatMul(probs, vg, false), batch, heads, positions, hd);
-    Tensor merged = g.reshape(g.transpose(ctx, 0, 2, 1, 3), batch, positions, heads * hd);
+    Tensor merged = point(l, Point.ATTENTION_OUTPUT,
+        g.reshape(g.transpose(ctx, 0, 2, 1, 3), batch, positions, heads * hd));
     return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
   }
 
@@ -294,8 +352,9 @@ public final class TransformerGraph {
     Rotary rope = new Rotary(g.reshape(cos, 1, s, 1, half), g.reshape(sin, 1, s, 1, half), half);
     Tensor mask3 = g.reshape(mask, 1, s, p + s);
     for (int l = v.layer() + 1; l < spec.layers(); l++) {
-      x = g.add(x, resumeAttention(l, rmsNorm(x, TensorNames.attnNorm(l)), rope, mask3, prefixKv[l]));
-      x = g.add(x, mlp(l, rmsNorm(x, TensorNames.ffnNorm(l)), terms[l])[1]);
+      x = g.add(x, resumeAttention(l, point(l, Point.ATTENTION_INPUT, rmsNorm(x, TensorNames.attnNorm(l))), rope,
+          mask3, prefixKv[l]));
+      x = g.add(x, mlp(l, point(l, Point.MLP_INPUT, rmsNorm(x, TensorNames.ffnNorm(l))), terms[l])[1]);
     }
     g.output(logits(x, logitPositions));
   }
@@ -316,8 +375,9 @@ public final class TransformerGraph {
     Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
         bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
     Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
-    q = rope.apply(g, g.reshape(q, batch, t, heads, hd));
-    k = rope.apply(g, g.reshape(k, batch, t, groups, hd));
+    q = point(l, Point.QUERY, rope.apply(g, g.reshape(q, batch, t, heads, hd)));
+    k = point(l, Point.KEY, rope.apply(g, g.reshape(k, batch, t, groups, hd)));
+    v = point(l, Point.VALUE, v);
     Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
     return new Tensor[] {g.mul(q, scale), k, g.reshape(v, batch, t, groups, hd)};
   }
@@ -343,7 +403,8 @@ public final class TransformerGraph {
     Tensor onPrefix = g.slice(probs4, new int[] {0, 0, 0, 0}, new int[] {batch, groups, repeats * s, p});
     Tensor onSuffix = g.slice(probs4, new int[] {0, 0, 0, p}, new int[] {batch, groups, repeats * s, s});
     Tensor ctx = g.add(g.batchMatMul(onPrefix, vp, false), g.batchMatMul(onSuffix, vs, false));
-    Tensor merged = g.reshape(g.transpose(g.reshape(ctx, batch, heads, s, hd), 0, 2, 1, 3), batch, s, heads * hd);
+    Tensor merged = point(l, Point.ATTENTION_OUTPUT,
+        g.reshape(g.transpose(g.reshape(ctx, batch, heads, s, hd), 0, 2, 1, 3), batch, s, heads * hd));
     return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
   }
 

@@ -20,6 +20,7 @@ public enum Op {
   SLICE(65, 48),
   RSQRT(76, 0),
   SQUARE(92, 0),
+  QUANTIZE(114, 0),
   BATCH_MATMUL(126, 101);
 
   final int code;

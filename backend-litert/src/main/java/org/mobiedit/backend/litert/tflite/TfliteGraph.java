@@ -112,7 +112,20 @@ public final class TfliteGraph {
     return t;
   }
 
-  /** The float32 values of an int8 constant: {@code scale[row] · q}. */
+  /**
+   * {@code x} rounded to a symmetric integer grid of step {@code scale} (int8 or int16, zero point 0), saturating at
+   * the type's range: TFLite's QUANTIZE, whose output carries the scale.
+   */
+  public Tensor quantize(Tensor x, float scale, TensorType type) {
+    if (type != TensorType.INT8 && type != TensorType.INT16) {
+      throw new IllegalArgumentException("activations quantize to int8 or int16, not " + type);
+    }
+    Tensor out = new Tensor(tensors.size(), "quantize_" + (counter++), type, x.shape().clone());
+    tensors.add(new TensorDef(out, null, new float[] {scale}));
+    return node(Op.QUANTIZE, null, out, x);
+  }
+
+  /** The float32 values of an int8 constant ({@code scale[row] · q}) or of a quantized activation. */
   public Tensor dequantize(Tensor x) {
     return node(Op.DEQUANTIZE, null, activation("dequantize", TensorType.FLOAT32, x.shape()), x);
   }
