@@ -168,7 +168,12 @@ public final class TransformerGraph {
       return x;
     }
     TensorType type = activations.bits() == 8 ? TensorType.INT8 : TensorType.INT16;
-    return g.dequantize(g.quantize(x, activations.scales()[index], type));
+    float scale = activations.scales()[index];
+    int levels = (1 << (activations.bits() - 1)) - 1;
+    // a symmetric grid (±levels), as backend-cpu and symmetric NPU quantization use: TFLite's QUANTIZE would
+    // saturate negative values one step further (-128 in int8)
+    Tensor floor = g.constant("floor_" + index, new int[] {1}, new float[] {-levels * scale});
+    return g.dequantize(g.quantize(g.maximum(x, floor), scale, type));
   }
 
   /** Checks that the writer can express this model, with a message naming what it cannot. */

@@ -10,6 +10,7 @@ public enum Op {
   DEQUANTIZE(6, 0),
   FULLY_CONNECTED(9, 8),
   LOGISTIC(14, 0),
+  MAXIMUM(55, 0),
   MUL(18, 21),
   RESHAPE(22, 17),
   SOFTMAX(25, 9),

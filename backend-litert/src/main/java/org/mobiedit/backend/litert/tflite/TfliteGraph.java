@@ -163,6 +163,11 @@ public final class TfliteGraph {
     return b.endTable();
   }
 
+  /** The element-wise maximum of two tensors (broadcasting). */
+  public Tensor maximum(Tensor a, Tensor b) {
+    return node(Op.MAXIMUM, null, activation("max", a.type(), broadcast(a, b)), a, b);
+  }
+
   public Tensor logistic(Tensor x) {
     return node(Op.LOGISTIC, null, activation("sigmoid", x.type(), x.shape()), x);
   }
