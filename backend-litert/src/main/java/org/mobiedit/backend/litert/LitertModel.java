@@ -155,9 +155,8 @@ final class LitertModel implements BackendModel {
     return out;
   }
 
-  /** Runs one row: the logits at {@code positions}, {@code [k][vocab]}. */
+  /** Runs one row (already checked by the caller): the logits at {@code positions}, {@code [k][vocab]}. */
   private float[][] run(int[] row, int[] positions) {
-    checkRow(row);
     for (int p : positions) {
       if (p < 0 || p >= row.length) {
         throw invalid("logit position " + p + " is outside a row of " + row.length + " tokens");
@@ -304,13 +303,15 @@ final class LitertModel implements BackendModel {
 
   /**
    * What an injection at {@code layer}, position {@code s}, cannot change, for one row: the residual after the layer
-   * from {@code s} on, and every later layer's keys and values before {@code s} (rotated), padded to their buckets.
+   * from {@code s} on, and every later layer's keys and values before {@code s} (rotated), padded to their buckets;
+   * with the resume graph's other inputs that depend on the row only (the rotary tables of the suffix's positions and
+   * the attention mask), so that a resume computes nothing but its deltas.
    */
   private record RowPrefix(int length, int s, int suffixBucket, int prefixBucket, float[] suffixResidual,
-      float[][] keys, float[][] values) {}
+      float[][] keys, float[][] values, float[] ropeCos, float[] ropeSin, float[] mask) {}
 
   /** The prefix cache of this backend: per row, a {@link RowPrefix}. */
-  private record CachedPrefix(RowPrefix[] perRow, int layer, int[] slots) implements PrefixState {
+  private record CachedPrefix(RowPrefix[] perRow, int layer) implements PrefixState {
     @Override
     public int rows() {
       return perRow.length;
@@ -332,13 +333,12 @@ final class LitertModel implements BackendModel {
     int[] slots = terms.slots();
     RowPrefix[] out = new RowPrefix[rows.length];
     for (int r = 0; r < rows.length; r++) {
-      checkRow(rows[r]);
       if (injectAt[r] < 0 || injectAt[r] >= rows[r].length) {
         throw invalid("injection position " + injectAt[r] + " is outside a row of " + rows[r].length + " tokens");
       }
       out[r] = rowPrefix(rows[r], layer, injectAt[r], slots);
     }
-    return new CachedPrefix(out, layer, slots);
+    return new CachedPrefix(out, layer);
   }
 
   private RowPrefix rowPrefix(int[] row, int layer, int s, int[] slots) {
@@ -365,7 +365,15 @@ final class LitertModel implements BackendModel {
         Arrays.fill(values[l], Math.min(s * kv, values[l].length), values[l].length, 0f);
       }
     }
-    return new RowPrefix(row.length, s, sb, pb, residual, keys, values);
+    float[][] rope = TransformerGraph.ropeTables(spec, s, sb);
+    float[] mask = new float[sb * (pb + sb)];
+    for (int i = 0; i < sb; i++) {
+      for (int j = 0; j < pb + sb; j++) {
+        boolean visible = j < pb ? j < s : j - pb <= i; // cached positions before s; the suffix causally
+        mask[i * (pb + sb) + j] = visible ? 0f : TransformerGraph.MASKED;
+      }
+    }
+    return new RowPrefix(row.length, s, sb, pb, residual, keys, values, rope[0], rope[1], mask);
   }
 
   @Override
@@ -385,7 +393,7 @@ final class LitertModel implements BackendModel {
               + (row.length() - 1) + ")");
         }
       }
-      float[][][] perDirection = resumeRow(row, p.layer(), p.slots(), deltas, logitPositions[r]);
+      float[][][] perDirection = resumeRow(row, p.layer(), deltas, logitPositions[r]);
       for (int dir = 0; dir < deltas.length; dir++) {
         out[dir][r] = perDirection[dir];
       }
@@ -393,7 +401,8 @@ final class LitertModel implements BackendModel {
     return out;
   }
 
-  private float[][][] resumeRow(RowPrefix row, int layer, int[] slots, float[][] deltas, int[] positions) {
+  /** One row's resume, with the rank-one terms of the later layers as they are now (as backend-cpu resumes). */
+  private float[][][] resumeRow(RowPrefix row, int layer, float[][] deltas, int[] positions) {
     if (positions.length == 0) {
       return new float[deltas.length][0][];
     }
@@ -410,14 +419,7 @@ final class LitertModel implements BackendModel {
     for (int i = 0; i < deltas.length; i++) {
       System.arraycopy(deltas[i], 0, packed, i * d, d);
     }
-    float[][] rope = TransformerGraph.ropeTables(spec, row.s(), sb);
-    float[] mask = new float[sb * (pb + sb)];
-    for (int i = 0; i < sb; i++) {
-      for (int j = 0; j < pb + sb; j++) {
-        boolean visible = j < pb ? j < row.s() : j - pb <= i;
-        mask[i * (pb + sb) + j] = visible ? 0f : TransformerGraph.MASKED;
-      }
-    }
+    int[] slots = terms.slots();
     TfliteInterpreter graph = graph(Variant.resume(sb, pb, k, b, layer, slots));
     float[] flat;
     synchronized (graph) {
@@ -425,9 +427,9 @@ final class LitertModel implements BackendModel {
       graph.setInput(in++, row.suffixResidual());
       graph.setInput(in++, relative);
       graph.setInput(in++, packed);
-      graph.setInput(in++, rope[0]);
-      graph.setInput(in++, rope[1]);
-      graph.setInput(in++, mask);
+      graph.setInput(in++, row.ropeCos());
+      graph.setInput(in++, row.ropeSin());
+      graph.setInput(in++, row.mask());
       for (int l = layer + 1; l < spec.layers(); l++) {
         graph.setInput(in++, row.keys()[l]);
         graph.setInput(in++, row.values()[l]);
