@@ -18,13 +18,19 @@ import org.mobiedit.api.MobiEditException;
  */
 public final class EditScript {
   private final Predicate<EditRequest> which;
-  private volatile Outcome outcome = Outcome.DEFAULT;
+  private int steps = FakeBackend.DEFAULT_STEPS;
+  private boolean converge = true;
+  private Duration perStep = Duration.ZERO;
+  private int cancelAtStep;
+  private int failAtStep;
+  private @Nullable MobiEditException failure;
+  private @Nullable String answer;
 
-  /** One outcome; immutable. */
+  /** One outcome, as the rule stood when an edit matched it; immutable. */
   record Outcome(int steps, boolean converge, Duration perStep, int cancelAtStep, int failAtStep,
       @Nullable MobiEditException failure, @Nullable String answer) {
-    static final Outcome DEFAULT =
-        new Outcome(FakeBackend.DEFAULT_STEPS, true, Duration.ZERO, 0, 0, null, null);
+    /** What an unscripted edit does. */
+    static final Outcome DEFAULT = new EditScript(r -> true).outcome();
   }
 
   EditScript(Predicate<EditRequest> which) {
@@ -35,35 +41,34 @@ public final class EditScript {
     return which.test(r);
   }
 
-  Outcome outcome() {
-    return outcome;
+  synchronized Outcome outcome() {
+    return new Outcome(steps, converge, perStep, cancelAtStep, failAtStep, failure, answer);
   }
 
   /** The edit succeeds after {@code steps} steps (at least 1). */
-  public EditScript succeedAfter(int steps) {
+  public synchronized EditScript succeedAfter(int steps) {
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be at least 1, got " + steps);
     }
-    Outcome o = outcome;
-    outcome = new Outcome(steps, true, o.perStep(), o.cancelAtStep(), o.failAtStep(), o.failure(), o.answer());
+    this.steps = steps;
+    this.converge = true;
     return this;
   }
 
   /** The search runs out of steps (the options' {@code maxSteps}) without rewriting the fact; nothing is applied. */
-  public EditScript notConverge() {
-    Outcome o = outcome;
-    outcome = new Outcome(0, false, o.perStep(), o.cancelAtStep(), o.failAtStep(), o.failure(), o.answer());
+  public synchronized EditScript notConverge() {
+    this.steps = 0;
+    this.converge = false;
     return this;
   }
 
   /** Every step takes this long (the injected latency of a slow device). */
-  public EditScript taking(Duration perStep) {
+  public synchronized EditScript taking(Duration perStep) {
     Objects.requireNonNull(perStep, "perStep");
     if (perStep.isNegative()) {
       throw new IllegalArgumentException("perStep must not be negative");
     }
-    Outcome o = outcome;
-    outcome = new Outcome(o.steps(), o.converge(), perStep, o.cancelAtStep(), o.failAtStep(), o.failure(), o.answer());
+    this.perStep = perStep;
     return this;
   }
 
@@ -73,23 +78,21 @@ public final class EditScript {
   }
 
   /** The edit fails when it reaches step {@code step} (0: before the first step). */
-  public EditScript failAtStep(int step, MobiEditException.Reason reason, String message) {
+  public synchronized EditScript failAtStep(int step, MobiEditException.Reason reason, String message) {
     if (step < 0) {
       throw new IllegalArgumentException("step must not be negative");
     }
-    Outcome o = outcome;
-    outcome = new Outcome(o.steps(), o.converge(), o.perStep(), o.cancelAtStep(), step,
-        new MobiEditException(reason, message), o.answer());
+    this.failAtStep = step;
+    this.failure = new MobiEditException(reason, message);
     return this;
   }
 
   /** The edit is cancelled when it reaches step {@code step}, as if {@code EditCall.cancel()} had been called. */
-  public EditScript cancelAtStep(int step) {
+  public synchronized EditScript cancelAtStep(int step) {
     if (step < 1) {
       throw new IllegalArgumentException("step must be at least 1, got " + step);
     }
-    Outcome o = outcome;
-    outcome = new Outcome(o.steps(), o.converge(), o.perStep(), step, o.failAtStep(), o.failure(), o.answer());
+    this.cancelAtStep = step;
     return this;
   }
 
@@ -97,10 +100,8 @@ public final class EditScript {
    * After this edit succeeds, prompts containing its prompt are continued with {@code text} (by default a space and
    * the new object).
    */
-  public EditScript answering(String text) {
-    Objects.requireNonNull(text, "text");
-    Outcome o = outcome;
-    outcome = new Outcome(o.steps(), o.converge(), o.perStep(), o.cancelAtStep(), o.failAtStep(), o.failure(), text);
+  public synchronized EditScript answering(String text) {
+    this.answer = Objects.requireNonNull(text, "text");
     return this;
   }
 }

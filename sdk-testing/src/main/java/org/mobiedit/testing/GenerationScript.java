@@ -9,9 +9,11 @@ import org.mobiedit.api.MobiEditException;
 /** What the fake's {@code generate} answers for the prompts one rule matches; made by {@link FakeBackend#onGenerate}. */
 public final class GenerationScript {
   private final Predicate<String> which;
-  private volatile Reply reply = new Reply("", Duration.ZERO, null);
+  private String text = "";
+  private Duration delay = Duration.ZERO;
+  private @Nullable MobiEditException failure;
 
-  /** One answer; immutable. */
+  /** One answer, as the rule stood when a prompt matched it; immutable. */
   record Reply(String text, Duration delay, @Nullable MobiEditException failure) {}
 
   GenerationScript(Predicate<String> which) {
@@ -22,30 +24,25 @@ public final class GenerationScript {
     return which.test(prompt);
   }
 
-  Reply reply() {
-    return reply;
+  synchronized Reply reply() {
+    return new Reply(text, delay, failure);
   }
 
   /** The continuation (without the prompt). */
-  public GenerationScript reply(String text) {
-    Objects.requireNonNull(text, "text");
-    Reply r = reply;
-    reply = new Reply(text, r.delay(), r.failure());
+  public synchronized GenerationScript reply(String text) {
+    this.text = Objects.requireNonNull(text, "text");
     return this;
   }
 
   /** Generation takes this long. */
-  public GenerationScript taking(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    Reply r = reply;
-    reply = new Reply(r.text(), delay, r.failure());
+  public synchronized GenerationScript taking(Duration delay) {
+    this.delay = Objects.requireNonNull(delay, "delay");
     return this;
   }
 
   /** Generation fails with this reason and message. */
-  public GenerationScript failWith(MobiEditException.Reason reason, String message) {
-    Reply r = reply;
-    reply = new Reply(r.text(), r.delay(), new MobiEditException(reason, message));
+  public synchronized GenerationScript failWith(MobiEditException.Reason reason, String message) {
+    this.failure = new MobiEditException(reason, message);
     return this;
   }
 }
