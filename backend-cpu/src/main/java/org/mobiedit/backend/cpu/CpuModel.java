@@ -1,5 +1,13 @@
 package org.mobiedit.backend.cpu;
 
+import static org.mobiedit.spi.BackendInputs.checkDeltas;
+import static org.mobiedit.spi.BackendInputs.checkFinite;
+import static org.mobiedit.spi.BackendInputs.checkLayer;
+import static org.mobiedit.spi.BackendInputs.checkPosition;
+import static org.mobiedit.spi.BackendInputs.checkTokens;
+import static org.mobiedit.spi.BackendInputs.invalid;
+import static org.mobiedit.spi.BackendInputs.sameLength;
+
 import java.util.Arrays;
 import java.util.function.Function;
 import org.mobiedit.api.MobiEditException;
@@ -91,7 +99,7 @@ final class CpuModel implements BackendModel {
       throw invalid("forward got " + rows.length + " rows but " + logitPositions.length + " position lists");
     }
     for (int[] row : rows) {
-      checkTokens(row, 0);
+      checkTokens(spec, row, 0);
     }
     calibrateIfNeeded(rows);
     float[][][] out = new float[rows.length][][];
@@ -121,7 +129,7 @@ final class CpuModel implements BackendModel {
 
   float[] append(KvCache cache, int[] tokens) {
     checkOpen();
-    checkTokens(tokens, cache.length);
+    checkTokens(spec, tokens, cache.length);
     calibrateIfNeeded(new int[][] {tokens});
     if (cache.length + tokens.length > cache.capacity) {
       throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
@@ -141,7 +149,7 @@ final class CpuModel implements BackendModel {
       throw invalid("calibration needs at least one row of tokens");
     }
     for (int[] row : rows) {
-      checkTokens(row, 0);
+      checkTokens(spec, row, 0);
     }
     quantizer.startCalibration();
     try {
@@ -172,13 +180,13 @@ final class CpuModel implements BackendModel {
   @Override
   public MlpCapture captureMlp(int[][] rows, int layer, int[] positions) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     sameLength(rows.length, positions.length, "positions");
     calibrateIfNeeded(rows);
     float[][] keys = new float[rows.length][];
     float[][] outputs = new float[rows.length][];
     for (int r = 0; r < rows.length; r++) {
-      checkTokens(rows[r], 0);
+      checkTokens(spec, rows[r], 0);
       checkPosition(rows[r], positions[r], r);
       MlpHook hook = new MlpHook(layer, positions[r], null);
       hook.key = new float[spec.intermediateSize()];
@@ -195,8 +203,8 @@ final class CpuModel implements BackendModel {
   @Override
   public float[][] captureKeys(int[] row, int layer) {
     checkOpen();
-    checkLayer(layer);
-    checkTokens(row, 0);
+    checkLayer(spec, layer);
+    checkTokens(spec, row, 0);
     calibrateIfNeeded(new int[][] {row});
     int ff = spec.intermediateSize();
     MlpHook hook = new MlpHook(layer, 0, null);
@@ -213,14 +221,14 @@ final class CpuModel implements BackendModel {
   @Override
   public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     sameLength(rows.length, injectAt.length, "inject positions");
     calibrateIfNeeded(rows);
     int d = spec.hiddenSize();
     CpuPrefixState.Row[] out = new CpuPrefixState.Row[rows.length];
     for (int r = 0; r < rows.length; r++) {
       int[] row = rows[r];
-      checkTokens(row, 0);
+      checkTokens(spec, row, 0);
       checkPosition(row, injectAt[r], r);
       int s = injectAt[r];
       MlpHook hook = new MlpHook(layer, s, null);
@@ -246,7 +254,7 @@ final class CpuModel implements BackendModel {
     CpuPrefixState.Row[] rows = state.live();
     sameLength(rows.length, logitPositions.length, "logit position lists");
     int d = spec.hiddenSize();
-    checkDeltas(deltas);
+    checkDeltas(spec, deltas);
     float[][][][] out = new float[deltas.length][rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       CpuPrefixState.Row row = rows[r];
@@ -286,14 +294,14 @@ final class CpuModel implements BackendModel {
   public float[][][][] injectForward(
       int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     sameLength(rows.length, injectAt.length, "inject positions");
     sameLength(rows.length, logitPositions.length, "logit position lists");
-    checkDeltas(deltas);
+    checkDeltas(spec, deltas);
     calibrateIfNeeded(rows);
     float[][][][] out = new float[deltas.length][rows.length][][];
     for (int r = 0; r < rows.length; r++) {
-      checkTokens(rows[r], 0);
+      checkTokens(spec, rows[r], 0);
       checkPosition(rows[r], injectAt[r], r);
       for (int p : logitPositions[r]) {
         checkPosition(rows[r], p, r);
@@ -310,7 +318,7 @@ final class CpuModel implements BackendModel {
   @Override
   public synchronized long applyRankOne(int layer, float[] left, float[] right) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     if (left.length != spec.hiddenSize() || right.length != spec.intermediateSize()) {
       throw invalid("a rank-one update of W_down needs left of length " + spec.hiddenSize() + " and right of length "
           + spec.intermediateSize() + ", got " + left.length + " and " + right.length);
@@ -331,61 +339,6 @@ final class CpuModel implements BackendModel {
       }
     }
     throw invalid("no rank-one update with handle " + handle + " is applied");
-  }
-
-  private void checkLayer(int layer) {
-    if (layer < 0 || layer >= spec.layers()) {
-      throw invalid("layer " + layer + " does not exist: the model has layers 0.." + (spec.layers() - 1));
-    }
-  }
-
-  private static void checkPosition(int[] row, int p, int r) {
-    if (p < 0 || p >= row.length) {
-      throw invalid("row " + r + " has " + row.length + " tokens; position " + p + " is outside it");
-    }
-  }
-
-  private void checkDeltas(float[][] deltas) {
-    for (float[] delta : deltas) {
-      if (delta.length != spec.hiddenSize()) {
-        throw invalid("a delta must have the hidden size " + spec.hiddenSize() + ", got " + delta.length);
-      }
-      checkFinite(delta, "delta");
-    }
-  }
-
-  private static void checkFinite(float[] v, String what) {
-    for (float f : v) {
-      if (!Float.isFinite(f)) {
-        throw invalid(what + " contains NaN or infinity");
-      }
-    }
-  }
-
-  private static void sameLength(int rows, int other, String what) {
-    if (rows != other) {
-      throw invalid(rows + " rows but " + other + " " + what);
-    }
-  }
-
-  private void checkTokens(int[] tokens, int already) {
-    if (tokens.length == 0) {
-      throw invalid("a row of tokens is empty");
-    }
-    if (already + tokens.length > spec.contextLength()) {
-      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-          (already + tokens.length) + " positions exceed the model's context of " + spec.contextLength() + ".");
-    }
-    for (int id : tokens) {
-      if (id < 0 || id >= spec.vocabSize()) {
-        throw invalid("token id " + id + " is outside the vocabulary (0.." + (spec.vocabSize() - 1) + ") in "
-            + Arrays.toString(Arrays.copyOf(tokens, Math.min(tokens.length, 16))));
-      }
-    }
-  }
-
-  private static MobiEditException invalid(String msg) {
-    return new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, msg);
   }
 
   void checkOpen() {

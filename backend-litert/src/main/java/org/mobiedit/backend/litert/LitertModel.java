@@ -1,5 +1,10 @@
 package org.mobiedit.backend.litert;
 
+import static org.mobiedit.spi.BackendInputs.checkLayer;
+import static org.mobiedit.spi.BackendInputs.checkTokens;
+import static org.mobiedit.spi.BackendInputs.invalid;
+import static org.mobiedit.spi.BackendInputs.sameLength;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +15,7 @@ import org.mobiedit.backend.litert.graph.TransformerGraph;
 import org.mobiedit.backend.litert.graph.TransformerGraph.Variant;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
+import org.mobiedit.spi.BackendInputs;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
 import org.mobiedit.spi.MemoryUsage;
@@ -101,7 +107,7 @@ final class LitertModel implements BackendModel {
     float[] max = new float[points];
     int[] slots = terms.slots();
     for (int[] row : rows) {
-      checkRow(row);
+      checkTokens(spec, row, 0);
       int t = bucket(row.length, spec.contextLength());
       TfliteInterpreter graph = graph(Variant.calibrate(t, slots));
       synchronized (graph) {
@@ -145,7 +151,7 @@ final class LitertModel implements BackendModel {
     checkOpen();
     sameLength(rows.length, logitPositions.length, "lists of logit positions");
     for (int[] row : rows) {
-      checkRow(row);
+      checkTokens(spec, row, 0);
     }
     calibrateIfNeeded(rows);
     float[][][] out = new float[rows.length][][];
@@ -254,7 +260,7 @@ final class LitertModel implements BackendModel {
   @Override
   public MlpCapture captureMlp(int[][] rows, int layer, int[] positions) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     sameLength(rows.length, positions.length, "capture positions");
     float[][] keys = new float[rows.length][];
     float[][] outputs = new float[rows.length][];
@@ -274,7 +280,7 @@ final class LitertModel implements BackendModel {
   @Override
   public float[][] captureKeys(int[] row, int layer) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     float[] flat = capture(row, layer)[0];
     int ff = spec.intermediateSize();
     float[][] out = new float[row.length][];
@@ -286,7 +292,7 @@ final class LitertModel implements BackendModel {
 
   /** {key [T·intermediate], output [T·hidden]} of {@code layer} for one row (padding positions included). */
   private float[][] capture(int[] row, int layer) {
-    checkRow(row);
+    checkTokens(spec, row, 0);
     calibrateIfNeeded(new int[][] {row});
     int t = bucket(row.length, spec.contextLength());
     int[] slots = terms.slots();
@@ -324,10 +330,10 @@ final class LitertModel implements BackendModel {
   @Override
   public PrefixState buildPrefix(int[][] rows, int layer, int[] injectAt) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     sameLength(rows.length, injectAt.length, "injection positions");
     for (int[] row : rows) {
-      checkRow(row);
+      checkTokens(spec, row, 0);
     }
     calibrateIfNeeded(rows);
     int[] slots = terms.slots();
@@ -455,17 +461,7 @@ final class LitertModel implements BackendModel {
     if (deltas.length == 0) {
       throw invalid("no deltas to inject");
     }
-    for (float[] delta : deltas) {
-      if (delta.length != spec.hiddenSize()) {
-        throw invalid("a delta has " + delta.length + " values; the model's hidden size " + spec.hiddenSize()
-            + " is needed");
-      }
-      for (float x : delta) {
-        if (!Float.isFinite(x)) {
-          throw invalid("a delta contains NaN or infinity");
-        }
-      }
-    }
+    BackendInputs.checkDeltas(spec, deltas);
   }
 
   // ---- rank-one updates ----------------------------------------------------------------------------------------------
@@ -473,7 +469,7 @@ final class LitertModel implements BackendModel {
   @Override
   public long applyRankOne(int layer, float[] left, float[] right) {
     checkOpen();
-    checkLayer(layer);
+    checkLayer(spec, layer);
     if (left.length != spec.hiddenSize() || right.length != spec.intermediateSize()) {
       throw invalid("a rank-one update needs left of length " + spec.hiddenSize() + " and right of length "
           + spec.intermediateSize() + ", not " + left.length + " and " + right.length);
@@ -523,7 +519,7 @@ final class LitertModel implements BackendModel {
         }
         int[] next = Arrays.copyOf(tokens, tokens.length + more.length);
         System.arraycopy(more, 0, next, tokens.length, more.length);
-        checkRow(next);
+        checkTokens(spec, next, 0);
         calibrateIfNeeded(new int[][] {next});
         float[] logits = run(next, new int[] {next.length - 1})[0];
         tokens = next;
@@ -541,37 +537,6 @@ final class LitertModel implements BackendModel {
   }
 
   // ---- checks --------------------------------------------------------------------------------------------------------
-
-  private void checkRow(int[] row) {
-    if (row.length == 0) {
-      throw invalid("a row of tokens is empty");
-    }
-    if (row.length > spec.contextLength()) {
-      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-          row.length + " positions exceed the model's context of " + spec.contextLength() + ".");
-    }
-    for (int id : row) {
-      if (id < 0 || id >= spec.vocabSize()) {
-        throw invalid("token id " + id + " is outside the vocabulary (0.." + (spec.vocabSize() - 1) + ")");
-      }
-    }
-  }
-
-  private void checkLayer(int layer) {
-    if (layer < 0 || layer >= spec.layers()) {
-      throw invalid("layer " + layer + " does not exist: the model has layers 0.." + (spec.layers() - 1));
-    }
-  }
-
-  private static void sameLength(int rows, int other, String what) {
-    if (rows != other) {
-      throw invalid(rows + " rows but " + other + " " + what);
-    }
-  }
-
-  private static MobiEditException invalid(String message) {
-    return new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, message);
-  }
 
   private void checkOpen() {
     if (closed) {
