@@ -1,17 +1,21 @@
 package org.mobiedit.backend.litert;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.tflite.TfliteFile;
 
 /**
  * Written graphs kept on disk, in a folder the app chooses ({@code -Dmobiedit.litert.graphCache=DIR} or the
@@ -21,7 +25,7 @@ import org.mobiedit.api.MobiEditException;
  */
 final class GraphCache {
   /** Bump when the writer or a graph builder changes what it writes. */
-  static final int WRITER_VERSION = 1;
+  static final int WRITER_VERSION = 2;
   static final String PROPERTY = "mobiedit.litert.graphCache";
   static final String ENVIRONMENT = "MOBIEDIT_LITERT_GRAPH_CACHE";
 
@@ -39,21 +43,26 @@ final class GraphCache {
     return new GraphCache(v == null || v.isBlank() ? null : Path.of(v));
   }
 
-  /** The graph's bytes: read from the cache, or written by {@code writer} (and stored when there is a cache). */
-  byte[] get(String modelFingerprint, String graphKey, Supplier<byte[]> writer) {
+  /**
+   * The graph compiled: read from the cache, or written by {@code writer} (and stored first when there is a cache).
+   */
+  TfliteInterpreter open(String modelFingerprint, String graphKey, Supplier<TfliteFile> writer, int threads) {
     if (dir == null) {
-      return writer.get();
+      return new TfliteInterpreter(writer.get(), threads);
     }
     Path file = dir.resolve(graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint) + ".tflite");
     try {
       if (Files.isRegularFile(file)) {
-        return Files.readAllBytes(file);
+        return TfliteInterpreter.read(file, threads);
       }
-      byte[] bytes = writer.get();
+      TfliteFile written = writer.get();
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
       try {
-        Files.write(tmp, bytes);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          written.writeTo(out);
+          out.force(true);
+        }
         try {
           Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -62,7 +71,7 @@ final class GraphCache {
       } finally {
         Files.deleteIfExists(tmp);
       }
-      return bytes;
+      return new TfliteInterpreter(written, threads);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
           + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.mobiedit.api.MobiEditException;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.litert.accelerator.Accelerator;
+import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
+import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
@@ -14,11 +17,19 @@ import org.mobiedit.spi.ModelWeights;
 /** The created LiteRT backend. Closing it closes every model it loaded. Thread-safe. */
 final class LitertBackend implements Backend {
   private final int threads;
+  private final @Nullable Accelerator wanted;
+  private final AcceleratorProbe probe;
   private final List<LitertModel> models = new ArrayList<>();
   private boolean closed;
 
-  LitertBackend(int threads) {
+  /**
+   * @param wanted the accelerator the user named, or null to choose per model ({@link AcceleratorSelection})
+   * @param probe what this device's runtime binding reaches
+   */
+  LitertBackend(int threads, @Nullable Accelerator wanted, AcceleratorProbe probe) {
     this.threads = threads;
+    this.wanted = wanted;
+    this.probe = probe;
   }
 
   @Override
@@ -39,7 +50,8 @@ final class LitertBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("this backend is closed");
     }
-    LitertModel m = new LitertModel(weights, precision, threads);
+    AcceleratorSelection.Choice choice = AcceleratorSelection.select(wanted, precision, probe);
+    LitertModel m = new LitertModel(weights, precision, threads, choice);
     models.add(m);
     return m;
   }

@@ -1,6 +1,8 @@
 package org.mobiedit.backend.litert;
 
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
+import org.mobiedit.backend.litert.runtime.RuntimeAccelerators;
 import org.mobiedit.backend.litert.runtime.TfliteRuntime;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
@@ -11,9 +13,12 @@ import org.mobiedit.spi.Support;
  * The LiteRT backend's entry point. Construction is cheap; {@link #support()} tries to load the runtime's native
  * library and reports why it cannot.
  *
- * <p>Priority: -10 for now, below the CPU backend, because this backend does not run edits yet (it offers the plain
- * forward only). Name it to use it: {@code MOBIEDIT_BACKEND=litert} or {@code -Dmobiedit.backend=litert}. It moves
- * above the CPU backend (100) once it passes the compatibility kit's edit checks.
+ * <p>Priority: -10, below the CPU backend. It passes the compatibility kit in every precision, but on this machine's
+ * CPU it is not faster than backend-cpu (bench/RESULTS.md), so it is used when named: {@code MOBIEDIT_BACKEND=litert}
+ * or {@code -Dmobiedit.backend=litert}. Where it reaches an NPU or a GPU it is the faster choice and should rank above.
+ *
+ * <p>The accelerator is chosen per model from {@code -Dmobiedit.litert.accelerator=auto|npu|gpu|cpu} (or
+ * {@code MOBIEDIT_LITERT_ACCELERATOR}); see {@link AcceleratorSelection}.
  */
 public final class LitertBackendProvider implements BackendProvider {
   public static final String ID = "litert";
@@ -25,7 +30,7 @@ public final class LitertBackendProvider implements BackendProvider {
 
   @Override
   public String description() {
-    return "TFLite/LiteRT runtime with graphs written by the SDK (float32 forward; XNNPACK on CPU)";
+    return "TFLite/LiteRT runtime running graphs the SDK writes from the loaded weights (XNNPACK on CPU here)";
   }
 
   @Override
@@ -36,7 +41,15 @@ public final class LitertBackendProvider implements BackendProvider {
   @Override
   public Support support() {
     String problem = TfliteRuntime.loadProblem();
-    return problem == null ? Support.yes() : Support.no(problem);
+    if (problem != null) {
+      return Support.no(problem);
+    }
+    try {
+      AcceleratorSelection.settingFromEnvironment();
+      return Support.yes();
+    } catch (MobiEditException e) {
+      return Support.no(e.getMessage());
+    }
   }
 
   @Override
@@ -45,6 +58,7 @@ public final class LitertBackendProvider implements BackendProvider {
     if (problem != null) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNAVAILABLE, problem);
     }
-    return new LitertBackend(config.threads());
+    return new LitertBackend(config.threads(), AcceleratorSelection.settingFromEnvironment(),
+        new RuntimeAccelerators());
   }
 }

@@ -14,6 +14,7 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.backend.litert.graph.TransformerGraph;
 import org.mobiedit.backend.litert.graph.TransformerGraph.Variant;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.spi.BackendInputs;
 import org.mobiedit.spi.BackendModel;
@@ -37,8 +38,14 @@ import org.mobiedit.spi.PrefixState;
  * backend-cpu's numbers).
  */
 final class LitertModel implements BackendModel {
-  /** Compiled graphs kept; each holds a float32 copy of the weights, so this bounds memory to a few model copies. */
+  /** Compiled graphs kept at most. */
   private static final int CACHED_GRAPHS = 12;
+  /**
+   * Compiled graphs hold copies of the weights they use (and XNNPACK packs them again), so the kept graphs' files are
+   * also bounded by this many copies of all weights at the model's precision: an edit's working set (forward, prefix
+   * and resume) fits, a dozen buckets of a 0.5B float32 model do not.
+   */
+  static final int GRAPH_BUDGET_MODELS = 3;
   private static final int MIN_BUCKET = 8;
 
   private final ModelWeights weights;
@@ -47,18 +54,26 @@ final class LitertModel implements BackendModel {
   private final Precision precision;
   private final GraphCache cache = GraphCache.fromSettings();
   private final RankOneTerms terms;
+  private final AcceleratorSelection.Choice accelerator;
   private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
+  /** Bytes of the compiled graphs' model files (guarded by {@code graphs}). */
+  private long graphBytes;
+  /** Upper bound on {@link #graphBytes}: three graphs holding every weight (see {@link #GRAPH_BUDGET_MODELS}). */
+  private final long graphBudget;
   /** Static activation scales (int8-a8 / int8-a16 only); null until calibrated. Replaced as a whole. */
   private volatile TransformerGraph.@org.jspecify.annotations.Nullable ActivationScales activations;
   private volatile boolean closed;
 
-  LitertModel(ModelWeights weights, Precision precision, int threads) {
+  LitertModel(ModelWeights weights, Precision precision, int threads, AcceleratorSelection.Choice accelerator) {
+    this.accelerator = accelerator;
     this.weights = weights;
     this.precision = precision;
     this.spec = weights.spec();
     this.threads = threads;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
     TransformerGraph.checkSupported(spec); // fails now, with a clear message, for what the writer cannot express
+    long weightBytes = spec.parameterCount() * (precision.quantizesWeights() ? 1 : 4);
+    this.graphBudget = GRAPH_BUDGET_MODELS * weightBytes + (64L << 20);
   }
 
   @Override
@@ -71,9 +86,15 @@ final class LitertModel implements BackendModel {
     return precision;
   }
 
+  /** Where this model's graphs run, and why the accelerators tried before it were skipped. */
+  AcceleratorSelection.Choice accelerator() {
+    return accelerator;
+  }
+
   /**
-   * The compiled graphs hold copies of the weights (float32, or int8 plus their float32 dequantization); the model's files stay mapped, because new variants are
-   * written from them.
+   * Resident: the compiled graphs' model files in native memory (the runtime's packed copies of the weights come on
+   * top and are not visible from here). Mapped: the model's files, which stay mapped because new variants are written
+   * from them.
    */
   @Override
   public MemoryUsage memory() {
@@ -83,7 +104,7 @@ final class LitertModel implements BackendModel {
       mapped += t.dtype().bytesFor(t.elementCount());
     }
     synchronized (graphs) {
-      return new MemoryUsage((long) graphs.size() * spec.parameterCount() * 4, Math.max(1, mapped));
+      return new MemoryUsage(graphBytes, Math.max(1, mapped));
     }
   }
 
@@ -239,13 +260,16 @@ final class LitertModel implements BackendModel {
       TfliteInterpreter g = graphs.get(key);
       if (g == null) {
         boolean int8 = precision.quantizesWeights();
-        byte[] model = cache.get(weights.fingerprint(), key + "-" + precision.getId(),
-            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8, scales), "mobiedit " + key));
-        g = new TfliteInterpreter(model, threads);
+        g = cache.open(weights.fingerprint(), key + "-" + precision.getId(),
+            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8, scales), "mobiedit " + key),
+            threads);
         graphs.put(key, g);
-        if (graphs.size() > CACHED_GRAPHS) {
+        graphBytes += g.modelBytes();
+        // keep the most recently used graphs within both bounds, but always the one just compiled
+        while (graphs.size() > 1 && (graphs.size() > CACHED_GRAPHS || graphBytes > graphBudget)) {
           var eldest = graphs.entrySet().iterator().next();
           graphs.remove(eldest.getKey());
+          graphBytes -= eldest.getValue().modelBytes();
           synchronized (eldest.getValue()) {
             eldest.getValue().close();
           }
@@ -557,6 +581,7 @@ final class LitertModel implements BackendModel {
         }
       }
       graphs.clear();
+      graphBytes = 0;
     }
   }
 }

@@ -10,6 +10,7 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.backend.litert.graph.TransformerGraph;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.tflite.TfliteFile;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.core.format.ModelFiles;
 import org.mobiedit.core.format.OpenModel;
@@ -30,7 +31,7 @@ class TransformerGraphTest {
     for (int i = 0; i < row.length; i++) {
       positions[i] = i;
     }
-    byte[] model = TfliteWriter.write(TransformerGraph.build(m,
+    TfliteFile model = TfliteWriter.write(TransformerGraph.build(m,
         TransformerGraph.Variant.forward(bucket, row.length, new int[m.spec().layers()])), "test");
     float[] flat;
     try (TfliteInterpreter it = new TfliteInterpreter(model, 2)) {

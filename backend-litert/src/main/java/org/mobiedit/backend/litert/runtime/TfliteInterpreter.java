@@ -1,67 +1,119 @@
 package org.mobiedit.backend.litert.runtime;
 
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterAllocateTensors;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterCreate;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterDelete;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterGetInputTensor;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterGetInputTensorCount;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterGetOutputTensor;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterInvoke;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterOptionsCreate;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterOptionsDelete;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteInterpreterOptionsSetNumThreads;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteModelCreate;
-import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteModelDelete;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorByteSize;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyFromBuffer;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyToBuffer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.tensorflowlite.TfLiteInterpreter;
-import org.bytedeco.tensorflowlite.TfLiteModel;
+import org.bytedeco.tensorflowlite.BuiltinOpResolverWithXNNPACK;
+import org.bytedeco.tensorflowlite.FlatBufferModel;
+import org.bytedeco.tensorflowlite.Interpreter;
+import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.litert.tflite.TfliteFile;
 
 /**
- * One TFLite model ready to run: the model bytes (kept alive, the runtime reads them in place), an interpreter with
- * its tensors allocated, and typed copies in and out. The CPU path of the runtime is XNNPACK, applied by default.
+ * One TFLite model ready to run: the model bytes in native memory (kept alive, the runtime reads them in place), an
+ * interpreter with its tensors allocated, and typed copies in and out.
+ *
+ * <p>The interpreter is built with the C++ API and an operator resolver that applies the XNNPACK delegate. The C API's
+ * {@code TfLiteInterpreterCreate} in these natives does not apply it, and then every operator runs on TFLite's
+ * reference kernels: measured here, 35 against 218 GFLOPS for a 512×896×4864 fully connected layer on 2 threads, and
+ * one thread only for batched matrix products (bench/RESULTS.md).
  *
  * <p>Not thread-safe: an interpreter runs one invocation at a time; callers serialise or hold one per thread.
  */
 public final class TfliteInterpreter implements AutoCloseable {
+  /** Native bytes read per call when a model file is loaded (a Java buffer view cannot exceed 2 GB). */
+  private static final int CHUNK = 1 << 30;
+
   private final BytePointer modelBytes;
-  private final TfLiteModel model;
-  private final TfLiteInterpreter interpreter;
+  private final long size;
+  private final FlatBufferModel model;
+  private final BuiltinOpResolverWithXNNPACK resolver;
+  private final InterpreterBuilder builder;
+  private final Interpreter interpreter;
   private boolean closed;
 
-  public TfliteInterpreter(byte[] flatbuffer, int threads) {
-    modelBytes = new BytePointer(flatbuffer.length);
-    modelBytes.put(flatbuffer);
-    model = TfLiteModelCreate(modelBytes, flatbuffer.length);
+  /** Copies a written model into native memory and compiles it. */
+  public TfliteInterpreter(TfliteFile file, int threads) {
+    this(copy(file), file.size(), threads);
+  }
+
+  /** Reads a model file into native memory and compiles it. */
+  public static TfliteInterpreter read(Path file, int threads) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      BytePointer bytes = new BytePointer(size);
+      try {
+        long at = 0;
+        while (at < size) {
+          int chunk = (int) Math.min(CHUNK, size - at);
+          ByteBuffer window = new BytePointer(bytes).position(at).limit(at + chunk).asByteBuffer();
+          while (window.hasRemaining()) {
+            if (in.read(window, at + window.position()) < 0) {
+              throw new IOException(file + " ended after " + (at + window.position()) + " of " + size + " bytes");
+            }
+          }
+          at += chunk;
+        }
+      } catch (IOException | RuntimeException e) {
+        bytes.close();
+        throw e;
+      }
+      return new TfliteInterpreter(bytes, size, threads);
+    }
+  }
+
+  private static BytePointer copy(TfliteFile file) {
+    BytePointer bytes = new BytePointer(file.size());
+    bytes.fill(0);
+    for (TfliteFile.Part p : file.parts()) {
+      new BytePointer(bytes).position(p.offset()).put(p.bytes());
+    }
+    return bytes;
+  }
+
+  private TfliteInterpreter(BytePointer bytes, long size, int threads) {
+    modelBytes = bytes;
+    this.size = size;
+    model = FlatBufferModel.VerifyAndBuildFromBuffer(modelBytes, size);
     if (model == null || model.isNull()) {
       modelBytes.close();
       throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
-          "The TFLite runtime rejected a written model (" + flatbuffer.length + " bytes): it is not a valid TFLite"
-              + " FlatBuffer. This is a bug in the SDK's writer; please report it with the model's shape.");
+          "The TFLite runtime rejected a model (" + size + " bytes): it is not a valid TFLite FlatBuffer. If it was"
+              + " read from the graph cache, delete the cache folder; otherwise this is a bug in the SDK's writer;"
+              + " please report it with the model's shape.");
     }
-    var options = TfLiteInterpreterOptionsCreate();
-    TfLiteInterpreterOptionsSetNumThreads(options, threads);
-    interpreter = TfLiteInterpreterCreate(model, options);
-    TfLiteInterpreterOptionsDelete(options);
-    if (interpreter == null || interpreter.isNull()) {
-      TfLiteModelDelete(model);
-      modelBytes.close();
+    resolver = new BuiltinOpResolverWithXNNPACK();
+    builder = new InterpreterBuilder(model, resolver);
+    builder.SetNumThreads(threads);
+    interpreter = new Interpreter();
+    int built = builder.apply(interpreter);
+    if (built != 0) {
+      release();
       throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
-          "The TFLite runtime could not build an interpreter for a written model (an operator or version it does not"
-              + " support; its log above names it).");
+          "The TFLite runtime could not build an interpreter for a written model (status " + built + "; an operator"
+              + " or version it does not support; its log above names it).");
     }
-    check(TfLiteInterpreterAllocateTensors(interpreter), "allocate tensors");
+    int allocated = interpreter.AllocateTensors();
+    if (allocated != 0) {
+      release();
+      check(allocated, "allocate tensors");
+    }
   }
 
-  public int inputCount() {
-    return TfLiteInterpreterGetInputTensorCount(interpreter);
+  /** The model's size in bytes: the native memory this interpreter holds besides the runtime's own. */
+  public long modelBytes() {
+    return size;
   }
 
   public void setInput(int index, float[] values) {
@@ -80,7 +132,7 @@ public final class TfliteInterpreter implements AutoCloseable {
 
   private TfLiteTensor input(int index, long bytes) {
     checkOpen();
-    TfLiteTensor t = TfLiteInterpreterGetInputTensor(interpreter, index);
+    TfLiteTensor t = interpreter.input_tensor(index);
     long size = TfLiteTensorByteSize(t);
     if (size != bytes) {
       throw new IllegalArgumentException("input " + index + " holds " + size + " bytes, given " + bytes);
@@ -90,13 +142,13 @@ public final class TfliteInterpreter implements AutoCloseable {
 
   public void run() {
     checkOpen();
-    check(TfLiteInterpreterInvoke(interpreter), "invoke");
+    check(interpreter.Invoke(), "invoke");
   }
 
   /** Copies a float32 output out. */
   public float[] floatOutput(int index) {
     checkOpen();
-    TfLiteTensor t = TfLiteInterpreterGetOutputTensor(interpreter, index);
+    TfLiteTensor t = interpreter.output_tensor(index);
     long bytes = TfLiteTensorByteSize(t);
     float[] out = new float[(int) (bytes / 4)];
     try (FloatPointer p = new FloatPointer(out.length)) {
@@ -123,9 +175,16 @@ public final class TfliteInterpreter implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      TfLiteInterpreterDelete(interpreter);
-      TfLiteModelDelete(model);
-      modelBytes.close();
+      release();
     }
+  }
+
+  /** Frees in dependency order: the interpreter uses the builder's resolver and the model, which reads the bytes. */
+  private void release() {
+    interpreter.close();
+    builder.close();
+    resolver.close();
+    model.close();
+    modelBytes.close();
   }
 }

@@ -1,7 +1,6 @@
 package org.mobiedit.backend.litert.tflite;
 
 import com.google.flatbuffers.FlatBufferBuilder;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +8,9 @@ import java.util.Map;
 
 /**
  * Encodes a {@link TfliteGraph} as a TFLite model: one subgraph, schema version 3, file identifier {@code TFL3}.
- * Constant data is embedded in the FlatBuffer (buffers aligned to 16 bytes), so models must stay under the
- * FlatBuffer limit of 2 GB.
+ * Constant data is not embedded in the FlatBuffer: each {@code Buffer} names the offset and size of its data after it
+ * (the schema's fields for models over 2 GB), so the FlatBuffer stays small whatever the weights weigh, and the data
+ * is never copied into it. The layout is {@link TfliteFile}'s.
  *
  * <p>Field slots are the positions of the fields in the schema's tables (for example {@code Tensor}: shape 0, type 1,
  * buffer 2, name 3; {@code Operator}: opcode_index 0, inputs 1, outputs 2, builtin_options_type 3,
@@ -23,30 +23,49 @@ public final class TfliteWriter {
 
   private TfliteWriter() {}
 
-  public static byte[] write(TfliteGraph g, String description) {
-    long bytes = 0;
+  public static TfliteFile write(TfliteGraph g, String description) {
+    // The FlatBuffer's size does not depend on the offset values it holds (every offset field is written, none is
+    // the default 0), so a first pass with offsets relative to the data region gives the size, and the second pass
+    // places the data right after it.
+    byte[] probe = flatBuffer(g, description, 0);
+    long dataStart = TfliteFile.align(probe.length);
+    byte[] head = flatBuffer(g, description, dataStart);
+    if (head.length != probe.length) {
+      throw new IllegalStateException("the FlatBuffer changed size between passes: " + probe.length + " / "
+          + head.length);
+    }
+    List<TfliteFile.Part> parts = new ArrayList<>();
+    parts.add(new TfliteFile.Part(0, head));
+    long at = dataStart;
     for (TfliteGraph.TensorDef t : g.tensors) {
-      bytes += t.data() == null ? 0 : t.data().length;
+      if (t.data() != null) {
+        parts.add(new TfliteFile.Part(at, t.data()));
+        at = TfliteFile.align(at + t.data().length);
+      }
     }
-    if (bytes > Integer.MAX_VALUE - (1 << 24)) {
-      throw new IllegalArgumentException("the graph's constants (" + bytes + " bytes) exceed what one FlatBuffer holds");
-    }
-    FlatBufferBuilder b = new FlatBufferBuilder((int) Math.min(Integer.MAX_VALUE - 8, bytes + (1 << 20)));
+    return new TfliteFile(parts);
+  }
 
-    // buffers: 0 is the empty buffer every tensor without data points to
+  private static byte[] flatBuffer(TfliteGraph g, String description, long dataStart) {
+    FlatBufferBuilder b = new FlatBufferBuilder(1 << 16);
+
+    // buffers: 0 is the empty buffer every tensor without data points to; the others say where their data is
     List<Integer> bufferOffsets = new ArrayList<>();
     bufferOffsets.add(emptyTable(b));
     int[] bufferOfTensor = new int[g.tensors.size()];
+    long at = dataStart + TfliteFile.ALIGNMENT; // relative offsets in the first pass stay above 1 (1 means "none")
+    if (dataStart > 0) {
+      at = dataStart;
+    }
     for (int i = 0; i < g.tensors.size(); i++) {
       byte[] data = g.tensors.get(i).data();
       if (data != null) {
-        ByteBuffer v = b.createUnintializedVector(1, data.length, 16);
-        v.put(data);
-        int vec = b.endVector();
         b.startTable(3);
-        b.addOffset(0, vec, 0);
+        b.addLong(1, at, 0);
+        b.addLong(2, data.length, 0);
         bufferOfTensor[i] = bufferOffsets.size();
         bufferOffsets.add(b.endTable());
+        at = TfliteFile.align(at + data.length);
       }
     }
 

@@ -1,0 +1,22 @@
+package org.mobiedit.backend.litert.runtime;
+
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.backend.litert.accelerator.Accelerator;
+import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
+
+/**
+ * What this binding reaches: the TFLite C API through JavaCPP, whose CPU path is XNNPACK. The published natives
+ * (linux-x86_64, android-arm64, …) carry neither the GPU delegate nor a way to load NPU accelerators, so the GPU and
+ * the NPU are reported unavailable with that reason; a binding to Google's LiteRT runtime on Android is what reaches
+ * them (docs/backend-litert.md).
+ */
+public final class RuntimeAccelerators implements AcceleratorProbe {
+  @Override
+  public @Nullable String unavailable(Accelerator accelerator) {
+    if (accelerator == Accelerator.CPU) {
+      return TfliteRuntime.loadProblem();
+    }
+    return "this runtime binding (the TFLite C API through org.bytedeco:tensorflow-lite) reaches the CPU only;"
+        + " the " + accelerator.id().toUpperCase(java.util.Locale.ROOT) + " needs Google's LiteRT runtime on Android";
+  }
+}
