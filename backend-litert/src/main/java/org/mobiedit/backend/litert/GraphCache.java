@@ -44,7 +44,8 @@ final class GraphCache {
   }
 
   /**
-   * The graph compiled: read from the cache, or written by {@code writer} (and stored first when there is a cache).
+   * The graph compiled: mapped from the cache, or written by {@code writer} into it first. Without a cache folder the
+   * graph goes through a temporary file, removed once mapped.
    */
   TfliteInterpreter open(String modelFingerprint, String graphKey, Supplier<TfliteFile> writer, int threads) {
     if (dir == null) {
@@ -53,7 +54,7 @@ final class GraphCache {
     Path file = dir.resolve(graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint) + ".tflite");
     try {
       if (Files.isRegularFile(file)) {
-        return TfliteInterpreter.read(file, threads);
+        return TfliteInterpreter.open(file, threads);
       }
       TfliteFile written = writer.get();
       Files.createDirectories(dir);
@@ -71,7 +72,7 @@ final class GraphCache {
       } finally {
         Files.deleteIfExists(tmp);
       }
-      return new TfliteInterpreter(written, threads);
+      return TfliteInterpreter.open(file, threads);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
           + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);

@@ -1,7 +1,8 @@
 /**
- * The LiteRT backend: writes the model's graphs as TFLite FlatBuffers from the loaded weights ({@code tflite/},
- * {@code graph/}) and runs them on the TFLite/LiteRT runtime ({@code runtime/}). This first slice runs the plain
- * forward in float32; the edit graphs (resume with injection, rank-one updates) and the int8 variants come next.
+ * The LiteRT backend: writes the model's graphs as TFLite files from the loaded weights ({@code tflite/},
+ * {@code graph/}), chooses the hardware that runs them ({@code accelerator/}) and runs them on the TFLite/LiteRT
+ * runtime ({@code runtime/}): forward, capture, the exact prefix cache with batched resume, rank-one updates as
+ * inputs, in fp32, int8 weights and static int8/int16 activations. docs/backend-litert.md has the design.
  */
 @NullMarked
 package org.mobiedit.backend.litert;

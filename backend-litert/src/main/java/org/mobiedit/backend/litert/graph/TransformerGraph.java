@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.litert.tflite.TensorType;
@@ -441,16 +442,20 @@ public final class TransformerGraph {
     }
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow(() -> new MobiEditException(
         MobiEditException.Reason.MODEL_INCONSISTENT, "The model has no tensor " + name + "."));
-    Tensor c = values(name, shape(t), t.readAll());
+    Tensor c = values(name, shape(t), t::readAll);
     constants.put(name, c);
     return c;
   }
 
-  /** A float32 constant, or for a matrix in int8 mode the dequantized int8 constant. */
-  private Tensor values(String name, int[] shape, float[] data) {
+  /**
+   * A float32 constant (its values produced when the file is written), or for a matrix in int8 mode the dequantized
+   * int8 constant (quantized now: the scales go into the FlatBuffer).
+   */
+  private Tensor values(String name, int[] shape, Supplier<float[]> values) {
     if (!int8Weights || shape.length != 2) {
-      return g.constant(name, shape, data);
+      return g.constant(name, shape, values);
     }
+    float[] data = values.get();
     int rows = shape[0];
     int cols = shape[1];
     byte[] q = new byte[data.length];
@@ -492,9 +497,8 @@ public final class TransformerGraph {
   /** A query/key weight with its rows in rotate-half order within each head. */
   private Tensor rotaryRows(String name, int heads) {
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
-    float[] w = t.readAll();
     int cols = Math.toIntExact(t.shape()[1]);
-    return values(name, shape(t), toRotateHalf(w, heads, cols));
+    return values(name, shape(t), () -> toRotateHalf(t.readAll(), heads, cols));
   }
 
   private @Nullable Tensor rotaryBias(String name, int heads) {

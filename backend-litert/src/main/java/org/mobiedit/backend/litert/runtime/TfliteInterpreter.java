@@ -5,11 +5,10 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopy
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyToBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolverWithXNNPACK;
@@ -21,8 +20,9 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.litert.tflite.TfliteFile;
 
 /**
- * One TFLite model ready to run: the model bytes in native memory (kept alive, the runtime reads them in place), an
- * interpreter with its tensors allocated, and typed copies in and out.
+ * One TFLite model ready to run: the model file mapped into memory (the runtime reads constants in place; mapped pages
+ * are the kernel's to drop and reload, not the process's own memory), an interpreter with its tensors allocated, and
+ * typed copies in and out.
  *
  * <p>The interpreter is built with the C++ API and an operator resolver that applies the XNNPACK delegate. The C API's
  * {@code TfLiteInterpreterCreate} in these natives does not apply it, and then every operator runs on TFLite's
@@ -32,10 +32,6 @@ import org.mobiedit.backend.litert.tflite.TfliteFile;
  * <p>Not thread-safe: an interpreter runs one invocation at a time; callers serialise or hold one per thread.
  */
 public final class TfliteInterpreter implements AutoCloseable {
-  /** Native bytes read per call when a model file is loaded (a Java buffer view cannot exceed 2 GB). */
-  private static final int CHUNK = 1 << 30;
-
-  private final BytePointer modelBytes;
   private final long size;
   private final FlatBufferModel model;
   private final BuiltinOpResolverWithXNNPACK resolver;
@@ -43,51 +39,57 @@ public final class TfliteInterpreter implements AutoCloseable {
   private final Interpreter interpreter;
   private boolean closed;
 
-  /** Copies a written model into native memory and compiles it. */
+  /**
+   * Compiles a written model: it is written to a temporary file, mapped, and the file is removed (the mapping keeps
+   * it readable until {@link #close}).
+   */
   public TfliteInterpreter(TfliteFile file, int threads) {
-    this(copy(file), file.size(), threads);
+    this(writeTemporary(file), threads, true);
   }
 
-  /** Reads a model file into native memory and compiles it. */
-  public static TfliteInterpreter read(Path file, int threads) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = in.size();
-      BytePointer bytes = new BytePointer(size);
-      try {
-        long at = 0;
-        while (at < size) {
-          int chunk = (int) Math.min(CHUNK, size - at);
-          ByteBuffer window = new BytePointer(bytes).position(at).limit(at + chunk).asByteBuffer();
-          while (window.hasRemaining()) {
-            if (in.read(window, at + window.position()) < 0) {
-              throw new IOException(file + " ended after " + (at + window.position()) + " of " + size + " bytes");
-            }
-          }
-          at += chunk;
-        }
+  /** Maps a model file and compiles it. The file must stay in place while the interpreter is open. */
+  public static TfliteInterpreter open(Path file, int threads) {
+    return new TfliteInterpreter(file, threads, false);
+  }
+
+  private static Path writeTemporary(TfliteFile file) {
+    try {
+      Path tmp = Files.createTempFile("mobiedit-graph-", ".tflite");
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        file.writeTo(out);
       } catch (IOException | RuntimeException e) {
-        bytes.close();
+        Files.deleteIfExists(tmp);
         throw e;
       }
-      return new TfliteInterpreter(bytes, size, threads);
+      return tmp;
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "A written graph cannot be stored in the temporary"
+          + " folder " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "): free space there, or"
+          + " choose a graph cache folder with -Dmobiedit.litert.graphCache.", e);
     }
   }
 
-  private static BytePointer copy(TfliteFile file) {
-    BytePointer bytes = new BytePointer(file.size());
-    bytes.fill(0);
-    for (TfliteFile.Part p : file.parts()) {
-      new BytePointer(bytes).position(p.offset()).put(p.bytes());
+  private TfliteInterpreter(Path file, int threads, boolean removeFile) {
+    long bytes;
+    try {
+      bytes = Files.size(file);
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "The graph file " + file + " cannot be read ("
+          + e.getMessage() + ").", e);
     }
-    return bytes;
-  }
-
-  private TfliteInterpreter(BytePointer bytes, long size, int threads) {
-    modelBytes = bytes;
-    this.size = size;
-    model = FlatBufferModel.VerifyAndBuildFromBuffer(modelBytes, size);
+    this.size = bytes;
+    try {
+      model = FlatBufferModel.VerifyAndBuildFromFile(file.toString());
+    } finally {
+      if (removeFile) {
+        try {
+          Files.deleteIfExists(file); // the mapping stays valid
+        } catch (IOException ignored) {
+          // a leftover temporary file is harmless
+        }
+      }
+    }
     if (model == null || model.isNull()) {
-      modelBytes.close();
       throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
           "The TFLite runtime rejected a model (" + size + " bytes): it is not a valid TFLite FlatBuffer. If it was"
               + " read from the graph cache, delete the cache folder; otherwise this is a bug in the SDK's writer;"
@@ -111,7 +113,7 @@ public final class TfliteInterpreter implements AutoCloseable {
     }
   }
 
-  /** The model's size in bytes: the native memory this interpreter holds besides the runtime's own. */
+  /** The model file's size in bytes (mapped, so the kernel can drop pages the runtime has copied or packed). */
   public long modelBytes() {
     return size;
   }
@@ -179,12 +181,11 @@ public final class TfliteInterpreter implements AutoCloseable {
     }
   }
 
-  /** Frees in dependency order: the interpreter uses the builder's resolver and the model, which reads the bytes. */
+  /** Frees in dependency order: the interpreter uses the builder's resolver and the model (the mapped file). */
   private void release() {
     interpreter.close();
     builder.close();
     resolver.close();
     model.close();
-    modelBytes.close();
   }
 }

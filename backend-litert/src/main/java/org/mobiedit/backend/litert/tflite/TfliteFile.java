@@ -11,15 +11,15 @@ import java.util.List;
  * what the schema's {@code Buffer.offset}/{@code Buffer.size} fields are for: a FlatBuffer cannot exceed 2 GB, and the
  * float32 weights of a 0.5B model already do.
  *
- * <p>The parts are kept as written (nothing is concatenated in the Java heap); {@link #writeTo} streams them to a file,
- * and the runtime binding copies them into one native block.
+ * <p>Nothing is concatenated in the Java heap: {@link #writeTo} streams the parts to a file, producing each constant's
+ * bytes only then, and the runtime maps that file.
  */
 public final class TfliteFile {
   /** Alignment of every constant's data from the start of the file. */
   public static final int ALIGNMENT = 64;
 
   /** One contiguous piece of the file: the FlatBuffer (offset 0) or one constant's data. */
-  public record Part(long offset, byte[] bytes) {}
+  public record Part(long offset, ConstantData data) {}
 
   private final List<Part> parts;
   private final long size;
@@ -27,7 +27,7 @@ public final class TfliteFile {
   TfliteFile(List<Part> parts) {
     this.parts = List.copyOf(parts);
     Part last = this.parts.get(this.parts.size() - 1);
-    this.size = last.offset() + last.bytes().length;
+    this.size = last.offset() + last.data().size();
   }
 
   /** The parts in file order; the gaps between them are zero padding. */
@@ -49,15 +49,14 @@ public final class TfliteFile {
         zeros.clear().limit((int) Math.min(ALIGNMENT, p.offset() - at));
         at += write(out, zeros);
       }
-      at += write(out, ByteBuffer.wrap(p.bytes()));
+      p.data().writeTo(out);
+      at += p.data().size();
     }
   }
 
   private static int write(WritableByteChannel out, ByteBuffer b) throws IOException {
     int n = b.remaining();
-    while (b.hasRemaining()) {
-      out.write(b);
-    }
+    ConstantData.drain(out, b);
     return n;
   }
 

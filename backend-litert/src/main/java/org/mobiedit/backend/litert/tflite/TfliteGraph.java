@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +36,7 @@ public final class TfliteGraph {
    * A tensor's declaration: constant data (little-endian bytes) or none for activations and inputs, and for int8
    * constants the per-channel scales along axis 0 (zero points 0).
    */
-  record TensorDef(Tensor tensor, byte @Nullable [] data, float @Nullable [] scales) {}
+  record TensorDef(Tensor tensor, @Nullable ConstantData data, float @Nullable [] scales) {}
 
   /** An operator: its inputs and outputs by tensor index, and a writer for its options table (or null). */
   record Node(Op op, int[] inputs, int[] outputs, @Nullable OptionsWriter options) {}
@@ -68,9 +69,16 @@ public final class TfliteGraph {
   /** A float32 constant, {@code values} in row-major order. */
   public Tensor constant(String name, int[] shape, float[] values) {
     checkCount(name, shape, values.length);
-    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(values);
-    return declare(name, TensorType.FLOAT32, shape, b.array());
+    float[] copy = values.clone();
+    return declare(name, TensorType.FLOAT32, shape, ConstantData.floats(name, copy.length, () -> copy));
+  }
+
+  /**
+   * A float32 constant whose values are produced only when the file is written (weights read from the model then, so
+   * the graph does not hold them); {@code values} must give as many values as the shape holds.
+   */
+  public Tensor constant(String name, int[] shape, Supplier<float[]> values) {
+    return declare(name, TensorType.FLOAT32, shape, ConstantData.floats(name, count(shape), values));
   }
 
   /** An int32 constant. */
@@ -78,7 +86,7 @@ public final class TfliteGraph {
     checkCount(name, shape, values.length);
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asIntBuffer().put(values);
-    return declare(name, TensorType.INT32, shape, b.array());
+    return declare(name, TensorType.INT32, shape, ConstantData.bytes(b.array()));
   }
 
   private static void checkCount(String name, int[] shape, int count) {
@@ -92,7 +100,7 @@ public final class TfliteGraph {
     }
   }
 
-  private Tensor declare(String name, TensorType type, int[] shape, byte @Nullable [] data) {
+  private Tensor declare(String name, TensorType type, int[] shape, @Nullable ConstantData data) {
     Tensor t = new Tensor(tensors.size(), name, type, shape.clone());
     tensors.add(new TensorDef(t, data, null));
     return t;
@@ -108,7 +116,7 @@ public final class TfliteGraph {
       throw new IllegalArgumentException(name + ": " + scales.length + " scales for " + shape[0] + " channels");
     }
     Tensor t = new Tensor(tensors.size(), name, TensorType.INT8, shape.clone());
-    tensors.add(new TensorDef(t, q.clone(), scales.clone()));
+    tensors.add(new TensorDef(t, ConstantData.bytes(q.clone()), scales.clone()));
     return t;
   }
 

@@ -35,12 +35,13 @@ public final class TfliteWriter {
           + head.length);
     }
     List<TfliteFile.Part> parts = new ArrayList<>();
-    parts.add(new TfliteFile.Part(0, head));
+    parts.add(new TfliteFile.Part(0, ConstantData.bytes(head)));
     long at = dataStart;
     for (TfliteGraph.TensorDef t : g.tensors) {
-      if (t.data() != null) {
-        parts.add(new TfliteFile.Part(at, t.data()));
-        at = TfliteFile.align(at + t.data().length);
+      ConstantData data = t.data();
+      if (data != null) {
+        parts.add(new TfliteFile.Part(at, data));
+        at = TfliteFile.align(at + data.size());
       }
     }
     return new TfliteFile(parts);
@@ -58,14 +59,14 @@ public final class TfliteWriter {
       at = dataStart;
     }
     for (int i = 0; i < g.tensors.size(); i++) {
-      byte[] data = g.tensors.get(i).data();
+      ConstantData data = g.tensors.get(i).data();
       if (data != null) {
         b.startTable(3);
         b.addLong(1, at, 0);
-        b.addLong(2, data.length, 0);
+        b.addLong(2, data.size(), 0);
         bufferOfTensor[i] = bufferOffsets.size();
         bufferOffsets.add(b.endTable());
-        at = TfliteFile.align(at + data.length);
+        at = TfliteFile.align(at + data.size());
       }
     }
 

@@ -1,0 +1,71 @@
+package org.mobiedit.backend.litert.tflite;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
+import java.util.function.Supplier;
+
+/**
+ * The bytes of one constant, produced when the file is written rather than when the graph is built. Weights are
+ * read from the model only then, one tensor at a time, and streamed through a small buffer: a graph of a 0.5B model
+ * never holds its 2 GB of float32 weights in the Java heap.
+ */
+public abstract class ConstantData {
+  private static final int CHUNK_FLOATS = 1 << 18;
+
+  ConstantData() {}
+
+  /** Bytes written. */
+  public abstract long size();
+
+  /** Writes exactly {@link #size()} bytes, little-endian. */
+  public abstract void writeTo(WritableByteChannel out) throws IOException;
+
+  /** Bytes as given (the FlatBuffer, int8 weights, int32 constants). */
+  static ConstantData bytes(byte[] b) {
+    return new ConstantData() {
+      @Override
+      public long size() {
+        return b.length;
+      }
+
+      @Override
+      public void writeTo(WritableByteChannel out) throws IOException {
+        drain(out, ByteBuffer.wrap(b));
+      }
+    };
+  }
+
+  /** {@code count} float32 values, produced by {@code values} at write time (and checked to be that many). */
+  static ConstantData floats(String name, long count, Supplier<float[]> values) {
+    return new ConstantData() {
+      @Override
+      public long size() {
+        return count * 4;
+      }
+
+      @Override
+      public void writeTo(WritableByteChannel out) throws IOException {
+        float[] v = values.get();
+        if (v.length != count) {
+          throw new IllegalStateException(name + ": " + v.length + " values produced, " + count + " declared");
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < v.length; at += CHUNK_FLOATS) {
+          int n = Math.min(CHUNK_FLOATS, v.length - at);
+          chunk.clear();
+          chunk.asFloatBuffer().put(v, at, n);
+          chunk.limit(n * 4);
+          drain(out, chunk);
+        }
+      }
+    };
+  }
+
+  static void drain(WritableByteChannel out, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      out.write(b);
+    }
+  }
+}
