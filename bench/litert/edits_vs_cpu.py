@@ -3,8 +3,8 @@
 
     python3 bench/litert/edits_vs_cpu.py MODEL REQUESTS.json [extra mobiedit edit options...]
 
-Each request runs in a fresh `mobiedit edit --json` process (model load and graph writing excluded from the edit's
-own time, which the engine measures).
+Each request runs in a fresh `mobiedit edit --json` process. The times are the engine's own: model loading is
+excluded; on litert, writing and compiling the graphs happens inside the edit and is included.
 """
 import json
 import os
@@ -18,7 +18,10 @@ def edit(model, req, backend, extra):
     cmd = ["./mobiedit", "edit", "-m", model, "--subject", req["subject"], "--prompt", req["prompt"],
            "--target", req["target"], "--json"] + extra
     out = subprocess.run(cmd, capture_output=True, text=True, env=env)  # exit 1 = edit did not succeed
-    return json.loads(out.stdout)
+    try:
+        return json.loads(out.stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"{backend}: mobiedit edit printed no result (exit {out.returncode}):\n{out.stderr[-3000:]}")
 
 
 def main(model, requests, extra):
@@ -28,12 +31,15 @@ def main(model, requests, extra):
         c = edit(model, r, "cpu", extra)
         t = edit(model, r, "litert", extra)
         rows.append((r, c, t))
-    print("| request | cpu: success, steps, ms | litert: success, steps, ms | steps within ±10% |")
-    print("|---|---|---|---|")
+    print("| request | cpu: success, steps, ms | litert: success, steps, ms | steps within ±10% "
+          "| loss curves: largest difference |")
+    print("|---|---|---|---|---|")
     for r, c, t in rows:
         within = abs(t["steps"] - c["steps"]) <= 0.1 * c["steps"]
+        shared = min(len(c["lossCurve"]), len(t["lossCurve"]))
+        gap = max((abs(a - b) for a, b in zip(c["lossCurve"][:shared], t["lossCurve"][:shared])), default=0.0)
         print(f"| {r['prompt']} → {r['target']} | {c['success']}, {c['steps']}, {c['wallMillis']} "
-              f"| {t['success']}, {t['steps']}, {t['wallMillis']} | {'yes' if within else 'no'} |")
+              f"| {t['success']}, {t['steps']}, {t['wallMillis']} | {'yes' if within else 'no'} | {gap:.1e} |")
     same = sum(c["success"] == t["success"] for _, c, t in rows)
     close = sum(abs(t["steps"] - c["steps"]) <= 0.1 * c["steps"] for _, c, t in rows)
     per_step = lambda k: statistics.median(x[k]["wallMillis"] / max(1, x[k]["steps"]) for x in

@@ -41,11 +41,14 @@ final class LitertModel implements BackendModel {
   /** Compiled graphs kept at most. */
   private static final int CACHED_GRAPHS = 12;
   /**
-   * Compiled graphs hold copies of the weights they use (and XNNPACK packs them again), so the kept graphs' files are
-   * also bounded by this many copies of all weights at the model's precision: an edit's working set (forward, prefix
-   * and resume) fits, a dozen buckets of a 0.5B float32 model do not.
+   * The memory the kept graphs may cost by default, in float32 copies of all weights ({@link #cost} estimates each
+   * graph). An edit's working set must fit, or graphs are compiled again at every step: measured at the 0.5B shape in
+   * int8, a budget of 2 or 4 copies made a step 26–27 s instead of 11 s. Eight copies hold the working set and still
+   * stop shape buckets from piling up. Apps that need less set {@link #BUDGET_PROPERTY} and accept recompiles.
    */
-  static final int GRAPH_BUDGET_MODELS = 3;
+  static final int DEFAULT_BUDGET_FLOAT_COPIES = 8;
+  /** Overrides the budget, in MiB: {@code -Dmobiedit.litert.graphMemoryMiB=N}. */
+  static final String BUDGET_PROPERTY = "mobiedit.litert.graphMemoryMiB";
   private static final int MIN_BUCKET = 8;
 
   private final ModelWeights weights;
@@ -56,9 +59,9 @@ final class LitertModel implements BackendModel {
   private final RankOneTerms terms;
   private final AcceleratorSelection.Choice accelerator;
   private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
-  /** Bytes of the compiled graphs' model files (guarded by {@code graphs}). */
+  /** Estimated memory of the compiled graphs ({@link #cost}; guarded by {@code graphs}). */
   private long graphBytes;
-  /** Upper bound on {@link #graphBytes}: three graphs holding every weight (see {@link #GRAPH_BUDGET_MODELS}). */
+  /** Upper bound on {@link #graphBytes} ({@link #DEFAULT_BUDGET_FLOAT_COPIES}, {@link #BUDGET_PROPERTY}). */
   private final long graphBudget;
   /** Static activation scales (int8-a8 / int8-a16 only); null until calibrated. Replaced as a whole. */
   private volatile TransformerGraph.@org.jspecify.annotations.Nullable ActivationScales activations;
@@ -72,8 +75,34 @@ final class LitertModel implements BackendModel {
     this.threads = threads;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
     TransformerGraph.checkSupported(spec); // fails now, with a clear message, for what the writer cannot express
-    long weightBytes = spec.parameterCount() * (precision.quantizesWeights() ? 1 : 4);
-    this.graphBudget = GRAPH_BUDGET_MODELS * weightBytes + (64L << 20);
+    this.graphBudget = budget(spec);
+  }
+
+  private static long budget(ModelSpec spec) {
+    String v = System.getProperty(BUDGET_PROPERTY);
+    if (v != null && !v.isBlank()) {
+      try {
+        long mib = Long.parseLong(v.trim());
+        if (mib > 0) {
+          return mib << 20;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, BUDGET_PROPERTY + " must be a positive"
+          + " number of MiB, not '" + v + "'.");
+    }
+    return DEFAULT_BUDGET_FLOAT_COPIES * spec.parameterCount() * 4 + (64L << 20);
+  }
+
+  /**
+   * What a compiled graph is estimated to cost in memory of its own: float32 weights are packed once by XNNPACK
+   * (about the file's size); int8 weights are dequantized to float32 in the graph, and the runtime keeps float32
+   * copies (about 8 times the file's size, from the resident memory measured at the 0.5B shape). The file itself is
+   * mapped, so its pages are the kernel's to drop.
+   */
+  private long cost(TfliteInterpreter g) {
+    return g.modelBytes() * (precision.quantizesWeights() ? 8 : 1);
   }
 
   @Override
@@ -92,9 +121,8 @@ final class LitertModel implements BackendModel {
   }
 
   /**
-   * Resident: the compiled graphs' model files in native memory (the runtime's packed copies of the weights come on
-   * top and are not visible from here). Mapped: the model's files, which stay mapped because new variants are written
-   * from them.
+   * Resident: the compiled graphs' estimated memory ({@link #cost}). Mapped: the model's files, which stay mapped
+   * because new variants are written from them.
    */
   @Override
   public MemoryUsage memory() {
@@ -264,12 +292,12 @@ final class LitertModel implements BackendModel {
             () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8, scales), "mobiedit " + key),
             threads);
         graphs.put(key, g);
-        graphBytes += g.modelBytes();
+        graphBytes += cost(g);
         // keep the most recently used graphs within both bounds, but always the one just compiled
         while (graphs.size() > 1 && (graphs.size() > CACHED_GRAPHS || graphBytes > graphBudget)) {
           var eldest = graphs.entrySet().iterator().next();
           graphs.remove(eldest.getKey());
-          graphBytes -= eldest.getValue().modelBytes();
+          graphBytes -= cost(eldest.getValue());
           synchronized (eldest.getValue()) {
             eldest.getValue().close();
           }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolverWithXNNPACK;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
@@ -98,9 +99,12 @@ public final class TfliteInterpreter implements AutoCloseable {
     resolver = new BuiltinOpResolverWithXNNPACK();
     builder = new InterpreterBuilder(model, resolver);
     builder.SetNumThreads(threads);
-    interpreter = new Interpreter();
+    // The builder creates the interpreter and hands it over through a unique_ptr. The Java object must start empty:
+    // one allocated here would be deleted by the builder while its Java deallocator still points at it, so closing
+    // it would free that memory twice and leak the real interpreter (a heap corruption that crashed later runs).
+    interpreter = new Interpreter((Pointer) null);
     int built = builder.apply(interpreter);
-    if (built != 0) {
+    if (built != 0 || interpreter.isNull()) {
       release();
       throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
           "The TFLite runtime could not build an interpreter for a written model (status " + built + "; an operator"
@@ -183,7 +187,9 @@ public final class TfliteInterpreter implements AutoCloseable {
 
   /** Frees in dependency order: the interpreter uses the builder's resolver and the model (the mapped file). */
   private void release() {
-    interpreter.close();
+    if (!interpreter.isNull()) {
+      interpreter.close();
+    }
     builder.close();
     resolver.close();
     model.close();
