@@ -96,13 +96,12 @@ final class LitertModel implements BackendModel {
   }
 
   /**
-   * What a compiled graph is estimated to cost in memory of its own: float32 weights are packed once by XNNPACK
-   * (about the file's size); int8 weights are dequantized to float32 in the graph, and the runtime keeps float32
-   * copies (about 8 times the file's size, from the resident memory measured at the 0.5B shape). The file itself is
-   * mapped, so its pages are the kernel's to drop.
+   * What a compiled graph is estimated to cost in resident memory, from what was measured at the 0.5B shape. Float32
+   * weights: XNNPACK's packed copy plus the mapped file's pages, which stay resident while the graph runs (twice the
+   * file). Int8 weights: the graph dequantizes them and the runtime keeps float32 copies (about 8 times the file).
    */
   private long cost(TfliteInterpreter g) {
-    return g.modelBytes() * (precision.quantizesWeights() ? 8 : 1);
+    return g.modelBytes() * (precision.quantizesWeights() ? 8 : 2);
   }
 
   @Override
