@@ -13,9 +13,10 @@ import org.mobiedit.spi.Support;
  * The LiteRT backend's entry point. Construction is cheap; {@link #support()} tries to load the runtime's native
  * library and reports why it cannot.
  *
- * <p>Priority: -10, below the CPU backend. It passes the compatibility kit in every precision, but on this machine's
- * CPU it is not faster than backend-cpu (bench/RESULTS.md), so it is used when named: {@code MOBIEDIT_BACKEND=litert}
- * or {@code -Dmobiedit.backend=litert}. Where it reaches an NPU or a GPU it is the faster choice and should rank above.
+ * <p>Priority: -10, below the CPU backend, so it is used when named: {@code MOBIEDIT_BACKEND=litert} or
+ * {@code -Dmobiedit.backend=litert}. It passes the compatibility kit in every precision and its edit steps are faster
+ * than backend-cpu's on this machine, but without a KV-cache graph its generation is much slower, and at the 0.5B
+ * shape it needs several times the memory (bench/RESULTS.md). Where it reaches an NPU or a GPU it should rank above.
  *
  * <p>The accelerator is chosen per model from {@code -Dmobiedit.litert.accelerator=auto|npu|gpu|cpu} (or
  * {@code MOBIEDIT_LITERT_ACCELERATOR}); see {@link AcceleratorSelection}.

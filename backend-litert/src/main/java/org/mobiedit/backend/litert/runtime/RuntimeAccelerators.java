@@ -5,7 +5,7 @@ import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
 
 /**
- * What this binding reaches: the TFLite C API through JavaCPP, whose CPU path is XNNPACK. The published natives
+ * What this binding reaches: the TFLite interpreter through JavaCPP, whose CPU path is XNNPACK. The published natives
  * (linux-x86_64, android-arm64, …) carry neither the GPU delegate nor a way to load NPU accelerators, so the GPU and
  * the NPU are reported unavailable with that reason; a binding to Google's LiteRT runtime on Android is what reaches
  * them (docs/backend-litert.md).
@@ -16,7 +16,7 @@ public final class RuntimeAccelerators implements AcceleratorProbe {
     if (accelerator == Accelerator.CPU) {
       return TfliteRuntime.loadProblem();
     }
-    return "this runtime binding (the TFLite C API through org.bytedeco:tensorflow-lite) reaches the CPU only;"
+    return "this runtime binding (the TFLite interpreter through org.bytedeco:tensorflow-lite) reaches the CPU only;"
         + " the " + accelerator.id().toUpperCase(java.util.Locale.ROOT) + " needs Google's LiteRT runtime on Android";
   }
 }

@@ -1,4 +1,7 @@
-/** The binding to the TFLite/LiteRT runtime (its C API, through JavaCPP's presets). */
+/**
+ * The binding to the TFLite/LiteRT runtime through JavaCPP's presets: the interpreter (C++ API, XNNPACK's operator
+ * resolver), the native library probe, and what this binding reaches ({@code RuntimeAccelerators}).
+ */
 @NullMarked
 package org.mobiedit.backend.litert.runtime;
 
