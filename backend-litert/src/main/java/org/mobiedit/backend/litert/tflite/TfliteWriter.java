@@ -54,10 +54,8 @@ public final class TfliteWriter {
     List<Integer> bufferOffsets = new ArrayList<>();
     bufferOffsets.add(emptyTable(b));
     int[] bufferOfTensor = new int[g.tensors.size()];
-    long at = dataStart + TfliteFile.ALIGNMENT; // relative offsets in the first pass stay above 1 (1 means "none")
-    if (dataStart > 0) {
-      at = dataStart;
-    }
+    // the first pass has no data start yet; any offset above 1 (0 and 1 mean "in the FlatBuffer") sizes it the same
+    long at = dataStart > 0 ? dataStart : TfliteFile.ALIGNMENT;
     for (int i = 0; i < g.tensors.size(); i++) {
       ConstantData data = g.tensors.get(i).data();
       if (data != null) {
