@@ -51,7 +51,21 @@ public final class MobiEdit {
   /** As {@link #open(Path, EditOptions, String, int)} with a given selector (for apps that wire providers by hand). */
   public static Editor open(Path model, EditOptions options, @Nullable String backendId, int threads,
       BackendSelector selector) {
-    LoadOptions load = new LoadOptions(options.getPrecision(), backendId, threads);
+    return open(model, options, new LoadOptions(options.getPrecision(), backendId, threads), selector);
+  }
+
+  /**
+   * Opens an editor with load options: with {@link LoadOptions#withFallback(boolean) fallback} allowed, a backend that
+   * cannot run this model (its architecture, a tensor type, the precision, or a missing accelerator) hands over to
+   * the next supported one, with a warning, instead of failing. A problem of the model itself is never retried.
+   *
+   * @param load the backend, threads and fallback; its precision must be the options' precision
+   */
+  public static Editor open(Path model, EditOptions options, LoadOptions load, BackendSelector selector) {
+    if (load.precision() != options.getPrecision()) {
+      throw new IllegalArgumentException("the load options' precision (" + load.precision().getId() + ") differs from"
+          + " the edit options' (" + options.getPrecision().getId() + "); set the same precision in both");
+    }
     BackendSelection selection = selector.select(load.backendId());
     Backend backend = selection.provider().create(new BackendConfig(load.effectiveThreads()));
     Editor standIn;
@@ -63,6 +77,10 @@ public final class MobiEdit {
     }
     if (standIn != null) {
       return standIn;
+    }
+    if (load.allowFallback()) {
+      backend.close(); // the fallback path selects and creates backends itself, in order
+      return new MobiEditor(LanguageModel.load(model, load, selector), options);
     }
     return new MobiEditor(LanguageModel.load(model, options.getPrecision(), backend, selection.rule()), options);
   }

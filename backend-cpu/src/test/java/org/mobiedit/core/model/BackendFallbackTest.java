@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Editor;
+import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
+import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.format.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
@@ -95,6 +99,25 @@ class BackendFallbackTest {
       assertThat(lm.backendId()).isEqualTo("cpu");
       assertThat(lm.backendRule()).contains("fallback after refusing");
     }
+  }
+
+  @Test
+  void theAppEntryPointFallsBackOnlyWhenAllowed(@TempDir Path dir) {
+    Path m = model(dir);
+    EditOptions options = EditOptions.defaults();
+    LoadOptions refuse = new LoadOptions(Precision.FP32, null, 1);
+    assertThatThrownBy(() -> MobiEdit.open(m, options, refuse, selector()))
+        .hasMessageContaining("cannot express tied embeddings");
+    int[] onCpu;
+    try (LanguageModel cpu = LanguageModel.load(m, new LoadOptions(Precision.FP32, "cpu", 1), selector())) {
+      onCpu = cpu.generate("ab", GenerationOptions.greedy(3)).getGeneratedIds();
+    }
+    try (Editor editor = MobiEdit.open(m, options, refuse.withFallback(true), selector())) {
+      assertThat(editor.generate("ab", GenerationOptions.greedy(3)).getGeneratedIds()).isEqualTo(onCpu);
+    }
+    assertThatThrownBy(() -> MobiEdit.open(m, options, new LoadOptions(Precision.INT8, null, 1), selector()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set the same precision in both");
   }
 
   @Test
