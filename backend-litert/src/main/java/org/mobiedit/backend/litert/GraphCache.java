@@ -49,7 +49,17 @@ final class GraphCache {
    */
   TfliteInterpreter open(String modelFingerprint, String graphKey, Supplier<TfliteFile> writer, int threads) {
     if (dir == null) {
-      return new TfliteInterpreter(writer.get(), threads);
+      TfliteFile written = writer.get();
+      Path tmp;
+      try {
+        tmp = Files.createTempFile("mobiedit-graph-", ".tflite");
+        write(written, tmp, false);
+      } catch (IOException e) {
+        throw new MobiEditException(MobiEditException.Reason.IO, "A written graph cannot be stored in the temporary"
+            + " folder " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "): free space there, or"
+            + " choose a graph cache folder with -D" + PROPERTY + ".", e);
+      }
+      return TfliteInterpreter.openAndRemove(tmp, threads);
     }
     Path file = dir.resolve(graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint) + ".tflite");
     try {
@@ -60,10 +70,7 @@ final class GraphCache {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
       try {
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-          written.writeTo(out);
-          out.force(true);
-        }
+        write(written, tmp, true);
         try {
           Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -76,6 +83,19 @@ final class GraphCache {
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
           + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);
+    }
+  }
+
+  /** Streams {@code graph} into {@code file} (flushed to the device when {@code durable}); a failed write leaves none. */
+  private static void write(TfliteFile graph, Path file, boolean durable) throws IOException {
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      graph.writeTo(out);
+      if (durable) {
+        out.force(true);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
     }
   }
 

@@ -34,7 +34,7 @@ class TransformerGraphTest {
     TfliteFile model = TfliteWriter.write(TransformerGraph.build(m,
         TransformerGraph.Variant.forward(bucket, row.length, new int[m.spec().layers()])), "test");
     float[] flat;
-    try (TfliteInterpreter it = new TfliteInterpreter(model, 2)) {
+    try (TfliteInterpreter it = new GraphCache(null).open("test", "forward", () -> model, 2)) {
       it.setInput(0, Arrays.copyOf(row, bucket));
       it.setInput(1, positions);
       it.run();

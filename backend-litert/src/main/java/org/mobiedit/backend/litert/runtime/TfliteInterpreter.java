@@ -5,10 +5,8 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopy
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyToBuffer;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.IntPointer;
@@ -18,7 +16,6 @@ import org.bytedeco.tensorflowlite.Interpreter;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.backend.litert.tflite.TfliteFile;
 
 /**
  * One TFLite model ready to run: the model file mapped into memory (the runtime reads constants in place; mapped pages
@@ -40,34 +37,14 @@ public final class TfliteInterpreter implements AutoCloseable {
   private final Interpreter interpreter;
   private boolean closed;
 
-  /**
-   * Compiles a written model: it is written to a temporary file, mapped, and the file is removed (the mapping keeps
-   * it readable until {@link #close}).
-   */
-  public TfliteInterpreter(TfliteFile file, int threads) {
-    this(writeTemporary(file), threads, true);
-  }
-
   /** Maps a model file and compiles it. The file must stay in place while the interpreter is open. */
   public static TfliteInterpreter open(Path file, int threads) {
     return new TfliteInterpreter(file, threads, false);
   }
 
-  private static Path writeTemporary(TfliteFile file) {
-    try {
-      Path tmp = Files.createTempFile("mobiedit-graph-", ".tflite");
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        file.writeTo(out);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(tmp);
-        throw e;
-      }
-      return tmp;
-    } catch (IOException e) {
-      throw new MobiEditException(MobiEditException.Reason.IO, "A written graph cannot be stored in the temporary"
-          + " folder " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "): free space there, or"
-          + " choose a graph cache folder with -Dmobiedit.litert.graphCache.", e);
-    }
+  /** Maps a temporary model file, compiles it and removes the file (the mapping keeps it readable until closed). */
+  public static TfliteInterpreter openAndRemove(Path file, int threads) {
+    return new TfliteInterpreter(file, threads, true);
   }
 
   private TfliteInterpreter(Path file, int threads, boolean removeFile) {
