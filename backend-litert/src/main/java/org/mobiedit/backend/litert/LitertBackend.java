@@ -50,8 +50,10 @@ final class LitertBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("this backend is closed");
     }
-    AcceleratorSelection.Choice choice = AcceleratorSelection.select(wanted, precision, probe);
-    LitertModel m = new LitertModel(weights, precision, threads, choice);
+    // Refuses, with the reason, an accelerator that was named but cannot run this precision here. This binding runs
+    // every graph on the CPU, the only accelerator its probe reports; a phone binding would compile for the choice.
+    AcceleratorSelection.select(wanted, precision, probe);
+    LitertModel m = new LitertModel(weights, precision, threads);
     models.add(m);
     return m;
   }

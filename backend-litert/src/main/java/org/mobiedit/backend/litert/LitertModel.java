@@ -14,7 +14,6 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.backend.litert.graph.TransformerGraph;
 import org.mobiedit.backend.litert.graph.TransformerGraph.Variant;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
-import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.spi.BackendInputs;
 import org.mobiedit.spi.BackendModel;
@@ -57,7 +56,6 @@ final class LitertModel implements BackendModel {
   private final Precision precision;
   private final GraphCache cache = GraphCache.fromSettings();
   private final RankOneTerms terms;
-  private final AcceleratorSelection.Choice accelerator;
   private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
   /** Estimated memory of the compiled graphs ({@link #cost}; guarded by {@code graphs}). */
   private long graphBytes;
@@ -67,8 +65,7 @@ final class LitertModel implements BackendModel {
   private volatile TransformerGraph.@org.jspecify.annotations.Nullable ActivationScales activations;
   private volatile boolean closed;
 
-  LitertModel(ModelWeights weights, Precision precision, int threads, AcceleratorSelection.Choice accelerator) {
-    this.accelerator = accelerator;
+  LitertModel(ModelWeights weights, Precision precision, int threads) {
     this.weights = weights;
     this.precision = precision;
     this.spec = weights.spec();
@@ -112,11 +109,6 @@ final class LitertModel implements BackendModel {
   @Override
   public Precision precision() {
     return precision;
-  }
-
-  /** Where this model's graphs run, and why the accelerators tried before it were skipped. */
-  AcceleratorSelection.Choice accelerator() {
-    return accelerator;
   }
 
   /**
