@@ -24,47 +24,52 @@ public final class TfliteWriter {
   private TfliteWriter() {}
 
   public static TfliteFile write(TfliteGraph g, String description) {
-    // The FlatBuffer's size does not depend on the offset values it holds (every offset field is written, none is
-    // the default 0), so a first pass with offsets relative to the data region gives the size, and the second pass
-    // places the data right after it.
-    byte[] probe = flatBuffer(g, description, 0);
+    // Each constant's place within the data region, computed once: 64-byte aligned, in tensor order.
+    long[] within = new long[g.tensors.size()];
+    long end = 0;
+    for (int i = 0; i < within.length; i++) {
+      ConstantData data = g.tensors.get(i).data();
+      if (data != null) {
+        within[i] = end;
+        end = TfliteFile.align(end + data.size());
+      }
+    }
+    // The FlatBuffer's size does not depend on the offset values it holds (every offset field is written: none is the
+    // default 0, and 0 or 1 would mean "in the FlatBuffer"), so a first pass with the region at any start above 1
+    // gives the size, and the second pass places the region right after the FlatBuffer.
+    byte[] probe = flatBuffer(g, description, within, TfliteFile.ALIGNMENT);
     long dataStart = TfliteFile.align(probe.length);
-    byte[] head = flatBuffer(g, description, dataStart);
+    byte[] head = flatBuffer(g, description, within, dataStart);
     if (head.length != probe.length) {
       throw new IllegalStateException("the FlatBuffer changed size between passes: " + probe.length + " / "
           + head.length);
     }
     List<TfliteFile.Part> parts = new ArrayList<>();
     parts.add(new TfliteFile.Part(0, ConstantData.bytes(head)));
-    long at = dataStart;
-    for (TfliteGraph.TensorDef t : g.tensors) {
-      ConstantData data = t.data();
+    for (int i = 0; i < within.length; i++) {
+      ConstantData data = g.tensors.get(i).data();
       if (data != null) {
-        parts.add(new TfliteFile.Part(at, data));
-        at = TfliteFile.align(at + data.size());
+        parts.add(new TfliteFile.Part(dataStart + within[i], data));
       }
     }
     return new TfliteFile(parts);
   }
 
-  private static byte[] flatBuffer(TfliteGraph g, String description, long dataStart) {
+  private static byte[] flatBuffer(TfliteGraph g, String description, long[] within, long dataStart) {
     FlatBufferBuilder b = new FlatBufferBuilder(1 << 16);
 
     // buffers: 0 is the empty buffer every tensor without data points to; the others say where their data is
     List<Integer> bufferOffsets = new ArrayList<>();
     bufferOffsets.add(emptyTable(b));
     int[] bufferOfTensor = new int[g.tensors.size()];
-    // the first pass has no data start yet; any offset above 1 (0 and 1 mean "in the FlatBuffer") sizes it the same
-    long at = dataStart > 0 ? dataStart : TfliteFile.ALIGNMENT;
     for (int i = 0; i < g.tensors.size(); i++) {
       ConstantData data = g.tensors.get(i).data();
       if (data != null) {
         b.startTable(3);
-        b.addLong(1, at, 0);
+        b.addLong(1, dataStart + within[i], 0);
         b.addLong(2, data.size(), 0);
         bufferOfTensor[i] = bufferOffsets.size();
         bufferOffsets.add(b.endTable());
-        at = TfliteFile.align(at + data.size());
       }
     }
 
