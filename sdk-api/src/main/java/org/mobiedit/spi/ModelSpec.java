@@ -8,9 +8,30 @@ import org.jspecify.annotations.Nullable;
 /**
  * The architecture of a loaded model: everything a backend needs besides the tensors. Immutable; build with
  * {@link #builder()}. The builder checks the numbers against each other, so a {@code ModelSpec} is always
- * self-consistent; {@link #expectedShape(String)} tells what shape every tensor must have.
+ * self-consistent and within sane limits; {@link #expectedShape(String)} tells what shape every tensor must have.
+ *
+ * <p>The limits ({@code MAX_...}) leave generous headroom over the largest real models (Llama 3.1 405B: 126
+ * layers, width 16384, FFN 53248, 128 heads of 128; vocabularies up to about 256k; contexts up to 10M) while
+ * keeping every size the SDK derives from them ({@link #queryDim()}, {@link #kvDim()}, the tensor name list) small
+ * and free of {@code int} overflow. They are checked in {@link Builder#build()}, before anything is allocated or a
+ * tensor name is built, so a damaged file cannot ask for billions of layers.
  */
 public final class ModelSpec {
+  /** The most layers a spec may have (real models: at most about 128). */
+  public static final int MAX_LAYERS = 1024;
+  /** The widest residual stream (real models: at most about 16k-18k). */
+  public static final int MAX_HIDDEN_SIZE = 1 << 16;
+  /** The widest MLP (real dense models: at most about 53k-74k). */
+  public static final int MAX_INTERMEDIATE_SIZE = 1 << 18;
+  /** The most attention heads (real models: at most 128). */
+  public static final int MAX_HEADS = 1024;
+  /** The largest head dimension (real models: at most 256). */
+  public static final int MAX_HEAD_DIM = 1024;
+  /** The largest vocabulary, 2^22 (real models: at most about 256k). */
+  public static final int MAX_VOCAB_SIZE = 1 << 22;
+  /** The longest context, 2^24 (real models: at most about 10M). */
+  public static final int MAX_CONTEXT_LENGTH = 1 << 24;
+
   private final Architecture architecture;
   private final int hiddenSize;
   private final int intermediateSize;
@@ -48,22 +69,22 @@ public final class ModelSpec {
 
   private void validate() {
     List<String> problems = new ArrayList<>();
-    positive(problems, "hidden size", hiddenSize);
-    positive(problems, "intermediate size", intermediateSize);
-    positive(problems, "layer count", layers);
-    positive(problems, "attention head count", heads);
-    positive(problems, "key/value head count", kvHeads);
-    positive(problems, "head dimension", headDim);
-    positive(problems, "vocabulary size", vocabSize);
-    positive(problems, "context length", contextLength);
+    inRange(problems, "hidden size", hiddenSize, MAX_HIDDEN_SIZE);
+    inRange(problems, "intermediate size", intermediateSize, MAX_INTERMEDIATE_SIZE);
+    inRange(problems, "layer count", layers, MAX_LAYERS);
+    inRange(problems, "attention head count", heads, MAX_HEADS);
+    inRange(problems, "key/value head count", kvHeads, MAX_HEADS);
+    inRange(problems, "head dimension", headDim, MAX_HEAD_DIM);
+    inRange(problems, "vocabulary size", vocabSize, MAX_VOCAB_SIZE);
+    inRange(problems, "context length", contextLength, MAX_CONTEXT_LENGTH);
     if (heads > 0 && kvHeads > 0 && heads % kvHeads != 0) {
       problems.add("attention heads (" + heads + ") must be a multiple of key/value heads (" + kvHeads + ")");
     }
     if (headDim % 2 != 0) {
       problems.add("head dimension (" + headDim + ") must be even for rotary embeddings");
     }
-    if (!(rmsNormEps > 0) || !Float.isFinite(rmsNormEps)) {
-      problems.add("RMS norm epsilon must be a positive number, got " + rmsNormEps);
+    if (!(rmsNormEps > 0) || !(rmsNormEps < 1)) {
+      problems.add("RMS norm epsilon must be a positive number below 1, got " + rmsNormEps);
     }
     if (!(ropeTheta > 0) || !Double.isFinite(ropeTheta)) {
       problems.add("rope theta must be a positive number, got " + ropeTheta);
@@ -73,9 +94,9 @@ public final class ModelSpec {
     }
   }
 
-  private static void positive(List<String> problems, String what, int value) {
-    if (value <= 0) {
-      problems.add(what + " must be > 0, got " + value);
+  private static void inRange(List<String> problems, String what, int value, int max) {
+    if (value <= 0 || value > max) {
+      problems.add(what + " must be from 1 to " + max + ", got " + value);
     }
   }
 
@@ -376,7 +397,10 @@ public final class ModelSpec {
       return this;
     }
 
-    /** Validates and builds; throws {@link IllegalArgumentException} naming every inconsistent value. */
+    /**
+     * Validates and builds; throws {@link IllegalArgumentException} naming every inconsistent or implausible value
+     * (see the {@code MAX_...} limits). Nothing is allocated and no tensor name is built before the check.
+     */
     public ModelSpec build() {
       return new ModelSpec(this);
     }
