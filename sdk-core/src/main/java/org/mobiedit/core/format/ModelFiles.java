@@ -1,13 +1,10 @@
 package org.mobiedit.core.format;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,8 @@ import org.mobiedit.core.format.gguf.GgufTensorInfo;
 import org.mobiedit.core.format.hf.HfConfig;
 import org.mobiedit.core.format.hf.HfNames;
 import org.mobiedit.core.format.safetensors.SafetensorsHeader;
+import org.mobiedit.core.json.JsonSource;
+import org.mobiedit.core.json.JsonValue;
 import org.mobiedit.spi.ModelSpec;
 
 /**
@@ -93,7 +92,7 @@ public final class ModelFiles {
         Path shard = dir.resolve(f);
         if (!Files.isRegularFile(shard)) {
           throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
-              index + " names the shard " + f + ", which is missing from " + dir
+              index + " names the shard " + Excerpt.quoted(f) + ", which is missing from " + dir
                   + ". Download the complete model (all shards).");
         }
         shards.add(shard);
@@ -107,6 +106,7 @@ public final class ModelFiles {
     List<MappedFile> mapped = new ArrayList<>();
     try {
       Map<String, MappedTensor> tensors = new LinkedHashMap<>();
+      Map<String, Path> storedIn = new HashMap<>();
       boolean lmHead = false;
       for (Path shard : shards) {
         SafetensorsHeader header = SafetensorsHeader.read(shard);
@@ -116,6 +116,12 @@ public final class ModelFiles {
           lmHead |= e.name().equals("lm_head.weight");
           String canonical = HfNames.canonical(e.name());
           if (canonical != null) {
+            Path earlier = storedIn.put(canonical, shard);
+            if (earlier != null) {
+              throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
+                  dir + ": the tensor " + Excerpt.quoted(e.name()) + " is stored twice, in " + earlier.getFileName()
+                      + " and in " + shard.getFileName() + ". Download the model again.");
+            }
             tensors.put(canonical, new MappedTensor(canonical, e.dtype(), e.shape(), mf, e.begin()));
           }
         }
@@ -132,19 +138,29 @@ public final class ModelFiles {
     }
   }
 
+  /** A shard index names a few hundred tensors; 64 MiB is far more than any real one needs. */
+  private static final long MAX_INDEX_BYTES = 64L << 20;
+
+  /** {@code {"weight_map": {tensor: shard file}}}; every shard must be a plain file name in the model's folder. */
   private static Map<String, String> readIndex(Path index) {
+    JsonSource source = new JsonSource(index.toString(), MobiEditException.Reason.MODEL_CORRUPT,
+        "Restore the model's original model.safetensors.index.json.");
+    JsonValue root;
     try {
-      JsonObject o = org.mobiedit.core.json.StrictJson.parse(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
-      Map<String, String> m = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("weight_map").entrySet()) {
-        m.put(e.getKey(), e.getValue().getAsString());
-      }
-      return m;
+      root = JsonValue.read(index, MAX_INDEX_BYTES, source);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + index + ": " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
-      throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
-          index + " is not a valid shard index (expected {\"weight_map\": {tensor: file}}): " + e.getMessage());
     }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonValue> e : root.field("weight_map").fields().entrySet()) {
+      String shard = e.getValue().string();
+      boolean plainName = !shard.isEmpty() && !shard.equals(".") && !shard.equals("..") && !shard.contains("/")
+          && !shard.contains("\\");
+      if (!plainName) {
+        throw e.getValue().problem("must be the name of a file in the model's folder, found " + Excerpt.quoted(shard));
+      }
+      m.put(e.getKey(), shard);
+    }
+    return m;
   }
 }
