@@ -24,7 +24,7 @@ public final class TokenizerLocator {
   public static Tokenizer forModel(OpenModel files) {
     Map<String, Object> md = files.ggufMetadata();
     if (md.containsKey("tokenizer.ggml.tokens")) {
-      return Tokenizers.fromGgufMetadata(md);
+      return Tokenizers.fromGgufMetadata(md, files.location());
     }
     if (files.folder().isPresent() && hasTokenizerFiles(files.folder().get())) {
       return Tokenizers.forFolder(files.folder().get());
@@ -66,7 +66,7 @@ public final class TokenizerLocator {
       }
       throw missing(file, dir, true);
     }
-    return Tokenizers.fromGgufMetadata(md);
+    return Tokenizers.fromGgufMetadata(md, file);
   }
 
   static boolean hasTokenizerFiles(Path dir) {

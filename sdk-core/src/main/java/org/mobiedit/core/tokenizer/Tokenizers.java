@@ -1,14 +1,11 @@
 package org.mobiedit.core.tokenizer;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,16 +13,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.format.Excerpt;
+import org.mobiedit.core.json.JsonSource;
+import org.mobiedit.core.json.JsonValue;
+import org.mobiedit.core.json.Utf8Text;
 
 /**
  * Loads tokenizers from the files models ship with: {@code tokenizer.json}, {@code vocab.json} +
  * {@code merges.txt} (+ {@code tokenizer_config.json}), or a GGUF file's vocabulary metadata.
+ *
+ * <p>Everything is checked at load: types and shapes of every field used, token ids (from 0 to
+ * {@link Vocabulary#MAX_SIZE}, no two tokens of a file sharing one), the BOS/EOS tokens against the vocabulary and
+ * a Split regex by compiling it. A problem is {@code TOKENIZER_CORRUPT} naming the file and the field, so that a
+ * bad file is never blamed on a later request.
  */
 public final class Tokenizers {
   /** End-of-turn tokens of common families, treated as end of sequence when present as special tokens. */
   private static final String[] KNOWN_EOS = {"<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "</s>"};
+  /** The largest tokenizer file read; the largest real tokenizer.json files (256k vocabularies) are about 35 MB. */
+  static final long MAX_FILE_BYTES = 128L << 20;
+  /** The parts of a tokenizer.json that describe text processing (not the vocabulary). */
+  private static final String[] PIPELINE = {"normalizer", "pre_tokenizer", "post_processor", "decoder"};
+  /** Real Split regexes have a few hundred characters and nest groups 2-3 deep. */
+  private static final int MAX_REGEX_CHARS = 4096;
+  /** Java compiles a regex by recursive descent, one level per nested group or class: keep that stack small. */
+  private static final int MAX_REGEX_NESTING = 64;
 
   private Tokenizers() {}
 
@@ -50,116 +65,149 @@ public final class Tokenizers {
 
   /** Loads a Hugging Face {@code tokenizer.json} (BPE model: byte-level or SentencePiece-style with byte fallback). */
   public static Tokenizer fromTokenizerJson(Path file) {
-    JsonObject root = readJson(file).getAsJsonObject();
+    JsonValue root = readJson(file).object();
     TokenizerConfig config = TokenizerConfig.read(file.resolveSibling("tokenizer_config.json"));
-    try {
-      JsonObject model = root.getAsJsonObject("model");
-      String type = model.has("type") ? model.get("type").getAsString() : "BPE";
-      if (!type.equals("BPE")) {
-        throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-            file + " uses a " + type + " model; only BPE tokenizers (byte-level or SentencePiece-style) are"
-                + " supported.");
-      }
-      Map<String, Integer> vocabMap = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> e : model.getAsJsonObject("vocab").entrySet()) {
-        vocabMap.put(e.getKey(), e.getValue().getAsInt());
-      }
-      Map<String, Integer> specials = new LinkedHashMap<>();
-      Map<String, Integer> added = new LinkedHashMap<>();
-      if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
-        for (JsonElement e : root.getAsJsonArray("added_tokens")) {
-          JsonObject o = e.getAsJsonObject();
-          String content = o.get("content").getAsString();
-          int id = o.get("id").getAsInt();
-          added.put(content, id);
-          if (o.has("special") && o.get("special").getAsBoolean()) {
-            specials.put(content, id);
-          }
-        }
-      }
-      Map<String, Integer> ranks = mergeRanks(model.getAsJsonArray("merges"), file);
-      boolean byteLevel = root.toString().contains("\"ByteLevel\"");
-      Set<String> specialSet = new LinkedHashSet<>(specials.keySet());
-      specialSet.addAll(config.specialTokens());
-      boolean addBos = config.addBos() != null ? config.addBos() : postProcessorAddsBos(root);
-      if (byteLevel) {
-        Pattern pre = PreTokenizer.compile(PreTokenizer.GPT2);
-        String regex = findSplitRegex(root.get("pre_tokenizer"));
-        if (regex != null) {
-          pre = PreTokenizer.fromTokenizerJson(regex, pre);
-        }
-        Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
-        JsonElement normalizer = root.get("normalizer");
-        boolean nfc = normalizer != null && normalizer.toString().contains("\"NFC\"");
-        boolean ignoreMerges = model.has("ignore_merges") && model.get("ignore_merges").getAsBoolean();
-        return new ByteLevelBpeTokenizer(v, pre, ranks, nfc, ignoreMerges);
-      }
-      boolean prefix = root.toString().contains("\"Prepend\"") || root.toString().contains("\"prepend_scheme\"");
-      Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, file);
-      return new SentencePieceBpeTokenizer(v, null, ranks, prefix);
-    } catch (IllegalStateException | NullPointerException | ClassCastException | NumberFormatException e) {
+    JsonValue model = root.field("model").object();
+    String type = model.field("type").isPresent() ? model.field("type").string() : "BPE";
+    if (!type.equals("BPE")) {
       throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-          file + " is not a valid tokenizer.json (" + e + "). Restore the model's original file.", e);
+          file + " uses a " + Excerpt.quoted(type) + " model; only BPE tokenizers (byte-level or SentencePiece-style)"
+              + " are supported.");
     }
+    Map<String, Integer> vocabMap = tokenIds(model.field("vocab"));
+    Map<String, Integer> specials = new LinkedHashMap<>();
+    Map<String, Integer> added = new LinkedHashMap<>();
+    for (JsonValue t : root.field("added_tokens").elementsOrNone()) {
+      String content = t.field("content").string();
+      int id = t.field("id").intIn(0, Vocabulary.MAX_SIZE - 1);
+      added.put(content, id);
+      if (t.field("special").boolOr(false)) {
+        specials.put(content, id);
+      }
+    }
+    Map<String, Integer> ranks = mergeRanks(model.field("merges"));
+    Set<String> specialSet = new LinkedHashSet<>(specials.keySet());
+    specialSet.addAll(config.specialTokens());
+    boolean addBos = config.addBos() != null ? config.addBos() : postProcessorAddsBos(root);
+    Vocabulary v = vocabulary(vocabMap, added, specialSet, config, addBos, root.source());
+    if (inPipeline(root, "ByteLevel")) {
+      Pattern pre = PreTokenizer.compile(PreTokenizer.GPT2);
+      JsonValue regex = splitRegex(root.field("pre_tokenizer"));
+      if (regex != null) {
+        checkSplitRegex(regex);
+        pre = PreTokenizer.fromTokenizerJson(regex.string(), pre);
+      }
+      boolean nfc = root.field("normalizer").containsString("NFC");
+      boolean ignoreMerges = model.field("ignore_merges").boolOr(false);
+      return new ByteLevelBpeTokenizer(v, pre, ranks, nfc, ignoreMerges);
+    }
+    boolean prefix = inPipeline(root, "Prepend") || hasPipelineField(root, "prepend_scheme");
+    return new SentencePieceBpeTokenizer(v, null, ranks, prefix);
   }
 
-  private static boolean postProcessorAddsBos(JsonObject root) {
-    JsonElement pp = root.get("post_processor");
-    if (pp == null || pp.isJsonNull()) {
-      return false;
+  /** A token → id object, every id from 0 to {@link Vocabulary#MAX_SIZE}. */
+  private static Map<String, Integer> tokenIds(JsonValue object) {
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonValue> e : object.fields().entrySet()) {
+      ids.put(e.getKey(), e.getValue().intIn(0, Vocabulary.MAX_SIZE - 1));
     }
-    JsonObject o = pp.getAsJsonObject();
-    if (o.has("single")) {
-      JsonArray single = o.getAsJsonArray("single");
-      return single.size() > 0 && single.get(0).getAsJsonObject().has("SpecialToken");
+    return ids;
+  }
+
+  private static boolean inPipeline(JsonValue root, String text) {
+    for (String part : PIPELINE) {
+      if (root.field(part).containsString(text)) {
+        return true;
+      }
     }
     return false;
   }
 
-  private static @Nullable String findSplitRegex(@Nullable JsonElement pre) {
-    if (pre == null || pre.isJsonNull()) {
-      return null;
+  private static boolean hasPipelineField(JsonValue root, String name) {
+    for (String part : PIPELINE) {
+      if (root.field(part).containsField(name)) {
+        return true;
+      }
     }
-    if (pre.isJsonArray()) {
-      for (JsonElement e : pre.getAsJsonArray()) {
-        String r = findSplitRegex(e);
-        if (r != null) {
-          return r;
+    return false;
+  }
+
+  private static boolean postProcessorAddsBos(JsonValue root) {
+    JsonValue single = root.field("post_processor").field("single");
+    if (!single.isPresent()) {
+      return false;
+    }
+    List<JsonValue> items = single.elements();
+    return !items.isEmpty() && items.get(0).object().field("SpecialToken").isPresent();
+  }
+
+  /** The first {@code Split} regex of the pre-tokenizer (depth first, in file order), or null. */
+  private static @Nullable JsonValue splitRegex(JsonValue preTokenizer) {
+    Deque<JsonValue> todo = new ArrayDeque<>();
+    todo.push(preTokenizer);
+    while (!todo.isEmpty()) {
+      JsonValue v = todo.pop();
+      if (v.isArray()) {
+        List<JsonValue> items = v.elements();
+        for (int i = items.size() - 1; i >= 0; i--) {
+          todo.push(items.get(i));
+        }
+      } else if (v.isObject()) {
+        if ("Split".equals(v.field("type").stringOrNull()) && v.field("pattern").field("Regex").isPresent()) {
+          return v.field("pattern").field("Regex");
+        }
+        if (v.field("pretokenizers").isPresent()) {
+          todo.push(v.field("pretokenizers"));
         }
       }
-      return null;
-    }
-    if (!pre.isJsonObject()) {
-      return null;
-    }
-    JsonObject o = pre.getAsJsonObject();
-    if (o.has("type") && o.get("type").getAsString().equals("Split") && o.has("pattern")) {
-      JsonObject p = o.getAsJsonObject("pattern");
-      if (p.has("Regex")) {
-        return p.get("Regex").getAsString();
-      }
-    }
-    if (o.has("pretokenizers")) {
-      return findSplitRegex(o.get("pretokenizers"));
     }
     return null;
   }
 
-  private static Map<String, Integer> mergeRanks(@Nullable JsonArray merges, Path file) {
-    Map<String, Integer> ranks = new HashMap<>();
-    if (merges == null) {
-      return ranks;
+  /** Bounds the regex's size and nesting (Java compiles it recursively), then compiles it once. */
+  private static void checkSplitRegex(JsonValue field) {
+    String regex = field.string();
+    if (regex.length() > MAX_REGEX_CHARS) {
+      throw field.problem("is a pattern of " + regex.length() + " characters, more than the " + MAX_REGEX_CHARS
+          + " allowed");
     }
+    int depth = 0;
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '(' || c == '[') {
+        if (++depth > MAX_REGEX_NESTING) {
+          throw field.problem("nests groups deeper than " + MAX_REGEX_NESTING + " levels: " + Excerpt.quoted(regex));
+        }
+      } else if (c == ')' || c == ']') {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    try {
+      PreTokenizer.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw field.problem("is not a valid regular expression: " + Excerpt.quoted(regex) + " ("
+          + Excerpt.escaped(e.getDescription()) + ")");
+    }
+  }
+
+  /** Merges given as "a b" strings or as ["a", "b"] pairs (both exist in real files), ranked by position. */
+  private static Map<String, Integer> mergeRanks(JsonValue merges) {
+    Map<String, Integer> ranks = new HashMap<>();
     int rank = 0;
-    for (JsonElement m : merges) {
+    for (JsonValue m : merges.elementsOrNone()) {
       String key;
-      if (m.isJsonArray()) {
-        key = m.getAsJsonArray().get(0).getAsString() + ' ' + m.getAsJsonArray().get(1).getAsString();
+      if (m.isArray()) {
+        List<JsonValue> pair = m.elements();
+        if (pair.size() != 2) {
+          throw m.problem("must be a pair of tokens [left, right], found an array of " + pair.size());
+        }
+        key = ByteLevelBpeTokenizer.mergeKey(pair.get(0).string(), pair.get(1).string());
       } else {
-        key = m.getAsString();
+        key = m.string();
         if (key.indexOf(' ') <= 0) {
-          throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-              file + ": merge " + rank + " (\"" + key + "\") is not two tokens separated by a space.");
+          throw m.problem("must be two tokens separated by a space, found " + Excerpt.quoted(key));
         }
       }
       ranks.putIfAbsent(key, rank++);
@@ -171,62 +219,53 @@ public final class Tokenizers {
 
   /** Loads a GPT-2 style {@code vocab.json} + {@code merges.txt} pair (byte-level BPE). */
   public static Tokenizer fromVocabAndMerges(Path vocabJson, Path mergesTxt, @Nullable Path tokenizerConfigJson) {
-    Map<String, Integer> vocabMap = new LinkedHashMap<>();
-    JsonElement vocab = readJson(vocabJson);
-    try {
-      for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-        vocabMap.put(e.getKey(), e.getValue().getAsInt());
-      }
-    } catch (IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
-      throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-          vocabJson + " is not a token → id map (" + e.getMessage() + ").", e);
-    }
+    JsonValue vocab = readJson(vocabJson);
+    Map<String, Integer> vocabMap = tokenIds(vocab);
     Map<String, Integer> ranks = new HashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(mergesTxt, StandardCharsets.UTF_8)) {
-      String line;
-      int rank = 0;
-      int lineNo = 0;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.startsWith("#version") || line.isEmpty()) {
-          continue;
-        }
-        int sp = line.indexOf(' ');
-        if (sp <= 0 || sp == line.length() - 1) {
-          throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-              mergesTxt + " line " + lineNo + " is not two tokens separated by a space: \"" + line + "\".");
-        }
-        String left = line.substring(0, sp);
-        String right = line.substring(sp + 1);
-        if (!vocabMap.containsKey(left) || !vocabMap.containsKey(right) || !vocabMap.containsKey(left + right)) {
-          throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-              mergesTxt + " line " + lineNo + " merges \"" + left + "\" + \"" + right + "\", which " + vocabJson
-                  + " does not contain: the two files do not belong together.");
-        }
-        ranks.putIfAbsent(ByteLevelBpeTokenizer.mergeKey(left, right), rank++);
+    JsonSource mergesSource = source(mergesTxt);
+    String[] lines = readText(mergesTxt, mergesSource).split("\n", -1);
+    int rank = 0;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      if (line.startsWith("#version") || line.isEmpty()) {
+        continue;
       }
-    } catch (IOException e) {
-      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + mergesTxt + ": " + e.getMessage(), e);
+      int sp = line.indexOf(' ');
+      if (sp <= 0 || sp == line.length() - 1) {
+        throw mergesSource.problem("line " + (i + 1) + " is not two tokens separated by a space: "
+            + Excerpt.quoted(line));
+      }
+      String left = line.substring(0, sp);
+      String right = line.substring(sp + 1);
+      if (!vocabMap.containsKey(left) || !vocabMap.containsKey(right) || !vocabMap.containsKey(left + right)) {
+        throw mergesSource.problem("line " + (i + 1) + " merges " + Excerpt.quoted(left) + " + "
+            + Excerpt.quoted(right) + ", which " + vocabJson + " does not contain: the two files do not belong"
+            + " together");
+      }
+      ranks.putIfAbsent(ByteLevelBpeTokenizer.mergeKey(left, right), rank++);
     }
     TokenizerConfig config = TokenizerConfig.read(tokenizerConfigJson);
     Map<String, Integer> added = new LinkedHashMap<>(config.addedTokens());
     Path addedJson = vocabJson.resolveSibling("added_tokens.json");
     if (Files.isRegularFile(addedJson)) {
-      for (Map.Entry<String, JsonElement> e : readJson(addedJson).getAsJsonObject().entrySet()) {
-        added.putIfAbsent(e.getKey(), e.getValue().getAsInt());
-      }
+      tokenIds(readJson(addedJson)).forEach(added::putIfAbsent);
     }
     Set<String> specials = new LinkedHashSet<>(added.keySet());
     boolean addBos = config.addBos() != null && config.addBos();
     // Qwen2's tokenizer normalises to NFC and uses its own split pattern; plain GPT-2 vocabularies do neither.
     boolean qwen2 = "Qwen2Tokenizer".equals(config.tokenizerClass()) || added.containsKey("<|im_start|>");
     Pattern pre = PreTokenizer.compile(qwen2 ? PreTokenizer.QWEN2 : PreTokenizer.GPT2);
-    Vocabulary v = vocabulary(vocabMap, added, specials, config, addBos, vocabJson);
+    Vocabulary v = vocabulary(vocabMap, added, specials, config, addBos, vocab.source());
     return new ByteLevelBpeTokenizer(v, pre, ranks, qwen2, false);
   }
 
+  /**
+   * The table of a base vocabulary and added tokens (which may re-use a base id, replacing its text, as Hugging
+   * Face does). Sized by the largest id, which every loader bounds by {@link Vocabulary#MAX_SIZE}; ids no file names
+   * cost no text (see {@link Vocabulary}).
+   */
   private static Vocabulary vocabulary(Map<String, Integer> base, Map<String, Integer> added, Set<String> specials,
-      TokenizerConfig config, boolean addBos, Path file) {
+      TokenizerConfig config, boolean addBos, JsonSource source) {
     int size = 0;
     for (int id : base.values()) {
       size = Math.max(size, id + 1);
@@ -237,43 +276,49 @@ public final class Tokenizers {
     String[] tokens = new String[size];
     boolean[] special = new boolean[size];
     for (Map.Entry<String, Integer> e : base.entrySet()) {
-      if (e.getValue() < 0) {
-        throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-            file + ": token \"" + e.getKey() + "\" has a negative id.");
+      String other = tokens[e.getValue()];
+      if (other != null) {
+        throw source.problem("the tokens " + Excerpt.quoted(other) + " and " + Excerpt.quoted(e.getKey())
+            + " both have id " + e.getValue());
       }
       tokens[e.getValue()] = e.getKey();
     }
+    Map<Integer, String> addedById = new HashMap<>();
     Map<String, Integer> matched = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : added.entrySet()) {
+      String other = addedById.put(e.getValue(), e.getKey());
+      if (other != null) {
+        throw source.problem("the added tokens " + Excerpt.quoted(other) + " and " + Excerpt.quoted(e.getKey())
+            + " both have id " + e.getValue());
+      }
       tokens[e.getValue()] = e.getKey();
       matched.put(e.getKey(), e.getValue());
       if (specials.contains(e.getKey())) {
         special[e.getValue()] = true;
       }
     }
+    Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < size; i++) {
-      if (tokens[i] == null) {
-        tokens[i] = "<|unused_" + i + "|>";
+      if (tokens[i] != null) {
+        ids.putIfAbsent(tokens[i], i);
       }
     }
-    Map<String, Integer> ids = new HashMap<>();
-    for (int i = size - 1; i >= 0; i--) {
-      ids.put(tokens[i], i);
-    }
-    Integer bos = config.bosToken() == null ? null : ids.get(config.bosToken());
-    if (bos == null && addBos) {
+    Integer bos = null;
+    if (config.bosToken() != null) {
+      bos = ids.get(config.bosToken());
+      if (bos == null) {
+        throw config.notInVocabulary(true);
+      }
+    } else if (addBos) {
       bos = ids.get("<s>");
     }
-    return new Vocabulary(tokens, special, matched, bos, eosIds(ids, special, config.eosToken()), addBos,
-        ChatFormat.detect(config.chatTemplate()) != ChatFormat.NONE ? ChatFormat.detect(config.chatTemplate())
-            : matched.containsKey("<|im_start|>") ? ChatFormat.CHATML
-            : matched.containsKey("<|start_header_id|>") ? ChatFormat.LLAMA3 : ChatFormat.NONE);
-  }
-
-  private static int[] eosIds(Map<String, Integer> ids, boolean[] special, @Nullable String eosToken) {
     Set<Integer> eos = new LinkedHashSet<>();
-    if (eosToken != null && ids.containsKey(eosToken)) {
-      eos.add(ids.get(eosToken));
+    if (config.eosToken() != null) {
+      Integer id = ids.get(config.eosToken());
+      if (id == null) {
+        throw config.notInVocabulary(false);
+      }
+      eos.add(id);
     }
     for (String k : KNOWN_EOS) {
       Integer id = ids.get(k);
@@ -281,79 +326,108 @@ public final class Tokenizers {
         eos.add(id);
       }
     }
-    return eos.stream().mapToInt(Integer::intValue).toArray();
+    ChatFormat chat = ChatFormat.detect(config.chatTemplate());
+    if (chat == ChatFormat.NONE) {
+      chat = matched.containsKey("<|im_start|>") ? ChatFormat.CHATML
+          : matched.containsKey("<|start_header_id|>") ? ChatFormat.LLAMA3 : ChatFormat.NONE;
+    }
+    return new Vocabulary(tokens, special, matched, bos, toArray(eos), addBos, chat);
   }
 
   // ---------------------------------------------------------------- GGUF
 
+  /** As {@link #fromGgufMetadata(Map, Path)}, for metadata whose file is not known. */
+  public static Tokenizer fromGgufMetadata(Map<String, Object> md) {
+    return fromGguf(md, "The GGUF file");
+  }
+
   /**
    * Loads the vocabulary stored in GGUF metadata: {@code tokenizer.ggml.model} "gpt2" (byte-level BPE with merges)
-   * or "llama" (SentencePiece BPE with scores).
+   * or "llama" (SentencePiece BPE with scores). {@code file} is named in messages.
    */
-  public static Tokenizer fromGgufMetadata(Map<String, Object> md) {
+  public static Tokenizer fromGgufMetadata(Map<String, Object> md, Path file) {
+    return fromGguf(md, file.toString());
+  }
+
+  private static Tokenizer fromGguf(Map<String, Object> md, String file) {
     Object model = md.get("tokenizer.ggml.model");
-    Object tokensValue = md.get("tokenizer.ggml.tokens");
-    if (!(model instanceof String) || !(tokensValue instanceof List)) {
+    if (model == null && !md.containsKey("tokenizer.ggml.tokens")) {
       throw new MobiEditException(MobiEditException.Reason.TOKENIZER_MISSING,
-          "The GGUF file has no tokenizer vocabulary (tokenizer.ggml.model / tokenizer.ggml.tokens). Put the"
-              + " model's tokenizer.json next to it.");
+          file + " has no tokenizer vocabulary (tokenizer.ggml.model / tokenizer.ggml.tokens). Put the model's"
+              + " tokenizer.json next to it.");
     }
-    @SuppressWarnings("unchecked")
-    List<String> tokenList = (List<String>) tokensValue;
-    String[] tokens = tokenList.toArray(new String[0]);
-    long[] types = md.get("tokenizer.ggml.token_type") instanceof long[]
-        ? (long[]) md.get("tokenizer.ggml.token_type") : new long[tokens.length];
-    boolean[] special = new boolean[tokens.length];
+    if (!(model instanceof String)) {
+      throw ggufCorrupt(file, "tokenizer.ggml.model must be a string");
+    }
+    String[] tokens = ggufStrings(md, "tokenizer.ggml.tokens", file);
+    int n = tokens.length;
+    if (n == 0) {
+      throw ggufCorrupt(file, "the vocabulary (tokenizer.ggml.tokens) has no tokens");
+    }
+    if (n > Vocabulary.MAX_SIZE) {
+      throw ggufCorrupt(file, "the vocabulary (tokenizer.ggml.tokens) has " + n + " tokens, more than "
+          + Vocabulary.MAX_SIZE);
+    }
+    Object typesValue = md.get("tokenizer.ggml.token_type");
+    if (typesValue != null && !(typesValue instanceof long[] && ((long[]) typesValue).length == n)) {
+      throw ggufCorrupt(file, "tokenizer.ggml.token_type must be " + n + " integers, one per token");
+    }
+    long[] types = typesValue == null ? new long[n] : (long[]) typesValue;
+    boolean[] special = new boolean[n];
     Map<String, Integer> matched = new LinkedHashMap<>();
-    for (int i = 0; i < tokens.length && i < types.length; i++) {
+    for (int i = 0; i < n; i++) {
       // 3 = control, 4 = user-defined: both are written literally in text; 2 = unknown.
       if (types[i] == 3 || types[i] == 4) {
         special[i] = types[i] == 3;
         matched.put(tokens[i], i);
       }
     }
-    Integer bos = md.get("tokenizer.ggml.bos_token_id") instanceof Long
-        ? ((Long) md.get("tokenizer.ggml.bos_token_id")).intValue() : null;
+    Integer bos = ggufId(md, "tokenizer.ggml.bos_token_id", n, file);
     Set<Integer> eos = new LinkedHashSet<>();
-    if (md.get("tokenizer.ggml.eos_token_id") instanceof Long) {
-      eos.add(((Long) md.get("tokenizer.ggml.eos_token_id")).intValue());
+    Integer eosId = ggufId(md, "tokenizer.ggml.eos_token_id", n, file);
+    Integer eotId = ggufId(md, "tokenizer.ggml.eot_token_id", n, file);
+    if (eosId != null) {
+      eos.add(eosId);
     }
-    if (md.get("tokenizer.ggml.eot_token_id") instanceof Long) {
-      eos.add(((Long) md.get("tokenizer.ggml.eot_token_id")).intValue());
+    if (eotId != null) {
+      eos.add(eotId);
     }
-    String chat = md.get("tokenizer.chat_template") instanceof String ? (String) md.get("tokenizer.chat_template") : null;
+    Object chatValue = md.get("tokenizer.chat_template");
+    ChatFormat chat = ChatFormat.detect(chatValue instanceof String ? (String) chatValue : null);
     switch ((String) model) {
       case "llama": {
-        double[] scores = md.get("tokenizer.ggml.scores") instanceof double[]
-            ? (double[]) md.get("tokenizer.ggml.scores") : null;
-        if (scores == null || scores.length != tokens.length) {
-          throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-              "The GGUF SentencePiece vocabulary has no scores for its " + tokens.length + " tokens"
-                  + " (tokenizer.ggml.scores): convert the model again with llama.cpp.");
+        Object scoresValue = md.get("tokenizer.ggml.scores");
+        if (!(scoresValue instanceof double[]) || ((double[]) scoresValue).length != n) {
+          throw ggufCorrupt(file, "the SentencePiece vocabulary needs tokenizer.ggml.scores, " + n + " numbers, one"
+              + " per token");
         }
-        float[] f = new float[scores.length];
-        for (int i = 0; i < f.length; i++) {
+        double[] scores = (double[]) scoresValue;
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
           f[i] = (float) scores[i];
+          if (Float.isNaN(f[i])) {
+            throw ggufCorrupt(file, "tokenizer.ggml.scores[" + i + "] is NaN");
+          }
         }
-        boolean addBos = !(md.get("tokenizer.ggml.add_bos_token") instanceof Boolean)
-            || (Boolean) md.get("tokenizer.ggml.add_bos_token");
-        boolean prefix = !(md.get("tokenizer.ggml.add_space_prefix") instanceof Boolean)
-            || (Boolean) md.get("tokenizer.ggml.add_space_prefix");
-        Vocabulary v = new Vocabulary(tokens, special, matched, bos, toArray(eos), addBos, ChatFormat.detect(chat));
+        boolean addBos = ggufFlag(md, "tokenizer.ggml.add_bos_token", true, file);
+        boolean prefix = ggufFlag(md, "tokenizer.ggml.add_space_prefix", true, file);
+        Vocabulary v = new Vocabulary(tokens, special, matched, bos, toArray(eos), addBos, chat);
         return new SentencePieceBpeTokenizer(v, f, null, prefix);
       }
       case "gpt2": {
-        Object mergesValue = md.get("tokenizer.ggml.merges");
-        if (!(mergesValue instanceof List)) {
-          throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-              "The GGUF byte-level vocabulary has no merges (tokenizer.ggml.merges): convert the model again.");
+        if (!md.containsKey("tokenizer.ggml.merges")) {
+          throw ggufCorrupt(file, "the byte-level vocabulary has no merges (tokenizer.ggml.merges)");
         }
         Map<String, Integer> ranks = new HashMap<>();
         int rank = 0;
-        for (Object m : (List<?>) mergesValue) {
-          ranks.putIfAbsent((String) m, rank++);
+        for (String m : ggufStrings(md, "tokenizer.ggml.merges", file)) {
+          if (m.indexOf(' ') <= 0) {
+            throw ggufCorrupt(file, "tokenizer.ggml.merges[" + rank + "] is not two tokens separated by a space: "
+                + Excerpt.quoted(m));
+          }
+          ranks.putIfAbsent(m, rank++);
         }
-        for (int i = 0; i < tokens.length; i++) {
+        for (int i = 0; i < n; i++) {
           if (special[i]) {
             for (String k : KNOWN_EOS) {
               if (k.equals(tokens[i])) {
@@ -362,11 +436,9 @@ public final class Tokenizers {
             }
           }
         }
-        boolean addBos = md.get("tokenizer.ggml.add_bos_token") instanceof Boolean
-            && (Boolean) md.get("tokenizer.ggml.add_bos_token");
+        boolean addBos = ggufFlag(md, "tokenizer.ggml.add_bos_token", false, file);
         Vocabulary v = new Vocabulary(tokens, special, matched, bos, toArray(eos), addBos,
-            ChatFormat.detect(chat) != ChatFormat.NONE ? ChatFormat.detect(chat)
-                : matched.containsKey("<|im_start|>") ? ChatFormat.CHATML : ChatFormat.NONE);
+            chat != ChatFormat.NONE ? chat : matched.containsKey("<|im_start|>") ? ChatFormat.CHATML : ChatFormat.NONE);
         Object pre = md.get("tokenizer.ggml.pre");
         String preName = pre instanceof String ? (String) pre : null;
         // llama.cpp ignores merges for Llama 3 vocabularies, like the reference tokenizer.json does.
@@ -376,26 +448,83 @@ public final class Tokenizers {
       }
       default:
         throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-            "The GGUF vocabulary is of type '" + model + "'; supported are 'gpt2' (byte-level BPE) and 'llama'"
-                + " (SentencePiece BPE).");
+            file + ": the vocabulary is of type " + Excerpt.quoted((String) model) + "; supported are 'gpt2'"
+                + " (byte-level BPE) and 'llama' (SentencePiece BPE).");
     }
+  }
+
+  /** A metadata array of strings (GGUF arrays of arrays read as lists of other things). */
+  private static String[] ggufStrings(Map<String, Object> md, String key, String file) {
+    Object value = md.get(key);
+    if (!(value instanceof List)) {
+      throw ggufCorrupt(file, key + " must be an array of strings");
+    }
+    List<?> list = (List<?>) value;
+    String[] out = new String[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      Object o = list.get(i);
+      if (!(o instanceof String)) {
+        throw ggufCorrupt(file, key + " must be an array of strings, but element " + i + " is not a string");
+      }
+      out[i] = (String) o;
+    }
+    return out;
+  }
+
+  /** An optional token id: absent → null; otherwise an integer from 0 to {@code n - 1}. */
+  private static @Nullable Integer ggufId(Map<String, Object> md, String key, int n, String file) {
+    Object value = md.get(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Long) || (Long) value < 0 || (Long) value >= n) {
+      throw ggufCorrupt(file, key + " must be a token id from 0 to " + (n - 1) + ", found "
+          + Excerpt.escaped(String.valueOf(value)));
+    }
+    return ((Long) value).intValue();
+  }
+
+  private static boolean ggufFlag(Map<String, Object> md, String key, boolean fallback, String file) {
+    Object value = md.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean)) {
+      throw ggufCorrupt(file, key + " must be true or false");
+    }
+    return (Boolean) value;
+  }
+
+  private static MobiEditException ggufCorrupt(String file, String what) {
+    return new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
+        file + ": " + what + ". Convert or download the model again (e.g. with llama.cpp's convert_hf_to_gguf.py).");
   }
 
   private static int[] toArray(Set<Integer> s) {
     return s.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  static JsonElement readJson(Path file) {
+  // ---------------------------------------------------------------- files
+
+  private static JsonSource source(Path file) {
+    return new JsonSource(file.toString(), MobiEditException.Reason.TOKENIZER_CORRUPT,
+        "Restore the model's original " + file.getFileName() + ".");
+  }
+
+  /** A tokenizer JSON file; missing → TOKENIZER_MISSING, unreadable → IO, bad content → TOKENIZER_CORRUPT. */
+  static JsonValue readJson(Path file) {
+    JsonSource source = source(file);
+    return JsonValue.parse(readText(file, source), source);
+  }
+
+  private static String readText(Path file, JsonSource source) {
     try {
-      return org.mobiedit.core.json.StrictJson.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (java.nio.file.NoSuchFileException e) {
+      return Utf8Text.read(file, MAX_FILE_BYTES, source);
+    } catch (NoSuchFileException e) {
       throw new MobiEditException(MobiEditException.Reason.TOKENIZER_MISSING,
           "Tokenizer file " + file + " does not exist. Copy the model's tokenizer files next to its weights.", e);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + file + ": " + e.getMessage(), e);
-    } catch (JsonParseException e) {
-      throw new MobiEditException(MobiEditException.Reason.TOKENIZER_CORRUPT,
-          file + " is not valid JSON (" + e.getMessage() + "). Restore the model's original file.", e);
     }
   }
 }
