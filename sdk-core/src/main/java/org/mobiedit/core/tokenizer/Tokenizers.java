@@ -41,6 +41,11 @@ public final class Tokenizers {
   private static final int MAX_REGEX_CHARS = 4096;
   /** Java compiles a regex by recursive descent, one level per nested group or class: keep that stack small. */
   private static final int MAX_REGEX_NESTING = 64;
+  /**
+   * The longest token matched literally in text (added, special, user-defined). Real ones have at most a few dozen
+   * characters; finding them costs up to this many steps per character of a prompt (see SpecialTokenMatcher).
+   */
+  static final int MAX_LITERAL_TOKEN_CHARS = 1024;
 
   private Tokenizers() {}
 
@@ -286,6 +291,10 @@ public final class Tokenizers {
     Map<Integer, String> addedById = new HashMap<>();
     Map<String, Integer> matched = new LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : added.entrySet()) {
+      if (e.getKey().length() > MAX_LITERAL_TOKEN_CHARS) {
+        throw source.problem("the added token " + Excerpt.quoted(e.getKey()) + " is longer than the "
+            + MAX_LITERAL_TOKEN_CHARS + " characters a token written literally in text may have");
+      }
       String other = addedById.put(e.getValue(), e.getKey());
       if (other != null) {
         throw source.problem("the added tokens " + Excerpt.quoted(other) + " and " + Excerpt.quoted(e.getKey())
@@ -378,6 +387,10 @@ public final class Tokenizers {
     for (int i = 0; i < n; i++) {
       // 3 = control, 4 = user-defined: both are written literally in text; 2 = unknown.
       if (types[i] == 3 || types[i] == 4) {
+        if (tokens[i].length() > MAX_LITERAL_TOKEN_CHARS) {
+          throw ggufCorrupt(file, "the control or user-defined token " + i + " is longer than the "
+              + MAX_LITERAL_TOKEN_CHARS + " characters a token written literally in text may have");
+        }
         special[i] = types[i] == 3;
         matched.put(tokens[i], i);
       }

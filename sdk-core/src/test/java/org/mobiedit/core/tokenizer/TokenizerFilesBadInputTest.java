@@ -128,6 +128,12 @@ class TokenizerFilesBadInputTest {
   }
 
   @Test
+  void anAddedTokenTooLongToMatchInTextIsCorrupt() throws IOException {
+    refusedJson(tokenizer(VOCAB, "[]", "").replace("\"content\":\"<s>\"", "\"content\":\"" + "s".repeat(1025) + "\""))
+        .hasMessageContaining("1024");
+  }
+
+  @Test
   void aSplitRegexThatDoesNotCompileIsCorruptNamingThePattern() throws IOException {
     refusedJson(tokenizer(VOCAB, "[]", "\"pre_tokenizer\":{\"type\":\"Sequence\",\"pretokenizers\":["
         + "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"(unclosed\"}},{\"type\":\"ByteLevel\"}]},"))
