@@ -2,6 +2,7 @@ package org.mobiedit.core.tokenizer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.mobiedit.core.json.JsonValue;
  */
 final class TokenizerConfig {
   private static final TokenizerConfig NONE =
-      new TokenizerConfig(null, null, null, null, null, null, null, Map.of(), Set.of());
+      new TokenizerConfig(null, null, null, null, null, null, null, Collections.emptyMap(), Collections.emptySet());
 
   private final @Nullable Boolean addBos;
   private final @Nullable JsonValue bosToken;

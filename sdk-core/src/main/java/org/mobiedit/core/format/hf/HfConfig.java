@@ -3,6 +3,7 @@ package org.mobiedit.core.format.hf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.mobiedit.api.MobiEditException;
@@ -84,7 +85,8 @@ public final class HfConfig {
   private static Architecture architecture(JsonValue c, Path configJson) {
     String modelType = c.field("model_type").isPresent()
         ? c.field("model_type").string().toLowerCase(Locale.ROOT) : "";
-    List<String> names = c.field("architectures").isPresent() ? c.field("architectures").strings() : List.of();
+    List<String> names = c.field("architectures").isPresent() ? c.field("architectures").strings()
+        : Collections.<String>emptyList();
     String archName = names.isEmpty() ? "" : names.get(0);
     if (modelType.equals("llama") || archName.equals("LlamaForCausalLM")) {
       return Architecture.LLAMA;

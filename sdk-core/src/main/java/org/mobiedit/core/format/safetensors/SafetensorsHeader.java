@@ -3,6 +3,7 @@ package org.mobiedit.core.format.safetensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class SafetensorsHeader {
         }
       }
       checkNoOverlap(path, entries);
-      return new SafetensorsHeader(path, List.copyOf(entries), dataStart);
+      return new SafetensorsHeader(path, Collections.unmodifiableList(entries), dataStart);
     }
   }
 
