@@ -109,7 +109,8 @@ final class TokenizerConfig {
   MobiEditException notInVocabulary(boolean bos) {
     JsonValue field = bos ? bosToken : eosToken;
     String text = bos ? bosText : eosText;
-    return Objects.requireNonNull(field).problem("names the token " + Excerpt.quoted(String.valueOf(text)) + ", which is not in the tokenizer's vocabulary: the files do not belong together");
+    return Objects.requireNonNull(field).problem("names the token " + Excerpt.quoted(String.valueOf(text))
+        + ", which is not in the tokenizer's vocabulary: the files do not belong together");
   }
 
   @Nullable Boolean addBos() {

@@ -17,7 +17,7 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.spi.Architecture;
 
-/** A damaged or hostile config.json is refused as MODEL_CORRUPT naming the file and the field, never another exception. */
+/** A damaged or hostile config.json is MODEL_CORRUPT naming the file and the field, never another exception. */
 class HfConfigBadInputTest {
   /** A valid tiny Llama config; tests replace one field with {@link #with}. */
   private static final String BASE = "{\"architectures\":[\"LlamaForCausalLM\"],\"model_type\":\"llama\","
