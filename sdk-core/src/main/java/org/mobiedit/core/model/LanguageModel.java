@@ -3,6 +3,7 @@ package org.mobiedit.core.model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
@@ -135,7 +136,16 @@ public final class LanguageModel implements AutoCloseable {
             "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
                 + files.spec().vocabSize() + " rows: the tokenizer belongs to another model.");
       }
-      BackendModel bm = backend.load(files, precision);
+      long freeHeapBefore = ProcessMemory.freeHeapBytes();
+      BackendModel bm;
+      try {
+        bm = backend.load(files, precision);
+      } catch (OutOfMemoryError e) {
+        // Release what the failed load still holds (the backend's partial copy) before building the message.
+        backend.close();
+        files.close();
+        throw outOfHeap(path, precision, backend.id(), files.spec(), freeHeapBefore, e);
+      }
       if (bm.memory().mappedBytes() == 0) {
         // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
         // counting against the process. The spec, metadata and tokenizer stay available.
@@ -149,6 +159,26 @@ public final class LanguageModel implements AutoCloseable {
       files.close();
       throw e;
     }
+  }
+
+  /**
+   * The backend ran out of Java heap while loading: say how much there was, what the model's weights take (from its
+   * parameter count, as {@code mobiedit inspect} reports it) and what to do.
+   */
+  private static MobiEditException outOfHeap(Path path, Precision precision, String backendId, ModelSpec spec,
+      long freeHeapBefore, OutOfMemoryError cause) {
+    long parameters = spec.parameterCount();
+    return new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+        "Loading " + path + " in " + precision.getId() + " on backend '" + backendId + "' ran out of Java heap: "
+            + mib(freeHeapBefore) + " of the " + mib(ProcessMemory.maxHeapBytes()) + " maximum heap were free,"
+            + " and the model's " + String.format(Locale.ROOT, "%,d", parameters) + " weights take about "
+            + mib(4 * parameters) + " as fp32 or " + mib(parameters) + " as int8. Load it in int8 precision, use a"
+            + " smaller model, or give the JVM a larger heap (-Xmx, e.g. MOBIEDIT_JAVA_OPTS=-Xmx8g for the mobiedit"
+            + " command; android:largeHeap in an app).", cause);
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", Math.max(0, (bytes + (1L << 20) - 1) >> 20));
   }
 
   /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */
