@@ -30,6 +30,9 @@ import org.mobiedit.spi.Tensor;
  * files; tensors must not be read afterwards, while the spec, metadata and fingerprint stay available.
  */
 public final class OpenModel implements ModelWeights, AutoCloseable {
+  /** Tensors every layer has: two norms, q, k, v, output, gate, up and down (plus three biases for qwen2). */
+  private static final int MIN_TENSORS_PER_LAYER = 9;
+
   private final Path location;
   private final @Nullable Path folder;
   private final String formatName;
@@ -59,14 +62,12 @@ public final class OpenModel implements ModelWeights, AutoCloseable {
    */
   static void validate(ModelSpec spec, Map<String, MappedTensor> tensors, Path location, String configSource) {
     long needed = 2 + (spec.tiedEmbeddings() ? 0 : 1)
-        + (long) spec.layers() * (9 + (spec.attentionBias() ? 3 : 0));
-    if (needed > tensors.size()) {
-      throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
-          configSource + " describes " + spec.layers() + " layers, which need at least " + needed + " tensors, but "
-              + location + " holds " + tensors.size() + " tensors of the model. The configuration does not match"
-              + " the weights: use the config that came with them, or download the model again.");
-    }
-    for (String name : spec.requiredTensors()) {
+        + (long) spec.layers() * (MIN_TENSORS_PER_LAYER + (spec.attentionBias() ? 3 : 0));
+    // More layers than the tensors can hold: look for the first missing tensor only among the layers they could
+    // hold, so that an absurd layer count never makes its tensor names.
+    ModelSpec scanned = needed <= tensors.size() ? spec
+        : spec.toBuilder().layers((int) Math.min(spec.layers(), tensors.size() / MIN_TENSORS_PER_LAYER + 1)).build();
+    for (String name : scanned.requiredTensors()) {
       MappedTensor t = tensors.get(name);
       long[] expected = spec.expectedShape(name);
       if (t == null) {
@@ -80,6 +81,12 @@ public final class OpenModel implements ModelWeights, AutoCloseable {
                 + " implies " + Arrays.toString(expected) + " (" + spec + "). The configuration does not match"
                 + " the weights: use the config that came with them.");
       }
+    }
+    if (scanned != spec) {
+      throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
+          configSource + " describes " + spec.layers() + " layers, which need at least " + needed + " tensors, but "
+              + location + " holds " + tensors.size() + " tensors of the model. The configuration does not match"
+              + " the weights: use the config that came with them, or download the model again.");
     }
     checkNoOverlap(tensors.values());
   }

@@ -165,7 +165,7 @@ public final class GgufFile implements AutoCloseable {
         throw corrupt(path, "it claims " + count + " " + what + " (at most " + limit + " are accepted)");
       }
       if (count > in.remaining() / minBytesEach) {
-        throw corrupt(path, "it claims " + count + " " + what + ", which cannot fit in the " + in.remaining()
+        throw truncated(path, "it claims " + count + " " + what + ", which cannot fit in the " + in.remaining()
             + " bytes left after offset " + in.position());
       }
     }
