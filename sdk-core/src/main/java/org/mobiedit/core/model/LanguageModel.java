@@ -168,17 +168,27 @@ public final class LanguageModel implements AutoCloseable {
   private static MobiEditException outOfHeap(Path path, Precision precision, String backendId, ModelSpec spec,
       long freeHeapBefore, OutOfMemoryError cause) {
     long parameters = spec.parameterCount();
+    long fp32 = 4 * parameters;
+    long needed = precision.quantizesWeights() ? parameters : fp32;
+    long suggestedGib = ((needed + (1L << 30) - 1) >> 30) + 1;
     return new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
         "Loading " + path + " in " + precision.getId() + " on backend '" + backendId + "' ran out of Java heap: "
-            + mib(freeHeapBefore) + " of the " + mib(ProcessMemory.maxHeapBytes()) + " maximum heap were free,"
-            + " and the model's " + String.format(Locale.ROOT, "%,d", parameters) + " weights take about "
-            + mib(4 * parameters) + " as fp32 or " + mib(parameters) + " as int8. Load it in int8 precision, use a"
-            + " smaller model, or give the JVM a larger heap (-Xmx, e.g. MOBIEDIT_JAVA_OPTS=-Xmx8g for the mobiedit"
+            + mibDown(freeHeapBefore) + " of the " + mibDown(ProcessMemory.maxHeapBytes()) + " maximum heap were"
+            + " free, and the model's " + String.format(Locale.ROOT, "%,d", parameters) + " weights take about "
+            + mibUp(fp32) + " as fp32 or " + mibUp(parameters) + " as int8. "
+            + (precision.quantizesWeights() ? "Use" : "Load it in int8 precision, use") + " a smaller model, or give"
+            + " the JVM a larger heap (-Xmx, e.g. MOBIEDIT_JAVA_OPTS=-Xmx" + suggestedGib + "g for the mobiedit"
             + " command; android:largeHeap in an app).", cause);
   }
 
-  private static String mib(long bytes) {
+  /** Whole MiB rounded up, so that a need is never understated. */
+  private static String mibUp(long bytes) {
     return String.format(Locale.ROOT, "%,d MiB", Math.max(0, (bytes + (1L << 20) - 1) >> 20));
+  }
+
+  /** Whole MiB rounded down, so that what is free is never overstated. */
+  private static String mibDown(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", Math.max(0, bytes >> 20));
   }
 
   /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */

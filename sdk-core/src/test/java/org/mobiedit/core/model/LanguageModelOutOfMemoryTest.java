@@ -66,7 +66,7 @@ class LanguageModelOutOfMemoryTest {
         .isInstanceOfSatisfying(MobiEditException.class, e -> {
           assertThat(e.getReason()).isEqualTo(Reason.BACKEND_FAILURE);
           assertThat(e.getMessage()).contains(file.toString(), "ran out of Java heap", " MiB of the ",
-              "maximum heap", "int8", "-Xmx");
+              "maximum heap", "as fp32", "Load it in int8 precision", "-Xmx2g");
           assertThat(e.getCause()).isInstanceOf(OutOfMemoryError.class);
         });
     assertThat(backend.closed).isTrue();
