@@ -18,12 +18,18 @@ import org.mobiedit.spi.ModelWeights;
 public final class CpuBackend implements Backend {
   private final Workers workers;
   private final DotProduct kernel;
+  private final HeapBudget heap;
   private final List<CpuModel> models = new ArrayList<>();
   private boolean closed;
 
   CpuBackend(int threads, DotProduct kernel) {
+    this(threads, kernel, HeapBudget.ofRuntime());
+  }
+
+  CpuBackend(int threads, DotProduct kernel, HeapBudget heap) {
     this.workers = new Workers(threads);
     this.kernel = kernel;
+    this.heap = heap;
   }
 
   /** The dot-product kernel in use ("scalar" or "vector-N"). */
@@ -49,6 +55,8 @@ public final class CpuBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("this backend was closed");
     }
+    // Every weight is copied into the Java heap: refuse a model that cannot fit before copying any.
+    heap.check(weights.spec(), precision);
     CpuModel m = new CpuModel(weights, precision, workers, kernel);
     models.add(m);
     return m;

@@ -43,9 +43,17 @@ public final class LittleEndianInput implements AutoCloseable {
     return path;
   }
 
-  /** Fails with MODEL_CORRUPT when fewer than {@code n} bytes remain. */
+  /** Bytes left between the current position and the end of the file. */
+  public long remaining() {
+    return fileSize - position;
+  }
+
+  /**
+   * Fails with MODEL_CORRUPT when fewer than {@code n} bytes remain. Every read goes through here, so no length
+   * taken from the file can make a reader allocate more than the bytes the file still has.
+   */
   public void require(long n, String what) {
-    if (n < 0 || position + n > fileSize) {
+    if (n < 0 || n > fileSize - position) {
       throw truncated(what, n);
     }
   }
@@ -111,7 +119,10 @@ public final class LittleEndianInput implements AutoCloseable {
     return (short) ((b[0] & 0xff) | (b[1] & 0xff) << 8);
   }
 
-  /** UTF-8 text of {@code n} bytes; invalid UTF-8 is reported as corruption. */
+  /**
+   * UTF-8 text of {@code n} bytes (at most the bytes remaining: {@link #bytes} checks before it allocates). Invalid
+   * UTF-8 is decoded with replacement characters.
+   */
   public String utf8(long n, String what) {
     if (n > Integer.MAX_VALUE - 8) {
       throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,

@@ -1,6 +1,7 @@
 package org.mobiedit.core.format;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.Tensor;
@@ -24,6 +25,10 @@ public final class MappedTensor implements Tensor {
   private final ByteBuffer[] pieces;
 
   /**
+   * Checks the tensor's shape, type and extent against its file before anything is allocated or mapped: the element
+   * count and byte size must fit in 64 bits, rows must be whole blocks of the type, and the bytes must lie inside the
+   * file. A violation is {@code MODEL_CORRUPT} naming the file and the tensor.
+   *
    * @param offset absolute byte offset of the tensor's data in {@code file}
    */
   public MappedTensor(String name, DType dtype, long[] shape, MappedFile file, long offset) {
@@ -33,30 +38,48 @@ public final class MappedTensor implements Tensor {
     this.file = file;
     this.offset = offset;
     long elements = 1;
-    for (long d : shape) {
-      elements *= d;
+    for (long d : this.shape) {
+      if (d < 0) {
+        throw corrupt(file, name, "has a negative dimension in its shape " + Arrays.toString(this.shape));
+      }
+      elements = multiply(elements, d, file, name);
     }
-    this.rowElements = shape.length == 0 ? 1 : shape[shape.length - 1];
+    this.rowElements = this.shape.length == 0 ? 1 : this.shape[this.shape.length - 1];
     if (rowElements % dtype.blockSize() != 0) {
-      throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
-          "Tensor " + name + " in " + file.path() + " has rows of " + rowElements + " elements, which is not a"
-              + " multiple of the " + dtype + " block size " + dtype.blockSize() + ".");
+      throw corrupt(file, name, "has rows of " + rowElements + " elements, which is not a multiple of the " + dtype
+          + " block size " + dtype.blockSize());
     }
-    this.rowBytes = dtype.bytesFor(rowElements);
+    this.rowBytes = multiply(rowElements / dtype.blockSize(), dtype.blockBytes(), file, name);
+    this.totalRows = rowElements == 0 ? 0 : elements / rowElements;
+    long bytes = multiply(rowBytes, totalRows, file, name);
+    if (offset < 0 || offset > file.size() || bytes > file.size() - offset) {
+      throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
+          file.path() + " is truncated or corrupt: tensor " + Excerpt.quoted(name) + " needs bytes " + offset
+              + " to " + (offset + bytes) + " but the file has " + file.size() + ". Download or convert the model"
+              + " again.");
+    }
     if (rowBytes > PIECE_BYTES) {
       throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
-          "Tensor " + name + " in " + file.path() + " has a single row of " + rowBytes + " bytes; rows over 1 GiB"
-              + " are not supported.");
+          "Tensor " + Excerpt.quoted(name) + " in " + file.path() + " has a single row of " + rowBytes + " bytes;"
+              + " rows over 1 GiB are not supported.");
     }
-    this.totalRows = rowElements == 0 ? 0 : elements / rowElements;
     this.rowsPerPiece = Math.max(1, PIECE_BYTES / Math.max(1, rowBytes));
+    // At most size / 1 GiB + 1 pieces, now that the bytes are known to lie inside the file.
     this.pieces = new ByteBuffer[(int) ((totalRows + rowsPerPiece - 1) / rowsPerPiece)];
-    long end = offset + rowBytes * totalRows;
-    if (end > file.size() || offset < 0) {
-      throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
-          file.path() + " is truncated: tensor " + name + " needs bytes up to " + end + " but the file has "
-              + file.size() + ". Download or convert the model again.");
+  }
+
+  private static long multiply(long a, long b, MappedFile file, String name) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      throw corrupt(file, name, "has a shape whose size overflows 64 bits");
     }
+  }
+
+  private static MobiEditException corrupt(MappedFile file, String name, String why) {
+    return new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
+        "Tensor " + Excerpt.quoted(name) + " in " + file.path() + " " + why + ". Download or convert the model"
+            + " again.");
   }
 
   @Override

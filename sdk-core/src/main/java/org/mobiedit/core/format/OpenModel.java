@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,9 @@ import org.mobiedit.spi.Tensor;
  * files; tensors must not be read afterwards, while the spec, metadata and fingerprint stay available.
  */
 public final class OpenModel implements ModelWeights, AutoCloseable {
+  /** Tensors every layer has: two norms, q, k, v, output, gate, up and down (plus three biases for qwen2). */
+  private static final int MIN_TENSORS_PER_LAYER = 9;
+
   private final Path location;
   private final @Nullable Path folder;
   private final String formatName;
@@ -47,9 +54,20 @@ public final class OpenModel implements ModelWeights, AutoCloseable {
     this.fingerprint = computeFingerprint();
   }
 
-  /** Checks presence and shapes of every tensor the spec requires. */
+  /**
+   * Checks, before anything is mapped, that the tensors can be the model {@code spec} describes: enough of them for
+   * its layer count (compared before per-layer names are made, so an absurd count costs nothing), every required
+   * tensor present with the expected shape, and no two tensors sharing bytes of a file. Each tensor's own extent was
+   * checked against its file when it was made ({@link MappedTensor}).
+   */
   static void validate(ModelSpec spec, Map<String, MappedTensor> tensors, Path location, String configSource) {
-    for (String name : spec.requiredTensors()) {
+    long needed = 2 + (spec.tiedEmbeddings() ? 0 : 1)
+        + (long) spec.layers() * (MIN_TENSORS_PER_LAYER + (spec.attentionBias() ? 3 : 0));
+    // More layers than the tensors can hold: look for the first missing tensor only among the layers they could
+    // hold, so that an absurd layer count never makes its tensor names.
+    ModelSpec scanned = needed <= tensors.size() ? spec
+        : spec.toBuilder().layers((int) Math.min(spec.layers(), tensors.size() / MIN_TENSORS_PER_LAYER + 1)).build();
+    for (String name : scanned.requiredTensors()) {
       MappedTensor t = tensors.get(name);
       long[] expected = spec.expectedShape(name);
       if (t == null) {
@@ -62,6 +80,36 @@ public final class OpenModel implements ModelWeights, AutoCloseable {
             location + ": tensor " + name + " has shape " + Arrays.toString(t.shape()) + " but " + configSource
                 + " implies " + Arrays.toString(expected) + " (" + spec + "). The configuration does not match"
                 + " the weights: use the config that came with them.");
+      }
+    }
+    if (scanned != spec) {
+      throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
+          configSource + " describes " + spec.layers() + " layers, which need at least " + needed + " tensors, but "
+              + location + " holds " + tensors.size() + " tensors of the model. The configuration does not match"
+              + " the weights: use the config that came with them, or download the model again.");
+    }
+    checkNoOverlap(tensors.values());
+  }
+
+  /** Two tensors whose bytes overlap mean a corrupt header (an edit of one would show in the other). */
+  private static void checkNoOverlap(Collection<MappedTensor> tensors) {
+    Map<MappedFile, List<MappedTensor>> byFile = new IdentityHashMap<>();
+    for (MappedTensor t : tensors) {
+      if (t.storageBytes() > 0) {
+        byFile.computeIfAbsent(t.file(), f -> new ArrayList<>()).add(t);
+      }
+    }
+    for (List<MappedTensor> inFile : byFile.values()) {
+      inFile.sort(Comparator.comparingLong(MappedTensor::fileOffset));
+      for (int i = 1; i < inFile.size(); i++) {
+        MappedTensor a = inFile.get(i - 1);
+        MappedTensor b = inFile.get(i);
+        if (b.fileOffset() < a.fileOffset() + a.storageBytes()) {
+          throw new MobiEditException(MobiEditException.Reason.MODEL_CORRUPT,
+              a.file().path() + " is corrupt: tensors " + Excerpt.quoted(a.name()) + " (bytes " + a.fileOffset()
+                  + " to " + (a.fileOffset() + a.storageBytes()) + ") and " + Excerpt.quoted(b.name())
+                  + " (from byte " + b.fileOffset() + ") overlap. Download or convert the model again.");
+        }
       }
     }
   }

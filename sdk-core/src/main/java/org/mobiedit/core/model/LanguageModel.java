@@ -3,6 +3,7 @@ package org.mobiedit.core.model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
@@ -135,7 +136,16 @@ public final class LanguageModel implements AutoCloseable {
             "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
                 + files.spec().vocabSize() + " rows: the tokenizer belongs to another model.");
       }
-      BackendModel bm = backend.load(files, precision);
+      long freeHeapBefore = ProcessMemory.freeHeapBytes();
+      BackendModel bm;
+      try {
+        bm = backend.load(files, precision);
+      } catch (OutOfMemoryError e) {
+        // Release what the failed load still holds (the backend's partial copy) before building the message.
+        backend.close();
+        files.close();
+        throw outOfHeap(path, precision, backend.id(), files.spec(), freeHeapBefore, e);
+      }
       if (bm.memory().mappedBytes() == 0) {
         // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
         // counting against the process. The spec, metadata and tokenizer stay available.
@@ -149,6 +159,36 @@ public final class LanguageModel implements AutoCloseable {
       files.close();
       throw e;
     }
+  }
+
+  /**
+   * The backend ran out of Java heap while loading: say how much there was, what the model's weights take (from its
+   * parameter count, as {@code mobiedit inspect} reports it) and what to do.
+   */
+  private static MobiEditException outOfHeap(Path path, Precision precision, String backendId, ModelSpec spec,
+      long freeHeapBefore, OutOfMemoryError cause) {
+    long parameters = spec.parameterCount();
+    long fp32 = 4 * parameters;
+    long needed = precision.quantizesWeights() ? parameters : fp32;
+    long suggestedGib = ((needed + (1L << 30) - 1) >> 30) + 1;
+    return new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+        "Loading " + path + " in " + precision.getId() + " on backend '" + backendId + "' ran out of Java heap: "
+            + mibDown(freeHeapBefore) + " of the " + mibDown(ProcessMemory.maxHeapBytes()) + " maximum heap were"
+            + " free, and the model's " + String.format(Locale.ROOT, "%,d", parameters) + " weights take about "
+            + mibUp(fp32) + " as fp32 or " + mibUp(parameters) + " as int8. "
+            + (precision.quantizesWeights() ? "Use" : "Load it in int8 precision, use") + " a smaller model, or give"
+            + " the JVM a larger heap (-Xmx, e.g. MOBIEDIT_JAVA_OPTS=-Xmx" + suggestedGib + "g for the mobiedit"
+            + " command; android:largeHeap in an app).", cause);
+  }
+
+  /** Whole MiB rounded up, so that a need is never understated. */
+  private static String mibUp(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", Math.max(0, (bytes + (1L << 20) - 1) >> 20));
+  }
+
+  /** Whole MiB rounded down, so that what is free is never overstated. */
+  private static String mibDown(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", Math.max(0, bytes >> 20));
   }
 
   /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */

@@ -1,6 +1,7 @@
 package org.mobiedit.core.model;
 
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 
 /**
@@ -15,9 +16,19 @@ import org.mobiedit.api.Precision;
  */
 public record LoadOptions(Precision precision, @Nullable String backendId, int threads, boolean allowFallback) {
 
+  /** The most kernel threads accepted (each is an operating-system thread). */
+  public static final int MAX_THREADS = 1024;
+
+  /** @throws MobiEditException {@code INVALID_REQUEST} for a missing precision or a thread count out of range */
   public LoadOptions {
-    if (threads < 0) {
-      throw new IllegalArgumentException("threads must be >= 0");
+    if (precision == null) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "Invalid load options: no precision given; use one of fp32, int8, int8-a8, int8-a16.");
+    }
+    if (threads < 0 || threads > MAX_THREADS) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "Invalid load options: threads is " + threads + "; give 0 (one per available processor) or a count from"
+              + " 1 to " + MAX_THREADS + ".");
     }
   }
 

@@ -7,11 +7,25 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * The process's resident memory as the kernel counts it (Linux and Android: {@code /proc/self/status}). Resident
+ * The process's memory: its Java heap, and its resident memory as the kernel counts it (Linux and Android: {@code /proc/self/status}). Resident
  * memory includes mapped model pages that were touched, which is what a phone's memory killer sees.
  */
 public final class ProcessMemory {
   private ProcessMemory() {}
+
+  /**
+   * The Java heap this process can still allocate: the maximum heap less what is in use,
+   * {@code maxMemory - (totalMemory - freeMemory)}. Garbage not yet collected counts as in use.
+   */
+  public static long freeHeapBytes() {
+    Runtime r = Runtime.getRuntime();
+    return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+  }
+
+  /** The most heap this JVM will use ({@code -Xmx}; on Android the app's heap limit). */
+  public static long maxHeapBytes() {
+    return Runtime.getRuntime().maxMemory();
+  }
 
   /** Current resident set size in bytes ({@code VmRSS}), if the platform reports it. */
   public static OptionalLong residentBytes() {

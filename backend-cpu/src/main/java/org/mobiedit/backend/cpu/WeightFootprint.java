@@ -1,0 +1,37 @@
+package org.mobiedit.backend.cpu;
+
+import org.mobiedit.api.Precision;
+import org.mobiedit.spi.ModelSpec;
+
+/**
+ * The Java heap the CPU backend's copy of a model's weights takes, computed from the spec alone, before anything is
+ * allocated. It follows how {@link CpuModel} stores them: in fp32 every weight is a float, which is
+ * {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect} prints); with int8
+ * weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay float. A tied LM
+ * head shares the embedding. This is what {@link CpuModel#memory()} reports after loading.
+ */
+final class WeightFootprint {
+  private WeightFootprint() {}
+
+  /** Bytes of weights for {@code spec} in {@code precision}; {@link Long#MAX_VALUE} if that overflows. */
+  static long bytes(ModelSpec spec, Precision precision) {
+    try {
+      long total = 0;
+      for (String name : spec.requiredTensors()) {
+        long[] shape = spec.expectedShape(name);
+        long elements = 1;
+        for (long d : shape) {
+          elements = Math.multiplyExact(elements, d);
+        }
+        boolean matrix = shape.length == 2;
+        long bytes = matrix && precision.quantizesWeights()
+            ? Math.addExact(elements, Math.multiplyExact(4L, shape[0]))
+            : Math.multiplyExact(4L, elements);
+        total = Math.addExact(total, bytes);
+      }
+      return total;
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
