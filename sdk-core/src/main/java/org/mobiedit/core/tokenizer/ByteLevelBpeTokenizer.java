@@ -3,11 +3,12 @@ package org.mobiedit.core.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mobiedit.api.MobiEditException;
 
 /**
  * Byte-level BPE (GPT-2, Qwen2, Llama 3): the text is split by the model's pre-tokenizer regex, each piece's UTF-8
@@ -16,9 +17,17 @@ import java.util.regex.Pattern;
  */
 final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private static final int CACHE_LIMIT = 50_000;
+  /** Longer pieces are not cached: they are rare, and a cache of megabyte keys would hold on to the memory. */
+  private static final int CACHED_PIECE_CHARS = 128;
+  /**
+   * The most combining marks in a row accepted in text that needs normalising: the platform's NFC sorts a run of
+   * marks by insertion, in time growing with the square of its length (a million characters in runs of 1,000 take
+   * about a second, one run of 200,000 takes minutes). Language needs a handful; Unicode's stream-safe format 30.
+   */
+  static final int MAX_COMBINING_RUN = 1_000;
 
   private final Pattern pretokenizer;
-  private final Map<String, Integer> mergeRanks;
+  final Map<String, Integer> mergeRanks;
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
   private final boolean nfc;
@@ -44,71 +53,74 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
 
   @Override
   void encodePlain(String text, boolean atStart, IntList out) {
-    if (nfc && !Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
-      text = Normalizer.normalize(text, Normalizer.Form.NFC);
-    }
-    Matcher m = pretokenizer.matcher(text);
-    while (m.find()) {
-      String piece = m.group();
-      if (piece.isEmpty()) {
-        continue;
+    if (nfc) {
+      checkCombiningRuns(text); // before isNormalized, which is as slow on long runs
+      if (!Normalizer.isNormalized(text, Normalizer.Form.NFC)) {
+        text = Normalizer.normalize(text, Normalizer.Form.NFC);
       }
-      int[] ids = cache.get(piece);
+    }
+    PreTokenizer.split(pretokenizer, text, piece -> {
+      int[] ids = piece.length() <= CACHED_PIECE_CHARS ? cache.get(piece) : null;
       if (ids == null) {
         ids = bpe(piece);
-        if (cache.size() > CACHE_LIMIT) {
-          cache.clear();
+        if (piece.length() <= CACHED_PIECE_CHARS) {
+          if (cache.size() > CACHE_LIMIT) {
+            cache.clear();
+          }
+          cache.put(piece, ids);
         }
-        cache.put(piece, ids);
       }
       for (int id : ids) {
         out.add(id);
       }
+    });
+  }
+
+  /**
+   * Refuses text with more than {@link #MAX_COMBINING_RUN} combining marks in a row (every character that
+   * normalisation reorders is a mark: general category Mn, Mc or Me).
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST}, naming where the run starts (not the text)
+   */
+  static void checkCombiningRuns(String text) {
+    int run = 0;
+    int runStart = 0;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      int type = Character.getType(cp);
+      if (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+          || type == Character.ENCLOSING_MARK) {
+        if (run++ == 0) {
+          runStart = i;
+        }
+        if (run > MAX_COMBINING_RUN) {
+          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+              "The text has more than " + MAX_COMBINING_RUN + " combining marks in a row (from character "
+                  + runStart + "): this tokenizer normalises text to Unicode NFC, which takes time growing with the"
+                  + " square of such a run. Remove the repeated marks.");
+        }
+      } else {
+        run = 0;
+      }
+      i += Character.charCount(cp);
     }
   }
 
   private int[] bpe(String piece) {
     byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
-    List<String> symbols = new ArrayList<>(bytes.length);
-    StringBuilder word = new StringBuilder(bytes.length);
-    for (byte b : bytes) {
-      symbols.add(String.valueOf(ByteAlphabet.charOf(b)));
-      word.append(ByteAlphabet.charOf(b));
+    char[] word = new char[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      word[i] = ByteAlphabet.charOf(bytes[i]);
     }
+    String symbols = new String(word);
     if (ignoreMerges) {
-      Integer whole = vocab.ids.get(word.toString());
+      Integer whole = vocab.ids.get(symbols);
       if (whole != null) {
         return new int[] {whole};
       }
     }
-    while (symbols.size() > 1) {
-      int bestRank = Integer.MAX_VALUE;
-      int bestAt = -1;
-      for (int i = 0; i + 1 < symbols.size(); i++) {
-        Integer r = mergeRanks.get(mergeKey(symbols.get(i), symbols.get(i + 1)));
-        if (r != null && r < bestRank) {
-          bestRank = r;
-          bestAt = i;
-        }
-      }
-      if (bestAt < 0) {
-        break;
-      }
-      String left = symbols.get(bestAt);
-      String right = symbols.get(bestAt + 1);
-      List<String> merged = new ArrayList<>(symbols.size());
-      for (int i = 0; i < symbols.size(); i++) {
-        if (i + 1 < symbols.size() && symbols.get(i).equals(left) && symbols.get(i + 1).equals(right)) {
-          merged.add(left + right);
-          i++;
-        } else {
-          merged.add(symbols.get(i));
-        }
-      }
-      symbols = merged;
-    }
     IntList ids = new IntList();
-    for (String s : symbols) {
+    for (String s : merge(symbols)) {
       Integer id = vocab.ids.get(s);
       if (id != null) {
         ids.add(id);
@@ -123,6 +135,76 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
       }
     }
     return ids.toArray();
+  }
+
+  /**
+   * Merges a word given as one {@link ByteAlphabet} character per byte and returns its symbols, left to right.
+   *
+   * <p>The result is that of the reference algorithm (GPT-2's {@code encoder.py}): repeatedly take the listed pair
+   * of lowest rank and merge all its occurrences, left to right and not overlapping, before looking at the pairs
+   * this creates. Rescanning the word for every merge makes that quadratic in the word's length, so instead the
+   * symbols form a linked list over the word (a symbol is its start and length) and the candidate pairs wait in a
+   * priority queue keyed by (rank, start): one round pops every pair of the lowest rank in word order, skipping
+   * entries a merge has made stale, and only then queues the pairs the round created. That is O(n log n) per word.
+   */
+  List<String> merge(String word) {
+    int n = word.length();
+    // len[i]: length of the symbol starting at i, or 0 if i is inside a symbol; the next symbol starts at i + len[i].
+    int[] len = new int[n];
+    int[] prev = new int[n];
+    Arrays.fill(len, 1);
+    for (int i = 0; i < n; i++) {
+      prev[i] = i - 1;
+    }
+    StringBuilder key = new StringBuilder();
+    MergeQueue queue = new MergeQueue(n);
+    for (int i = 0; i + 1 < n; i++) {
+      offer(queue, word, i, 1, 1, key);
+    }
+    MergeQueue created = new MergeQueue(16);
+    while (!queue.isEmpty()) {
+      int rank = MergeQueue.key(queue.peek());
+      while (!queue.isEmpty() && MergeQueue.key(queue.peek()) == rank) {
+        int left = MergeQueue.start(queue.poll());
+        int right = left + len[left];
+        if (len[left] == 0 || right >= n || rankOf(word, left, len[left], len[right], key) != rank) {
+          continue; // stale: one of the two symbols has been merged since
+        }
+        len[left] += len[right];
+        len[right] = 0;
+        int next = left + len[left];
+        if (next < n) {
+          prev[next] = left;
+          offer(created, word, left, len[left], len[next], key);
+        }
+        if (prev[left] >= 0) {
+          offer(created, word, prev[left], len[prev[left]], len[left], key);
+        }
+      }
+      while (!created.isEmpty()) {
+        queue.add(created.poll());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i += len[i]) {
+      out.add(word.substring(i, i + len[i]));
+    }
+    return out;
+  }
+
+  private void offer(MergeQueue queue, String word, int left, int leftLen, int rightLen, StringBuilder key) {
+    int rank = rankOf(word, left, leftLen, rightLen, key);
+    if (rank >= 0) {
+      queue.add(MergeQueue.entry(rank, left));
+    }
+  }
+
+  /** The merge rank of the pair of symbols at {@code left}, or -1 if the pair is not in the merge list. */
+  private int rankOf(String word, int left, int leftLen, int rightLen, StringBuilder key) {
+    key.setLength(0);
+    key.append(word, left, left + leftLen).append(' ').append(word, left + leftLen, left + leftLen + rightLen);
+    Integer r = mergeRanks.get(key.toString());
+    return r == null || r < 0 ? -1 : r;
   }
 
   @Override
