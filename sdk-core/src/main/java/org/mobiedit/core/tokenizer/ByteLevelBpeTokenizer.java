@@ -20,6 +20,11 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   /** Longer pieces are not cached: they are rare, and a cache of megabyte keys would hold on to the memory. */
   private static final int CACHED_PIECE_CHARS = 128;
   /**
+   * NFC can turn up to 3 UTF-16 units into a 2-byte character (U+01D5 from U, U+0308, U+0304): with normalisation
+   * a token of k bytes can stand for up to 1.5 × k characters of the text as given.
+   */
+  private static final int NFC_CHARS_PER_BYTE = 2;
+  /**
    * The most combining marks in a row accepted in text that needs normalising: the platform's NFC sorts a run of
    * marks by insertion, in time growing with the square of its length (a million characters in runs of 1,000 take
    * about a second, one run of 200,000 takes minutes). Language needs a handful; Unicode's stream-safe format 30.
@@ -32,6 +37,7 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
 
   private final boolean nfc;
   private final boolean ignoreMerges;
+  private final int maxCharsPerToken;
 
   /**
    * @param nfc normalise text to Unicode NFC before splitting (Qwen2 does; GPT-2 does not)
@@ -45,10 +51,19 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     this.mergeRanks = mergeRanks;
     this.nfc = nfc;
     this.ignoreMerges = ignoreMerges;
+    // A byte-level token of k symbols is k bytes, and every UTF-16 unit of text is at least one byte; added tokens
+    // stored as plain text stand for their own characters.
+    this.maxCharsPerToken = (int) Math.min(Integer.MAX_VALUE,
+        (long) longestTokenChars() * (nfc ? NFC_CHARS_PER_BYTE : 1));
   }
 
   static String mergeKey(String left, String right) {
     return left + ' ' + right;
+  }
+
+  @Override
+  public int maxCharsPerToken() {
+    return maxCharsPerToken;
   }
 
   @Override

@@ -18,6 +18,7 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
   private final @Nullable Map<String, Integer> mergeRanks;
   private final boolean addSpacePrefix;
   private final int[] byteTokens = new int[256];
+  private final int maxCharsPerToken;
 
   /** With exactly one of {@code scores} (higher merges first) or {@code mergeRanks} (lower merges first). */
   SentencePieceBpeTokenizer(Vocabulary vocab, float @Nullable [] scores, @Nullable Map<String, Integer> mergeRanks,
@@ -29,6 +30,13 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
     for (int b = 0; b < 256; b++) {
       byteTokens[b] = vocab.idOf(String.format("<0x%02X>", b)).orElse(-1);
     }
+    // A token stands for its own characters (▁ for a space), a byte token for part of one.
+    this.maxCharsPerToken = longestTokenChars();
+  }
+
+  @Override
+  public int maxCharsPerToken() {
+    return maxCharsPerToken;
   }
 
   /** Order key of a pair that has no merge. */
