@@ -38,6 +38,8 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private final boolean nfc;
   private final boolean ignoreMerges;
   private final int maxCharsPerToken;
+  /** Merge rank of every pair of single bytes (-1: none), so that the first pass over a word needs no lookups. */
+  private final int[] bytePairRanks = new int[256 * 256];
 
   /**
    * @param nfc normalise text to Unicode NFC before splitting (Qwen2 does; GPT-2 does not)
@@ -55,6 +57,13 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     // stored as plain text stand for their own characters.
     this.maxCharsPerToken = (int) Math.min(Integer.MAX_VALUE,
         (long) longestTokenChars() * (nfc ? NFC_CHARS_PER_BYTE : 1));
+    StringBuilder key = new StringBuilder(3);
+    for (int a = 0; a < 256; a++) {
+      for (int b = 0; b < 256; b++) {
+        String pair = new String(new char[] {ByteAlphabet.charOf(a), ByteAlphabet.charOf(b)});
+        bytePairRanks[a << 8 | b] = rankOf(pair, 0, 1, 1, key);
+      }
+    }
   }
 
   static String mergeKey(String left, String right) {
@@ -167,33 +176,38 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     // len[i]: length of the symbol starting at i, or 0 if i is inside a symbol; the next symbol starts at i + len[i].
     int[] len = new int[n];
     int[] prev = new int[n];
-    Arrays.fill(len, 1);
+    // pairRank[i]: rank of the pair the symbol at i forms with the next one now, or -1: a queue entry is stale when
+    // it differs (a rank names one pair of texts, so a changed pair cannot have the entry's rank).
+    int[] pairRank = new int[n];
+    MergeQueue queue = new MergeQueue(n);
     for (int i = 0; i < n; i++) {
+      len[i] = 1;
       prev[i] = i - 1;
+      pairRank[i] = i + 1 < n ? bytePairRank(word.charAt(i), word.charAt(i + 1)) : -1;
+      if (pairRank[i] >= 0) {
+        queue.add(MergeQueue.entry(pairRank[i], i));
+      }
     }
     StringBuilder key = new StringBuilder();
-    MergeQueue queue = new MergeQueue(n);
-    for (int i = 0; i + 1 < n; i++) {
-      offer(queue, word, i, 1, 1, key);
-    }
     MergeQueue created = new MergeQueue(16);
     while (!queue.isEmpty()) {
       int rank = MergeQueue.key(queue.peek());
       while (!queue.isEmpty() && MergeQueue.key(queue.peek()) == rank) {
         int left = MergeQueue.start(queue.poll());
-        int right = left + len[left];
-        if (len[left] == 0 || right >= n || rankOf(word, left, len[left], len[right], key) != rank) {
+        if (len[left] == 0 || pairRank[left] != rank) {
           continue; // stale: one of the two symbols has been merged since
         }
+        int right = left + len[left];
         len[left] += len[right];
         len[right] = 0;
         int next = left + len[left];
+        pairRank[left] = -1;
         if (next < n) {
           prev[next] = left;
-          offer(created, word, left, len[left], len[next], key);
+          pairRank[left] = offer(created, word, left, len[left], len[next], key);
         }
         if (prev[left] >= 0) {
-          offer(created, word, prev[left], len[prev[left]], len[left], key);
+          pairRank[prev[left]] = offer(created, word, prev[left], len[prev[left]], len[left], key);
         }
       }
       while (!created.isEmpty()) {
@@ -207,11 +221,20 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     return out;
   }
 
-  private void offer(MergeQueue queue, String word, int left, int leftLen, int rightLen, StringBuilder key) {
+  /** Queues the pair of symbols at {@code left} if it is a merge; returns its rank, or -1. */
+  private int offer(MergeQueue queue, String word, int left, int leftLen, int rightLen, StringBuilder key) {
     int rank = rankOf(word, left, leftLen, rightLen, key);
     if (rank >= 0) {
       queue.add(MergeQueue.entry(rank, left));
     }
+    return rank;
+  }
+
+  /** The rank of merging two single-byte symbols, from the table built once. */
+  private int bytePairRank(char left, char right) {
+    int a = ByteAlphabet.byteOf(left);
+    int b = ByteAlphabet.byteOf(right);
+    return a < 0 || b < 0 ? -1 : bytePairRanks[a << 8 | b];
   }
 
   /** The merge rank of the pair of symbols at {@code left}, or -1 if the pair is not in the merge list. */
@@ -238,6 +261,6 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
       }
       out[n++] = (byte) b;
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 }

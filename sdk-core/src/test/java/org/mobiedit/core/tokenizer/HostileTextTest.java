@@ -35,10 +35,10 @@ class HostileTextTest {
     t.put("newlines and tabs", "\n\t".repeat(50_000));
     Random r = new Random(22);
     StringBuilder mixed = new StringBuilder();
-    while (mixed.length() < MILLION) {
+    while (mixed.length() < 300_000) {
       mixed.append(MixedText.random(r, 20));
     }
-    t.put("a million mixed characters", mixed.toString());
+    t.put("mixed characters", mixed.toString());
     t.put("lone surrogates", "\ud800 a\udc00b \udbff\ud800" + "\udc00".repeat(1000));
     t.put("NUL characters", "\u0000a\u0000\u0000 b" + "\u0000".repeat(10_000));
     t.put("special-token-like strings", "<|im_start|><|im_end|<|im_start<|<|endoftext|>|>".repeat(4_000));
