@@ -42,6 +42,8 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   private final int[] bytePairRanks = new int[256 * 256];
 
   /**
+   * @param mergeRanks {@code "left right"} → rank, a different rank for every pair (as the loaders number the merge
+   *     list); lower merges first
    * @param nfc normalise text to Unicode NFC before splitting (Qwen2 does; GPT-2 does not)
    * @param ignoreMerges a word that is itself in the vocabulary becomes that token without merging (Llama 3's
    *     tokenizer.json sets {@code ignore_merges})
