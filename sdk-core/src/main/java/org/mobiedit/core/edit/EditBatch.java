@@ -46,7 +46,36 @@ final class EditBatch {
     return Arrays.copyOf(rows[r], rows[r].length - (target.length - 1));
   }
 
+  /**
+   * Refuses, before anything is tokenized, an edit whose prompt (in its longest template) and new object have more
+   * characters than a row of {@code contextLength} tokens can hold: a token stands for at most
+   * {@link Tokenizer#maxCharsPerToken()} characters, and a row holds the prompt's tokens and all but one of the
+   * target's, so it has at least {@code characters / maxCharsPerToken - 1} tokens. Bounds the text an edit request
+   * makes the tokenizer work on.
+   *
+   * @param templates the context templates ({@code "{}"} marks the prompt); their text counts too
+   * @throws MobiEditException {@code CONTEXT_OVERFLOW}, naming the character count and the limit (not the text)
+   */
+  static void checkFits(Tokenizer tok, EditRequest request, List<String> templates, int contextLength) {
+    int templateChars = 0;
+    for (String template : templates) {
+      templateChars = Math.max(templateChars, template.length() - 2);
+    }
+    long chars = (long) templateChars + request.getPrompt().length() + 1
+        + request.getNewObject().strip().length();
+    int perToken = tok.maxCharsPerToken();
+    long limit = ((long) Math.max(0, contextLength) + 1) * perToken;
+    if (chars > limit) {
+      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+          "The edit prompt and its new object have " + chars + " characters (with the context template), more than"
+              + " the model's context of " + contextLength + " tokens can hold with this tokenizer (at most "
+              + perToken + " characters per token, so at most " + limit + " characters): shorten the prompt or"
+              + " the new object.");
+    }
+  }
+
   static EditBatch build(Tokenizer tok, EditRequest request, List<String> templates, int contextLength) {
+    checkFits(tok, request, templates, contextLength);
     String prompt = request.getPrompt();
     String subject = request.getSubject();
     int at = prompt.indexOf(subject);

@@ -70,6 +70,38 @@ public final class Generator {
   }
 
   /**
+   * Encodes a prompt text as the model expects it ({@link Tokenizer#encodeForModel}) after refusing, without
+   * tokenizing it, a text with more characters than the context can hold ({@link #checkPromptText}); then checks the
+   * ids ({@link #checkPrompt}).
+   *
+   * @throws MobiEditException {@code CONTEXT_OVERFLOW} or {@code INVALID_REQUEST}
+   */
+  public static int[] encodePrompt(Tokenizer tokenizer, String text, int context) {
+    checkPromptText(tokenizer, text, context);
+    int[] ids = tokenizer.encodeForModel(text);
+    checkPrompt(ids, context);
+    return ids;
+  }
+
+  /**
+   * Refuses a prompt text that cannot fit in the context, before it is tokenized: a token stands for at most
+   * {@link Tokenizer#maxCharsPerToken()} characters, so a text longer than {@code context} times that needs more
+   * tokens than the context holds. This bounds the text a request makes the tokenizer work on.
+   *
+   * @throws MobiEditException {@code CONTEXT_OVERFLOW}, naming the character count and the limit (not the text)
+   */
+  public static void checkPromptText(Tokenizer tokenizer, String text, int context) {
+    int perToken = tokenizer.maxCharsPerToken();
+    long limit = (long) Math.max(0, context) * perToken;
+    if (text.length() > limit) {
+      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+          "The prompt has " + text.length() + " characters, more than the model's context of " + context
+              + " tokens can hold with this tokenizer (at most " + perToken + " characters per token, so at most "
+              + limit + " characters): shorten the prompt.");
+    }
+  }
+
+  /**
    * Checks prompt ids before any work: not empty, and no longer than the context.
    *
    * @throws MobiEditException {@code INVALID_REQUEST} or {@code CONTEXT_OVERFLOW}

@@ -19,6 +19,17 @@ abstract class AbstractTokenizer implements Tokenizer {
   /** Encodes a piece of plain text (no special tokens in it); {@code atStart} is true for the text's first piece. */
   abstract void encodePlain(String text, boolean atStart, IntList out);
 
+  /** The length in characters of the longest vocabulary entry (added and special tokens included). */
+  final int longestTokenChars() {
+    int longest = 1;
+    for (String t : vocab.tokens) {
+      if (t != null) {
+        longest = Math.max(longest, t.length());
+      }
+    }
+    return longest;
+  }
+
   /** The bytes a token stands for in decoded text. */
   abstract byte[] tokenBytes(int id);
 

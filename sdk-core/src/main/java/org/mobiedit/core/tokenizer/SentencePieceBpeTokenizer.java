@@ -2,7 +2,6 @@ package org.mobiedit.core.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +18,7 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
   private final @Nullable Map<String, Integer> mergeRanks;
   private final boolean addSpacePrefix;
   private final int[] byteTokens = new int[256];
+  private final int maxCharsPerToken;
 
   /** With exactly one of {@code scores} (higher merges first) or {@code mergeRanks} (lower merges first). */
   SentencePieceBpeTokenizer(Vocabulary vocab, float @Nullable [] scores, @Nullable Map<String, Integer> mergeRanks,
@@ -30,62 +30,64 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
     for (int b = 0; b < 256; b++) {
       byteTokens[b] = vocab.idOf(String.format("<0x%02X>", b)).orElse(-1);
     }
+    // A token stands for its own characters (▁ for a space), a byte token for part of one.
+    this.maxCharsPerToken = longestTokenChars();
   }
 
-  /** A symbol in the doubly linked list of the text being merged. */
-  private static final class Sym {
-    String text;
-    int prev;
-    int next;
+  @Override
+  public int maxCharsPerToken() {
+    return maxCharsPerToken;
   }
 
-  private record Candidate(int left, int right, double priority, String merged) {}
+  /** Order key of a pair that has no merge. */
+  private static final long NO_MERGE = Long.MAX_VALUE;
 
+  /**
+   * Merges the text's characters and appends the ids of the resulting symbols.
+   *
+   * <p>The symbols form a linked list over the text (a symbol is its start and length; {@code len} is 0 inside a
+   * symbol) and the candidate pairs wait in a {@link MergeQueue} ordered by merge priority, then leftmost first;
+   * an entry whose pair a merge has changed since is skipped when it comes up. O(n log n) in the text's length.
+   */
   @Override
   void encodePlain(String text, boolean atStart, IntList out) {
     if (text.isEmpty()) {
       return;
     }
-    String normalized = ((addSpacePrefix && atStart) ? " " + text : text).replace(' ', SPACE);
-    int[] cps = normalized.codePoints().toArray();
-    Sym[] syms = new Sym[cps.length];
-    for (int i = 0; i < cps.length; i++) {
-      Sym s = new Sym();
-      s.text = new String(Character.toChars(cps[i]));
-      s.prev = i - 1;
-      s.next = i + 1 < cps.length ? i + 1 : -1;
-      syms[i] = s;
+    String s = ((addSpacePrefix && atStart) ? " " + text : text).replace(' ', SPACE);
+    int n = s.length();
+    int[] len = new int[n];
+    int[] prev = new int[n];
+    int last = -1;
+    for (int i = 0; i < n; i += len[i]) {
+      len[i] = Character.charCount(s.codePointAt(i)); // a lone surrogate is a symbol of its own
+      prev[i] = last;
+      last = i;
     }
-    // Best candidate first; ties go to the leftmost pair.
-    PriorityQueue<Candidate> queue = new PriorityQueue<>((a, b) -> {
-      int c = Double.compare(b.priority, a.priority);
-      return c != 0 ? c : Integer.compare(a.left, b.left);
-    });
-    for (int i = 0; i + 1 < syms.length; i++) {
-      offer(queue, syms, i, i + 1);
+    MergeQueue queue = new MergeQueue(n);
+    for (int i = 0; i + len[i] < n; i += len[i]) {
+      offer(queue, s, i, len[i], len[i + len[i]]);
     }
     while (!queue.isEmpty()) {
-      Candidate c = queue.poll();
-      Sym l = syms[c.left];
-      Sym r = syms[c.right];
-      if (l.text == null || r.text == null || l.next != c.right || !c.merged.equals(l.text + r.text)) {
-        continue; // stale
+      long e = queue.poll();
+      int left = MergeQueue.start(e);
+      int right = left + len[left];
+      if (len[left] == 0 || right >= n || mergeKey(s, left, len[left], len[right]) != MergeQueue.key(e)) {
+        continue; // stale: one of the two symbols has been merged since
       }
-      l.text = c.merged;
-      l.next = r.next;
-      r.text = null;
-      if (r.next >= 0) {
-        syms[r.next].prev = c.left;
+      len[left] += len[right];
+      len[right] = 0;
+      int next = left + len[left];
+      if (prev[left] >= 0) {
+        offer(queue, s, prev[left], len[prev[left]], len[left]);
       }
-      if (l.prev >= 0) {
-        offer(queue, syms, l.prev, c.left);
-      }
-      if (l.next >= 0) {
-        offer(queue, syms, c.left, l.next);
+      if (next < n) {
+        prev[next] = left;
+        offer(queue, s, left, len[left], len[next]);
       }
     }
-    for (int i = 0; i >= 0 && i < syms.length; i = syms[i].next) {
-      String t = syms[i].text;
+    for (int i = 0; i < n; i += len[i]) {
+      String t = s.substring(i, i + len[i]);
       Integer id = vocab.ids.get(t);
       if (id != null) {
         out.add(id);
@@ -102,23 +104,29 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
     return vocab.idOf("<unk>").orElse(0);
   }
 
-  private void offer(PriorityQueue<Candidate> queue, Sym[] syms, int left, int right) {
-    String merged = syms[left].text + syms[right].text;
-    Integer id = vocab.ids.get(merged);
+  private void offer(MergeQueue queue, String s, int left, int leftLen, int rightLen) {
+    long key = mergeKey(s, left, leftLen, rightLen);
+    if (key != NO_MERGE) {
+      queue.add(MergeQueue.entry((int) key, left));
+    }
+  }
+
+  /**
+   * The order key of merging the two symbols at {@code left} (the higher the score or the lower the rank, the
+   * smaller), or {@link #NO_MERGE} when the merged text is not a token or, with ranks, the pair is not a merge.
+   */
+  private long mergeKey(String s, int left, int leftLen, int rightLen) {
+    int end = left + leftLen + rightLen;
+    Integer id = vocab.ids.get(s.substring(left, end));
     if (id == null) {
-      return;
+      return NO_MERGE;
     }
-    double priority;
     if (scores != null) {
-      priority = scores[id];
-    } else {
-      Integer rank = mergeRanks == null ? null : mergeRanks.get(syms[left].text + ' ' + syms[right].text);
-      if (rank == null) {
-        return;
-      }
-      priority = -rank;
+      return MergeQueue.descending(scores[id]);
     }
-    queue.add(new Candidate(left, right, priority, merged));
+    Integer rank = mergeRanks == null ? null
+        : mergeRanks.get(s.substring(left, left + leftLen) + ' ' + s.substring(left + leftLen, end));
+    return rank == null ? NO_MERGE : rank;
   }
 
   @Override

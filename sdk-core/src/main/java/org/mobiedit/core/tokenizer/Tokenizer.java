@@ -32,6 +32,15 @@ public interface Tokenizer {
 
   int vocabSize();
 
+  /**
+   * The most characters of text one token can stand for (derived once from the longest vocabulary entry), so that a
+   * text longer than {@code contextLength × maxCharsPerToken()} characters cannot fit in the context and can be
+   * refused before it is tokenized. {@link Integer#MAX_VALUE} when no bound is known.
+   */
+  default int maxCharsPerToken() {
+    return Integer.MAX_VALUE;
+  }
+
   /** The vocabulary entry of a token, as stored (e.g. {@code "Ġthe"}, {@code "▁the"}, {@code "<0x0A>"}). */
   String tokenText(int id);
 
