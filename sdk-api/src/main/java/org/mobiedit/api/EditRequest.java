@@ -16,6 +16,16 @@ import java.util.Objects;
  * }</pre>
  */
 public final class EditRequest {
+  /**
+   * The longest subject, relation, prompt or new object accepted, in characters (2^20). Real edit prompts are a
+   * sentence; the bound keeps a hostile request from costing unbounded time or memory before the model's context
+   * check (which is tighter) can run.
+   */
+  public static final int MAX_TEXT_CHARS = 1 << 20;
+
+  /** How many characters of a caller's text an error message repeats. */
+  private static final int SHOWN_CHARS = 80;
+
   private final String subject;
   private final String prompt;
   private final String newObject;
@@ -38,6 +48,13 @@ public final class EditRequest {
     requireText("relation", relation);
     String prompt;
     if (relation.contains("{}")) {
+      long slots = (relation.length() - relation.replace("{}", "").length()) / 2;
+      long expanded = relation.length() + slots * (subject.length() - 2L);
+      if (expanded > MAX_TEXT_CHARS) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+            "The relation template puts the subject in " + slots + " places, making a prompt of " + expanded
+                + " characters; at most " + MAX_TEXT_CHARS + " are accepted. Write the subject once, as \"{} is\".");
+      }
       prompt = relation.replace("{}", subject);
     } else if (relation.contains(subject)) {
       prompt = relation;
@@ -59,8 +76,8 @@ public final class EditRequest {
     if (!prompt.contains(subject)) {
       throw new MobiEditException(
           MobiEditException.Reason.INVALID_REQUEST,
-          "The prompt \"" + prompt + "\" does not contain the subject \"" + subject
-              + "\": the edit is located at the subject's last token, so write the subject into the prompt exactly"
+          "The prompt " + shown(prompt) + " does not contain the subject " + shown(subject)
+              + ": the edit is located at the subject's last token, so write the subject into the prompt exactly"
               + " (same spelling and case).");
     }
     return new EditRequest(subject, prompt, newObject);
@@ -71,6 +88,18 @@ public final class EditRequest {
       throw new MobiEditException(
           MobiEditException.Reason.INVALID_REQUEST, "The edit's " + what + " is empty: give a non-blank " + what + ".");
     }
+    if (value.length() > MAX_TEXT_CHARS) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "The edit's " + what + " has " + value.length() + " characters; at most " + MAX_TEXT_CHARS
+              + " are accepted. An edit states one fact in a sentence.");
+    }
+  }
+
+  /** A caller's text quoted for a message: at most {@value #SHOWN_CHARS} characters, line breaks escaped. */
+  private static String shown(String text) {
+    String cut = text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "…";
+    return "\"" + cut.replace("\n", "\\n").replace("\r", "\\r") + "\""
+        + (text.length() > SHOWN_CHARS ? " (" + text.length() + " characters)" : "");
   }
 
   /** The entity whose fact changes, exactly as it occurs in the prompt. */

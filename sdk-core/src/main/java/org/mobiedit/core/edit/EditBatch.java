@@ -84,7 +84,8 @@ final class EditBatch {
     int[] target = tok.encodeContinuation(" " + request.getNewObject().strip());
     if (target.length == 0) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "The new object \"" + request.getNewObject() + "\" encodes to no tokens.");
+          "The new object " + org.mobiedit.core.format.Excerpt.quoted(request.getNewObject())
+              + " encodes to no tokens; give a new object with visible text.");
     }
     List<int[]> rows = new ArrayList<>();
     List<Integer> lookups = new ArrayList<>();

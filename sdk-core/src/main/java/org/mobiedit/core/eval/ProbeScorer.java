@@ -1,6 +1,7 @@
 package org.mobiedit.core.eval;
 
 import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.edit.EditLoss;
 import org.mobiedit.core.generate.Generator;
 import org.mobiedit.core.generate.Sampler;
@@ -29,7 +30,17 @@ final class ProbeScorer {
 
   /** Argmax and log-probability at every answer position, the answer fed in as it would have been predicted. */
   Scores score(String prompt, int[] answer) {
-    int[] context = tokenizer.encodeForModel(prompt);
+    if (answer.length == 0) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "An answer to score encodes to no tokens; give a non-empty answer.");
+    }
+    int contextLength = model.spec().contextLength();
+    int[] context = Generator.encodePrompt(tokenizer, prompt, contextLength);
+    if ((long) context.length + answer.length - 1 > contextLength) {
+      throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+          "A probe of " + context.length + " prompt tokens and " + answer.length + " answer tokens does not fit in"
+              + " the model's context of " + contextLength + " tokens; shorten the probe.");
+    }
     int[] row = java.util.Arrays.copyOf(context, context.length + answer.length - 1);
     System.arraycopy(answer, 0, row, context.length, answer.length - 1);
     int[] positions = new int[answer.length];
@@ -49,7 +60,8 @@ final class ProbeScorer {
   /** The greedy continuation of {@code tokens} tokens (the unedited model's own answer, where a dataset has none). */
   int[] greedy(String prompt, int tokens) {
     GenerationOptions greedy = GenerationOptions.builder().maxTokens(tokens).stopAtEos(false).build();
-    return Generator.generate(model, tokenizer, tokenizer.encodeForModel(prompt), greedy, TokenListener.NONE)
+    return Generator.generate(model, tokenizer,
+        Generator.encodePrompt(tokenizer, prompt, model.spec().contextLength()), greedy, TokenListener.NONE)
         .getGeneratedIds();
   }
 

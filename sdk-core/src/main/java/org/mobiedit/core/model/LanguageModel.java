@@ -193,9 +193,7 @@ public final class LanguageModel implements AutoCloseable {
 
   /** Encodes a prompt as the model expects it (BOS where wanted; special tokens in the text recognised). */
   public int[] encodePrompt(String text) {
-    int[] ids = tokenizer.encodeForModel(text);
-    Generator.checkPrompt(ids, spec().contextLength());
-    return ids;
+    return Generator.encodePrompt(tokenizer, text, spec().contextLength());
   }
 
   /** Continues a text prompt. */
