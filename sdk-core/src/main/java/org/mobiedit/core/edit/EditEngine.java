@@ -164,6 +164,7 @@ public final class EditEngine {
     long prefixStart = System.nanoTime();
     PrefixState prefix = options.isPrefixCache() ? model.buildPrefix(batch.rows, layer, batch.lookup) : null;
     boolean success;
+    Throwable failure = null;
     try {
       if (prefix != null) {
         listener.onPrefixCacheBuilt((System.nanoTime() - prefixStart) / 1_000_000);
@@ -195,6 +196,11 @@ public final class EditEngine {
           dn += (double) delta[j] * delta[j];
         }
         dn = Math.sqrt(dn);
+        if (!Double.isFinite(dn)) {
+          throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+              "The edit's search diverged at step " + step + " (its correction δ became " + dn + "); the edit was"
+                  + " aborted and the model is unchanged. Try a smaller learning rate or a larger epsilon.");
+        }
         if (dn > clamp) {
           float s = (float) (clamp / dn);
           for (int j = 0; j < d; j++) {
@@ -215,9 +221,12 @@ public final class EditEngine {
       }
       forwardPasses++;
       success = rewrittenWith(batch, layer, left(delta, kDotU), u);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
     } finally {
       if (prefix != null) {
-        prefix.close();
+        closeAfter(prefix, failure);
       }
     }
     EditResult result = EditResult.builder(request)
@@ -234,6 +243,18 @@ public final class EditEngine {
     checkCancelled(cancelled, steps);
     listener.onFinish(result);
     return new Proposal(result, success || options.isKeepUnsuccessful());
+  }
+
+  /** Closes the prefix state; a failure to close does not hide the failure that ended the search. */
+  private static void closeAfter(PrefixState prefix, @org.jspecify.annotations.Nullable Throwable failure) {
+    try {
+      prefix.close();
+    } catch (RuntimeException | Error e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
   }
 
   private static void checkCancelled(java.util.function.BooleanSupplier cancelled, int steps) {
