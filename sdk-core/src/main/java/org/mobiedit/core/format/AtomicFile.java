@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 
 /**
@@ -72,7 +71,8 @@ public final class AtomicFile {
           channel = null;
         }
       }
-      try (FileChannel ch = channel; FileLock lock = lockQuietly(ch)) {
+      try (FileChannel ch = channel) {
+        lockQuietly(ch); // held until the channel closes, after the rename
         OutputStream out = new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(ch)), 1 << 20);
         content.writeTo(out);
         out.flush();
@@ -114,12 +114,15 @@ public final class AtomicFile {
     }
   }
 
-  /** The exclusive lock that tells other savers this file is being written, or null where locks are unavailable. */
-  private static @Nullable FileLock lockQuietly(FileChannel channel) {
+  /**
+   * Takes the exclusive lock that tells other savers this file is being written; where locks are unavailable the
+   * age rule alone protects it. The lock is released when the channel closes.
+   */
+  private static void lockQuietly(FileChannel channel) {
     try {
-      return channel.tryLock();
+      channel.tryLock();
     } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
-      return null; // the age rule alone protects this file from other savers
+      // the age rule alone protects this file from other savers
     }
   }
 
