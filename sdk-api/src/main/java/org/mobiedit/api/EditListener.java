@@ -4,6 +4,14 @@ package org.mobiedit.api;
  * Receives the progress of one edit. Every method has an empty default, so a listener overrides only what it needs.
  * Called on the thread that runs the edit; keep the work short (update a progress bar, post to a UI thread).
  *
+ * <p>A method that throws aborts the edit: nothing of it is applied (the model computes bit for bit as before the
+ * call), the editor's applied edits are unchanged, and the exception propagates from {@link EditCall#execute()} as
+ * itself (the same instance, not wrapped), so a test double's failed expectation or an app's own bug reads as it
+ * was thrown. No method is called while a candidate update of the edit is in the model.
+ *
+ * <p>A listener runs inside its editor's operation: calling that editor from it fails with
+ * {@link MobiEditException.Reason#INVALID_REQUEST}, except {@link Editor#close()}, which cancels the edit.
+ *
  * <pre>{@code
  * editor.newCall(request, new EditListener() {
  *   @Override public void onStep(int step, int maxSteps, double loss, long forwardPasses) { bar.set(step); }
@@ -26,6 +34,9 @@ public abstract class EditListener {
   /** An early-stopping check ran after {@code step} steps. */
   public void onEarlyStopCheck(int step, boolean rewritten) {}
 
-  /** The edit finished (successfully or not); not called when it was cancelled or failed. */
+  /**
+   * The edit's search finished (successfully or not), just before its update is applied and listed; not called when
+   * it was cancelled or failed. Throwing here aborts the edit like any other failure: nothing is applied.
+   */
   public void onFinish(EditResult result) {}
 }

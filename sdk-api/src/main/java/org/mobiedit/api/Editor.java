@@ -10,7 +10,13 @@ import java.util.List;
  * <p>An editor owns one model on one backend. Edits apply in order and persist for the editor's lifetime.
  *
  * <p>Threading: an editor runs one operation at a time; concurrent calls are serialised. {@link #close()} is
- * idempotent and releases the model and backend resources.
+ * idempotent and releases the model and backend resources: it cancels a running edit at its next step (nothing of
+ * it is applied), waits for the running operation to end, then releases the model. Every operation after
+ * {@code close()} fails with {@link MobiEditException.Reason#INVALID_REQUEST} ("the editor is closed").
+ *
+ * <p>Failures: an edit that fails for any reason (a cancellation, a backend failure, an exception thrown by its
+ * {@link EditListener}, which reaches the caller as itself) leaves the model computing bit for bit as before and
+ * {@link #getAppliedEdits()} unchanged. The model changes only when an edit is recorded as applied.
  *
  * <p>Testing code that uses an editor: this is an interface, as is {@link EditCall}, and {@link EditListener} is an
  * abstract class of overridable no-op hooks, so Mockito and hand-written doubles can stand in for all three; the
@@ -71,11 +77,13 @@ public interface Editor extends AutoCloseable {
   void save(Path file);
 
   /**
-   * Applies the edits of a patch file written by {@link #save}, in order. A patch made for another model, or one that
-   * is damaged, is refused and nothing is applied.
+   * Applies the edits of a patch file written by {@link #save}, in order, whole or not at all. Every edit is checked
+   * against the model (layer, vector lengths, finite values, a magnitude that keeps the activations finite) before
+   * any is applied; if applying one still fails, those applied before it are reverted. A patch made for another
+   * model, one that is damaged, or one whose edits are already applied is refused and nothing is applied.
    *
-   * @throws MobiEditException {@code EDIT_STORE} for a damaged or foreign patch, {@code IO} for a file that cannot be
-   *     read
+   * @throws MobiEditException {@code EDIT_STORE} naming the file for a damaged, foreign or unfit patch, {@code IO} for
+   *     a file that cannot be read
    */
   void load(Path file);
 

@@ -19,6 +19,7 @@ import org.mobiedit.core.model.LanguageModel;
 import org.mobiedit.core.model.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.MlpCapture;
 
 /**
  * Edits that fail half-way leave the real model exactly as it was: a backend whose activations overflow mid-edit
@@ -87,6 +88,78 @@ class EditAbortTest {
           .isEqualTo(MobiEditException.Reason.BACKEND_FAILURE);
       assertThat(calls.get()).isEqualTo(4);
       assertArrayEquals(before, real.forward(probe, at)[0][0]);
+    }
+  }
+
+  /** The real model behind a proxy that may rewrite what {@code method} returns. */
+  private static BackendModel rewriting(BackendModel real, String method,
+      java.util.function.UnaryOperator<Object> rewrite) {
+    return (BackendModel) Proxy.newProxyInstance(BackendModel.class.getClassLoader(),
+        new Class<?>[] {BackendModel.class}, (proxy, m, args) -> {
+          Object out;
+          try {
+            out = m.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          return m.getName().equals(method) ? rewrite.apply(out) : out;
+        });
+  }
+
+  @Test
+  void aSearchWhoseCorrectionOverflowsAbortsClearlyAndLeavesTheModelUnchanged() {
+    try (LanguageModel lm = load()) {
+      BackendModel real = lm.backendModel();
+      float[] before = probe(lm);
+      AtomicInteger calls = new AtomicInteger();
+      // At the second step, one perturbation's target logits are -3e38: a finite loss of about 1e38, whose central
+      // difference over epsilon overflows float in the correction.
+      BackendModel faulty = rewriting(real, "resume", out -> {
+        if (calls.incrementAndGet() == 2) {
+          float[] logits = ((float[][][][]) out)[1][0][0];
+          java.util.Arrays.fill(logits, -3e38f);
+          logits[0] = 0;
+        }
+        return out;
+      });
+      EditEngine engine = new EditEngine(faulty, lm.tokenizer());
+      assertThatThrownBy(() -> engine.edit(EditRequest.of("Lily", "{} went to the", "zoo"),
+          EditOptions.builder().maxSteps(100).learningRate(0.5).build()))
+          .isInstanceOf(MobiEditException.class)
+          .hasMessageContaining("diverged at step 1")
+          .hasMessageContaining("model is unchanged")
+          .extracting(e -> ((MobiEditException) e).getReason())
+          .isEqualTo(MobiEditException.Reason.BACKEND_FAILURE);
+      assertArrayEquals(before, probe(lm));
+    }
+  }
+
+  @Test
+  void aKeyOrthogonalToTheDirectionAbortsBeforeItsUpdateReachesTheModel() {
+    try (LanguageModel lm = load()) {
+      BackendModel real = lm.backendModel();
+      float[] before = probe(lm);
+      AtomicInteger applies = new AtomicInteger();
+      // The plain prompt's key is zero, so k·u = 0 and the update δ/(k·u) is not finite.
+      BackendModel faulty = rewriting(real, "captureMlp", out -> {
+        float[][] keys = ((MlpCapture) out).keys();
+        keys[0] = new float[keys[0].length];
+        return new MlpCapture(keys, ((MlpCapture) out).outputs());
+      });
+      BackendModel counting = rewriting(faulty, "applyRankOne", out -> {
+        applies.incrementAndGet();
+        return out;
+      });
+      EditEngine engine = new EditEngine(counting, lm.tokenizer());
+      assertThatThrownBy(() -> engine.edit(EditRequest.of("Lily", "{} went to the", "zoo"),
+          EditOptions.builder().maxSteps(100).learningRate(0.5).build()))
+          .isInstanceOf(MobiEditException.class)
+          .hasMessageContaining("went out of range")
+          .hasMessageContaining("model is unchanged")
+          .extracting(e -> ((MobiEditException) e).getReason())
+          .isEqualTo(MobiEditException.Reason.BACKEND_FAILURE);
+      assertThat(applies.get()).isZero();
+      assertArrayEquals(before, probe(lm));
     }
   }
 }

@@ -7,6 +7,7 @@ import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.generate.Sampler;
+import org.mobiedit.core.store.StoredEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;
@@ -15,7 +16,10 @@ import org.mobiedit.spi.PrefixState;
 /**
  * One MobiEdit edit (see docs/algorithm.md of the shared docs): context templates, key and direction {@code u}, the
  * forward-only search for {@code δ} with cosine-decayed steps and the clamp, early stopping every K steps by
- * checking the candidate rank-one update, and the final write {@code W_down += r ⊗ u} kept in float by the backend.
+ * checking the candidate rank-one update, and the update {@code W_down += r ⊗ u} kept in float by the backend.
+ *
+ * <p>The search ({@link #propose}) leaves the model as it found it, whatever happens; writing the update is one
+ * separate step after every listener hook has returned, so a failure can never leave part of an edit behind.
  */
 public final class EditEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EditEngine.class);
@@ -44,17 +48,37 @@ public final class EditEngine {
 
   /**
    * As {@link #edit(EditRequest, EditOptions)}, reporting progress and checking {@code cancelled} before every step;
-   * a cancelled edit leaves nothing applied and throws {@code CANCELLED}.
+   * a cancelled or failed edit (including an exception thrown by the listener) leaves nothing applied and throws.
+   * For tools that keep the handle themselves; an {@link org.mobiedit.api.Editor} records the update instead
+   * ({@link MobiEditor}).
    */
   public Outcome edit(EditRequest request, EditOptions options, EditListener listener,
+      java.util.function.BooleanSupplier cancelled) {
+    Proposal p = propose(request, options, listener, cancelled);
+    long handle = p.keep() ? model.applyRankOne(p.result().getLayer(), p.result().getLeftVector(),
+        p.result().getRightVector()) : -1;
+    return new Outcome(p.result(), handle);
+  }
+
+  /**
+   * The search of one edit, every listener hook included ({@link EditListener#onFinish} last): the result and
+   * whether its update is to be written. The model is exactly as it was when this returns or throws: candidate
+   * updates (the early-stopping checks and the final success check) are applied only around one forward pass each
+   * and reverted before any listener hook runs, so a listener that throws, a cancellation, a backend failure or a
+   * non-finite loss can never leave one behind. Writing the update is the caller's one step
+   * ({@link #edit(EditRequest, EditOptions, EditListener, java.util.function.BooleanSupplier)}, or the editor's
+   * record of applied edits).
+   */
+  Proposal propose(EditRequest request, EditOptions options, EditListener listener,
       java.util.function.BooleanSupplier cancelled) {
     long start = System.nanoTime();
     int layers = model.spec().layers();
     int layer = options.getLayer() == null ? defaultLayer(layers) : options.getLayer();
-    if (layer >= layers) {
+    if (layer < 0 || layer >= layers) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Edit layer " + layer + " does not exist: the model has layers 0.." + (layers - 1) + ".");
     }
+    checkCancelled(cancelled, 0);
     boolean calibrate = model.precision().quantizesActivations();
     if (calibrate) {
       // The context templates are sampled from the model, so they must not depend on scales left by earlier
@@ -77,6 +101,7 @@ public final class EditEngine {
       calibration[batch.rows.length] = checkRow(batch);
       model.calibrateActivations(calibration);
     }
+    checkCancelled(cancelled, 0);
     MlpCapture capture = model.captureMlp(contexts, layer, lookups);
     int ff = model.spec().intermediateSize();
     int d = model.spec().hiddenSize();
@@ -124,7 +149,6 @@ public final class EditEngine {
     float[] curve = new float[options.getMaxSteps()];
     int steps = 0;
     EditResult.StopReason reason = EditResult.StopReason.MAX_STEPS;
-    long handle = -1;
     double clamp = options.getClampFactor() * Math.sqrt(t0Norm2);
     listener.onStart(request, options.getMaxSteps());
     if (rewritten(batch)) {
@@ -133,21 +157,20 @@ public final class EditEngine {
           .stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0).forwardPasses(forwardPasses + 1)
           .wallMillis((System.nanoTime() - start) / 1_000_000).layer(layer).rankOne(new float[d], u)
           .contextTemplates(templates).build();
+      checkCancelled(cancelled, 0);
       listener.onFinish(already);
-      return new Outcome(already, -1);
+      return new Proposal(already, false);
     }
     long prefixStart = System.nanoTime();
     PrefixState prefix = options.isPrefixCache() ? model.buildPrefix(batch.rows, layer, batch.lookup) : null;
-    if (prefix != null) {
-      listener.onPrefixCacheBuilt((System.nanoTime() - prefixStart) / 1_000_000);
-    }
     boolean success;
+    Throwable failure = null;
     try {
+      if (prefix != null) {
+        listener.onPrefixCacheBuilt((System.nanoTime() - prefixStart) / 1_000_000);
+      }
       for (int step = 0; step < options.getMaxSteps(); step++) {
-        if (cancelled.getAsBoolean()) {
-          throw new MobiEditException(MobiEditException.Reason.CANCELLED,
-              "The edit was cancelled after " + step + " steps; the model is unchanged.");
-        }
+        checkCancelled(cancelled, step);
         float[][] z = estimator.directions(step, d);
         float[][] points = estimator.points(delta, z);
         float[][][][] logits = evaluate(batch, layer, prefix, points, options.isBatchPerturbations());
@@ -173,6 +196,11 @@ public final class EditEngine {
           dn += (double) delta[j] * delta[j];
         }
         dn = Math.sqrt(dn);
+        if (!Double.isFinite(dn)) {
+          throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+              "The edit's search diverged at step " + step + " (its correction δ became " + dn + "); the edit was"
+                  + " aborted and the model is unchanged. Try a smaller learning rate or a larger epsilon.");
+        }
         if (dn > clamp) {
           float s = (float) (clamp / dn);
           for (int j = 0; j < d; j++) {
@@ -183,40 +211,23 @@ public final class EditEngine {
         listener.onStep(steps, options.getMaxSteps(), losses[0], forwardPasses);
         if (options.isEarlyStopping() && steps % options.getEarlyStopEvery() == 0) {
           forwardPasses++;
-          handle = write(layer, delta, u, kDotU);
-          boolean done = rewritten(batch);
+          boolean done = rewrittenWith(batch, layer, left(delta, kDotU), u);
           listener.onEarlyStopCheck(steps, done);
           if (done) {
             reason = EditResult.StopReason.EARLY_STOP_SUCCESS;
             break;
           }
-          model.revertRankOne(handle);
-          handle = -1;
         }
       }
-      if (handle < 0) {
-        handle = write(layer, delta, u, kDotU);
-      }
       forwardPasses++;
-      success = rewritten(batch);
+      success = rewrittenWith(batch, layer, left(delta, kDotU), u);
     } catch (RuntimeException | Error e) {
-      // Whatever failed (the backend, a listener, a cancellation), nothing of this edit stays in the model.
-      if (handle >= 0) {
-        model.revertRankOne(handle);
-      }
+      failure = e;
       throw e;
     } finally {
       if (prefix != null) {
-        prefix.close();
+        closeAfter(prefix, failure);
       }
-    }
-    if (!success && !options.isKeepUnsuccessful()) {
-      model.revertRankOne(handle);
-      handle = -1;
-    }
-    float[] left = new float[d];
-    for (int i = 0; i < d; i++) {
-      left[i] = (float) (delta[i] / kDotU);
     }
     EditResult result = EditResult.builder(request)
         .success(success)
@@ -226,11 +237,31 @@ public final class EditEngine {
         .wallMillis((System.nanoTime() - start) / 1_000_000)
         .lossCurve(java.util.Arrays.copyOf(curve, steps))
         .layer(layer)
-        .rankOne(left, u)
+        .rankOne(left(delta, kDotU), u)
         .contextTemplates(templates)
         .build();
+    checkCancelled(cancelled, steps);
     listener.onFinish(result);
-    return new Outcome(result, handle);
+    return new Proposal(result, success || options.isKeepUnsuccessful());
+  }
+
+  /** Closes the prefix state; a failure to close does not hide the failure that ended the search. */
+  private static void closeAfter(PrefixState prefix, @org.jspecify.annotations.Nullable Throwable failure) {
+    try {
+      prefix.close();
+    } catch (RuntimeException | Error e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void checkCancelled(java.util.function.BooleanSupplier cancelled, int steps) {
+    if (cancelled.getAsBoolean()) {
+      throw new MobiEditException(MobiEditException.Reason.CANCELLED,
+          "The edit was cancelled after " + steps + " steps; the model is unchanged.");
+    }
   }
 
   /**
@@ -262,13 +293,45 @@ public final class EditEngine {
     return out;
   }
 
-  /** ROME's write with {@code v* = t0 + δ}: {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)}, {@code W += r ⊗ u}. */
-  private long write(int layer, float[] delta, float[] u, double kDotU) {
+  /** ROME's update with {@code v* = t0 + δ}: {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)}, written as {@code W += r ⊗ u}. */
+  private static float[] left(float[] delta, double kDotU) {
     float[] r = new float[delta.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = (float) (delta[i] / kDotU);
     }
-    return model.applyRankOne(layer, r, u);
+    return r;
+  }
+
+  /**
+   * Applies the candidate update {@code left ⊗ u} for one success check and reverts it before returning or
+   * throwing, so the model is unchanged either way. A candidate that could not be saved and loaded again (not
+   * finite, or beyond {@link StoredEdit#MAX_UPDATE_NORM}) aborts the edit instead of reaching the model.
+   */
+  private boolean rewrittenWith(EditBatch batch, int layer, float[] left, float[] u) {
+    String misfit = StoredEdit.misfit(layer, left, u, model.spec());
+    if (misfit != null) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+          "The edit's rank-one update went out of range (" + misfit + "): the subject's key is almost orthogonal"
+              + " to the update direction at layer " + layer + ". The edit was aborted and the model is unchanged;"
+              + " try another layer.");
+    }
+    long handle = model.applyRankOne(layer, left, u);
+    Throwable failure = null;
+    try {
+      return rewritten(batch);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      try {
+        model.revertRankOne(handle);
+      } catch (RuntimeException | Error e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /** Teacher-forced: is every target token the argmax after the plain prompt? */
@@ -300,4 +363,13 @@ public final class EditEngine {
    *     target was already predicted, or the edit did not succeed and was not kept)
    */
   public record Outcome(EditResult result, long handle) {}
+
+  /**
+   * What the search found, with the model unchanged.
+   *
+   * @param result what the edit did; its layer and vectors are the update to write
+   * @param keep whether to write it: false when the model already answered with the new object, or when the edit
+   *     did not succeed and {@link EditOptions#isKeepUnsuccessful()} is off
+   */
+  record Proposal(EditResult result, boolean keep) {}
 }

@@ -3,12 +3,14 @@ package org.mobiedit.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,17 @@ import org.mobiedit.api.EditRequest;
 /** Kills a real process in the middle of saving a patch (SIGKILL: no shutdown hooks, no finally blocks). */
 class EditPatchKillTest {
   @TempDir Path dir;
+
+  /** The short form of bench/store/kill-during-save.sh (which runs hundreds of kills). */
+  @Test
+  void twentyKillsAtRandomMomentsOfSavesLeaveNoTornFileAndTheLeftoversAreRemovedByTheNextSave() throws Exception {
+    KillDuringSave.Figures f = assertTimeoutPreemptively(Duration.ofSeconds(120),
+        () -> KillDuringSave.run(dir, 20, 15, true, (k, line) -> { }));
+    assertThat(f.tornReasons()).isEmpty();
+    assertThat(f.torn()).isZero();
+    assertThat(f.intact()).isEqualTo(20);
+    assertThat(f.remainingAfterFinalSave()).as(f.toString()).isZero();
+  }
 
   @Test
   void aWriterKilledMidSaveLeavesTheOldFileIntact() throws Exception {
