@@ -11,7 +11,10 @@ public interface EditCall {
   /**
    * Runs the edit and applies it to the model.
    *
-   * @throws MobiEditException {@code CANCELLED} if cancelled (nothing is applied), or the reason of another failure
+   * @throws MobiEditException {@code CANCELLED} if cancelled (nothing is applied), {@code INVALID_REQUEST} if the
+   *     editor is closed, or the reason of another failure; whatever fails, the model is left as it was
+   * @throws RuntimeException or {@link Error} that the call's {@link EditListener} threw, as itself (nothing is
+   *     applied)
    * @throws IllegalStateException if the call already ran
    */
   EditResult execute();

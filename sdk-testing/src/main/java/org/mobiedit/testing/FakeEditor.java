@@ -214,7 +214,8 @@ final class FakeEditor implements Editor {
 
   private void ensureOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("This editor is closed.");
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "This editor is closed: open a new one with MobiEdit.open.");
     }
   }
 

@@ -80,7 +80,9 @@ class FakeBackendTest {
     editor.close();
     editor.close();
     assertThat(fake.openEditors()).isZero();
-    assertThatThrownBy(() -> editor.edit(EIFFEL)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> editor.edit(EIFFEL)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("closed")
+        .extracting(e -> ((MobiEditException) e).getReason()).isEqualTo(Reason.INVALID_REQUEST);
   }
 
   @Test

@@ -78,6 +78,8 @@ public final class EditEngine {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Edit layer " + layer + " does not exist: the model has layers 0.." + (layers - 1) + ".");
     }
+    // Refuse a request that cannot fit before anything is tokenized or sampled (the templates come from the model).
+    EditBatch.checkFits(tokenizer, request, List.of("{}"), model.spec().contextLength());
     checkCancelled(cancelled, 0);
     boolean calibrate = model.precision().quantizesActivations();
     if (calibrate) {
