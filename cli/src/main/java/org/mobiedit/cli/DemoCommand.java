@@ -190,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
           r.getWallMillis() / 1000.0, peak < 0 ? "n/a" : (peak >> 20) + " MiB", good, probes.size());
       out.println("Try your own: mobiedit demo --subject \"...\" --relation \"...\" --target \"...\""
           + (world != null ? " (mobiedit demo --list shows the world)." : "."));
-      return r.isSuccess() ? 0 : MobiEditCli.EXIT_FAILURE;
+      return r.isSuccess() ? 0 : ExitCode.FAILED.code();
     }
   }
 

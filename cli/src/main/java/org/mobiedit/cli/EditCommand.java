@@ -112,7 +112,7 @@ final class EditCommand implements Callable<Integer> {
             r.getForwardPasses(), r.getWallMillis() / 1000.0, curve.length == 0 ? 0 : curve[0],
             curve.length == 0 ? 0 : curve[curve.length - 1]);
       }
-      return r.isSuccess() ? 0 : MobiEditCli.EXIT_FAILURE;
+      return r.isSuccess() ? 0 : ExitCode.FAILED.code();
     }
   }
 }

@@ -25,7 +25,7 @@ class CliErrorsTest {
   }
 
   private static void assertCleanFailure(CliRun run, String... fragments) {
-    assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
+    assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
     assertThat(run.err).startsWith("error (").doesNotContain("\tat ").contains(fragments);
   }
 
@@ -121,7 +121,7 @@ class CliErrorsTest {
   @Test
   void aMalformedCommandLineExitsWithUsageCode() {
     CliRun run = CliRun.of("generate", "--prompt", "x");
-    assertEquals(MobiEditCli.EXIT_USAGE, run.exitCode, run.toString());
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
     assertThat(run.err).contains("--model");
   }
 

@@ -76,12 +76,12 @@ class EvalCommandTest {
     Path out = dir.resolve("run");
     assertEquals(0, eval(out, "--limit", "1").exitCode);
     CliRun other = eval(out, "--limit", "1", "--precision", "int8");
-    assertEquals(MobiEditCli.EXIT_FAILURE, other.exitCode, other.toString());
+    assertEquals(ExitCode.FAILED.code(), other.exitCode, other.toString());
     assertThat(other.err).contains("holds a run with another precision").contains("choose another --out");
     Files.writeString(out.resolve("cases.jsonl"), "{\"not\": \"a result\"}\ngarbage\n{}\n",
         StandardOpenOption.TRUNCATE_EXISTING);
     CliRun damaged = eval(out, "--limit", "1");
-    assertEquals(MobiEditCli.EXIT_FAILURE, damaged.exitCode, damaged.toString());
+    assertEquals(ExitCode.FAILED.code(), damaged.exitCode, damaged.toString());
     assertThat(damaged.err).contains("cases.jsonl line 1").contains("delete the file");
   }
 
