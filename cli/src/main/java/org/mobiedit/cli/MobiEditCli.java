@@ -105,7 +105,9 @@ public final class MobiEditCli implements Runnable {
   private static int usageError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
-    String message = oneLine(ex.getMessage() == null ? "invalid command line" : ex.getMessage());
+    // picocli's own messages may repeat an argument of any length; the option checks' are bounded already
+    String message = ex instanceof OptionCheck.Failure ? ex.getMessage()
+        : oneLine(ex.getMessage() == null ? "invalid command line" : ex.getMessage());
     err.println("error (usage): " + message + (message.endsWith(".") ? "" : ".") + " See '"
         + cmd.getCommandSpec().qualifiedName() + " --help'.");
     CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
