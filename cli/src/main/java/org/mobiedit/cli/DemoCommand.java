@@ -215,6 +215,11 @@ final class DemoCommand implements Callable<Integer> {
     if (list && recall) {
       throw check.fail("--list and --recall are two different runs: choose one.");
     }
+    if ((list || recall) && (subject != null || relation != null || target != null || !paraphrases.isEmpty()
+        || !unrelated.isEmpty())) {
+      throw check.fail((list ? "--list" : "--recall") + " covers the whole world and edits nothing: drop --subject,"
+          + " --relation, --target, --paraphrase and --unrelated, or drop " + (list ? "--list" : "--recall") + ".");
+    }
     if (subject != null) {
       check.nonBlank("--subject", subject);
     }

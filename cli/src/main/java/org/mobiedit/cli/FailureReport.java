@@ -76,8 +76,8 @@ final class FailureReport {
   private static String outOfMemory(OutOfMemoryError e) {
     long max = Runtime.getRuntime().maxMemory();
     String what = e.getMessage() == null ? "" : ": " + Excerpt.escaped(e.getMessage());
-    String heap = max == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, " (the Java heap may use %.1f GiB here)",
-        max / (double) (1L << 30));
+    String heap = max == Long.MAX_VALUE ? "" : " (the Java heap may use " + (max >= 1L << 30
+        ? String.format(Locale.ROOT, "%.1f GiB", max / (double) (1L << 30)) : (max >> 20) + " MiB") + " here)";
     return "error (out of memory" + what + "): this model and command need more memory than Java may use" + heap
         + ". Give Java more (e.g. MOBIEDIT_JAVA_OPTS=-Xmx8g ./mobiedit ...), use --precision int8 (weights 4x"
         + " smaller than fp32), or a smaller model.";

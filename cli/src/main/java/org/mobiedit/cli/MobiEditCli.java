@@ -43,7 +43,7 @@ public final class MobiEditCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'mobiedit --help'.");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
   }
 
   public static void main(String[] args) {

@@ -123,6 +123,9 @@ final class OptionCheck {
     if (Files.isDirectory(path)) {
       throw fail(option + ": " + quoted(path.toString()) + " is a folder; give a file name.");
     }
+    if (Files.exists(path) && !Files.isRegularFile(path)) { // a device or pipe must not be replaced by a file
+      throw fail(option + ": " + quoted(path.toString()) + " is not a regular file; give a file name.");
+    }
     if (Files.exists(path) && !force) {
       throw fail(option + ": " + quoted(path.toString()) + " already exists: choose another name, or add --force to"
           + " replace it.");

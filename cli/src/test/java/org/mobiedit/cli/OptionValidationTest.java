@@ -79,6 +79,7 @@ class OptionValidationTest {
     all.add(bad("--precision", concat(edit, "--precision", "int4")));
     all.add(bad("--edits", concat(edit, "--edits", "MISSING")));
     all.add(bad("--save", concat(edit, "--save", "EXISTING")));
+    all.add(bad("--save", concat(edit, "--save", "/dev/null", "--force"))); // not replaced by a file, even forced
     all.add(bad("--subject", "edit", "-m", m, "--subject", " ", "--relation", "{} is in", "--target", "France"));
     all.add(bad("--target", "edit", "-m", m, "--subject", "Tokyo", "--relation", "{} is in", "--target", ""));
     all.add(bad("--prompt", "edit", "-m", m, "--subject", "Tokyo", "--prompt", "Paris is in", "--target", "Italy"));
@@ -118,6 +119,7 @@ class OptionValidationTest {
     all.add(bad("--layer", "demo", "--layer", "-1"));
     all.add(bad("--precision", "demo", "--precision", "fp64"));
     all.add(bad("--list", "demo", "--list", "--recall"));
+    all.add(bad("--recall", "demo", "--recall", "--subject", "Padrai"));
     all.add(bad("--subject", "demo", "--subject", ""));
     all.add(bad("--target", "demo", "--target", "  "));
     all.add(bad("--paraphrase", "demo", "--paraphrase", ""));
@@ -134,6 +136,8 @@ class OptionValidationTest {
     all.add(bad("--out", "synthesize", "--shape", "qwen2.5-0.5b", "--format", "gguf", "--out", "EXISTING"));
     all.add(bad("--out", "synthesize", "--shape", "qwen2.5-0.5b", "--out", "FULL"));
     all.add(bad("--out", "synthesize", "--shape", "qwen2.5-0.5b", "--out", "EXISTING"));
+    all.add(bad("--out", "synthesize", "--shape", "qwen2.5-0.5b", "--format", "gguf", "--out", "/dev/null",
+        "--force"));
     return all;
   }
 
