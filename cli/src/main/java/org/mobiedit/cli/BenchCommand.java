@@ -120,13 +120,18 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("peakResidentBytes", ProcessMemory.peakResidentBytes().orElse(0));
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
-    } else {
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
-    }
+    out.println(render(o, json));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The report as one line of JSON or pretty-printed. A speed can be infinite (a step too fast for the clock) or NaN:
+   * it is written as such instead of failing the whole run at its end.
+   */
+  static String render(JsonObject report, boolean oneLine) {
+    GsonBuilder gson = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues();
+    return (oneLine ? gson : gson.setPrettyPrinting()).create().toJson(report);
   }
 
   /** Exactly {@code n} prompt ids of repeated text (one encoding per doubling, not one per sentence). */
