@@ -106,6 +106,17 @@ class EvalCommandTest {
   }
 
   @Test
+  void aDamagedRunDescriptionIsReportedAndNotOverwritten() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("run"));
+    byte[] binary = {(byte) 0xFF, (byte) 0xFE, 0, 1, 2};
+    Files.write(out.resolve("run.json"), binary);
+    CliRun run = eval(out, "--limit", "1");
+    assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
+    assertThat(run.err).contains("run.json is not UTF-8 text").contains("--force").doesNotContain("Input length");
+    assertThat(Files.readAllBytes(out.resolve("run.json"))).isEqualTo(binary);
+  }
+
+  @Test
   void theEditedLayerCanBeChosen() throws IOException {
     Path out = dir.resolve("layer");
     CliRun run = eval(out, "--limit", "1", "--layer", "2");
