@@ -44,6 +44,9 @@ import picocli.CommandLine.Option;
         "Writes DIR/cases.jsonl (one line per finished case; rerun the same command to resume), DIR/summary.json,"
             + " DIR/summary.md and DIR/report.html."})
 final class EvalCommand implements Callable<Integer> {
+  /** Skipped records listed one per line; beyond this, only their count (a file in a near-format skips all). */
+  static final int MAX_PROBLEMS_SHOWN = 10;
+
   /** The run description this command writes is a few hundred bytes. */
   private static final long MAX_RUN_FILE_BYTES = 1L << 20;
 
@@ -140,8 +143,17 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     Dataset data = Datasets.read(dataset);
-    for (DatasetProblem problem : data.problems()) {
+    List<DatasetProblem> problems = data.problems();
+    for (DatasetProblem problem : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
       err.println("skipped " + dataset.getFileName() + " " + problem);
+    }
+    if (problems.size() > MAX_PROBLEMS_SHOWN) {
+      err.printf(Locale.ROOT, "skipped %d records of %s in all (the first %d above)%n", problems.size(),
+          dataset.getFileName(), MAX_PROBLEMS_SHOWN);
+    }
+    if (data.cases().isEmpty()) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, dataset + " has no readable case: all "
+          + problems.size() + " records were skipped (see why above).");
     }
     List<EditCase> cases = data.slice(offset, limit);
     if (cases.isEmpty()) {

@@ -45,6 +45,21 @@ class BadInputFilesTest {
   }
 
   @Test
+  void aDatasetWithoutOneReadableCaseIsSummarisedNotListedWhole() throws IOException {
+    StringBuilder records = new StringBuilder("[");
+    for (int i = 0; i < 500; i++) {
+      records.append(i == 0 ? "" : ",").append("{\"requested_rewrite\": {\"subject\": \"S\"}}");
+    }
+    Path data = Files.writeString(dir.resolve("near.json"), records.append("]").toString());
+    CliRun run = CliRun.of("eval", "-m", notAModel().toString(), "--dataset", data.toString(), "--out",
+        dir.resolve("out").toString());
+    assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
+    assertThat(run.err.lines().count()).isEqualTo(EvalCommand.MAX_PROBLEMS_SHOWN + 2);
+    assertThat(run.err).contains("skipped 500 records of near.json in all")
+        .contains("near.json has no readable case: all 500 records were skipped").doesNotContain("--offset");
+  }
+
+  @Test
   void aBinaryRequestFileIsNotARequestFile() throws IOException {
     CliRun run = CliRun.of("ablation", "-m", notAModel().toString(), "--requests", binary("r.bin").toString());
     assertFailureNaming(run, "r.bin", "not UTF-8", "edit request file");
