@@ -2,10 +2,7 @@ package org.mobiedit.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +18,6 @@ import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.core.edit.MobiEditor;
-import org.mobiedit.core.json.StrictJson;
 import org.mobiedit.core.model.LanguageModel;
 import org.mobiedit.core.model.LoadOptions;
 import picocli.CommandLine;
@@ -52,20 +48,33 @@ final class AblationCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    List<EditRequest> list = readRequests(requests);
-    if (limit > 0 && limit < list.size()) {
-      list = list.subList(0, limit);
-    }
-    Precision p = search.precision();
-    PrintWriter out = spec.commandLine().getOut();
+  /** The request file is a short list typed by hand: a few MiB is already far more than a run can edit. */
+  static final long MAX_REQUEST_FILE_BYTES = 16L << 20;
+
+  /** The paper's four configurations: name to {early stopping, prefix cache}. */
+  private static Map<String, boolean[]> configurations() {
     Map<String, boolean[]> all = new LinkedHashMap<>();
     all.put("plain", new boolean[] {false, false});
     all.put("early-stop", new boolean[] {true, false});
     all.put("prefix-cache", new boolean[] {false, true});
     all.put("both", new boolean[] {true, true});
-    List<String> chosen = configs.equals("all") ? new ArrayList<>(all.keySet()) : Arrays.asList(configs.split(","));
+    return all;
+  }
+
+  @Override
+  public Integer call() {
+    OptionCheck check = new OptionCheck(spec);
+    check.exists("--model", model);
+    check.readableFile("--requests", requests);
+    EditOptions.Builder base = search.check(check);
+    Precision p = base.build().getPrecision();
+    check.range("--limit", limit, 0, Integer.MAX_VALUE, " (0 = all)");
+    List<String> chosen = chosenConfigurations(check);
+    List<EditRequest> list = readRequests(requests);
+    if (limit > 0 && limit < list.size()) {
+      list = list.subList(0, limit);
+    }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%d requests, %s, lr %.3g, budget %d steps%n%n", list.size(), p.getId(),
         search.learningRate, search.steps);
     out.println("| configuration | edit success | shows new object | locality | median steps | median forward passes"
@@ -78,12 +87,8 @@ final class AblationCommand implements Callable<Integer> {
         baseline.add(lm.generate(r.getPrompt(), greedy).getGeneratedIds());
       }
       for (String name : chosen) {
-        boolean[] c = all.get(name.trim());
-        if (c == null) {
-          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-              "Unknown configuration '" + name + "': use plain, early-stop, prefix-cache, both.");
-        }
-        EditOptions options = search.builder()
+        boolean[] c = configurations().get(name);
+        EditOptions options = base
             .earlyStopping(c[0]).prefixCache(c[1]).keepUnsuccessful(true).build();
         MobiEditor editor = new MobiEditor(lm, options);
         int success = 0;
@@ -133,26 +138,57 @@ final class AblationCommand implements Callable<Integer> {
     return s.length == 0 ? 0 : s[s.length / 2];
   }
 
+  /** The configurations of {@code --configs}, each known and named once. */
+  private List<String> chosenConfigurations(OptionCheck check) {
+    if (configs.trim().equalsIgnoreCase("all")) {
+      return new ArrayList<>(configurations().keySet());
+    }
+    List<String> chosen = new ArrayList<>();
+    for (String name : configs.split(",", -1)) {
+      String c = check.oneOf("--configs", name, configurations().keySet());
+      if (chosen.contains(c)) {
+        throw check.fail("--configs names " + c + " twice.");
+      }
+      chosen.add(c);
+    }
+    return chosen;
+  }
+
+  /** A JSON array of {subject, prompt, target} objects; a malformed entry is an error naming its index. */
   static List<EditRequest> readRequests(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + file + ": " + e.getMessage(), e);
+    String what = "an edit request file (a JSON array of {subject, prompt, target})";
+    JsonElement root = JsonFile.read(file, MAX_REQUEST_FILE_BYTES, what);
+    if (!root.isJsonArray()) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " is not " + what + ".");
     }
     List<EditRequest> out = new ArrayList<>();
     int index = 0;
-    for (JsonElement e : StrictJson.parse(text).getAsJsonArray()) {
-      JsonObject o = e.getAsJsonObject();
-      try {
-        out.add(EditRequest.ofPrompt(o.get("subject").getAsString(), o.get("prompt").getAsString(),
-            o.get("target").getAsString()));
-      } catch (RuntimeException ex) {
-        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-            file + ": request " + index + " is malformed: " + ex.getMessage());
+    for (JsonElement e : root.getAsJsonArray()) {
+      JsonObject o = e.isJsonObject() ? e.getAsJsonObject() : null;
+      String subject = o == null ? null : text(o, "subject");
+      String prompt = o == null ? null : text(o, "prompt");
+      String target = o == null ? null : text(o, "target");
+      if (subject == null || prompt == null || target == null) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + ": request " + index
+            + " is not an object with the strings subject, prompt and target.");
       }
+      if (subject.isBlank() || target.isBlank() || !prompt.contains(subject)) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + ": request " + index
+            + " needs a non-blank subject and target, and a prompt containing the subject; it has subject "
+            + OptionCheck.quoted(subject) + ", prompt " + OptionCheck.quoted(prompt) + ", target "
+            + OptionCheck.quoted(target) + ".");
+      }
+      out.add(EditRequest.ofPrompt(subject, prompt, target));
       index++;
     }
+    if (out.isEmpty()) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " holds no requests.");
+    }
     return out;
+  }
+
+  private static String text(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
   }
 }

@@ -3,6 +3,9 @@ package org.mobiedit.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
@@ -12,6 +15,7 @@ import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.edit.EditEngine;
 import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.LoadOptions;
 import org.mobiedit.core.model.ProcessMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,14 +56,37 @@ final class BenchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Longer than any context the SDK runs; the real bound, the model's context, is checked once it is loaded. */
+  static final int MAX_TOKENS = 1 << 20;
+
   @Override
   public Integer call() {
-    if (steps < 2) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "--steps must be at least 2 (the first step is a warm-up).");
+    OptionCheck check = new OptionCheck(spec);
+    LoadOptions load = model.check(check);
+    check.range("--prompt-tokens", promptTokens, 1, MAX_TOKENS, "");
+    check.range("--decode-tokens", decodeTokens, 1, MAX_TOKENS, "");
+    check.range("--steps", steps, 2, OptionCheck.MAX_STEPS, " (the first step is a warm-up)");
+    Map<String, EditOptions> variantOptions = new LinkedHashMap<>();
+    for (String v : variants.split(",", -1)) {
+      String name = v.trim().toLowerCase(Locale.ROOT);
+      if (variantOptions.containsKey(name)) {
+        throw check.fail("--variants names " + name + " twice.");
+      }
+      EditOptions.Builder b = variant(name);
+      if (b == null) {
+        throw check.fail("--variants: " + OptionCheck.quoted(v) + " is not a variant: use cache+batch, cache, batch"
+            + " or plain, separated by commas.");
+      }
+      variantOptions.put(name, b.maxSteps(steps).earlyStopping(false).build());
     }
     JsonObject o = new JsonObject();
-    try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+    try (LanguageModel lm = LanguageModel.load(model.model, load)) {
+      int context = lm.spec().contextLength();
+      if ((long) promptTokens + decodeTokens > context) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "--prompt-tokens " + promptTokens
+            + " plus --decode-tokens " + decodeTokens + " exceed the context of this model (" + context
+            + " tokens): lower them.");
+      }
       o.addProperty("model", model.model.toString());
       o.addProperty("precision", lm.backendModel().precision().getId());
       o.addProperty("backend", lm.backendId());
@@ -72,13 +99,8 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("residentAfterLoadBytes", ProcessMemory.residentBytes().orElse(0));
       o.addProperty("peakResidentAfterLoadBytes", ProcessMemory.peakResidentBytes().orElse(0));
 
-      String sentence = "The quick brown fox jumps over the lazy dog. ";
-      StringBuilder text = new StringBuilder(sentence);
-      while (lm.encodePrompt(text.toString()).length < promptTokens) {
-        text.append(sentence);
-      }
-      Generation g = lm.generate(text.toString(), GenerationOptions.builder().maxTokens(decodeTokens)
-          .stopAtEos(false).build());
+      Generation g = lm.generate(prompt(lm, promptTokens), GenerationOptions.builder().maxTokens(decodeTokens)
+          .stopAtEos(false).build(), (id, piece) -> {});
       o.addProperty("promptTokens", g.getPromptIds().length);
       o.addProperty("prefillTokensPerSecond", g.getPrefillTokensPerSecond());
       o.addProperty("decodeTokensPerSecond", g.getDecodeTokensPerSecond());
@@ -86,9 +108,9 @@ final class BenchCommand implements Callable<Integer> {
       EditRequest request = EditRequest.of("Alice", "{} lives in the city of", "Paris");
       EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
       JsonObject stepMillis = new JsonObject();
-      for (String v : variants.split(",")) {
-        String variant = v.trim();
-        EditOptions options = variant(variant).maxSteps(steps).earlyStopping(false).build();
+      for (Map.Entry<String, EditOptions> v : variantOptions.entrySet()) {
+        String variant = v.getKey();
+        EditOptions options = v.getValue();
         ProcessMemory.resetPeak();
         double ms = timePerStep(engine, lm.backendModel(), request, options);
         stepMillis.addProperty(variant, ms);
@@ -98,16 +120,35 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("peakResidentBytes", ProcessMemory.peakResidentBytes().orElse(0));
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
-    } else {
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
-    }
+    out.println(render(o, json));
     out.flush();
     return 0;
   }
 
-  private static EditOptions.Builder variant(String name) {
+  /**
+   * The report as one line of JSON or pretty-printed. A speed can be infinite (a step too fast for the clock) or NaN:
+   * it is written as such instead of failing the whole run at its end.
+   */
+  static String render(JsonObject report, boolean oneLine) {
+    GsonBuilder gson = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues();
+    return (oneLine ? gson : gson.setPrettyPrinting()).create().toJson(report);
+  }
+
+  /** Exactly {@code n} prompt ids of repeated text (one encoding per doubling, not one per sentence). */
+  private static int[] prompt(LanguageModel lm, int n) {
+    String sentence = "The quick brown fox jumps over the lazy dog. ";
+    int perSentence = Math.max(1, lm.tokenizer().encode(sentence).length);
+    int repeats = n / perSentence + 2;
+    int[] ids = lm.tokenizer().encodeForModel(sentence.repeat(repeats));
+    while (ids.length < n) {
+      repeats *= 2;
+      ids = lm.tokenizer().encodeForModel(sentence.repeat(repeats));
+    }
+    return java.util.Arrays.copyOf(ids, n);
+  }
+
+  /** The options of a named variant, or null for an unknown name. */
+  private static EditOptions.@org.jspecify.annotations.Nullable Builder variant(String name) {
     EditOptions.Builder b = EditOptions.recommended().toBuilder();
     switch (name) {
       case "cache+batch":
@@ -119,8 +160,7 @@ final class BenchCommand implements Callable<Integer> {
       case "plain":
         return b.prefixCache(false).batchPerturbations(false);
       default:
-        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-            "Unknown variant '" + name + "': use cache+batch, cache, batch or plain.");
+        return null;
     }
   }
 

@@ -91,17 +91,36 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionCheck check = new OptionCheck(spec);
+    Precision p = checkOptions(check);
     PrintWriter out = spec.commandLine().getOut();
-    Path path = model != null ? model : WorldModel.extract();
-    String name = model != null ? model.getFileName().toString() : WorldModel.NAME;
+    Path path = model != null ? model : extractDemoModel();
+    String name = model == null ? WorldModel.NAME
+        : model.getFileName() != null ? model.getFileName().toString() : model.toString();
     Path worldFile = Files.isDirectory(path) ? path.resolve("world.json") : null;
     World world = worldFile != null && Files.isRegularFile(worldFile) ? World.read(worldFile) : null;
     if (list) {
-      requireWorld(world, "--list");
+      requireWorld(check, world, "--list");
       printWorld(out, world);
       return 0;
     }
-    Precision p = Precision.fromId(precision);
+    if (recall) {
+      requireWorld(check, world, "--recall");
+    }
+    // Everything the options name is checked against the world (or completed) before the model is loaded.
+    if (world != null && subject == null && relation != null) {
+      throw check.fail("--relation needs --subject: give both, or neither to let the demo pick a fact.");
+    }
+    World.Fact chosen = world != null && subject != null ? chosenFact(check, world) : null;
+    EditRequest given = null;
+    if (world == null && !recall) {
+      if (subject == null || relation == null || target == null) {
+        throw check.fail(path + " has no world.json, so the demo cannot pick a fact: give --subject, --relation and"
+            + " --target (e.g. --subject \"Paris\" --relation \"{} is the capital of\" --target \"Italy\"), or run"
+            + " 'mobiedit demo' without --model for the embedded demo model.");
+      }
+      given = check.request(subject, "--relation", relation, target, () -> EditRequest.of(subject, relation, target));
+    }
     Integer editLayer = layer != null ? layer : world != null ? world.editLayer().orElse(null) : null;
     EditOptions options = EditOptions.recommended().toBuilder().precision(p).keyCovariance(true).seed(seed)
         .layer(editLayer).build();
@@ -110,7 +129,6 @@ final class DemoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "Model %s: %s, %d layers, width %d, %s on the %s backend.%n", name,
           lm.spec().architecture(), lm.spec().layers(), lm.spec().hiddenSize(), p.getId(), lm.backendId());
       if (recall) {
-        requireWorld(world, "--recall");
         printRecall(out, WorldRecall.measure(lm, world), world);
         return 0;
       }
@@ -118,12 +136,8 @@ final class DemoCommand implements Callable<Integer> {
       EditRequest request;
       List<Probe> probes = new ArrayList<>();
       if (world != null) {
-        World.Fact fact = subject == null ? pickKnownFact(lm, world, random) : chosenFact(world);
+        World.Fact fact = chosen != null ? chosen : pickKnownFact(lm, world, random);
         String newObject = target != null ? target.strip() : pickOther(world, fact, random);
-        if (newObject.isEmpty()) {
-          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "--target is blank: give the new"
-              + " object, e.g. --target \"" + pickOther(world, fact, random) + "\".");
-        }
         out.println(world.describe(2).lines().findFirst().orElse(""));
         out.printf("The fact to edit: %s -> %s (the model was taught %s).%n", fact.prompt(0), newObject,
             fact.object());
@@ -141,13 +155,7 @@ final class DemoCommand implements Callable<Integer> {
           }
         }
       } else {
-        if (subject == null || relation == null || target == null) {
-          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, path + " has no world.json, so the"
-              + " demo cannot pick a fact: give --subject, --relation and --target (e.g. --subject \"Paris\""
-              + " --relation \"{} is the capital of\" --target \"Italy\"), or run 'mobiedit demo' without --model"
-              + " for the embedded demo model.");
-        }
-        request = EditRequest.of(subject, relation, target);
+        request = given;
         probes.add(new Probe("the edit", request.getPrompt(), target.strip()));
       }
       for (String para : paraphrases) {
@@ -190,14 +198,56 @@ final class DemoCommand implements Callable<Integer> {
           r.getWallMillis() / 1000.0, peak < 0 ? "n/a" : (peak >> 20) + " MiB", good, probes.size());
       out.println("Try your own: mobiedit demo --subject \"...\" --relation \"...\" --target \"...\""
           + (world != null ? " (mobiedit demo --list shows the world)." : "."));
-      return r.isSuccess() ? 0 : MobiEditCli.EXIT_FAILURE;
+      return r.isSuccess() ? 0 : ExitCode.FAILED.code();
     }
   }
 
-  private static void requireWorld(@Nullable World world, String option) {
+  /** Checks every option that needs no model; returns the precision. */
+  private Precision checkOptions(OptionCheck check) {
+    if (model != null) {
+      check.exists("--model", model);
+    }
+    Precision p = check.precision("--precision", precision);
+    ModelOptions.checkThreads(check, threads);
+    if (layer != null) {
+      check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
+    }
+    if (list && recall) {
+      throw check.fail("--list and --recall are two different runs: choose one.");
+    }
+    if ((list || recall) && (subject != null || relation != null || target != null || !paraphrases.isEmpty()
+        || !unrelated.isEmpty())) {
+      throw check.fail((list ? "--list" : "--recall") + " covers the whole world and edits nothing: drop --subject,"
+          + " --relation, --target, --paraphrase and --unrelated, or drop " + (list ? "--list" : "--recall") + ".");
+    }
+    if (subject != null) {
+      check.nonBlank("--subject", subject);
+    }
+    if (relation != null) {
+      check.nonBlank("--relation", relation);
+    }
+    if (target != null) {
+      check.nonBlank("--target", target);
+    }
+    paraphrases.forEach(text -> check.nonBlank("--paraphrase", text));
+    unrelated.forEach(text -> check.nonBlank("--unrelated", text));
+    return p;
+  }
+
+  /** The embedded demo model, copied to a temporary folder. */
+  private static Path extractDemoModel() {
+    try {
+      return WorldModel.extract();
+    } catch (java.io.UncheckedIOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, e.getMessage() + ". Free some space in "
+          + System.getProperty("java.io.tmpdir") + ", or give --model.", e);
+    }
+  }
+
+  private static void requireWorld(OptionCheck check, @Nullable World world, String option) {
     if (world == null) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, option + " needs a model folder with a"
-          + " world.json (the embedded demo model has one; run without --model).");
+      throw check.fail(option + " needs a model folder with a world.json (the embedded demo model has one; run"
+          + " without --model).");
     }
   }
 
@@ -246,20 +296,19 @@ final class DemoCommand implements Callable<Integer> {
     return first;
   }
 
-  private World.Fact chosenFact(World world) {
-    String who = world.subject(subject).orElseThrow(() -> new MobiEditException(
-        MobiEditException.Reason.INVALID_REQUEST, "\"" + subject + "\" is not in the demo world. "
-            + world.describe(3) + "\nRun 'mobiedit demo --list' for every fact."));
+  /** The world's fact named by --subject and --relation (both checked against the world). */
+  private World.Fact chosenFact(OptionCheck check, World world) {
+    String who = world.subject(subject).orElseThrow(() -> check.fail("--subject " + OptionCheck.quoted(subject)
+        + " is not in the demo world. " + world.describe(3) + "\nRun 'mobiedit demo --list' for every fact."));
     if (relation == null) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "Give --relation too; " + who
-          + "'s relations are " + relationsOf(world, who) + ".");
+      throw check.fail("Give --relation too; " + who + "'s relations are " + relationsOf(world, who) + ".");
     }
-    World.Relation rel = world.relation(relation).orElseThrow(() -> new MobiEditException(
-        MobiEditException.Reason.INVALID_REQUEST, "\"" + relation + "\" is not a relation of the demo world; "
-            + who + "'s relations are " + relationsOf(world, who) + "."));
-    return world.fact(who, rel).orElseThrow(() -> new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-        who + " has no \"" + rel.name() + "\" fact (that relation is for a " + rel.subjectKind() + "); " + who
-            + "'s relations are " + relationsOf(world, who) + "."));
+    World.Relation rel = world.relation(relation).orElseThrow(() -> check.fail("--relation "
+        + OptionCheck.quoted(relation) + " is not a relation of the demo world; " + who + "'s relations are "
+        + relationsOf(world, who) + "."));
+    return world.fact(who, rel).orElseThrow(() -> check.fail(who + " has no \"" + rel.name() + "\" fact (that"
+        + " relation is for a " + rel.subjectKind() + "); " + who + "'s relations are " + relationsOf(world, who)
+        + "."));
   }
 
   private static String relationsOf(World world, String subject) {

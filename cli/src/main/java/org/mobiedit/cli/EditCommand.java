@@ -11,8 +11,6 @@ import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
-import org.mobiedit.api.MobiEditException;
-import org.mobiedit.api.Precision;
 import org.mobiedit.core.MobiEdit;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -56,8 +54,12 @@ final class EditCommand implements Callable<Integer> {
   java.nio.file.Path edits;
 
   @Option(names = "--save", paramLabel = "FILE",
-      description = "Save every applied edit (those of --edits and this one) to FILE, atomically.")
+      description = "Save every applied edit (those of --edits and this one) to FILE, atomically. An existing FILE"
+          + " is replaced only with --force, or when it is the --edits file (which then gains this edit).")
   java.nio.file.Path save;
+
+  @Option(names = "--force", description = "Replace an existing --save file.")
+  boolean force;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
@@ -66,11 +68,20 @@ final class EditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Precision p = search.precision();
+    OptionCheck check = new OptionCheck(spec);
+    check.exists("--model", model);
     EditRequest request = source.prompt != null
-        ? EditRequest.ofPrompt(subject, source.prompt, target)
-        : EditRequest.of(subject, source.relation, target);
-    EditOptions options = search.builder().earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
+        ? check.request(subject, "--prompt", source.prompt, target,
+            () -> EditRequest.ofPrompt(subject, source.prompt, target))
+        : check.request(subject, "--relation", source.relation, target,
+            () -> EditRequest.of(subject, source.relation, target));
+    EditOptions options = search.check(check).earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
+    if (edits != null) {
+      check.readableFile("--edits", edits);
+    }
+    if (save != null) {
+      check.newFile("--save", save, force || sameFile(save, edits));
+    }
     GenerationOptions greedy = GenerationOptions.greedy(16);
     PrintWriter out = spec.commandLine().getOut();
     try (Editor editor = MobiEdit.open(model, options)) {
@@ -112,7 +123,16 @@ final class EditCommand implements Callable<Integer> {
             r.getForwardPasses(), r.getWallMillis() / 1000.0, curve.length == 0 ? 0 : curve[0],
             curve.length == 0 ? 0 : curve[curve.length - 1]);
       }
-      return r.isSuccess() ? 0 : MobiEditCli.EXIT_FAILURE;
+      return r.isSuccess() ? 0 : ExitCode.FAILED.code();
+    }
+  }
+
+  /** Whether {@code save} names the existing file {@code edits} (saving back into the file the edits came from). */
+  private static boolean sameFile(java.nio.file.Path save, java.nio.file.Path edits) {
+    try {
+      return edits != null && java.nio.file.Files.exists(save) && java.nio.file.Files.isSameFile(save, edits);
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
@@ -26,7 +27,6 @@ import org.mobiedit.core.eval.EditCase;
 import org.mobiedit.core.eval.EditEvaluation;
 import org.mobiedit.core.eval.EvalSummary;
 import org.mobiedit.core.format.AtomicFile;
-import org.mobiedit.core.json.StrictJson;
 import org.mobiedit.core.model.LanguageModel;
 import org.mobiedit.core.model.LoadOptions;
 import picocli.CommandLine;
@@ -44,6 +44,12 @@ import picocli.CommandLine.Option;
         "Writes DIR/cases.jsonl (one line per finished case; rerun the same command to resume), DIR/summary.json,"
             + " DIR/summary.md and DIR/report.html."})
 final class EvalCommand implements Callable<Integer> {
+  /** Skipped records listed one per line; beyond this, only their count (a file in a near-format skips all). */
+  static final int MAX_PROBLEMS_SHOWN = 10;
+
+  /** The run description this command writes is a few hundred bytes. */
+  private static final long MAX_RUN_FILE_BYTES = 1L << 20;
+
   @CommandLine.Mixin ModelOptions modelOptions;
 
   @Option(names = "--dataset", required = true, paramLabel = "FILE", description = "Benchmark file (JSON or JSONL).")
@@ -72,27 +78,25 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
   boolean keyCovariance;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where results and reports go.")
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Where results and reports go: a new or empty folder, or the folder of this same run to resume"
+          + " it.")
   Path out;
+
+  @Option(names = "--force", description = "Also use an --out folder that holds other files or another run (that"
+      + " run's results are then replaced).")
+  boolean force;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")
   boolean json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand MobiEditCli parent;
+
   EditOptions options(Precision p) {
-    EditOptions.Builder b;
-    switch (config) {
-      case "paper":
-        b = EditOptions.defaults().toBuilder();
-        break;
-      case "default":
-        b = EditOptions.recommended().toBuilder();
-        break;
-      default:
-        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-            "Unknown --config '" + config + "': use paper or default.");
-    }
+    EditOptions.Builder b = config.equals("paper") ? EditOptions.defaults().toBuilder()
+        : EditOptions.recommended().toBuilder();
     if (steps != null) {
       b.maxSteps(steps);
     }
@@ -110,26 +114,61 @@ final class EvalCommand implements Callable<Integer> {
     return b.precision(p).keepUnsuccessful(true).build();
   }
 
+  /** Checks every option before anything is read or loaded. */
+  private LoadOptions checkOptions(OptionCheck check) {
+    LoadOptions load = modelOptions.check(check);
+    check.readableFile("--dataset", dataset);
+    check.range("--limit", limit, 0, Integer.MAX_VALUE, " (0 = all)");
+    check.range("--offset", offset, 0, Integer.MAX_VALUE, "");
+    config = check.oneOf("--config", config, List.of("paper", "default"));
+    if (steps != null) {
+      check.range("--steps", steps, 1, OptionCheck.MAX_STEPS, "");
+    }
+    if (learningRate != null) {
+      check.positive("--lr", learningRate);
+    }
+    if (layer != null) {
+      check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
+    }
+    // The folder of a run (it has run.json) is resumed, or refused after loading if it is another run's.
+    check.newFolder("--out", out, force || Files.isRegularFile(out.resolve("run.json")));
+    return load;
+  }
+
   @Override
   public Integer call() {
-    LoadOptions load = modelOptions.loadOptions();
-    Precision p = load.precision();
-    EditOptions options = options(p);
+    OptionCheck check = new OptionCheck(spec);
+    LoadOptions load = checkOptions(check);
+    EditOptions options = options(load.precision());
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     Dataset data = Datasets.read(dataset);
-    for (DatasetProblem problem : data.problems()) {
+    List<DatasetProblem> problems = data.problems();
+    for (DatasetProblem problem : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
       err.println("skipped " + dataset.getFileName() + " " + problem);
+    }
+    if (problems.size() > MAX_PROBLEMS_SHOWN) {
+      err.printf(Locale.ROOT, "skipped %d records of %s in all (the first %d above)%n", problems.size(),
+          dataset.getFileName(), MAX_PROBLEMS_SHOWN);
+    }
+    if (data.cases().isEmpty()) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, dataset + " has no readable case: all "
+          + problems.size() + " records were skipped (see why above).");
     }
     List<EditCase> cases = data.slice(offset, limit);
     if (cases.isEmpty()) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, dataset + " has " + data.cases().size()
-          + " readable cases; --offset " + offset + " leaves none to run.");
+      throw check.fail("--offset " + offset + " leaves no case to run: " + dataset + " has " + data.cases().size()
+          + " readable cases.");
     }
     try (LanguageModel lm = LanguageModel.load(modelOptions.model, load)) {
       JsonObject run = describe(lm, data, options);
       CaseLog log = new CaseLog(out.resolve("cases.jsonl"));
-      checkSameRun(run);
+      AtomicInteger doneCount = new AtomicInteger();
+      AtomicInteger ranCount = new AtomicInteger();
+      String resume = resumeCommand();
+      parent.interrupts().onInterrupt(() -> interrupted(doneCount.get(), cases.size(), ranCount.get(), log.file(),
+          resume));
+      checkSameRun(run, log, err);
       Map<String, CaseResult> done = new HashMap<>();
       log.readForAppend().forEach(r -> done.put(r.caseId(), r));
       List<CaseResult> results = new ArrayList<>();
@@ -138,13 +177,13 @@ final class EvalCommand implements Callable<Integer> {
           results.add(done.get(c.id()));
         }
       }
+      doneCount.set(results.size());
       if (!results.isEmpty()) {
         err.printf(Locale.ROOT, "resuming: %d of %d cases already in %s%n", results.size(), cases.size(), log.file());
       }
       MobiEditor editor = new MobiEditor(lm, options);
       EditEvaluation evaluation = new EditEvaluation(editor);
       long start = System.nanoTime();
-      int ran = 0;
       int todo = cases.size() - results.size();
       for (EditCase c : cases) {
         if (done.containsKey(c.id())) {
@@ -153,7 +192,8 @@ final class EvalCommand implements Callable<Integer> {
         CaseResult r = evaluation.run(c);
         log.append(r);
         results.add(r);
-        ran++;
+        doneCount.set(results.size());
+        int ran = ranCount.incrementAndGet();
         progress(err, results, cases.size(), ran, todo, System.nanoTime() - start);
       }
       err.println();
@@ -171,6 +211,21 @@ final class EvalCommand implements Callable<Integer> {
       stdout.flush();
     }
     return 0;
+  }
+
+  /** The command line this run was started with: running it again resumes the run. */
+  private String resumeCommand() {
+    List<String> words = new ArrayList<>();
+    words.add("mobiedit");
+    words.addAll(spec.root().commandLine().getParseResult().originalArgs());
+    return ShellCommand.line(words);
+  }
+
+  /** The line printed when the run is stopped (Ctrl-C): how far it got and the command that resumes it. */
+  static String interrupted(int done, int total, int ranNow, Path log, String command) {
+    return String.format(Locale.ROOT, "interrupted: %d of %d cases done (%d in this run), kept in %s; the case that"
+        + " was running starts again when you resume. Resume with the same command: %s", done, total, ranNow, log,
+        command);
   }
 
   private JsonObject describe(LanguageModel lm, Dataset data, EditOptions o) {
@@ -194,27 +249,52 @@ final class EvalCommand implements Callable<Integer> {
     return run;
   }
 
-  /** A results folder belongs to one model, dataset and configuration; resuming another run there is refused. */
-  private void checkSameRun(JsonObject run) {
+  /**
+   * A results folder belongs to one model, dataset and configuration; resuming another run there is refused, or
+   * with --force that run's results are replaced.
+   */
+  private void checkSameRun(JsonObject run, CaseLog log, PrintWriter err) {
     Path file = out.resolve("run.json");
     if (Files.exists(file)) {
-      JsonObject old;
+      String other = otherRun(file, run);
+      if (other == null) {
+        return;
+      }
+      if (!force) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, out + " holds " + other
+            + ": choose another --out, or add --force to replace its results.");
+      }
+      err.println("replacing the results in " + out + ": it held " + other + " (--force).");
       try {
-        old = StrictJson.parse(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      } catch (IOException | RuntimeException e) {
-        throw new MobiEditException(MobiEditException.Reason.IO, file + " is unreadable (" + e.getMessage()
-            + "): delete " + out + " or choose another --out.");
+        Files.deleteIfExists(log.file());
+      } catch (IOException e) {
+        throw new MobiEditException(MobiEditException.Reason.IO, "Cannot delete " + log.file() + ": "
+            + e.getMessage() + ".", e);
       }
-      for (String key : run.keySet()) {
-        if (!key.equals("model") && !run.get(key).equals(old.get(key))) {
-          throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, out + " holds a run with another "
-              + key + " (" + old.get(key) + ", now " + run.get(key) + "): choose another --out, or delete it to"
-              + " start afresh.");
-        }
-      }
-    } else {
-      write(file, run.toString());
     }
+    write(file, run.toString());
+  }
+
+  /** What differs between the run described in {@code file} and this one, or null if it is this run. */
+  private String otherRun(Path file, JsonObject run) {
+    JsonObject old;
+    try {
+      com.google.gson.JsonElement e = JsonFile.read(file, MAX_RUN_FILE_BYTES, "the description of a mobiedit eval"
+          + " run");
+      if (!e.isJsonObject()) {
+        return "an unreadable run description (" + file.getFileName() + " is not a JSON object)";
+      }
+      old = e.getAsJsonObject();
+    } catch (MobiEditException e) {
+      return "an unreadable run description (" + e.getMessage() + ")";
+    }
+    for (String key : run.keySet()) {
+      if (!key.equals("model") && !run.get(key).equals(old.get(key))) {
+        return "a run with another " + key + " (" + OptionCheck.quoted(String.valueOf(old.get(key))) + ", now "
+            + run.get(key) + ")";
+      }
+    }
+    return null;
   }
 
   private static void write(Path file, String text) {

@@ -8,6 +8,7 @@ import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.LoadOptions;
 import org.mobiedit.core.model.ProcessMemory;
 import org.mobiedit.core.tokenizer.ChatFormat;
 import picocli.CommandLine;
@@ -64,16 +65,29 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionCheck check = new OptionCheck(spec);
+    LoadOptions load = model.check(check);
+    check.range("--max-tokens", maxTokens, 0, Integer.MAX_VALUE, "");
+    check.nonNegative("--temperature", temperature, " (0 = greedy)");
+    check.range("--top-k", topK, 0, Integer.MAX_VALUE, " (0 = all)");
+    if (!(topP > 0 && topP <= 1)) {
+      throw check.fail("--top-p must be above 0 and at most 1 (1 = off), got " + topP + ".");
+    }
     if (greedy && temperature > 0) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "--greedy and --temperature > 0 contradict each other: choose one.");
+      throw check.fail("--greedy and --temperature above 0 contradict each other: choose one.");
+    }
+    if (system != null && !chat) {
+      throw check.fail("--system is the system prompt of --chat: add --chat, or drop --system.");
+    }
+    if (edits != null) {
+      check.readableFile("--edits", edits);
     }
     GenerationOptions options = GenerationOptions.builder()
         .maxTokens(maxTokens).temperature(temperature).seed(seed).topK(topK).topP(topP).stopAtEos(!ignoreEos)
         .build();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+    try (LanguageModel lm = LanguageModel.load(model.model, load)) {
       if (edits != null) {
         // The editor only applies the saved rank-one updates here; the model stays owned by this command.
         new org.mobiedit.core.edit.MobiEditor(lm, org.mobiedit.api.EditOptions.defaults()).load(edits);

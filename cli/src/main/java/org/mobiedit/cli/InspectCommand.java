@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.mobiedit.core.format.ModelFiles;
 import org.mobiedit.core.format.OpenModel;
 import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.model.LoadOptions;
 import org.mobiedit.core.model.ProcessMemory;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.Tensor;
@@ -33,6 +34,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    LoadOptions load = model.check(new OptionCheck(spec));
     Map<String, Object> r = new LinkedHashMap<>();
     try (OpenModel files = ModelFiles.open(model.model)) {
       ModelSpec s = files.spec();
@@ -56,7 +58,7 @@ final class InspectCommand implements Callable<Integer> {
       r.put("mappedBytes", files.mappedBytes());
     }
     if (!noLoad) {
-      try (LanguageModel lm = LanguageModel.load(model.model, model.loadOptions())) {
+      try (LanguageModel lm = LanguageModel.load(model.model, load)) {
         r.put("backend", lm.backendId());
         r.put("precision", lm.backendModel().precision().getId());
         r.put("backendWeightBytes", lm.backendModel().memory().weightBytes());

@@ -1,7 +1,12 @@
 package org.mobiedit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.backend.BackendSelector;
+import org.mobiedit.core.backend.ProviderCandidate;
 import org.mobiedit.core.model.LoadOptions;
 import picocli.CommandLine.Option;
 
@@ -17,7 +22,7 @@ final class ModelOptions {
   String precision;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "Kernel threads (0 = one per processor).")
+      description = "Kernel threads (0 = one per processor; at most " + OptionCheck.MAX_THREADS + ").")
   int threads;
 
   @Option(names = "--backend", paramLabel = "ID",
@@ -29,7 +34,29 @@ final class ModelOptions {
           + " next supported one instead of failing.")
   boolean allowFallback;
 
-  LoadOptions loadOptions() {
-    return new LoadOptions(Precision.fromId(precision), backend, threads, allowFallback);
+  /** Checks every value (before the model is loaded) and returns the load options they make. */
+  LoadOptions check(OptionCheck check) {
+    check.exists("--model", model);
+    Precision p = check.precision("--precision", precision);
+    checkThreads(check, threads);
+    if (backend != null) {
+      checkBackend(check, backend);
+    }
+    return new LoadOptions(p, backend, threads, allowFallback);
+  }
+
+  static void checkThreads(OptionCheck check, int threads) {
+    check.range("--threads", threads, 0, OptionCheck.MAX_THREADS, " (0 = one per processor)");
+  }
+
+  /** An id of an installed backend (usable here or not: the backend itself says why it cannot run). */
+  static void checkBackend(OptionCheck check, String backend) {
+    String id = check.nonBlank("--backend", backend).trim().toLowerCase(Locale.ROOT);
+    List<String> ids = BackendSelector.discover().candidates().stream().map(ProviderCandidate::id).sorted()
+        .collect(Collectors.toList());
+    if (!ids.isEmpty() && !ids.contains(id)) {
+      throw check.fail("--backend " + OptionCheck.quoted(backend) + " is not an installed backend: use one of "
+          + String.join(", ", ids) + " (see 'mobiedit backends').");
+    }
   }
 }

@@ -42,12 +42,17 @@ final class SearchOptions {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  Precision precision() {
-    return Precision.fromId(precision);
-  }
-
-  EditOptions.Builder builder() {
-    return EditOptions.builder().precision(precision()).maxSteps(steps).learningRate(learningRate).epsilon(epsilon)
+  /** Checks every value (before a model is loaded) and returns the edit options they make. */
+  EditOptions.Builder check(OptionCheck check) {
+    Precision p = check.precision("--precision", precision);
+    check.range("--steps", steps, 1, OptionCheck.MAX_STEPS, "");
+    check.positive("--lr", learningRate);
+    check.positive("--epsilon", epsilon);
+    check.range("--directions", directions, 1, OptionCheck.MAX_DIRECTIONS, "");
+    if (layer != null) {
+      check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
+    }
+    return EditOptions.builder().precision(p).maxSteps(steps).learningRate(learningRate).epsilon(epsilon)
         .relativeEpsilon(relativeEpsilon).keyCovariance(keyCovariance).directions(directions).layer(layer).seed(seed);
   }
 }

@@ -2,11 +2,13 @@ package org.mobiedit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.format.synthetic.SyntheticModel;
 import org.mobiedit.spi.DType;
+import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.spi.RopeScaling;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,8 +23,11 @@ final class SynthesizeCommand implements Callable<Integer> {
   String shape;
 
   @Option(names = "--out", required = true, paramLabel = "PATH",
-      description = "Output folder (hf) or .gguf file (gguf).")
+      description = "Output folder (hf) or .gguf file (gguf); an existing one is replaced only with --force.")
   Path out;
+
+  @Option(names = "--force", description = "Replace an existing --out (for hf: the files of the same names in it).")
+  boolean force;
 
   @Option(names = "--format", paramLabel = "F", defaultValue = "hf", description = "hf (a Hugging Face folder) or gguf (one file). Default: hf.")
   String format;
@@ -36,29 +41,38 @@ final class SynthesizeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.ParentCommand MobiEditCli parent;
+
   @Override
   public Integer call() {
-    DType type;
-    try {
-      type = DType.valueOf(dtype.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "Unknown --dtype '" + dtype + "': use f32, bf16, f16 or q8_0.");
+    OptionCheck check = new OptionCheck(spec);
+    String name = check.oneOf("--shape", shape, SyntheticModel.shapes().keySet());
+    ModelSpec model = SyntheticModel.shape(name);
+    boolean gguf = check.oneOf("--format", format, List.of("hf", "gguf")).equals("gguf");
+    DType type = DType.valueOf(check.oneOf("--dtype", dtype, List.of("f32", "bf16", "f16", "q8_0"))
+        .toUpperCase(Locale.ROOT));
+    if (type == DType.Q8_0 && !gguf) {
+      throw check.fail("--dtype q8_0 needs --format gguf: Hugging Face folders hold f32, f16 or bf16 weights.");
     }
+    if (gguf && model.ropeScaling().type() == RopeScaling.Type.LLAMA3) {
+      throw check.fail("--shape " + name + " uses Llama 3 rope scaling, which GGUF stores as a rope_freqs tensor the"
+          + " SDK does not read yet: use --format hf.");
+    }
+    if (gguf) {
+      check.newFile("--out", out, force);
+    } else {
+      check.newFolder("--out", out, force);
+    }
+    parent.interrupts().onInterrupt(() -> "interrupted: " + out + " is incomplete; delete it, or run the command"
+        + " again with --force.");
     PrintWriter pw = spec.commandLine().getOut();
     long start = System.nanoTime();
-    switch (format.toLowerCase(Locale.ROOT)) {
-      case "hf":
-        SyntheticModel.writeHf(shape, out, seed, type);
-        break;
-      case "gguf":
-        SyntheticModel.writeGguf(shape, out, seed, type);
-        break;
-      default:
-        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-            "Unknown --format '" + format + "': use hf or gguf.");
+    if (gguf) {
+      SyntheticModel.writeGguf(model, out, seed, type);
+    } else {
+      SyntheticModel.writeHf(model, out, seed, type);
     }
-    pw.printf(Locale.ROOT, "wrote %s (%s, %s, seed %d) in %.1f s%n", out, shape, type, seed,
+    pw.printf(Locale.ROOT, "wrote %s (%s, %s, seed %d) in %.1f s%n", out, name, type, seed,
         (System.nanoTime() - start) / 1e9);
     return 0;
   }

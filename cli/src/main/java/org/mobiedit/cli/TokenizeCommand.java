@@ -1,9 +1,6 @@
 package org.mobiedit.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.model.TokenizerLocator;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import picocli.CommandLine;
@@ -55,18 +51,24 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** llama.cpp's test files are a few KiB; a much larger file is not one. */
+  static final long MAX_TEST_FILE_BYTES = 64L << 20;
+
   @Override
   public Integer call() {
+    OptionCheck check = new OptionCheck(spec);
+    check.exists("--model", model);
+    if (input.in != null) {
+      check.readableFile("--in", input.in);
+      if (pieces || json) {
+        throw check.fail((pieces ? "--pieces" : "--json") + " works with --text only; --in prints one line of ids"
+            + " per text.");
+      }
+    }
     Tokenizer tokenizer = TokenizerLocator.forPath(model);
     PrintWriter out = spec.commandLine().getOut();
     if (input.in != null) {
-      String content;
-      try {
-        content = Files.readString(input.in, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new MobiEditException(MobiEditException.Reason.IO,
-            "Cannot read " + input.in + ": " + e.getMessage() + ". Give a readable UTF-8 text file.", e);
-      }
+      String content = TextFile.read(input.in, MAX_TEST_FILE_BYTES, "a tokenizer test file (UTF-8 text)");
       List<String> lines = new ArrayList<>();
       // Same splitting as llama.cpp's test: a file ending with the separator yields a final empty text.
       for (String text : content.split(TEST_SEPARATOR, -1)) {

@@ -25,14 +25,19 @@ class CliErrorsTest {
   }
 
   private static void assertCleanFailure(CliRun run, String... fragments) {
-    assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
+    assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
     assertThat(run.err).startsWith("error (").doesNotContain("\tat ").contains(fragments);
+  }
+
+  private static void assertUsageError(CliRun run, String... fragments) {
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
+    assertThat(run.err).startsWith("error (usage): ").doesNotContain("\tat ").contains(fragments);
   }
 
   @Test
   void aMissingModelPathIsReported() {
     CliRun run = CliRun.of("generate", "--model", dir.resolve("nope.gguf").toString(), "--prompt", "hi");
-    assertCleanFailure(run, "nope.gguf");
+    assertUsageError(run, "--model", "nope.gguf");
   }
 
   @Test
@@ -108,20 +113,20 @@ class CliErrorsTest {
   void anUnknownPrecisionIsReported() {
     Path model = SharedData.require("models/stories260K/stories260K-f32.gguf");
     CliRun run = CliRun.of("generate", "--model", model.toString(), "--prompt", "x", "--precision", "fp8");
-    assertCleanFailure(run, "fp8", "fp32, int8");
+    assertUsageError(run, "--precision", "fp8", "fp32, int8");
   }
 
   @Test
   void anUnknownBackendIsReported() {
     Path model = SharedData.require("models/stories260K/stories260K-f32.gguf");
     CliRun run = CliRun.of("generate", "--model", model.toString(), "--prompt", "x", "--backend", "tpu");
-    assertCleanFailure(run, "BACKEND_UNAVAILABLE", "Valid ids: cpu");
+    assertUsageError(run, "--backend", "\"tpu\"", "cpu");
   }
 
   @Test
   void aMalformedCommandLineExitsWithUsageCode() {
     CliRun run = CliRun.of("generate", "--prompt", "x");
-    assertEquals(MobiEditCli.EXIT_USAGE, run.exitCode, run.toString());
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
     assertThat(run.err).contains("--model");
   }
 

@@ -22,6 +22,11 @@ final class CliRun {
     return new CliRun(code, out.toString(), err.toString());
   }
 
+  /** What another way of running the command line (a test's own command tree) printed. */
+  static CliRun of(int exitCode, String out, String err) {
+    return new CliRun(exitCode, out, err);
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + "\n--- out ---\n" + out + "\n--- err ---\n" + err;

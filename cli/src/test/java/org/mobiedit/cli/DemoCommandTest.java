@@ -37,7 +37,7 @@ class DemoCommandTest {
   @Test
   void anUnknownSubjectListsWhatTheWorldHolds() {
     CliRun run = CliRun.of("demo", "--subject", "Barack Obama", "--relation", "born in", "--target", "Paris");
-    assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
     assertThat(run.err).contains("\"Barack Obama\" is not in the demo world").contains("people (e.g.")
         .contains("Relations: \"born in\"").contains("mobiedit demo --list");
   }
@@ -47,10 +47,10 @@ class DemoCommandTest {
     CliRun list = CliRun.of("demo", "--list");
     String subject = firstPerson(list.out);
     CliRun unknown = CliRun.of("demo", "--subject", subject, "--relation", "married to", "--target", "X");
-    assertEquals(MobiEditCli.EXIT_FAILURE, unknown.exitCode, unknown.toString());
+    assertEquals(ExitCode.USAGE.code(), unknown.exitCode, unknown.toString());
     assertThat(unknown.err).contains("\"married to\" is not a relation").contains("\"lives in\"");
     CliRun mismatched = CliRun.of("demo", "--subject", subject, "--relation", "capital", "--target", "X");
-    assertEquals(MobiEditCli.EXIT_FAILURE, mismatched.exitCode, mismatched.toString());
+    assertEquals(ExitCode.USAGE.code(), mismatched.exitCode, mismatched.toString());
     assertThat(mismatched.err).contains("has no \"capital\" fact").contains("for a country");
   }
 
@@ -58,7 +58,7 @@ class DemoCommandTest {
   void anotherModelWithoutAWorldNeedsTheWholeFact() {
     Path model = SharedData.require("models/stories260K/hf");
     CliRun run = CliRun.of("demo", "--model", model.toString());
-    assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
     assertThat(run.err).contains("has no world.json").contains("--subject, --relation and --target");
   }
 

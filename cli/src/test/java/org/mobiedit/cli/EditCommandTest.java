@@ -32,7 +32,7 @@ class EditCommandTest {
     Path model = SharedData.require("models/stories260K/stories260K-f32.gguf");
     CliRun run = CliRun.of("edit", "--model", model.toString(), "--subject", "Tom", "--prompt", "Lily went to the",
         "--target", "zoo");
-    assertEquals(MobiEditCli.EXIT_FAILURE, run.exitCode, run.toString());
-    assertThat(run.err).contains("INVALID_REQUEST").contains("does not contain the subject");
+    assertEquals(ExitCode.USAGE.code(), run.exitCode, run.toString());
+    assertThat(run.err).contains("--prompt \"Lily went to the\" does not contain --subject \"Tom\"");
   }
 }

@@ -29,7 +29,7 @@ class EditStoreCommandTest {
     assertThat(JsonParser.parseString(plain.out).getAsJsonObject().get("text").getAsString()).startsWith(" park");
     CliRun other = CliRun.of("generate", "--model", SharedData.require("models/stories260K/hf").toString(),
         "--prompt", "Lily went to the", "--edits", file.toString());
-    assertEquals(MobiEditCli.EXIT_FAILURE, other.exitCode, other.toString());
+    assertEquals(ExitCode.FAILED.code(), other.exitCode, other.toString());
     assertThat(other.err).contains("EDIT_STORE").contains("another model");
   }
 }

@@ -76,13 +76,44 @@ class EvalCommandTest {
     Path out = dir.resolve("run");
     assertEquals(0, eval(out, "--limit", "1").exitCode);
     CliRun other = eval(out, "--limit", "1", "--precision", "int8");
-    assertEquals(MobiEditCli.EXIT_FAILURE, other.exitCode, other.toString());
-    assertThat(other.err).contains("holds a run with another precision").contains("choose another --out");
+    assertEquals(ExitCode.FAILED.code(), other.exitCode, other.toString());
+    assertThat(other.err).contains("holds a run with another precision").contains("choose another --out")
+        .contains("--force");
     Files.writeString(out.resolve("cases.jsonl"), "{\"not\": \"a result\"}\ngarbage\n{}\n",
         StandardOpenOption.TRUNCATE_EXISTING);
     CliRun damaged = eval(out, "--limit", "1");
-    assertEquals(MobiEditCli.EXIT_FAILURE, damaged.exitCode, damaged.toString());
+    assertEquals(ExitCode.FAILED.code(), damaged.exitCode, damaged.toString());
     assertThat(damaged.err).contains("cases.jsonl line 1").contains("delete the file");
+  }
+
+  @Test
+  void withForceAnotherRunsResultsAreReplaced() throws IOException {
+    Path out = dir.resolve("run");
+    Path model = SharedData.require("models/stories260K/stories260K-f32.gguf");
+    Path data = SharedData.require("editing/counterfact-1031.json");
+    String[] oneStep = {"eval", "--model", model.toString(), "--dataset", data.toString(), "--out", out.toString(),
+        "--limit", "1", "--steps", "1"};
+    assertEquals(0, CliRun.of(oneStep).exitCode);
+    String[] other = java.util.Arrays.copyOf(oneStep, oneStep.length + 3);
+    other[oneStep.length] = "--precision";
+    other[oneStep.length + 1] = "int8";
+    other[oneStep.length + 2] = "--force";
+    CliRun forced = CliRun.of(other);
+    assertEquals(0, forced.exitCode, forced.toString());
+    assertThat(forced.err).contains("replacing the results").contains("another precision");
+    assertThat(Files.readString(out.resolve("run.json"))).contains("\"precision\":\"int8\"");
+    assertEquals(1, Files.readAllLines(out.resolve("cases.jsonl")).size());
+  }
+
+  @Test
+  void aDamagedRunDescriptionIsReportedAndNotOverwritten() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("run"));
+    byte[] binary = {(byte) 0xFF, (byte) 0xFE, 0, 1, 2};
+    Files.write(out.resolve("run.json"), binary);
+    CliRun run = eval(out, "--limit", "1");
+    assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
+    assertThat(run.err).contains("run.json is not UTF-8 text").contains("--force").doesNotContain("Input length");
+    assertThat(Files.readAllBytes(out.resolve("run.json"))).isEqualTo(binary);
   }
 
   @Test

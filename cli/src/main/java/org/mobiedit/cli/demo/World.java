@@ -4,10 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +15,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.cli.JsonFile;
+import org.mobiedit.core.format.Excerpt;
 
 /**
  * The facts a demo model was trained on ({@code world.json}, written by {@code tools/world/world.py}): subjects by
@@ -56,23 +54,20 @@ public final class World {
     this.editLayer = editLayer;
   }
 
+  /** A demo world is a few hundred KiB; a file far larger is not one. */
+  static final long MAX_FILE_BYTES = 16L << 20;
+
   /** Reads {@code world.json}; a missing or malformed file is a clear error naming it. */
   public static World read(Path file) {
-    String text;
+    JsonElement json = JsonFile.read(file, MAX_FILE_BYTES, "a demo world file (written by tools/world/build.sh)");
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read the world file " + file + ": "
-          + e.getMessage() + ". A demo world is written by tools/world/build.sh.", e);
-    }
-    try {
-      JsonObject root = JsonParser.parseString(text).getAsJsonObject();
+      JsonObject root = json.getAsJsonObject();
       Map<String, Relation> relations = new LinkedHashMap<>();
       for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("relations").entrySet()) {
         JsonObject r = e.getValue().getAsJsonObject();
         List<String> phrasings = strings(r.getAsJsonArray("phrasings"));
         if (phrasings.isEmpty() || phrasings.stream().anyMatch(p -> !p.contains("{}"))) {
-          throw new JsonParseException("relation \"" + e.getKey() + "\" needs phrasings with a {} slot");
+          throw new JsonParseException("relation " + Excerpt.quoted(e.getKey()) + " needs phrasings with a {} slot");
         }
         relations.put(e.getKey(), new Relation(e.getKey(), r.get("subjectKind").getAsString(),
             r.get("objectKind").getAsString(), phrasings));
@@ -84,18 +79,30 @@ public final class World {
         JsonObject f = e.getAsJsonObject();
         Relation r = relations.get(f.get("relation").getAsString());
         if (r == null) {
-          throw new JsonParseException("a fact names the unknown relation \"" + f.get("relation").getAsString() + "\"");
+          throw new JsonParseException("a fact names the unknown relation "
+              + Excerpt.quoted(f.get("relation").getAsString()));
         }
-        facts.add(new Fact(f.get("subject").getAsString(), r, f.get("object").getAsString()));
+        if (objects.getOrDefault(r.objectKind(), List.of()).size() < 2) {
+          throw new JsonParseException("relation " + Excerpt.quoted(r.name()) + " needs at least two objects of kind "
+              + Excerpt.quoted(r.objectKind()) + " (one to replace the other)");
+        }
+        String subject = f.get("subject").getAsString();
+        if (subject.isBlank()) {
+          throw new JsonParseException("a fact has a blank subject");
+        }
+        facts.add(new Fact(subject, r, f.get("object").getAsString()));
+      }
+      if (facts.isEmpty()) {
+        throw new JsonParseException("it holds no facts");
       }
       Integer layer = root.has("editLayer") ? root.get("editLayer").getAsInt() : null;
       return new World(Collections.unmodifiableMap(relations), subjects, objects, List.copyOf(facts), layer);
-    } catch (RuntimeException e) {
-      if (e instanceof MobiEditException) {
-        throw e;
-      }
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          file + " is not a demo world file (" + e.getMessage() + "). A demo world is written by tools/world/build.sh.");
+    } catch (RuntimeException e) { // the parsing boundary: a missing or mistyped field of any kind
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " is not a demo world file ("
+          + (e instanceof JsonParseException ? e.getMessage() // ours, with bounded quotes
+              : "a field is missing or of the wrong type: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                  : Excerpt.escaped(e.getMessage())))
+          + "). A demo world is written by tools/world/build.sh.");
     }
   }
 

@@ -72,6 +72,6 @@ class WorldModelTest {
     MobiEditException e = assertThrows(MobiEditException.class, () -> World.read(bad));
     assertThat(e.getMessage()).contains(bad.toString()).contains("is not a demo world file").contains("{} slot");
     MobiEditException missing = assertThrows(MobiEditException.class, () -> World.read(tmp.resolve("none.json")));
-    assertThat(missing.getMessage()).contains("Cannot read the world file").contains("tools/world/build.sh");
+    assertThat(missing.getMessage()).contains("No file at").contains("none.json").contains("tools/world/build.sh");
   }
 }

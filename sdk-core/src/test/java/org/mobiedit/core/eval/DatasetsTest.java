@@ -98,6 +98,84 @@ class DatasetsTest {
   }
 
   @Test
+  void aBinaryFileIsNotADatasetAndSaysSo() throws IOException {
+    byte[] bytes = new byte[4096];
+    new java.util.Random(1).nextBytes(bytes);
+    bytes[0] = (byte) 0xC3; // an invalid UTF-8 sequence at once
+    bytes[1] = (byte) 0x28;
+    Path f = dir.resolve("model.bin");
+    Files.write(f, bytes);
+    assertThatThrownBy(() -> Datasets.read(f)).isInstanceOfSatisfying(MobiEditException.class,
+        e -> assertEquals(MobiEditException.Reason.INVALID_REQUEST, e.getReason()))
+        .hasMessageContaining("model.bin").hasMessageContaining("not UTF-8").hasMessageNotContaining("Input length");
+  }
+
+  @Test
+  void aTextFileThatIsNotJsonIsRejectedAtItsFirstCharacter() throws IOException {
+    assertThatThrownBy(() -> Datasets.read(write("notes.txt", "these are my notes")))
+        .isInstanceOfSatisfying(MobiEditException.class,
+            e -> assertEquals(MobiEditException.Reason.INVALID_REQUEST, e.getReason()))
+        .hasMessageContaining("notes.txt").hasMessageContaining("starts with \"t\"");
+  }
+
+  @Test
+  void aHugeFileIsRefusedWithoutBeingRead() throws IOException {
+    Path f = dir.resolve("huge.json");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.setLength(2L << 30); // sparse: no disk used, but 2 GiB to read
+    }
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+        () -> assertThatThrownBy(() -> Datasets.read(f)).isInstanceOf(MobiEditException.class)
+            .hasMessageContaining("huge.json").hasMessageContaining("larger than 512 MiB"));
+  }
+
+  @Test
+  void anEndlessJsonLineIsCutAtTheRecordLimit() throws IOException {
+    // Valid UTF-8 and a JSON start, then one endless string: refused once a record passes its limit.
+    Path f = dir.resolve("long.jsonl");
+    try (java.io.Writer w = Files.newBufferedWriter(f)) {
+      w.write("{\"prompt\": \"");
+      char[] chunk = new char[1 << 20];
+      java.util.Arrays.fill(chunk, 'a');
+      for (int i = 0; i < 20; i++) {
+        w.write(chunk);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> assertThatThrownBy(() -> Datasets.read(f)).isInstanceOf(MobiEditException.class)
+            .hasMessageContaining("long.jsonl").hasMessageContaining("longer than 16 Mi characters"));
+  }
+
+  @Test
+  void deepNestingIsRefusedWithoutRecursion() throws IOException {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    Path array = write("deep.json", "[{\"prompt\": \"a\", \"target_new\": \"b\", \"x\": " + deep + "}]");
+    assertThatThrownBy(() -> Datasets.read(array)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("deep.json").hasMessageContaining("nest more than 32 levels");
+    Path lines = write("deep.jsonl", "{\"locality\": " + deep + "}\n");
+    assertThatThrownBy(() -> Datasets.read(lines)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("nest more than 32 levels");
+  }
+
+  @Test
+  void aMalformedJsonLineIsNamedByItsLineNumber() throws IOException {
+    String good = "{\"subject\": \"Watts\", \"src\": \"Where did Watts go?\", \"alt\": \"Michigan\"}";
+    assertThatThrownBy(() -> Datasets.read(write("z.jsonl", "\n" + good + "\n" + good + "\n{\"subject\": 3,,}\n")))
+        .hasMessageContaining("line 4 is not one JSON value");
+    Dataset crlf = Datasets.read(write("crlf.jsonl", good + "\r\n" + good + "\r\n"));
+    assertEquals(2, crlf.cases().size());
+  }
+
+  @Test
+  void problemsQuoteOnlyExcerptsOfTheRecord() throws IOException {
+    String subject = "S".repeat(10_000);
+    Dataset d = Datasets.read(write("long.json", "[{\"prompt\": \"x\", \"subject\": \"" + subject
+        + "\", \"target_new\": \"y\"}]"));
+    assertThat(d.problems()).hasSize(1);
+    assertThat(d.problems().get(0).message()).contains("does not occur in the prompt").hasSizeLessThan(300);
+  }
+
+  @Test
   void theSharedBenchmarksReadWithoutProblems() {
     Dataset cf = Datasets.read(SharedData.require("editing/counterfact-1031.json"));
     assertEquals(1031, cf.cases().size());
