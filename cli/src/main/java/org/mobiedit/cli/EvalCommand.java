@@ -216,7 +216,8 @@ final class EvalCommand implements Callable<Integer> {
   /** The command line this run was started with: running it again resumes the run. */
   private String resumeCommand() {
     List<String> words = new ArrayList<>();
-    words.add("mobiedit");
+    String launcher = System.getenv("MOBIEDIT_LAUNCHER"); // set by the ./mobiedit script to the path it was run as
+    words.add(launcher == null || launcher.isBlank() ? "mobiedit" : launcher);
     words.addAll(spec.root().commandLine().getParseResult().originalArgs());
     return ShellCommand.line(words);
   }

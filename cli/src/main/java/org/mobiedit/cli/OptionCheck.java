@@ -21,9 +21,9 @@ final class OptionCheck {
   /** More kernel threads than this only adds overhead (and each one reserves a stack). */
   static final int MAX_THREADS = 256;
   /** The edit engine keeps one loss per step; a budget beyond this is a typo, not a plan. */
-  static final int MAX_STEPS = 1_000_000;
+  static final int MAX_STEPS = org.mobiedit.api.EditOptions.MAX_STEPS;
   /** Random directions per step (2Q forward passes each). */
-  static final int MAX_DIRECTIONS = 1024;
+  static final int MAX_DIRECTIONS = org.mobiedit.api.EditOptions.MAX_DIRECTIONS;
 
   private final CommandLine cmd;
 

@@ -9,6 +9,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EditOptions {
   private final @Nullable Integer layer;
+  /** The largest step budget accepted: the engine keeps one loss per step, and a budget beyond this is a typo. */
+  public static final int MAX_STEPS = 1_000_000;
+  /** The most random directions per step accepted (each costs two forward evaluations of every row). */
+  public static final int MAX_DIRECTIONS = 1024;
+  /** The most context templates accepted (each is a short generation and adds rows to every step). */
+  public static final int MAX_CONTEXT_TEMPLATES = 1024;
+
   private final int maxSteps;
   private final int directions;
   private final double epsilon;
@@ -329,8 +336,10 @@ public final class EditOptions {
     /** @throws MobiEditException {@code INVALID_REQUEST} naming the first out-of-range value */
     public EditOptions build() {
       check(layer == null || layer >= 0, "layer must be >= 0, got " + layer);
-      check(maxSteps >= 1, "max steps must be >= 1, got " + maxSteps);
-      check(directions >= 1, "directions must be >= 1, got " + directions);
+      check(maxSteps >= 1 && maxSteps <= MAX_STEPS,
+          "max steps must be from 1 to " + MAX_STEPS + ", got " + maxSteps);
+      check(directions >= 1 && directions <= MAX_DIRECTIONS,
+          "directions must be from 1 to " + MAX_DIRECTIONS + ", got " + directions);
       check(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be a finite number > 0, got " + epsilon);
       check(covarianceRidge > 0 && Double.isFinite(covarianceRidge),
           "covarianceRidge must be a finite number > 0, got " + covarianceRidge);
@@ -339,7 +348,8 @@ public final class EditOptions {
       check(klWeight >= 0 && Double.isFinite(klWeight), "KL weight must be >= 0, got " + klWeight);
       check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);
       check(clampFactor > 0 && Double.isFinite(clampFactor), "clamp factor must be > 0, got " + clampFactor);
-      check(contextTemplates >= 0, "context templates must be >= 0, got " + contextTemplates);
+      check(contextTemplates >= 0 && contextTemplates <= MAX_CONTEXT_TEMPLATES,
+          "context templates must be from 0 to " + MAX_CONTEXT_TEMPLATES + ", got " + contextTemplates);
       return new EditOptions(this);
     }
 

@@ -57,6 +57,11 @@ public final class AtomicFile {
     Path target = file.toAbsolutePath();
     Path parent = target.getParent();
     String name = target.getFileName().toString();
+    if (Files.exists(target) && !Files.isRegularFile(target)) {
+      throw new MobiEditException(MobiEditException.Reason.IO,
+          "Cannot save to " + target + ": it exists and is not a regular file (a folder, device or pipe), so it is"
+              + " not replaced. Give the path of a file.");
+    }
     Path tmp = null;
     try {
       Files.createDirectories(parent);

@@ -98,6 +98,16 @@ class AtomicFileCleanupTest {
   }
 
   @Test
+  void aTargetThatIsAFolderIsNeverReplaced() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("edits.medp"));
+    Files.writeString(folder.resolve("keep.txt"), "mine");
+    assertThatThrownBy(() -> patch("fingerprint-1").write(folder))
+        .isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("not a regular file");
+    assertThat(Files.readString(folder.resolve("keep.txt"))).isEqualTo("mine");
+  }
+
+  @Test
   void aDirectoryTheAppMayNotWriteToSaysPermissionDenied() throws IOException {
     assumeThat(System.getProperty("user.name")).as("root ignores directory permissions").isNotEqualTo("root");
     Path f = dir.resolve("edits.medp");
