@@ -6,7 +6,8 @@
 # kill, once they are stale, must leave none. Exit 0 when there was no torn file and no leftover.
 # Usage: bench/store/kill-during-save.sh [kills=250] [seed=1] [--backdate]
 #   --backdate: age the last leftovers' modification times instead of waiting a minute for them to become stale.
-# Runs offline from the compiled test classes of sdk-core (it compiles them first); the files go to a temporary
+# Runs from the compiled test classes of sdk-core (it compiles them first; MVN_FLAGS=-o for offline); the files go
+# to a temporary
 # folder that is removed afterwards.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,7 +17,7 @@ extra=("${@:3}")
 cpfile="$(mktemp)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work" "$cpfile"' EXIT
-(cd "$root" && mvn -B -q -o test-compile dependency:build-classpath -pl sdk-core -am \
+(cd "$root" && mvn -B -q ${MVN_FLAGS:-} test-compile dependency:build-classpath -pl sdk-core -am \
   -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=runtime >/dev/null)
 cp="$root/sdk-core/target/test-classes:$root/sdk-core/target/classes:$(cat "$cpfile")"
 echo "kill-during-save: $kills kills, seed $seed, in $work"
