@@ -7,8 +7,7 @@
 # Usage: bench/store/kill-during-save.sh [kills=250] [seed=1] [--backdate]
 #   --backdate: age the last leftovers' modification times instead of waiting a minute for them to become stale.
 # Runs from the compiled test classes of sdk-core (it compiles them first; MVN_FLAGS=-o for offline); the files go
-# to a temporary
-# folder that is removed afterwards.
+# to a temporary folder that is removed afterwards.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kills="${1:-250}"
