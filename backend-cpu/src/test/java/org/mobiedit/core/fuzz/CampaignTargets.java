@@ -58,10 +58,10 @@ final class CampaignTargets {
         configs.put(name, p.resolve("config.json"));
         safetensors.put(name, p.resolve("model.safetensors"));
       });
-      out.add(new Planned(new SafetensorsHeaderTarget(safetensors, mutator), 15));
-      out.add(new Planned(new HfConfigTarget(configs, mutator), 18));
+      out.add(new Planned(new SafetensorsHeaderTarget(safetensors, mutator), 16));
+      out.add(new Planned(new HfConfigTarget(configs, mutator), 20));
       out.add(new Planned(new TokenizerFilesTarget(tokenizerSeeds(storiesHf, world, qwen2, qwen2Small), mutator),
-          12));
+          9));
       out.add(new Planned(ModelLoadTarget.hf(modelSeeds(storiesHf, world, qwen2, qwen2Small, work), mutator), 7));
     }
     if (world.isPresent() && wanted.test("patch")) {
@@ -77,11 +77,11 @@ final class CampaignTargets {
     return out;
   }
 
-  /** The small tokenizers twice, the full Qwen2 one (as slow to load as a hundred small ones) once. */
+  /** The small tokenizers three times, the full Qwen2 one (as slow to load as a hundred small ones) once. */
   private static List<FolderSeed> tokenizerSeeds(Optional<Path> storiesHf, Optional<Path> world,
       Optional<Path> qwen2, Optional<Path> qwen2Small) {
     List<FolderSeed> out = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
       storiesHf.ifPresent(p -> out.add(new FolderSeed("stories260K/hf", p, HF_TOKENIZER, HF_TOKENIZER)));
       world.ifPresent(p -> out.add(new FolderSeed("mobiedit-world", p, HF_TOKENIZER, HF_TOKENIZER)));
       qwen2Small.ifPresent(p -> out.add(new FolderSeed("qwen2-small", p, BPE_FILES, BPE_FILES)));

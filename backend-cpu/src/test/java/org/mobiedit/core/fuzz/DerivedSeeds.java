@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Seeds cut from real ones so that more inputs fit in the same time: the Qwen2 tokenizer's first 3,000 tokens and
- * the merges among them (the full 151,643 + 151,387 take about as long to load as a hundred small tokenizers).
+ * Seeds cut from real ones so that more inputs fit in the same time: the Qwen2 tokenizer's first 3,000 tokens, the
+ * merges among them and its special tokens renumbered after them (the full 151,643 tokens + 151,387 merges take
+ * about as long to load as a hundred small tokenizers).
  * Written at the start of a campaign into its work folder, never into the repository.
  */
 final class DerivedSeeds {
@@ -47,7 +48,20 @@ final class DerivedSeeds {
       }
     }
     Files.write(out.resolve("merges.txt"), (String.join("\n", merges) + "\n").getBytes(StandardCharsets.UTF_8));
-    Files.copy(qwen2.resolve("tokenizer_config.json"), out.resolve("tokenizer_config.json"));
+    // the added tokens (151,643 and up) get the ids after the kept ones, or the vocabulary would still have 151,646
+    // entries, all but 3,000 of them placeholders
+    JsonObject config = JsonParser.parseString(new String(Files.readAllBytes(qwen2.resolve("tokenizer_config.json")),
+        StandardCharsets.UTF_8)).getAsJsonObject();
+    if (config.has("added_tokens_decoder") && config.get("added_tokens_decoder").isJsonObject()) {
+      JsonObject renumbered = new JsonObject();
+      int next = QWEN2_TOKENS;
+      for (Map.Entry<String, JsonElement> e : config.getAsJsonObject("added_tokens_decoder").entrySet()) {
+        renumbered.add(Integer.toString(next++), e.getValue());
+      }
+      config.add("added_tokens_decoder", renumbered);
+    }
+    Files.write(out.resolve("tokenizer_config.json"), new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
+        .create().toJson(config).getBytes(StandardCharsets.UTF_8));
     return out;
   }
 

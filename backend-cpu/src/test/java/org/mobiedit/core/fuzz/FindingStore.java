@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Saves findings under {@code <findings>/seed-<seed>/}: each finding's input file (the first
+ * Saves findings under {@code <findings>/seed-<seed>/} ({@code replay-seed-<seed>/} for replays): each finding's input file (the first
  * {@value #KEEP_PER_SIGNATURE} of each signature; inputs over 64 MB are not kept, their seed and index regenerate
  * them) as {@code <target>/<index>-<verdict>-<file>}, and one tab-separated summary line per finding in
  * {@code findings.tsv}; the campaign's table goes to {@code summary.txt}.
@@ -20,16 +20,23 @@ final class FindingStore {
   private final Path dir;
   private final Path tsv;
 
-  FindingStore(Path findings, long seed) {
-    this.dir = findings.resolve("seed-" + seed);
+  /** A store appending to the run folder {@code dir} (made by {@link #fresh}). */
+  FindingStore(Path dir) {
+    this.dir = dir;
     this.tsv = dir.resolve("findings.tsv");
+  }
+
+  /** Empties (or makes) a run folder and starts its {@code findings.tsv}. */
+  static FindingStore fresh(Path dir) {
     InputFiles.deleteTree(dir);
     try {
       Files.createDirectories(dir);
-      Files.writeString(tsv, "target\tindex\tverdict\tsignature\tseed file\tfile\tsparse length\tmutation\tmessage\n");
+      Files.writeString(dir.resolve("findings.tsv"),
+          "target\tindex\tverdict\tsignature\tseed file\tfile\tsparse length\tmutation\tmessage\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return new FindingStore(dir);
   }
 
   Path dir() {
@@ -38,16 +45,26 @@ final class FindingStore {
 
   /** Records a finding; keeps its input when {@code nth} (its signature's count so far) is small. */
   void save(FuzzInput in, Verdict v, String signature, String message, int nth) {
+    line(in.target(), in.index(), v, signature, in.seed(), in.fileName(), in.sparseLength(), in.mutation(), message);
     try {
-      String line = String.join("\t", in.target(), Long.toString(in.index()), v.name(), signature, in.seed(),
-          in.fileName(), Long.toString(in.sparseLength()), oneLine(in.mutation()), oneLine(message)) + "\n";
-      // getBytes replaces what UTF-8 cannot encode (a lone surrogate from a mutated file) where writeString throws
-      Files.write(tsv, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
       if (nth <= KEEP_PER_SIGNATURE && in.bytes().length <= MAX_KEPT_BYTES) {
         Path t = dir.resolve(in.target());
         Files.createDirectories(t);
         Files.write(t.resolve(in.index() + "-" + v.name() + "-" + in.fileName()), in.bytes());
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Records a finding's summary line (alone when the JVM that ran the input died before it could save it). */
+  void line(String target, long index, Verdict v, String signature, String seed, String file, long sparse,
+      String mutation, String message) {
+    String line = String.join("\t", target, Long.toString(index), v.name(), signature, seed, file,
+        Long.toString(sparse), oneLine(mutation), oneLine(message)) + "\n";
+    try {
+      // getBytes replaces what UTF-8 cannot encode (a lone surrogate from a mutated file) where writeString throws
+      Files.write(tsv, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

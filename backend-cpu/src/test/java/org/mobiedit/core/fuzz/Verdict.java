@@ -17,7 +17,9 @@ enum Verdict {
   /** {@code Editor.load} accepted a patch after which the model computes NaN or infinite logits. */
   NON_FINITE_AFTER_LOAD,
   /** Undoing the edits of an accepted patch did not give back the model's exact logits. */
-  NOT_RESTORED_BY_UNDO;
+  NOT_RESTORED_BY_UNDO,
+  /** The JVM running the input died or stopped answering (it is replaced and the campaign goes on). */
+  CRASH;
 
   boolean isFinding() {
     return this != OK && this != REJECTED;
