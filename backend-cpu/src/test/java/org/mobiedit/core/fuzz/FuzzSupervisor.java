@@ -29,10 +29,17 @@ final class FuzzSupervisor {
   private static final String END = "\u0000end";
 
   private final FuzzSettings settings;
+  private final String mainClass;
   private final Path runFolder;
 
   FuzzSupervisor(FuzzSettings settings) {
+    this(settings, FuzzChild.class.getName());
+  }
+
+  /** @param mainClass the campaign JVM's main class (a test of the supervisor gives its own) */
+  FuzzSupervisor(FuzzSettings settings, String mainClass) {
     this.settings = settings;
+    this.mainClass = mainClass;
     this.runFolder = settings.findings().toAbsolutePath()
         .resolve((settings.replay() == null ? "seed-" : "replay-seed-") + settings.seed());
   }
@@ -108,7 +115,7 @@ final class FuzzSupervisor {
     cmd.add("-D" + RUN_FOLDER + "=" + runFolder);
     cmd.add("-cp");
     cmd.add(classPath());
-    cmd.add(FuzzChild.class.getName());
+    cmd.add(mainClass);
     if (resumeTarget != null) {
       cmd.add(resumeTarget);
       cmd.add(Long.toString(resumeIndex));

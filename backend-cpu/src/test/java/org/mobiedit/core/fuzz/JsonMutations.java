@@ -13,8 +13,8 @@ import org.mobiedit.core.fuzz.JsonTree.Obj;
 import org.mobiedit.core.fuzz.JsonTree.Place;
 
 /**
- * Structure-aware mutations of a JSON file: a random node (half the time one near the root, where the structural
- * keys are) gets another type or value (strings, numbers beyond int and double, null, arrays, objects), a key is
+ * Structure-aware mutations of a JSON file: a random node (half the time a structural one, outside the bulk of a
+ * vocabulary or merge list) gets another type or value (strings, numbers beyond int and double, null, arrays, objects), a key is
  * removed or duplicated, a member with 100,000 levels of nesting is inserted, a string or an array becomes huge,
  * invalid UTF-8 is put into the bytes; one mutation in ten is format-blind.
  */
@@ -123,16 +123,16 @@ final class JsonMutations {
     return JsonTree.replace(tree, parentPath, 0, new Arr(items));
   }
 
-  /** Half the time a node near the root (where the keys that steer parsing are), else any node. */
+  /** Half the time a structural node (outside vocabularies and merge lists: where parsing is steered), else any. */
   private static Place pick(List<Place> places, SplittableRandom r) {
     if (r.nextBoolean()) {
-      List<Place> shallow = new ArrayList<>();
+      List<Place> structural = new ArrayList<>();
       for (Place p : places) {
-        if (p.depth() <= 3) {
-          shallow.add(p);
+        if (p.structural()) {
+          structural.add(p);
         }
       }
-      return shallow.get(r.nextInt(shallow.size()));
+      return structural.get(r.nextInt(structural.size()));
     }
     return places.get(r.nextInt(places.size()));
   }

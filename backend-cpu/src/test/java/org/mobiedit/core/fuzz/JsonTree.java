@@ -89,27 +89,30 @@ final class JsonTree {
     }
   }
 
-  /** A node's place: the child indices from the root, and its depth. */
-  record Place(int[] path) {
-    int depth() {
-      return path.length;
-    }
-  }
+  /** Containers with more children than this are bulk data (a vocabulary, a merge list), not structure. */
+  private static final int BULK = 200;
+
+  /**
+   * A node's place: the child indices from the root, and whether it is structural (no ancestor is a bulk container
+   * such as a vocabulary), where the keys that steer a parser are.
+   */
+  record Place(int[] path, boolean structural) {}
 
   /** Every node in pre-order. */
   static List<Place> places(Node root) {
     List<Place> out = new ArrayList<>();
-    collect(root, new int[0], out);
+    collect(root, new int[0], true, out);
     return out;
   }
 
-  private static void collect(Node n, int[] path, List<Place> out) {
-    out.add(new Place(path));
+  private static void collect(Node n, int[] path, boolean structural, List<Place> out) {
+    out.add(new Place(path, structural));
     List<Node> children = children(n);
+    boolean inside = structural && children.size() <= BULK;
     for (int i = 0; i < children.size(); i++) {
       int[] p = java.util.Arrays.copyOf(path, path.length + 1);
       p[path.length] = i;
-      collect(children.get(i), p, out);
+      collect(children.get(i), p, inside, out);
     }
   }
 
@@ -133,15 +136,6 @@ final class JsonTree {
       n = children(n).get(i);
     }
     return n;
-  }
-
-  /** The key of the member at {@code path} if its parent is an object, else null. */
-  static String keyAt(Node root, int[] path) {
-    if (path.length == 0) {
-      return null;
-    }
-    Node parent = at(root, java.util.Arrays.copyOf(path, path.length - 1));
-    return parent instanceof Obj o ? o.members().get(path[path.length - 1]).key() : null;
   }
 
   /** A copy of the tree with the node at {@code path} replaced (copying only the nodes along the path). */
