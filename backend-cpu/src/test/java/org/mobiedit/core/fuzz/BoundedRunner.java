@@ -57,7 +57,7 @@ final class BoundedRunner implements AutoCloseable {
       }
     });
     try {
-      return new End(f.get(timeoutNanos, TimeUnit.NANOSECONDS), false, System.nanoTime() - start, NOWHERE);
+      return new End(await(f, start + timeoutNanos), false, System.nanoTime() - start, NOWHERE);
     } catch (TimeoutException e) {
       long elapsed = System.nanoTime() - start;
       Thread t = thread;
@@ -70,6 +70,23 @@ final class BoundedRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
       abandon();
       throw new IllegalStateException("the fuzz campaign was interrupted", e);
+    }
+  }
+
+  /**
+   * Waits for the task until the deadline. A worker that fills the heap can make this thread's own small allocations
+   * fail too; that OutOfMemoryError is the worker's, so it waits on (the worker's own error follows, or the bound).
+   */
+  private static @Nullable Throwable await(Future<@Nullable Throwable> f, long deadline)
+      throws TimeoutException, ExecutionException, InterruptedException {
+    while (true) {
+      try {
+        return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (OutOfMemoryError e) {
+        if (System.nanoTime() >= deadline) {
+          throw new TimeoutException();
+        }
+      }
     }
   }
 

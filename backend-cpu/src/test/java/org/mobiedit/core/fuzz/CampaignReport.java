@@ -53,7 +53,8 @@ final class CampaignReport {
     }
     sb.append("(MEE = MobiEditException, the expected refusal; other = any other exception type; changed = the model"
         + " changed after a failed Editor.load; nonfinite = non-finite logits after an accepted patch; undo = undo"
-        + " did not restore the logits; crash = the JVM running it died or froze; ms/in = mean time to run one input, gen ms = mean time to make one)\n");
+        + " did not restore the logits; crash = the JVM running it died or froze; ms/in = mean time to run one"
+        + " input, gen ms = mean time to make one)\n");
     for (TargetStats t : targets.values()) {
       if (!t.findings.isEmpty()) {
         sb.append("\nFindings of ").append(t.target).append(":\n");

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Saves findings under {@code <findings>/seed-<seed>/} ({@code replay-seed-<seed>/} for replays): each finding's input file (the first
- * {@value #KEEP_PER_SIGNATURE} of each signature; inputs over 64 MB are not kept, their seed and index regenerate
- * them) as {@code <target>/<index>-<verdict>-<file>}, and one tab-separated summary line per finding in
- * {@code findings.tsv}; the campaign's table goes to {@code summary.txt}.
+ * Saves findings under {@code <findings>/seed-<seed>/} ({@code replay-seed-<seed>/} for replays): each finding's
+ * input file (the first {@value #KEEP_PER_SIGNATURE} of each signature; inputs over 64 MB are not kept, their seed
+ * and index regenerate them) as {@code <target>/<index>-<verdict>-<file>}, and one tab-separated summary line per
+ * finding in {@code findings.tsv}; the campaign's table goes to {@code summary.txt}.
  */
 final class FindingStore {
   static final int KEEP_PER_SIGNATURE = 10;
@@ -63,7 +63,6 @@ final class FindingStore {
     String line = String.join("\t", target, Long.toString(index), v.name(), signature, seed, file,
         Long.toString(sparse), oneLine(mutation), oneLine(message)) + "\n";
     try {
-      // getBytes replaces what UTF-8 cannot encode (a lone surrogate from a mutated file) where writeString throws
       Files.write(tsv, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,7 +78,7 @@ final class FindingStore {
   }
 
   private static String oneLine(String s) {
-    String t = s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    String t = Protocol.clean(s);
     return t.length() <= 500 ? t : t.substring(0, 497) + "...";
   }
 }

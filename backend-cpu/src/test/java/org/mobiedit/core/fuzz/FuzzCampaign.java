@@ -37,7 +37,8 @@ final class FuzzCampaign implements AutoCloseable {
   }
 
   static FuzzCampaign create(FuzzSettings settings, Protocol protocol, FindingStore store) throws IOException {
-    Path work = Files.createTempDirectory("mobiedit-fuzz-");
+    String folder = System.getProperty(FuzzSupervisor.WORK_FOLDER);
+    Path work = folder != null ? Files.createDirectories(Path.of(folder)) : Files.createTempDirectory("mobiedit-fuzz-");
     SeedFiles files = SeedFiles.locate();
     List<CampaignTargets.Planned> targets = CampaignTargets.build(files, new SeedMutator(files), work,
         settings::runs);

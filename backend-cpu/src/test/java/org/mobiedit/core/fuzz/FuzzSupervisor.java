@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class FuzzSupervisor {
   /** System property naming the run folder, for the child. */
   static final String RUN_FOLDER = "mobiedit.fuzz.runFolder";
+  /** System property naming the child's scratch folder (removed by the supervisor when the child has ended). */
+  static final String WORK_FOLDER = "mobiedit.fuzz.workFolder";
   private static final long SETUP_MILLIS = TimeUnit.MINUTES.toMillis(10);
   /** Beyond the input's own bound: the worker's stop grace and the reload of a model after a finding. */
   private static final long SLACK_MILLIS = 60_000;
@@ -60,8 +62,10 @@ final class FuzzSupervisor {
         throw new IllegalStateException("gave up after " + MAX_JVMS + " campaign JVMs");
       }
       Path log = runFolder.resolve("jvm-" + jvm + ".log");
-      Child child = new Child(launch(resumeTarget, resumeIndex, log), report);
+      Path work = runFolder.resolve("work-" + jvm);
+      Child child = new Child(launch(resumeTarget, resumeIndex, log, work), report);
       child.follow();
+      InputFiles.deleteTree(work); // what a JVM that died could not remove (sparse files of gigabytes among it)
       report.cpuNanos += child.cpuNanos;
       anyInput |= child.lastIndex >= 0 || child.pendingTarget != null;
       if (child.done) {
@@ -100,19 +104,23 @@ final class FuzzSupervisor {
     return report;
   }
 
-  private Process launch(String resumeTarget, long resumeIndex, Path log) throws IOException {
+  private Process launch(String resumeTarget, long resumeIndex, Path log, Path work) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + System.getProperty("mobiedit.fuzz.heap", "1g"));
+    // else the JIT replaces a frequent implicit exception (a failed cast) by one without a stack trace, and findings
+    // would lose the frame that tells where they come from
+    cmd.add("-XX:-OmitStackTraceInFastThrow");
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
       String k = e.getKey().toString();
-      if (k.startsWith("mobiedit.") && !k.equals(RUN_FOLDER)) {
+      if (k.startsWith("mobiedit.") && !k.equals(RUN_FOLDER) && !k.equals(WORK_FOLDER)) {
         cmd.add("-D" + k + "=" + e.getValue());
       }
     }
     cmd.add("-D" + RUN_FOLDER + "=" + runFolder);
+    cmd.add("-D" + WORK_FOLDER + "=" + work);
     cmd.add("-cp");
     cmd.add(classPath());
     cmd.add(mainClass);

@@ -14,9 +14,9 @@ import org.mobiedit.core.fuzz.JsonTree.Place;
 
 /**
  * Structure-aware mutations of a JSON file: a random node (half the time a structural one, outside the bulk of a
- * vocabulary or merge list) gets another type or value (strings, numbers beyond int and double, null, arrays, objects), a key is
- * removed or duplicated, a member with 100,000 levels of nesting is inserted, a string or an array becomes huge,
- * invalid UTF-8 is put into the bytes; one mutation in ten is format-blind.
+ * vocabulary or merge list) gets another type or value (strings, numbers beyond int and double, null, arrays,
+ * objects), a key is removed or duplicated, a member with 100,000 levels of nesting is inserted, a string or an array
+ * becomes huge, invalid UTF-8 is put into the bytes; one mutation in ten is format-blind.
  */
 final class JsonMutations {
   private static final String[] STRINGS = {

@@ -46,13 +46,18 @@ final class Protocol {
     return f.toArray(new String[0]);
   }
 
-  /** One line, no tabs, nothing that UTF-8 cannot carry (a lone surrogate from a mutated file). */
+  /**
+   * One line of printable text: no tabs or other control characters (escaped), nothing that UTF-8 cannot carry (a
+   * lone surrogate from a mutated file).
+   */
   static String clean(String s) {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '\t' || c == '\n' || c == '\r') {
         sb.append(' ');
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
       } else if (Character.isSurrogate(c)) {
         boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
         if (pair) {
