@@ -2,6 +2,7 @@ package org.mobiedit.core.fuzz;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Format-blind mutations of a byte array: bit flips, bytes set to interesting values, ranges inserted, deleted or
@@ -19,7 +20,7 @@ final class ByteMutations {
    * @param hot the length of the prefix where positions are drawn 80% of the time
    * @param other another seed to splice with, or null
    */
-  static byte[] mutate(byte[] in, int hot, byte[] other, SplittableRandom r, StringBuilder log) {
+  static byte[] mutate(byte[] in, int hot, byte @Nullable [] other, SplittableRandom r, StringBuilder log) {
     byte[] b = in;
     int n = 1 + r.nextInt(4);
     for (int i = 0; i < n; i++) {
@@ -28,7 +29,7 @@ final class ByteMutations {
     return b;
   }
 
-  private static byte[] once(byte[] b, int hot, byte[] other, SplittableRandom r, StringBuilder log) {
+  private static byte[] once(byte[] b, int hot, byte @Nullable [] other, SplittableRandom r, StringBuilder log) {
     if (b.length == 0) {
       log.append(" insert 8 random bytes into an empty file;");
       return randomBytes(8, r);

@@ -14,9 +14,4 @@ package org.mobiedit.core.fuzz;
  * @param mutation what was changed, for the finding's summary line
  */
 record FuzzInput(String target, long index, String seed, String fileName, byte[] bytes, long sparseLength,
-    String mutation) {
-
-  FuzzInput withMutation(String more) {
-    return new FuzzInput(target, index, seed, fileName, bytes, sparseLength, mutation + "; " + more);
-  }
-}
+    String mutation) {}

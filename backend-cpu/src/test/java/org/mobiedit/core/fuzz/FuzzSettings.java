@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code mobiedit.fuzz.replay}: {@code target:index[,target:index...]} runs only these inputs and prints each
  *       outcome with its full stack trace
  *   <li>{@code mobiedit.fuzz.findings}: where findings are saved (default {@code target/fuzz-findings})
+ *   <li>{@code mobiedit.fuzz.heap}: the heap of the JVM that runs the inputs (default 1g; read by
+ *       {@link FuzzSupervisor})
  * </ul>
  */
 record FuzzSettings(long inputs, long seed, long timeoutMillis, @Nullable Set<String> targets,

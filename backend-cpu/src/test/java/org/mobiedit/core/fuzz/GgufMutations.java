@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Structure-aware mutations of a GGUF file: fields set to interesting values (counts, lengths, n_dims, dims,
@@ -23,7 +24,7 @@ final class GgufMutations {
 
   private GgufMutations() {}
 
-  static byte[] mutate(GgufLayout seed, byte[] other, SplittableRandom r, StringBuilder log) {
+  static byte[] mutate(GgufLayout seed, byte @Nullable [] other, SplittableRandom r, StringBuilder log) {
     int op = r.nextInt(100);
     if (op < 40) {
       return setField(seed, r, log);

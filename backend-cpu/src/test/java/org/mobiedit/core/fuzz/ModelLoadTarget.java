@@ -75,7 +75,7 @@ final class ModelLoadTarget implements FuzzTarget {
 
   @Override
   public void run(FuzzInput input, Path dir) throws Exception {
-    FolderSeed seed = TokenizerFilesTarget.seed(seeds, input.seed());
+    FolderSeed seed = FolderSeed.named(seeds, input.seed());
     Path model = gguf ? InputFiles.write(input, dir) : InputFiles.folder(seed.folder(), seed.files(), input, dir);
     String prompt = longPrompt(input.index()) ? "a".repeat(100_000) : "Lily went to the park and";
     BackendSelector cpu = BackendSelector.of(List.of(new CpuBackendProvider()));

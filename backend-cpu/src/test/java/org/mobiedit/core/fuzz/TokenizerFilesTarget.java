@@ -42,16 +42,7 @@ final class TokenizerFilesTarget implements FuzzTarget {
 
   @Override
   public void run(FuzzInput input, Path dir) throws Exception {
-    FolderSeed seed = seed(seeds, input.seed());
+    FolderSeed seed = FolderSeed.named(seeds, input.seed());
     TokenizerExercise.run(TokenizerLocator.forPath(InputFiles.folder(seed.folder(), seed.files(), input, dir)));
-  }
-
-  static FolderSeed seed(List<FolderSeed> seeds, String name) {
-    for (FolderSeed s : seeds) {
-      if (s.name().equals(name)) {
-        return s;
-      }
-    }
-    throw new IllegalArgumentException("no seed " + name);
   }
 }
