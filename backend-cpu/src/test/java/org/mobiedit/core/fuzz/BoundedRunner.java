@@ -24,7 +24,8 @@ final class BoundedRunner implements AutoCloseable {
   /**
    * How a task ended.
    *
-   * @param error what it threw, or null if it returned (or hung)
+   * @param error what it threw, or null if it returned; for a task that hung, what it ended with after the bound
+   *     (before it was stopped), if it did
    * @param hung whether it was abandoned at the time bound
    * @param nanos how long it ran (the bound, if it hung)
    * @param hungAt where the worker was when it was abandoned (empty unless it hung)
@@ -48,6 +49,7 @@ final class BoundedRunner implements AutoCloseable {
   End run(Task task) {
     ExecutorService w = worker();
     long start = System.nanoTime();
+    long deadline = start + timeoutNanos;
     Future<@Nullable Throwable> f = w.submit(() -> {
       try {
         task.run();
@@ -56,37 +58,55 @@ final class BoundedRunner implements AutoCloseable {
         return t;
       }
     });
-    try {
-      return new End(await(f, start + timeoutNanos), false, System.nanoTime() - start, NOWHERE);
-    } catch (TimeoutException e) {
-      long elapsed = System.nanoTime() - start;
-      Thread t = thread;
-      StackTraceElement[] at = t == null ? NOWHERE : t.getStackTrace();
-      abandon();
-      return new End(null, true, elapsed, at);
-    } catch (ExecutionException e) {
-      return new End(e.getCause(), false, System.nanoTime() - start, NOWHERE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      abandon();
-      throw new IllegalStateException("the fuzz campaign was interrupted", e);
+    while (true) {
+      try {
+        Throwable error = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return new End(error, false, System.nanoTime() - start, NOWHERE);
+      } catch (TimeoutException e) {
+        return abandoned(f, start);
+      } catch (ExecutionException e) {
+        return new End(e.getCause(), false, System.nanoTime() - start, NOWHERE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        abandon();
+        throw new IllegalStateException("the fuzz campaign was interrupted", e);
+      } catch (OutOfMemoryError e) {
+        // A worker that fills the heap makes this thread's small allocations fail too. That error is the worker's:
+        // wait on (the worker's own error follows and frees the heap), or abandon it at the bound.
+        if (System.nanoTime() - deadline >= 0) {
+          return abandoned(f, start);
+        }
+        pause();
+      }
     }
   }
 
   /**
-   * Waits for the task until the deadline. A worker that fills the heap can make this thread's own small allocations
-   * fail too; that OutOfMemoryError is the worker's, so it waits on (the worker's own error follows, or the bound).
+   * Gives up a task at the bound: where its worker was, and what it ended with if it ended meanwhile (late, but
+   * telling what it was doing), then the worker is stopped.
    */
-  private static @Nullable Throwable await(Future<@Nullable Throwable> f, long deadline)
-      throws TimeoutException, ExecutionException, InterruptedException {
-    while (true) {
-      try {
-        return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (OutOfMemoryError e) {
-        if (System.nanoTime() >= deadline) {
-          throw new TimeoutException();
-        }
+  private End abandoned(Future<@Nullable Throwable> f, long start) {
+    long elapsed = System.nanoTime() - start;
+    Thread t = thread;
+    StackTraceElement[] at = NOWHERE;
+    Throwable late = null;
+    try {
+      at = t == null ? NOWHERE : t.getStackTrace();
+      if (f.isDone()) {
+        late = f.get();
       }
+    } catch (OutOfMemoryError | ExecutionException | InterruptedException | RuntimeException e) {
+      // without the details: the hang is recorded all the same
+    }
+    abandon();
+    return new End(late, true, elapsed, at);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -113,21 +133,26 @@ final class BoundedRunner implements AutoCloseable {
     Thread t = thread;
     worker = null;
     thread = null;
-    if (w == null) {
+    if (w == null || t == null) {
       return;
     }
-    w.shutdownNow(); // interrupts the worker
-    if (t == null) {
-      return;
-    }
-    try {
-      t.join(GRACE_MILLIS);
-      if (t.isAlive()) {
-        stop(t);
+    t.interrupt();
+    // the worker may still hold the heap: what fails for lack of memory here is retried while it ends
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try {
+        w.shutdownNow();
         t.join(GRACE_MILLIS);
+        if (t.isAlive()) {
+          stop(t);
+          t.join(GRACE_MILLIS);
+        }
+        break;
+      } catch (OutOfMemoryError e) {
+        pause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     if (t.isAlive()) {
       stillRunning++;

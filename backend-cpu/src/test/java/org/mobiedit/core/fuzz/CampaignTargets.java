@@ -23,8 +23,11 @@ final class CampaignTargets {
 
   private CampaignTargets() {}
 
-  /** The targets {@code wanted} (by name) for which seeds exist; expensive set-up is done only for those. */
-  static List<Planned> build(SeedFiles files, SeedMutator mutator, Path work, Predicate<String> wanted)
+  /**
+   * The targets {@code wanted} (by name) for which seeds exist; expensive set-up is done only for those. Derived
+   * seeds are written to {@code seeds} (kept from one campaign JVM to the next, so a restart does not redo them).
+   */
+  static List<Planned> build(SeedFiles files, SeedMutator mutator, Path seeds, Predicate<String> wanted)
       throws IOException {
     Optional<Path> storiesGguf = files.shared("models/stories260K/stories260K-f32.gguf");
     Optional<Path> storiesHf = files.shared("models/stories260K/hf");
@@ -40,7 +43,7 @@ final class CampaignTargets {
     qwen2.ifPresent(p -> hf.put("qwen2-tiny-random", p));
     Optional<Path> qwen2Small = Optional.empty();
     if (qwen2.isPresent() && (wanted.test("tokenizer-files") || wanted.test("hf-load"))) {
-      qwen2Small = Optional.of(DerivedSeeds.qwen2Small(qwen2.get(), work.resolve("seeds/qwen2-small")));
+      qwen2Small = Optional.of(DerivedSeeds.qwen2Small(qwen2.get(), seeds.resolve("qwen2-small")));
     }
 
     List<Planned> out = new ArrayList<>();
@@ -62,10 +65,10 @@ final class CampaignTargets {
       out.add(new Planned(new HfConfigTarget(configs, mutator), 20));
       out.add(new Planned(new TokenizerFilesTarget(tokenizerSeeds(storiesHf, world, qwen2, qwen2Small), mutator),
           9));
-      out.add(new Planned(ModelLoadTarget.hf(modelSeeds(storiesHf, world, qwen2, qwen2Small, work), mutator), 7));
+      out.add(new Planned(ModelLoadTarget.hf(modelSeeds(storiesHf, world, qwen2, qwen2Small, seeds), mutator), 7));
     }
     if (world.isPresent() && wanted.test("patch")) {
-      Path seedDir = work.resolve("seeds/patches");
+      Path seedDir = seeds.resolve("patches");
       PatchBench bench = new PatchBench(world.get(), seedDir);
       Map<String, PatchLayout> patches = new LinkedHashMap<>();
       for (String name : List.of("one-edit.medp", "two-edits.medp")) {
@@ -96,12 +99,12 @@ final class CampaignTargets {
    * times slower.
    */
   private static List<FolderSeed> modelSeeds(Optional<Path> storiesHf, Optional<Path> world, Optional<Path> qwen2,
-      Optional<Path> qwen2Small, Path work) throws IOException {
+      Optional<Path> qwen2Small, Path seeds) throws IOException {
     List<FolderSeed> out = new ArrayList<>();
     storiesHf.ifPresent(p -> out.add(model("stories260K/hf", p, HF_TOKENIZER)));
     world.ifPresent(p -> out.add(model("mobiedit-world", p, HF_TOKENIZER)));
     if (qwen2.isPresent() && qwen2Small.isPresent()) {
-      Path folder = DerivedSeeds.withFiles(work.resolve("seeds/qwen2-model"), qwen2.get(),
+      Path folder = DerivedSeeds.withFiles(seeds.resolve("qwen2-model"), qwen2.get(),
           List.of("config.json", "model.safetensors"), qwen2Small.get(), BPE_FILES);
       out.add(model("qwen2-tiny-random+small-tokenizer", folder, BPE_FILES));
     }

@@ -25,6 +25,9 @@ final class DerivedSeeds {
 
   /** A vocab.json + merges.txt + tokenizer_config.json folder with the first tokens of a Qwen2 tokenizer. */
   static Path qwen2Small(Path qwen2, Path out) throws IOException {
+    if (Files.isRegularFile(out.resolve("tokenizer_config.json"))) {
+      return out; // made by an earlier campaign JVM of this run (written last, so complete)
+    }
     Files.createDirectories(out);
     JsonObject vocab = JsonParser.parseString(
         new String(Files.readAllBytes(qwen2.resolve("vocab.json")), StandardCharsets.UTF_8)).getAsJsonObject();
@@ -69,11 +72,17 @@ final class DerivedSeeds {
   static Path withFiles(Path out, Path a, List<String> aFiles, Path b, List<String> bFiles) throws IOException {
     Files.createDirectories(out);
     for (String f : aFiles) {
-      Files.createSymbolicLink(out.resolve(f), a.resolve(f).toAbsolutePath());
+      link(out.resolve(f), a.resolve(f));
     }
     for (String f : bFiles) {
-      Files.createSymbolicLink(out.resolve(f), b.resolve(f).toAbsolutePath());
+      link(out.resolve(f), b.resolve(f));
     }
     return out;
+  }
+
+  private static void link(Path link, Path target) throws IOException {
+    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(link, target.toAbsolutePath());
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a seeded, deterministic mutation campaign inside one JVM (started by {@link FuzzSupervisor}): each target gets
@@ -25,6 +26,7 @@ final class FuzzCampaign implements AutoCloseable {
   private final FindingStore store;
   private final Protocol protocol;
   private final Map<String, TargetStats> seen = new LinkedHashMap<>();
+  private int ranHere;
 
   private FuzzCampaign(FuzzSettings settings, Path work, List<CampaignTargets.Planned> targets, Protocol protocol,
       FindingStore store) {
@@ -39,8 +41,10 @@ final class FuzzCampaign implements AutoCloseable {
   static FuzzCampaign create(FuzzSettings settings, Protocol protocol, FindingStore store) throws IOException {
     String folder = System.getProperty(FuzzSupervisor.WORK_FOLDER);
     Path work = folder != null ? Files.createDirectories(Path.of(folder)) : Files.createTempDirectory("mobiedit-fuzz-");
+    String seedFolder = System.getProperty(FuzzSupervisor.SEED_FOLDER);
+    Path seeds = seedFolder != null ? Path.of(seedFolder) : work.resolve("seeds");
     SeedFiles files = SeedFiles.locate();
-    List<CampaignTargets.Planned> targets = CampaignTargets.build(files, new SeedMutator(files), work,
+    List<CampaignTargets.Planned> targets = CampaignTargets.build(files, new SeedMutator(files), seeds,
         settings::runs);
     files.missing().forEach(m -> protocol.send("NOTE", m));
     return new FuzzCampaign(settings, work, targets, protocol, store);
@@ -79,9 +83,20 @@ final class FuzzCampaign implements AutoCloseable {
         first = fromIndex;
       }
       for (long i = first; i < budget; i++) {
-        runOne(t, i, false);
-        if (runner.stillRunning() > 0) {
+        Verdict v;
+        try {
+          v = runOne(t, i, false);
+        } catch (OutOfMemoryError e) {
+          // this thread could not record the input (a worker's garbage had the heap): a fresh JVM goes on, and the
+          // supervisor records the input as a crash unless its result got out
           protocol.send("RESTART");
+          return false;
+        }
+        if (v == null) {
+          return false; // to be run again by a fresh JVM
+        }
+        if (runner.stillRunning() > 0) {
+          protocol.send("RESTART"); // a worker that could not be stopped keeps a core busy
           return false;
         }
       }
@@ -102,14 +117,23 @@ final class FuzzCampaign implements AutoCloseable {
     protocol.send("DONE", processCpuNanos());
   }
 
-  private void runOne(FuzzTarget t, long index, boolean verbose) {
+  /** The input's verdict, or null when a fresh JVM is to run it again. */
+  private @Nullable Verdict runOne(FuzzTarget t, long index, boolean verbose) {
     protocol.send("BEGIN", t.name(), index);
     long generateStart = System.nanoTime();
     FuzzInput in = t.generate(index, new SplittableRandom(inputSeed(settings.seed(), t.name(), index)));
     long generated = System.nanoTime() - generateStart;
     Path dir = work.resolve(t.name()).resolve(Long.toString(index));
     BoundedRunner.End end = runner.run(() -> t.run(in, dir));
+    ranHere++;
     Outcome o = Outcome.of(end);
+    if (!verbose && ranHere > 1 && o.verdict() == Verdict.OUT_OF_MEMORY && end.error().getStackTrace().length == 0) {
+      // The JVM gives only its first few OutOfMemoryErrors a stack trace, and the frame is what groups findings:
+      // a fresh JVM runs this input again, first.
+      protocol.send("REDO", t.name(), index);
+      InputFiles.deleteTree(dir);
+      return null;
+    }
     String example = "#" + index + " " + in.seed() + "/" + in.fileName() + ": " + cut(in.mutation(), 160) + " -> "
         + cut(o.message(), 200);
     int nth = seen.computeIfAbsent(t.name(), TargetStats::new).add(o.verdict(), generated, end.nanos(),
@@ -130,6 +154,7 @@ final class FuzzCampaign implements AutoCloseable {
     if (!end.hung()) {
       InputFiles.deleteTree(dir); // else the abandoned worker may still hold it; the folder goes at close
     }
+    return o.verdict();
   }
 
   private static long processCpuNanos() {

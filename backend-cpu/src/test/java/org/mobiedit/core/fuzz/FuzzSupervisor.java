@@ -24,6 +24,8 @@ final class FuzzSupervisor {
   static final String RUN_FOLDER = "mobiedit.fuzz.runFolder";
   /** System property naming the child's scratch folder (removed by the supervisor when the child has ended). */
   static final String WORK_FOLDER = "mobiedit.fuzz.workFolder";
+  /** System property naming the folder of derived seeds, shared by the run's children (removed at the end). */
+  static final String SEED_FOLDER = "mobiedit.fuzz.seedFolder";
   private static final long SETUP_MILLIS = TimeUnit.MINUTES.toMillis(10);
   /** Beyond the input's own bound: the worker's stop grace and the reload of a model after a finding. */
   private static final long SLACK_MILLIS = 60_000;
@@ -71,7 +73,10 @@ final class FuzzSupervisor {
       if (child.done) {
         break;
       }
-      if (child.pendingTarget != null) {
+      if (child.redoTarget != null) {
+        resumeTarget = child.redoTarget;
+        resumeIndex = child.redoIndex;
+      } else if (child.pendingTarget != null) {
         String why = child.stuck ? "the JVM stopped answering" : "the JVM exited with code " + child.exitCode;
         String signature = child.stuck ? "JVM froze" : "JVM died (exit code " + child.exitCode + ")";
         String example = "#" + child.pendingIndex + " (" + why + "; its output is in " + log.getFileName()
@@ -92,6 +97,7 @@ final class FuzzSupervisor {
       }
     }
     report.wallNanos = System.nanoTime() - start;
+    InputFiles.deleteTree(runFolder.resolve("seeds"));
     String table = report.table() + "\nFindings saved in " + runFolder + "\nReproduce one: bench/fuzz/run.sh --replay"
         + " <target>:<index> " + settings.seed() + "\n";
     store.summary(table);
@@ -115,12 +121,13 @@ final class FuzzSupervisor {
     cmd.add("jdk.incubator.vector");
     for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
       String k = e.getKey().toString();
-      if (k.startsWith("mobiedit.") && !k.equals(RUN_FOLDER) && !k.equals(WORK_FOLDER)) {
+      if (k.startsWith("mobiedit.") && !k.equals(RUN_FOLDER) && !k.equals(WORK_FOLDER) && !k.equals(SEED_FOLDER)) {
         cmd.add("-D" + k + "=" + e.getValue());
       }
     }
     cmd.add("-D" + RUN_FOLDER + "=" + runFolder);
     cmd.add("-D" + WORK_FOLDER + "=" + work);
+    cmd.add("-D" + SEED_FOLDER + "=" + runFolder.resolve("seeds"));
     cmd.add("-cp");
     cmd.add(classPath());
     cmd.add(mainClass);
@@ -149,6 +156,8 @@ final class FuzzSupervisor {
     long pendingIndex;
     String lastTarget;
     long lastIndex = -1;
+    String redoTarget;
+    long redoIndex;
 
     Child(Process process, CampaignReport report) {
       this.process = process;
@@ -218,6 +227,11 @@ final class FuzzSupervisor {
             }
             break;
           }
+          case "REDO":
+            redoTarget = f[1];
+            redoIndex = Long.parseLong(f[2]);
+            pendingTarget = null;
+            break;
           case "DONE":
             done = true;
             cpuNanos = Math.max(cpuNanos, Long.parseLong(f[1]));

@@ -46,7 +46,8 @@ record Outcome(Verdict verdict, String signature, String message, String frames)
       case REJECTED:
         return ((MobiEditException) e).getReason().name();
       case HANG:
-        return "at " + sdkFrame(end.hungAt());
+        return e == null ? "at " + sdkFrame(end.hungAt())
+            : "at " + sdkFrame(e.getStackTrace()) + ", ended after the bound with " + e.getClass().getSimpleName();
       case MODEL_CHANGED: {
         Throwable c = e.getCause();
         return "after " + (c instanceof MobiEditException m ? "MobiEditException " + m.getReason()
@@ -76,16 +77,16 @@ record Outcome(Verdict verdict, String signature, String message, String frames)
   }
 
   private static String message(Verdict v, BoundedRunner.End end) {
-    if (v == Verdict.HANG) {
-      return "no end within the time bound; the worker was at " + sdkFrame(end.hungAt());
-    }
     Throwable e = end.error();
+    if (v == Verdict.HANG) {
+      return e == null ? "no end within the time bound; the worker was at " + sdkFrame(end.hungAt())
+          : "no end within the time bound; it ended later with " + e;
+    }
     return e == null ? "accepted" : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private static String frames(BoundedRunner.End end) {
-    StackTraceElement[] st = end.hung() ? end.hungAt() : end.error() == null ? new StackTraceElement[0]
-        : end.error().getStackTrace();
+    StackTraceElement[] st = end.error() != null ? end.error().getStackTrace() : end.hungAt();
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(8, st.length); i++) {
       sb.append(i == 0 ? "" : " < ").append(shortFrame(st[i]));

@@ -16,7 +16,8 @@ import org.mobiedit.core.model.LoadOptions;
 /**
  * The loaded model that patch inputs are applied to: the demo model on the CPU backend (one thread, so its logits
  * are reproducible), an editor on it, and the logits of a fixed prompt before any edit. At start it makes the seed
- * patches with two real edits ({@code one-edit.medp}, {@code two-edits.medp}) and undoes them.
+ * patches with two real edits ({@code one-edit.medp}, {@code two-edits.medp}) and undoes them, unless an earlier
+ * campaign JVM of the same run made them.
  */
 final class PatchBench implements AutoCloseable {
   static final String PROBE = "Zevour was born in";
@@ -30,6 +31,9 @@ final class PatchBench implements AutoCloseable {
     this.model = model;
     open();
     baseline = probe();
+    if (Files.isRegularFile(seedDir.resolve("two-edits.medp"))) {
+      return; // made by an earlier campaign JVM of this run (written last, so both are there)
+    }
     Files.createDirectories(seedDir);
     editor.edit(EditRequest.of("Zevour", "{} was born in", "Gaizobu"));
     editor.save(seedDir.resolve("one-edit.medp"));

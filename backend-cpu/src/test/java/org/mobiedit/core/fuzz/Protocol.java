@@ -14,6 +14,7 @@ import java.util.List;
  * BEGIN   target index             an input is about to run
  * RESULT  target index verdict run-nanos generate-nanos signature example cpu-nanos-of-the-JVM-so-far
  * RESTART                          a worker could not be stopped: start a fresh JVM at the next input
+ * REDO    target index             start a fresh JVM at this input (its OutOfMemoryError came without a stack trace)
  * DONE    cpu-nanos                the plan ran to its end (CPU time of the JVM)
  * </pre>
  */
