@@ -65,7 +65,8 @@ final class FuzzCampaign implements AutoCloseable {
 
   /**
    * Runs the plan from input {@code fromIndex} of target {@code fromTarget} (null: from the start). Returns false
-   * when it stopped early because an abandoned worker could not be stopped (the JVM should be replaced).
+   * when it stopped early for a fresh JVM to go on (a worker could not be stopped, an input is to be run again, or
+   * this thread ran out of memory); the {@link Protocol} tells the supervisor where to resume.
    */
   boolean run(String fromTarget, long fromIndex) {
     int shares = targets.stream().mapToInt(CampaignTargets.Planned::share).sum();

@@ -117,6 +117,9 @@ final class FuzzSupervisor {
     // else the JIT replaces a frequent implicit exception (a failed cast) by one without a stack trace, and findings
     // would lose the frame that tells where they come from
     cmd.add("-XX:-OmitStackTraceInFastThrow");
+    // a StackOverflowError's trace keeps only its top 1,024 frames by default: all inside the recursion, none of the
+    // SDK code that entered it
+    cmd.add("-XX:MaxJavaStackTraceDepth=200000");
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {

@@ -53,12 +53,45 @@ record Outcome(Verdict verdict, String signature, String message, String frames)
         return "after " + (c instanceof MobiEditException m ? "MobiEditException " + m.getReason()
             : c == null ? "?" : c.getClass().getSimpleName() + " at " + sdkFrame(c.getStackTrace()));
       }
+      case STACK_OVERFLOW:
+        return "StackOverflowError " + recursion(e.getStackTrace());
       case OUT_OF_MEMORY:
         // "Java heap space" or "Requested array size exceeds VM limit" (the JVM may give it no stack trace)
         return "OutOfMemoryError (" + e.getMessage() + ") at " + sdkFrame(e.getStackTrace());
       default:
         return e.getClass().getSimpleName() + " at " + sdkFrame(e.getStackTrace());
     }
+  }
+
+  /**
+   * Where a stack overflowed: the method that recurs most in the trace, and the first SDK frame below the recursion
+   * (the SDK code that entered it, e.g. a config reader calling a JSON library's recursive accessor). Needs the
+   * whole trace: the campaign JVM runs with a deep {@code MaxJavaStackTraceDepth}.
+   */
+  static String recursion(StackTraceElement[] st) {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    String recurring = "?";
+    int most = 0;
+    for (StackTraceElement f : st) {
+      String m = method(f);
+      int n = counts.merge(m, 1, Integer::sum);
+      if (n > most) {
+        most = n;
+        recurring = m;
+      }
+    }
+    int last = -1;
+    for (int i = 0; i < st.length; i++) {
+      if (method(st[i]).equals(recurring)) {
+        last = i;
+      }
+    }
+    StackTraceElement[] below = java.util.Arrays.copyOfRange(st, last + 1, st.length);
+    return "in recursion of " + recurring + ", entered from " + sdkFrame(below);
+  }
+
+  private static String method(StackTraceElement f) {
+    return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName();
   }
 
   /** The first frame in the SDK (not in the fuzzer, the JDK or a library), else the first frame. */
