@@ -26,6 +26,9 @@ final class GgufMutations {
 
   static byte[] mutate(GgufLayout seed, byte @Nullable [] other, SplittableRandom r, StringBuilder log) {
     int op = r.nextInt(100);
+    if (op < 8) {
+      return dictionary(seed, r, log);
+    }
     if (op < 40) {
       return setField(seed, r, log);
     }
@@ -72,6 +75,49 @@ final class GgufMutations {
         .append(old).append(" -> ").append(v).append(';');
     byte[] b = seed.bytes.clone();
     LittleEndian.put(b, f.offset(), f.width(), v);
+    return b;
+  }
+
+  /**
+   * Changes known to break GGUF loaders, tried directly because random mutation rarely lands on them: a tensor's
+   * n_dims one higher (the rest of the header is then read one field off), or a size in the metadata (block count,
+   * head counts, lengths, token ids, alignment) set to 0, -1, 2^31-1 or beyond.
+   */
+  private static byte[] dictionary(GgufLayout seed, SplittableRandom r, StringBuilder log) {
+    List<GgufLayout.Field> dims = seed.fields.get(GgufLayout.Kind.N_DIMS);
+    byte[] b = seed.bytes.clone();
+    if (dims != null && r.nextInt(3) == 0) {
+      GgufLayout.Field f = dims.get(r.nextInt(dims.size()));
+      long old = LittleEndian.get(b, f.offset(), 4);
+      LittleEndian.put(b, f.offset(), 4, old + 1);
+      log.append(" n_dims of ").append(f.what()).append(": ").append(old).append(" -> ").append(old + 1)
+          .append(" (dictionary);");
+      return b;
+    }
+    String arch = seed.stringValue("general.architecture");
+    String prefix = arch == null ? "llama" : arch;
+    List<String> keys = List.of(prefix + ".block_count", prefix + ".attention.head_count",
+        prefix + ".attention.head_count_kv", prefix + ".context_length", prefix + ".embedding_length",
+        prefix + ".feed_forward_length", prefix + ".vocab_size", prefix + ".rope.dimension_count",
+        prefix + ".attention.key_length", "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
+        "general.alignment");
+    List<GgufLayout.Entry> sizes = new ArrayList<>();
+    for (GgufLayout.Entry e : seed.entries) {
+      int type = (int) LittleEndian.get(b, e.valueStart(), 4);
+      if (keys.contains(e.key()) && (type == GgufBytes.U32 || type == GgufBytes.I32 || type == GgufBytes.U64
+          || type == 11)) {
+        sizes.add(e);
+      }
+    }
+    if (sizes.isEmpty()) {
+      return setField(seed, r, log);
+    }
+    GgufLayout.Entry e = sizes.get(r.nextInt(sizes.size()));
+    int width = e.end() - e.valueStart() - 4;
+    long v = new long[] {0, -1, 3, Integer.MAX_VALUE, 1L << 31, (1L << 32) + 5, 1_000_000}[r.nextInt(7)];
+    LittleEndian.put(b, e.valueStart() + 4, width, v);
+    log.append(' ').append(e.key()).append(" := ").append(v).append(" (").append(width * 8)
+        .append("-bit, dictionary);");
     return b;
   }
 

@@ -16,7 +16,8 @@ import org.mobiedit.core.fuzz.JsonTree.Place;
  * Structure-aware mutations of a JSON file: a random node (half the time a structural one, outside the bulk of a
  * vocabulary or merge list) gets another type or value (strings, numbers beyond int and double, null, arrays,
  * objects), a key is removed or duplicated, a member with 100,000 levels of nesting is inserted, a string or an array
- * becomes huge, invalid UTF-8 is put into the bytes; one mutation in ten is format-blind.
+ * becomes huge, invalid UTF-8 is put into the bytes, a value of the {@link JsonDictionary} is set; one mutation in
+ * ten is format-blind.
  */
 final class JsonMutations {
   private static final String[] STRINGS = {
@@ -68,6 +69,12 @@ final class JsonMutations {
   }
 
   private static Node once(Node tree, SplittableRandom r, StringBuilder log) {
+    if (r.nextInt(100) < 8) {
+      Node d = JsonDictionary.apply(tree, r, log);
+      if (d != null) {
+        return d;
+      }
+    }
     List<Place> places = JsonTree.places(tree);
     Place place = pick(places, r);
     int[] path = place.path();

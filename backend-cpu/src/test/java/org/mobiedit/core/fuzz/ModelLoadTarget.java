@@ -18,8 +18,8 @@ import org.mobiedit.core.model.LoadOptions;
  * A whole model loaded on the CPU backend from a mutated GGUF file ({@code gguf-load}) or a Hugging Face folder
  * with one mutated file ({@code hf-load}), then asked for two tokens. How it is opened follows the input's index:
  * {@code index % 4} is 0 or 1 for {@code LanguageModel.load} in fp32, 2 for {@code MobiEdit.open} (the app entry
- * point) and 3 for {@code LanguageModel.load} in int8. Input 199 of every 200 prompts with 100,000 letters, which
- * must be refused for the context quickly.
+ * point) and 3 for {@code LanguageModel.load} in int8. Input 199 of every 200 loads its seed unchanged and prompts
+ * with 100,000 letters, which must be refused for the context quickly.
  */
 final class ModelLoadTarget implements FuzzTarget {
   private final String name;
@@ -64,7 +64,14 @@ final class ModelLoadTarget implements FuzzTarget {
     FolderSeed seed = seeds.get(r.nextInt(seeds.size()));
     String file = seed.mutable().get(r.nextInt(seed.mutable().size()));
     StringBuilder log = new StringBuilder();
-    byte[] b = mutator.mutate(seed.folder().resolve(file), r, log);
+    byte[] b;
+    if (longPrompt(index)) {
+      // the seed as it is, so that the prompt reaches the tokenizer and the context check
+      b = mutator.bytes(seed.folder().resolve(file));
+      log.append(" no mutation;");
+    } else {
+      b = mutator.mutate(seed.folder().resolve(file), r, log);
+    }
     String[] how = {"LanguageModel.load fp32", "LanguageModel.load fp32", "MobiEdit.open", "LanguageModel.load int8"};
     log.append(" opened with ").append(how[(int) (index % 4)]).append(';');
     if (longPrompt(index)) {
