@@ -1,0 +1,48 @@
+package org.mobiedit.core.fuzz;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.mobiedit.core.model.TokenizerLocator;
+
+/**
+ * A tokenizer folder with one mutated file ({@code tokenizer.json}, {@code tokenizer_config.json},
+ * {@code vocab.json} or {@code merges.txt}) given to {@code TokenizerLocator.forPath}, then encoding and decoding.
+ */
+final class TokenizerFilesTarget implements FuzzTarget {
+  private final List<FolderSeed> seeds;
+  private final SeedMutator mutator;
+
+  TokenizerFilesTarget(List<FolderSeed> seeds, SeedMutator mutator) {
+    this.seeds = seeds;
+    this.mutator = mutator;
+  }
+
+  @Override
+  public String name() {
+    return "tokenizer-files";
+  }
+
+  @Override
+  public List<String> seeds() {
+    List<String> out = new ArrayList<>();
+    seeds.forEach(s -> out.add(s.name()));
+    return out;
+  }
+
+  @Override
+  public FuzzInput generate(long index, SplittableRandom r) {
+    FolderSeed seed = seeds.get(r.nextInt(seeds.size()));
+    String file = seed.mutable().get(r.nextInt(seed.mutable().size()));
+    StringBuilder log = new StringBuilder();
+    byte[] b = mutator.mutate(seed.folder().resolve(file), r, log);
+    return new FuzzInput(name(), index, seed.name(), file, b, 0, log.toString().trim());
+  }
+
+  @Override
+  public void run(FuzzInput input, Path dir) throws Exception {
+    FolderSeed seed = FolderSeed.named(seeds, input.seed());
+    TokenizerExercise.run(TokenizerLocator.forPath(InputFiles.folder(seed.folder(), seed.files(), input, dir)));
+  }
+}
