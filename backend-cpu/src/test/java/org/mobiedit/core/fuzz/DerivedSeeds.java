@@ -43,8 +43,8 @@ final class DerivedSeeds {
     for (String line : new String(Files.readAllBytes(qwen2.resolve("merges.txt")), StandardCharsets.UTF_8)
         .split("\n")) {
       int sp = line.indexOf(' ');
-      if (line.startsWith("#")) {
-        merges.add(line);
+      if (line.startsWith("#version")) {
+        merges.add(line); // the only comment the SDK skips: "# Ċ" is a merge like any other
       } else if (sp > 0 && kept.has(line.substring(0, sp)) && kept.has(line.substring(sp + 1))
           && kept.has(line.substring(0, sp) + line.substring(sp + 1))) {
         merges.add(line);
@@ -66,23 +66,5 @@ final class DerivedSeeds {
     Files.write(out.resolve("tokenizer_config.json"), new GsonBuilder().disableHtmlEscaping().setPrettyPrinting()
         .create().toJson(config).getBytes(StandardCharsets.UTF_8));
     return out;
-  }
-
-  /** A folder of links: {@code aFiles} from folder {@code a}, {@code bFiles} from folder {@code b}. */
-  static Path withFiles(Path out, Path a, List<String> aFiles, Path b, List<String> bFiles) throws IOException {
-    Files.createDirectories(out);
-    for (String f : aFiles) {
-      link(out.resolve(f), a.resolve(f));
-    }
-    for (String f : bFiles) {
-      link(out.resolve(f), b.resolve(f));
-    }
-    return out;
-  }
-
-  private static void link(Path link, Path target) throws IOException {
-    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      Files.createSymbolicLink(link, target.toAbsolutePath());
-    }
   }
 }

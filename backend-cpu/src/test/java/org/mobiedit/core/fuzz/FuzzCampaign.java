@@ -83,6 +83,9 @@ final class FuzzCampaign implements AutoCloseable {
         started = true;
         first = fromIndex;
       }
+      if (first == 0) {
+        checkSeeds(t);
+      }
       for (long i = first; i < budget; i++) {
         Verdict v;
         try {
@@ -104,6 +107,23 @@ final class FuzzCampaign implements AutoCloseable {
     }
     protocol.send("DONE", processCpuNanos());
     return true;
+  }
+
+  /** Runs each seed unmutated; one the SDK does not accept is reported (a NOTE), as its inputs test little. */
+  private void checkSeeds(FuzzTarget t) {
+    for (FuzzInput in : t.seedInputs()) {
+      Path dir = work.resolve(t.name()).resolve("seed");
+      BoundedRunner.End end = runner.run(() -> t.run(in, dir));
+      Outcome o = Outcome.of(end);
+      if (o.verdict() != Verdict.OK) {
+        protocol.send("NOTE", "seed check: " + t.name() + " " + in.seed() + "/" + in.fileName() + " unmutated ends as "
+            + o.verdict() + " " + o.signature() + ": " + cut(o.message(), 300));
+        t.recover();
+      }
+      if (!end.hung()) {
+        InputFiles.deleteTree(dir);
+      }
+    }
   }
 
   /** Runs the inputs named {@code target:index,...}, printing each outcome with its whole stack trace. */

@@ -20,6 +20,12 @@ interface FuzzTarget extends AutoCloseable {
    */
   void run(FuzzInput input, Path dir) throws Exception;
 
+  /**
+   * Each seed as it is (index -1), run before the target's first input: a seed the SDK does not accept unmutated
+   * would make every input built on it test nothing, so the campaign reports it.
+   */
+  List<FuzzInput> seedInputs();
+
   /** After a hang, an error or a violation: make shared state (a loaded model) usable again. */
   default void recover() {}
 

@@ -47,6 +47,15 @@ final class GgufFileTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    List<FuzzInput> out = new ArrayList<>();
+    for (Path p : seeds) {
+      out.add(new FuzzInput(name, -1, p.getFileName().toString(), "model.gguf", mutator.bytes(p), 0, "no mutation"));
+    }
+    return out;
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     Path seed = seeds.get(r.nextInt(seeds.size()));
     StringBuilder log = new StringBuilder();

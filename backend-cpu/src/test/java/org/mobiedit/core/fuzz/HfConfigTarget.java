@@ -29,6 +29,14 @@ final class HfConfigTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    List<FuzzInput> out = new ArrayList<>();
+    seeds.forEach((name, p) -> out.add(new FuzzInput(name(), -1, name, "config.json", mutator.bytes(p), 0,
+        "no mutation")));
+    return out;
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     String seed = seeds().get(r.nextInt(seeds.size()));
     StringBuilder log = new StringBuilder();

@@ -60,6 +60,16 @@ final class ModelLoadTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    List<FuzzInput> out = new ArrayList<>();
+    for (FolderSeed s : seeds) {
+      String file = s.mutable().get(0);
+      out.add(new FuzzInput(name, -1, s.name(), file, mutator.bytes(s.folder().resolve(file)), 0, "no mutation"));
+    }
+    return out;
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     FolderSeed seed = seeds.get(r.nextInt(seeds.size()));
     String file = seed.mutable().get(r.nextInt(seed.mutable().size()));
@@ -73,7 +83,7 @@ final class ModelLoadTarget implements FuzzTarget {
       b = mutator.mutate(seed.folder().resolve(file), r, log);
     }
     String[] how = {"LanguageModel.load fp32", "LanguageModel.load fp32", "MobiEdit.open", "LanguageModel.load int8"};
-    log.append(" opened with ").append(how[(int) (index % 4)]).append(';');
+    log.append(" opened with ").append(how[Math.floorMod(index, 4)]).append(';');
     if (longPrompt(index)) {
       log.append(" prompt of 100,000 letters;");
     }
@@ -86,7 +96,7 @@ final class ModelLoadTarget implements FuzzTarget {
     Path model = gguf ? InputFiles.write(input, dir) : InputFiles.folder(seed.folder(), seed.files(), input, dir);
     String prompt = longPrompt(input.index()) ? "a".repeat(100_000) : "Lily went to the park and";
     BackendSelector cpu = BackendSelector.of(List.of(new CpuBackendProvider()));
-    int how = (int) (input.index() % 4);
+    int how = Math.floorMod(input.index(), 4);
     if (how == 2) {
       try (Editor editor = MobiEdit.open(model, EditOptions.defaults(), "cpu", 1, cpu)) {
         editor.generate(prompt, GenerationOptions.greedy(2));

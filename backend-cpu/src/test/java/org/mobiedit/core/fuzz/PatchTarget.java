@@ -37,6 +37,14 @@ final class PatchTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    List<FuzzInput> out = new ArrayList<>();
+    seeds.forEach((name, layout) -> out.add(new FuzzInput(name(), -1, name, "edits.medp", layout.bytes, 0,
+        "no mutation")));
+    return out;
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     String seed = seeds().get(r.nextInt(seeds.size()));
     ModelSpec spec = bench.model().spec();

@@ -31,6 +31,16 @@ final class SafetensorsHeaderTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    List<FuzzInput> out = new ArrayList<>();
+    seeds.forEach((name, p) -> {
+      byte[] header = mutator.safetensorsHeader(p);
+      out.add(new FuzzInput(name(), -1, name, "model.safetensors", header, mutator.bytes(p).length, "no mutation"));
+    });
+    return out;
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     String seed = seeds().get(r.nextInt(seeds.size()));
     Path file = seeds.get(seed);

@@ -32,6 +32,17 @@ final class TokenizerFilesTarget implements FuzzTarget {
   }
 
   @Override
+  public List<FuzzInput> seedInputs() {
+    java.util.Map<String, FuzzInput> out = new java.util.LinkedHashMap<>();
+    for (FolderSeed s : seeds) {
+      String file = s.mutable().get(0);
+      out.putIfAbsent(s.name(), new FuzzInput(name(), -1, s.name(), file, mutator.bytes(s.folder().resolve(file)), 0,
+          "no mutation"));
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  @Override
   public FuzzInput generate(long index, SplittableRandom r) {
     FolderSeed seed = seeds.get(r.nextInt(seeds.size()));
     String file = seed.mutable().get(r.nextInt(seed.mutable().size()));
