@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.format.Excerpt;
@@ -238,35 +239,26 @@ public final class JsonValue {
 
   /** True when a string equal to {@code text} occurs anywhere in this value (not counting field names). */
   public boolean containsString(String text) {
-    Deque<JsonElement> todo = new ArrayDeque<>();
-    if (element != null) {
-      todo.push(element);
-    }
-    while (!todo.isEmpty()) {
-      JsonElement e = todo.pop();
-      if (e.isJsonObject()) {
-        e.getAsJsonObject().entrySet().forEach(f -> todo.push(f.getValue()));
-      } else if (e.isJsonArray()) {
-        e.getAsJsonArray().forEach(todo::push);
-      } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().equals(text)) {
-        return true;
-      }
-    }
-    return false;
+    return anyNode(e -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().equals(text));
   }
 
   /** True when a field named {@code name} occurs anywhere in this value. */
   public boolean containsField(String name) {
+    return anyNode(e -> e.isJsonObject() && e.getAsJsonObject().has(name));
+  }
+
+  /** Whether any node of this value (itself included) passes the test; iterative, so depth costs no stack. */
+  private boolean anyNode(Predicate<JsonElement> test) {
     Deque<JsonElement> todo = new ArrayDeque<>();
     if (element != null) {
       todo.push(element);
     }
     while (!todo.isEmpty()) {
       JsonElement e = todo.pop();
+      if (test.test(e)) {
+        return true;
+      }
       if (e.isJsonObject()) {
-        if (e.getAsJsonObject().has(name)) {
-          return true;
-        }
         e.getAsJsonObject().entrySet().forEach(f -> todo.push(f.getValue()));
       } else if (e.isJsonArray()) {
         e.getAsJsonArray().forEach(todo::push);
