@@ -20,4 +20,4 @@ trap 'rm -rf "$work" "$cpfile"' EXIT
   -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=runtime >/dev/null)
 cp="$root/sdk-core/target/test-classes:$root/sdk-core/target/classes:$(cat "$cpfile")"
 echo "kill-during-save: $kills kills, seed $seed, in $work"
-java -cp "$cp" org.mobiedit.core.store.KillDuringSave "$work" "$kills" "$seed" "${extra[@]}"
+java -cp "$cp" org.mobiedit.core.internal.store.KillDuringSave "$work" "$kills" "$seed" "${extra[@]}"

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.format.Excerpt;
+import org.mobiedit.api.Excerpt;
 
 /**
  * Turns whatever ended a command abnormally into one line on stderr and an {@link ExitCode}: a

@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
-import org.mobiedit.core.model.ProcessMemory;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.core.tokenizer.ChatFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,7 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
     try (LanguageModel lm = LanguageModel.load(model.model, load)) {
       if (edits != null) {
         // The editor only applies the saved rank-one updates here; the model stays owned by this command.
-        new org.mobiedit.core.edit.MobiEditor(lm, org.mobiedit.api.EditOptions.defaults()).load(edits);
+        new org.mobiedit.core.internal.edit.MobiEditor(lm, org.mobiedit.api.EditOptions.defaults()).load(edits);
       }
       String text = prompt;
       if (chat) {

@@ -4,8 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import java.nio.file.Path;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.format.Excerpt;
-import org.mobiedit.core.json.StrictJson;
+import org.mobiedit.api.Excerpt;
+import org.mobiedit.core.files.StrictJson;
 
 /**
  * A small JSON file the user gives the command line, read as a {@link TextFile} (size and UTF-8 checked) and parsed

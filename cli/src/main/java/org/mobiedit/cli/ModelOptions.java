@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 import org.mobiedit.api.Precision;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.backend.ProviderCandidate;
-import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.LoadOptions;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that load a model. */

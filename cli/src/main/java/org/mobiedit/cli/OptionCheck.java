@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.format.Excerpt;
+import org.mobiedit.api.Excerpt;
 import picocli.CommandLine;
 
 /**

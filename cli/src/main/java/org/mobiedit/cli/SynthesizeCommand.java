@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mobiedit.core.format.synthetic.SyntheticModel;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeScaling;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.mobiedit.core.model.TokenizerLocator;
+import org.mobiedit.core.internal.model.TokenizerLocator;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;

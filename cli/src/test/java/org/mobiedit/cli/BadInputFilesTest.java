@@ -72,7 +72,7 @@ class BadInputFilesTest {
         "is not an edit request file");
     Path deep = Files.writeString(dir.resolve("deep.json"), "[".repeat(50_000) + "]".repeat(50_000));
     assertFailureNaming(CliRun.of("ablation", "-m", notAModel().toString(), "--requests", deep.toString()),
-        "deep.json", "nested deeper than " + org.mobiedit.core.json.StrictJson.MAX_DEPTH);
+        "deep.json", "nested deeper than " + org.mobiedit.core.files.StrictJson.MAX_DEPTH);
     Path entry = Files.writeString(dir.resolve("e.json"), "[{\"subject\": \"Tokyo\", \"prompt\": \"Paris is\","
         + " \"target\": \"big\"}]");
     assertFailureNaming(CliRun.of("ablation", "-m", notAModel().toString(), "--requests", entry.toString()),

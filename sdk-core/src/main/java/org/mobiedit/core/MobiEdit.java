@@ -6,14 +6,23 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Editor;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
-import org.mobiedit.core.edit.MobiEditor;
-import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.internal.edit.MobiEditor;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.internal.model.OpenWeights;
+import org.mobiedit.core.internal.model.TokenizerLocator;
+import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 
 /**
- * Where an app starts: opens an {@link Editor} on a model file or folder.
+ * The front door: where apps, the command line and the kits open everything the SDK offers.
+ * <ul>
+ *   <li>{@link #open(Path)} and its overloads: an {@link Editor} on a model file or folder;</li>
+ *   <li>{@link #load(Path, LoadOptions)}: a {@link Model} to generate with and score answers on, and
+ *       {@link #open(Model, EditOptions)} to edit that very model;</li>
+ *   <li>{@link #openWeights(Path)} and {@link #openTokenizer(Path)}: a model's validated weights or its tokenizer
+ *       alone, for tools and backend kits.</li>
+ * </ul>
  *
  * <pre>{@code
  * try (Editor editor = MobiEdit.open(Path.of("qwen2.5-0.5b-instruct"))) {
@@ -83,5 +92,57 @@ public final class MobiEdit {
       return new MobiEditor(LanguageModel.load(model, load, selector), options);
     }
     return new MobiEditor(LanguageModel.load(model, options.getPrecision(), backend, selection.rule()), options);
+  }
+
+  /**
+   * Loads a model on the selected backend, for generation and scoring: the files are mapped and validated, the
+   * tokenizer found, the backend selected as {@link BackendSelector} documents (the options' backend id first), and
+   * the weights loaded in the options' precision.
+   *
+   * @throws org.mobiedit.api.MobiEditException naming the problem: a missing, corrupt or unsupported model, no
+   *     backend, too little memory
+   */
+  public static Model load(Path model, LoadOptions load) {
+    return LanguageModel.load(model, load);
+  }
+
+  /** As {@link #load(Path, LoadOptions)} with a given selector (for apps and kits that wire providers by hand). */
+  public static Model load(Path model, LoadOptions load, BackendSelector selector) {
+    return LanguageModel.load(model, load, selector);
+  }
+
+  /**
+   * Opens an editor on a model this process already loaded. The editor owns the model from now on: closing the
+   * editor closes the model. Scores and generations of the model reflect the editor's applied edits.
+   *
+   * @param options edit options whose precision must be the one the model was loaded in
+   * @throws IllegalArgumentException for a model not loaded by {@link #load} or loaded in another precision
+   */
+  public static Editor open(Model model, EditOptions options) {
+    if (!(model instanceof LanguageModel loaded)) {
+      throw new IllegalArgumentException("open(Model, ...) needs a model from MobiEdit.load, not a "
+          + model.getClass().getName());
+    }
+    if (model.precision() != options.getPrecision()) {
+      throw new IllegalArgumentException("the model is loaded in " + model.precision().getId() + " but the edit"
+          + " options ask for " + options.getPrecision().getId() + "; load it in the options' precision");
+    }
+    return new MobiEditor(loaded, options);
+  }
+
+  /**
+   * Opens and validates a model's files and finds its tokenizer, without loading the weights on a backend: for
+   * backend kits and tools that hand {@link org.mobiedit.spi.ModelWeights} to a backend themselves.
+   */
+  public static WeightsFile openWeights(Path model) {
+    return OpenWeights.open(model);
+  }
+
+  /**
+   * The tokenizer at a path, without loading weights: a GGUF file (only its metadata is read), a model folder, or a
+   * folder with tokenizer files only.
+   */
+  public static Tokenizer openTokenizer(Path path) {
+    return TokenizerLocator.forPath(path);
   }
 }

@@ -29,7 +29,7 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
-import org.mobiedit.core.edit.EditEngine;
+import org.mobiedit.core.internal.edit.EditEngine;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;

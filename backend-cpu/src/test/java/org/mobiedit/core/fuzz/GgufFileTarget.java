@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mobiedit.core.format.gguf.GgufFile;
-import org.mobiedit.core.model.TokenizerLocator;
+import org.mobiedit.core.internal.format.gguf.GgufFile;
+import org.mobiedit.core.internal.model.TokenizerLocator;
 
 /**
  * A mutated GGUF file given to the header reader ({@code gguf-header}: {@code GgufFile.open}) or to the tokenizer

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mobiedit.core.format.hf.HfConfig;
+import org.mobiedit.core.internal.format.hf.HfConfig;
 
 /** A mutated {@code config.json} given to {@code HfConfig.read} (with and without an {@code lm_head} present). */
 final class HfConfigTarget implements FuzzTarget {

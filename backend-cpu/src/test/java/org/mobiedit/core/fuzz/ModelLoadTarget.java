@@ -11,8 +11,8 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.backend.BackendSelector;
-import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.LoadOptions;
 
 /**
  * A whole model loaded on the CPU backend from a mutated GGUF file ({@code gguf-load}) or a Hugging Face folder

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.edit.MobiEditor;
+import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.spi.ModelSpec;
 
 /**

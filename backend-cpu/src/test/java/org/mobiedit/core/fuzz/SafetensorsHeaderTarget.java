@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.mobiedit.core.format.safetensors.SafetensorsHeader;
+import org.mobiedit.core.internal.format.safetensors.SafetensorsHeader;
 
 /**
  * A mutated safetensors header given to {@code SafetensorsHeader.read}. The file keeps its seed's data size (as a

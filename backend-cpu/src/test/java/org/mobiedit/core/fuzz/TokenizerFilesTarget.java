@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mobiedit.core.model.TokenizerLocator;
+import org.mobiedit.core.internal.model.TokenizerLocator;
 
 /**
  * A tokenizer folder with one mutated file ({@code tokenizer.json}, {@code tokenizer_config.json},

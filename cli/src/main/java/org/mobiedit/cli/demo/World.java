@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.cli.JsonFile;
-import org.mobiedit.core.format.Excerpt;
+import org.mobiedit.api.Excerpt;
 
 /**
  * The facts a demo model was trained on ({@code world.json}, written by {@code tools/world/world.py}): subjects by

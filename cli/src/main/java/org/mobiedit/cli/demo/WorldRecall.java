@@ -3,8 +3,8 @@ package org.mobiedit.cli.demo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.mobiedit.core.generate.Sampler;
-import org.mobiedit.core.model.LanguageModel;
+import org.mobiedit.core.internal.generate.Sampler;
+import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**

@@ -5,9 +5,9 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mobiedit.core.eval.CaseResult;
-import org.mobiedit.core.eval.Estimate;
-import org.mobiedit.core.eval.EvalSummary;
+import org.mobiedit.tools.eval.CaseResult;
+import org.mobiedit.tools.eval.Estimate;
+import org.mobiedit.tools.eval.EvalSummary;
 
 /**
  * The reports of an evaluation run: the summary as JSON, a Markdown table, and a self-contained HTML page with

@@ -3,7 +3,7 @@ package org.mobiedit.cli.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mobiedit.core.eval.CaseResult;
+import org.mobiedit.tools.eval.CaseResult;
 
 /** The report's charts as inline SVG: fixed size, axes with a few ticks, no scripts. */
 final class Plots {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.world.WorldModel;
 
 /** The embedded demo model knows its world, as the training tool says it does, read by the SDK's own engine. */

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
-import org.mobiedit.core.eval.CaseResult;
+import org.mobiedit.tools.eval.CaseResult;
 
 class PlotsTest {
   private static CaseResult result(boolean success, int steps) {

@@ -1,5 +1,7 @@
 package org.mobiedit.core.tokenizer;
 
+import org.mobiedit.core.internal.tokenizer.TokenDecoder;
+
 import java.util.OptionalInt;
 
 /**

@@ -12,9 +12,9 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.edit.EditEngine;
-import org.mobiedit.core.model.LanguageModel;
-import org.mobiedit.core.model.LoadOptions;
+import org.mobiedit.core.internal.edit.EditEngine;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 
 /** The edit engine on real pretrained weights (work in progress of the engine issue). */
@@ -88,7 +88,7 @@ class Stories260KEditTest {
   @Test
   void aCancelledEditLeavesTheModelUnchangedAndTheListenerSeesEveryStep() {
     EditRequest request = EditRequest.of("Lily", "{} went to the", "zoo");
-    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+    try (org.mobiedit.core.internal.edit.MobiEditor editor = new org.mobiedit.core.internal.edit.MobiEditor(load(),
         EditOptions.builder().maxSteps(100).learningRate(0.5).build())) {
       int[] prompt = editor.model().encodePrompt("Lily went to the");
       int[] before = editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4), (i, t) -> {})
@@ -124,7 +124,7 @@ class Stories260KEditTest {
 
   @Test
   void aTargetTheModelAlreadyPredictsNeedsNoStepsAndWritesNothing() {
-    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+    try (org.mobiedit.core.internal.edit.MobiEditor editor = new org.mobiedit.core.internal.edit.MobiEditor(load(),
         EditOptions.defaults())) {
       EditResult r = editor.edit("Lily", "{} went to the", "park");
       assertThat(r.isSuccess()).isTrue();
@@ -135,7 +135,7 @@ class Stories260KEditTest {
 
   @Test
   void anEditThatDoesNotConvergeSaysSoAndLeavesTheModelUnchanged() {
-    try (org.mobiedit.core.edit.MobiEditor editor = new org.mobiedit.core.edit.MobiEditor(load(),
+    try (org.mobiedit.core.internal.edit.MobiEditor editor = new org.mobiedit.core.internal.edit.MobiEditor(load(),
         EditOptions.builder().maxSteps(10).build())) {
       int[] prompt = editor.model().encodePrompt("Lily went to the");
       int[] before = editor.model().generate(prompt, org.mobiedit.api.GenerationOptions.greedy(4), (i, t) -> {})

@@ -1,0 +1,103 @@
+package org.mobiedit.core.internal.edit;
+
+import org.mobiedit.core.internal.edit.EditEngine;
+import org.mobiedit.core.internal.edit.KeyStatistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Precision;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.spi.BackendModel;
+
+/** ROME's u = C⁻¹k̄ on stories260K: the solve is right, deterministic, and the edit still succeeds. */
+class KeyStatisticsTest {
+  private static LanguageModel load() {
+    return LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
+        new LoadOptions(Precision.FP32, "cpu", 2));
+  }
+
+  @Test
+  void theDirectionSolvesTheRegularisedSystemAndIsDeterministic() {
+    try (LanguageModel lm = load()) {
+      BackendModel m = lm.backendModel();
+      int[] row = lm.tokenizer().encodeForModel("Lily went to the park with her mom.");
+      float[][] keys = m.captureKeys(row, 1);
+      assertThat(keys).hasNumberOfRows(row.length);
+      // The keys at each position are the ones captureMlp reads one at a time.
+      assertArrayEquals(m.captureMlp(new int[][] {row}, 1, new int[] {3}).keys()[0], keys[3]);
+
+      KeyStatistics s = KeyStatistics.sample(m, lm.tokenizer(), 1, 8, 32, 42);
+      assertThat(s.count()).isGreaterThan(8 * 32 - 1);
+      float[] k = keys[row.length - 1];
+      float[] u = s.direction(k, 0.1);
+      float[] again = KeyStatistics.sample(m, lm.tokenizer(), 1, 8, 32, 42).direction(k, 0.1);
+      assertArrayEquals(u, again);
+      double norm = 0;
+      for (float v : u) {
+        norm += v * v;
+      }
+      assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+      double ku = 0;
+      for (int i = 0; i < k.length; i++) {
+        ku += k[i] * u[i];
+      }
+      assertThat(ku).isPositive();
+    }
+  }
+
+  @Test
+  void theSolveMatchesTheMatrixItInverts() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    int n = 12;
+    java.util.List<float[]> keys = new java.util.ArrayList<>();
+    for (int s = 0; s < 40; s++) {
+      float[] k = new float[n];
+      for (int i = 0; i < n; i++) {
+        k[i] = (float) (r.nextGaussian() * (1 + i % 3));
+      }
+      keys.add(k);
+    }
+    double[][] c = new double[n][n];
+    for (float[] k : keys) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          c[i][j] += (double) k[i] * k[j] / keys.size();
+        }
+      }
+    }
+    double trace = 0;
+    for (int i = 0; i < n; i++) {
+      trace += c[i][i];
+    }
+    float[] target = keys.get(0);
+    float[] u = KeyStatistics.fromKeys(0, n, keys).direction(target, 0.1);
+    // (C + 0.1·mean(diag)·I) u must be parallel to the key.
+    double[] back = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        back[i] += (c[i][j] + (i == j ? 0.1 * trace / n : 0)) * u[j];
+      }
+    }
+    double scale = back[0] / target[0];
+    for (int i = 0; i < n; i++) {
+      assertThat(back[i]).isCloseTo(scale * target[i], org.assertj.core.data.Offset.offset(1e-5 * Math.abs(scale)));
+    }
+  }
+
+  @Test
+  void anEditWithTheCovarianceSucceeds() {
+    try (LanguageModel lm = load()) {
+      EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
+      EditResult r = engine.edit(EditRequest.of("Tom", "{} saw a big", "cat"),
+          EditOptions.recommended().toBuilder().keyCovariance(true).build()).result();
+      assertThat(r.isSuccess()).isTrue();
+    }
+  }
+}

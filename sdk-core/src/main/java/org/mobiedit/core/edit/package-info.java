@@ -1,5 +1,0 @@
-/** The MobiEdit engine: forward-only value search, early stopping, exact prefix cache, rank-one write. */
-@NullMarked
-package org.mobiedit.core.edit;
-
-import org.jspecify.annotations.NullMarked;

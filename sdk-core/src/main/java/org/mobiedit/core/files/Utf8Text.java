@@ -1,0 +1,70 @@
+package org.mobiedit.core.files;
+
+import org.mobiedit.core.internal.json.JsonSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Text files read with a size bound and strict UTF-8: a file larger than its kind can be is refused before it is
+ * read, and a byte sequence that is not UTF-8 is the file's corruption (reported through its {@link JsonSource}),
+ * not an I/O error such as Java's "Input length = 1".
+ */
+public final class Utf8Text {
+  private Utf8Text() {}
+
+  /**
+   * The whole file as text.
+   *
+   * @throws IOException only for failures to read the file (missing, permissions); problems of its content are
+   *     reported through {@code source}
+   */
+  public static String read(Path file, long maxBytes, JsonSource source) throws IOException {
+    long size = Files.size(file);
+    if (size > maxBytes) {
+      throw source.problem("the file has " + size + " bytes, more than the " + maxBytes + " such a file can have");
+    }
+    byte[] bytes = new byte[(int) size];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n = 0;
+      while (n < bytes.length) {
+        int r = in.read(bytes, n, bytes.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      if (n < bytes.length || in.read() >= 0) {
+        throw new IOException(file + " changed while it was being read");
+      }
+    }
+    return decode(bytes, 0, bytes.length, source);
+  }
+
+  /** {@code length} bytes from {@code offset} decoded as UTF-8; invalid sequences are reported through source. */
+  public static String decode(byte[] bytes, int offset, int length, JsonSource source) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
+    CharBuffer out = CharBuffer.allocate(length); // UTF-8 never has more UTF-16 units than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw source.problem("the text is not UTF-8 (an invalid byte sequence at byte " + (in.position() - offset)
+          + ")");
+    }
+    out.flip();
+    return out.toString();
+  }
+}

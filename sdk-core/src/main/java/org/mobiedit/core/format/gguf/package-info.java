@@ -1,5 +1,0 @@
-/** Model file formats. */
-@NullMarked
-package org.mobiedit.core.format.gguf;
-
-import org.jspecify.annotations.NullMarked;

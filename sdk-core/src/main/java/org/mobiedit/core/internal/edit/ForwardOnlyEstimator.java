@@ -1,0 +1,68 @@
+package org.mobiedit.core.internal.edit;
+
+import java.util.SplittableRandom;
+
+/**
+ * The forward-only gradient estimate of MobiEdit: {@code q} random Gaussian directions per step from a per-edit,
+ * per-step seeded generator (so a direction can be regenerated instead of stored), central differences
+ * {@code g_i = (L(δ + ε z_i) − L(δ − ε z_i)) / 2ε}, and the estimate {@code ĝ = Σ g_i z_i} (a sum, as in the paper).
+ */
+final class ForwardOnlyEstimator {
+  private final int directions;
+  private final double epsilon;
+  private final long seed;
+
+  ForwardOnlyEstimator(int directions, double epsilon, long seed) {
+    this.directions = directions;
+    this.epsilon = epsilon;
+    this.seed = seed;
+  }
+
+  /** The directions of a step, {@code q × d}. */
+  float[][] directions(int step, int d) {
+    SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + step);
+    float[][] z = new float[directions][d];
+    for (int i = 0; i < directions; i++) {
+      for (int j = 0; j < d; j++) {
+        z[i][j] = (float) gaussian(r);
+      }
+    }
+    return z;
+  }
+
+  /** The evaluation points of a step: {@code δ}, then {@code δ + εz_i, δ − εz_i} for each direction. */
+  float[][] points(float[] delta, float[][] z) {
+    float[][] p = new float[1 + 2 * z.length][];
+    p[0] = delta.clone();
+    for (int i = 0; i < z.length; i++) {
+      float[] plus = new float[delta.length];
+      float[] minus = new float[delta.length];
+      for (int j = 0; j < delta.length; j++) {
+        plus[j] = (float) (delta[j] + epsilon * z[i][j]);
+        minus[j] = (float) (delta[j] - epsilon * z[i][j]);
+      }
+      p[1 + 2 * i] = plus;
+      p[2 + 2 * i] = minus;
+    }
+    return p;
+  }
+
+  /** {@code ĝ} from the losses at {@link #points}. */
+  double[] estimate(double[] losses, float[][] z) {
+    double[] g = new double[z[0].length];
+    for (int i = 0; i < z.length; i++) {
+      double gi = (losses[1 + 2 * i] - losses[2 + 2 * i]) / (2 * epsilon);
+      for (int j = 0; j < g.length; j++) {
+        g[j] += gi * z[i][j];
+      }
+    }
+    return g;
+  }
+
+  /** Box-Muller from two uniform draws (java.util.random's nextGaussian is not on every Android version). */
+  static double gaussian(SplittableRandom r) {
+    double u1 = 1.0 - r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

@@ -1,0 +1,319 @@
+package org.mobiedit.core.internal.edit;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.mobiedit.api.EditCall;
+import org.mobiedit.api.EditListener;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
+import org.mobiedit.api.Generation;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Excerpt;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.internal.store.EditPatch;
+import org.mobiedit.core.internal.store.StoredEdit;
+import org.mobiedit.spi.BackendModel;
+
+/**
+ * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
+ * (undo removes the last one exactly). Operations are serialised.
+ *
+ * <p>The model's weights change in one place only, {@link #record}, which applies an update and adds it to the list
+ * of applied edits together; {@link #unrecord} is its inverse. An edit's search leaves the model as it was (see
+ * {@link EditEngine#propose}), so a failure anywhere before the record (a listener's exception, a cancellation, a
+ * backend failure) leaves the model bit-identical and the list unchanged.
+ *
+ * <p>Apps open editors with {@link org.mobiedit.core.MobiEdit#open}, which also lets a test backend stand in; this
+ * class is the engine-backed editor behind it, made directly by tools that hold a {@link LanguageModel} already.
+ */
+public final class MobiEditor implements Editor {
+  private final LanguageModel model;
+  private final EditOptions options;
+  private final EditEngine engine;
+  /** Held by the one operation that runs; {@link #close()} takes it to wait for that operation. */
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Set first by {@link #close()}: running edits stop at their next step, new operations are refused. */
+  private volatile boolean closed;
+  /** Whether the model was closed (under the lock). */
+  private boolean released;
+  /** Edits applied and not undone, most recent first, with their backend handles (under the lock). */
+  private final Deque<Applied> applied = new ArrayDeque<>();
+  private int counter;
+
+  private record Applied(long handle, StoredEdit edit) {}
+
+  public MobiEditor(LanguageModel model, EditOptions options) {
+    this.model = model;
+    this.options = options;
+    this.engine = new EditEngine(model.backendModel(), model.tokenizer());
+  }
+
+  @Override
+  public EditCall newCall(EditRequest request, EditListener listener) {
+    return new Call(request, listener);
+  }
+
+  /**
+   * Runs one operation under the lock, on an open editor. A listener of a running edit runs on the edit's thread
+   * while it holds the lock; it may not use the editor (except to close it), since the edit's search assumes the
+   * model does not change under it.
+   */
+  private <T> T locked(String operation, Supplier<T> body) {
+    if (lock.isHeldByCurrentThread()) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "Cannot " + operation + " from inside an operation of the same editor (an EditListener calling its own"
+              + " editor?): the running edit would see the model change under it. Do it after execute() returns.");
+    }
+    lock.lock();
+    try {
+      if (closed) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+            "Cannot " + operation + ": the editor is closed. Open a new editor with MobiEdit.open.");
+      }
+      return body.get();
+    } finally {
+      if (closed) {
+        release(); // close() was called by this operation's own listener; it could not wait for itself
+      }
+      lock.unlock();
+    }
+  }
+
+  private void locked(String operation, Runnable body) {
+    locked(operation, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  private EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
+    EditEngine.Proposal p = engine.propose(request, options, listener, () -> closed || cancelled.getAsBoolean());
+    EditResult r = p.result();
+    if (p.keep()) {
+      record(new StoredEdit(uniqueName(), request, r.getLayer(), r.getLeftVector(), r.getRightVector()));
+    }
+    return r;
+  }
+
+  /** The one place the weights change: applies an edit's update and lists it, both or neither. */
+  private void record(StoredEdit edit) {
+    BackendModel backend = model.backendModel();
+    long handle = backend.applyRankOne(edit.layer(), edit.left(), edit.right());
+    try {
+      applied.push(new Applied(handle, edit));
+    } catch (RuntimeException | Error e) {
+      revert(handle, e);
+      throw e;
+    }
+  }
+
+  /** The inverse of {@link #record}: reverts the edit, then removes it from the list (kept if the revert fails). */
+  private void unrecord(Applied a) {
+    model.backendModel().revertRankOne(a.handle());
+    applied.remove(a);
+  }
+
+  private void revert(long handle, Throwable failure) {
+    try {
+      model.backendModel().revertRankOne(handle);
+    } catch (RuntimeException | Error e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** One edit of this editor. */
+  private final class Call implements EditCall {
+    private final EditRequest request;
+    private final EditListener listener;
+    private final AtomicBoolean executed = new AtomicBoolean();
+    private volatile boolean canceled;
+
+    Call(EditRequest request, EditListener listener) {
+      this.request = request;
+      this.listener = listener;
+    }
+
+    @Override
+    public EditRequest getRequest() {
+      return request;
+    }
+
+    @Override
+    public EditResult execute() {
+      if (!executed.compareAndSet(false, true)) {
+        throw new IllegalStateException("this edit call already ran");
+      }
+      return locked("edit", () -> run(request, listener, () -> canceled));
+    }
+
+    @Override
+    public void cancel() {
+      canceled = true;
+    }
+
+    @Override
+    public boolean isCanceled() {
+      return canceled;
+    }
+  }
+
+  private String uniqueName() {
+    while (true) {
+      String name = "edit-" + (++counter);
+      if (applied.stream().noneMatch(a -> a.edit().name().equals(name))) {
+        return name;
+      }
+    }
+  }
+
+  @Override
+  public void undoLast() {
+    locked("undo the last edit", () -> {
+      if (applied.isEmpty()) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "There is no edit to undo.");
+      }
+      unrecord(applied.peek());
+    });
+  }
+
+  @Override
+  public void undo(String name) {
+    locked("undo an edit", () -> {
+      for (Applied a : applied) {
+        if (a.edit().name().equals(name)) {
+          unrecord(a);
+          return;
+        }
+      }
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
+          "No applied edit is named " + Excerpt.quoted(name) + "; applied: " + names() + ".");
+    });
+  }
+
+  @Override
+  public List<String> getAppliedEdits() {
+    return locked("list the applied edits", this::names);
+  }
+
+  private List<String> names() {
+    List<String> out = new ArrayList<>();
+    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit().name()));
+    return out;
+  }
+
+  @Override
+  public void save(Path file) {
+    locked("save the edits", () -> {
+      List<StoredEdit> edits = new ArrayList<>();
+      applied.descendingIterator().forEachRemaining(a -> edits.add(a.edit()));
+      new EditPatch(model.files().fingerprint(), edits).write(file);
+    });
+  }
+
+  /**
+   * Checks every edit of the file against this model before applying any, then applies them all; if applying one
+   * fails, the ones applied before it are reverted, so the file is applied whole or not at all.
+   */
+  @Override
+  public void load(Path file) {
+    locked("load edits", () -> {
+      EditPatch patch = EditPatch.read(file);
+      String mine = model.files().fingerprint();
+      if (!patch.modelFingerprint().equals(mine)) {
+        throw refused(file, "it holds edits for another model (fingerprint "
+            + Excerpt.quoted(patch.modelFingerprint()) + "; this model's is " + mine
+            + "). Apply it to the model it was made with");
+      }
+      List<StoredEdit> edits = patch.edits();
+      List<String> names = names();
+      for (int i = 0; i < edits.size(); i++) {
+        StoredEdit e = edits.get(i);
+        String which = "edit " + (i + 1) + " of " + edits.size() + " (" + Excerpt.quoted(e.name()) + ")";
+        if (names.contains(e.name())) {
+          throw refused(file, which + " is already applied (was this file loaded twice?)");
+        }
+        String misfit = e.misfitFor(model.spec());
+        if (misfit != null) {
+          throw refused(file, which + " cannot be applied to this model: " + misfit
+              + ". The file is damaged or was not written by this SDK; restore it from a backup or make the edits"
+              + " again");
+        }
+      }
+      int before = applied.size();
+      for (int i = 0; i < edits.size(); i++) {
+        try {
+          record(edits.get(i));
+        } catch (RuntimeException | Error e) {
+          while (applied.size() > before) {
+            try {
+              unrecord(applied.peek());
+            } catch (RuntimeException | Error again) {
+              e.addSuppressed(again);
+              break;
+            }
+          }
+          if (e instanceof Error error) {
+            throw error;
+          }
+          throw new MobiEditException(MobiEditException.Reason.EDIT_STORE, file + ": applying edit " + (i + 1)
+              + " of " + edits.size() + " failed (" + e.getMessage() + "); the edits of the file applied before it"
+              + " were reverted, so none of it is applied.", e);
+        }
+      }
+    });
+  }
+
+  private static MobiEditException refused(Path file, String why) {
+    return new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+        "Cannot load the edits of " + file + ": " + why + ". Nothing of the file was applied.");
+  }
+
+  @Override
+  public Generation generate(String prompt, GenerationOptions options) {
+    return locked("generate", () -> model.generate(prompt, options));
+  }
+
+  /** The model, for tools; using it after {@link #close()} fails as the backend documents. */
+  public LanguageModel model() {
+    return model;
+  }
+
+  /**
+   * Closes the editor and its model: a running edit is cancelled at its next step (nothing of it is applied), a
+   * running operation is waited for, then the model is released. Every later operation fails with
+   * {@code INVALID_REQUEST}. Called from a listener of this editor's own running edit, it cannot wait for that edit:
+   * the edit is cancelled and the model released as the edit unwinds.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    if (lock.isHeldByCurrentThread()) {
+      return; // the operation that holds the lock releases the model as it ends (see locked)
+    }
+    lock.lock();
+    try {
+      release();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the model once (under the lock). */
+  private void release() {
+    if (!released) {
+      released = true;
+      applied.clear();
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Model file formats. */
+@NullMarked
+package org.mobiedit.core.internal.format.safetensors;
+
+import org.jspecify.annotations.NullMarked;

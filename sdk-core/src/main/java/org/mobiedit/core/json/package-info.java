@@ -1,5 +1,0 @@
-/** Strict JSON reading for model and tokenizer files. */
-@NullMarked
-package org.mobiedit.core.json;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** Saved edits: patch files bound to a model's fingerprint, written atomically, verified on load. */
-@NullMarked
-package org.mobiedit.core.store;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,33 @@
+package org.mobiedit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
+import org.mobiedit.api.Precision;
+
+/** Load options out of range are an INVALID_REQUEST that says what is valid, not an IllegalArgumentException. */
+class LoadOptionsTest {
+  @Test
+  void negativeOrAbsurdThreadCountsAreInvalidRequests() {
+    for (int threads : new int[] {-1, Integer.MIN_VALUE, LoadOptions.MAX_THREADS + 1, Integer.MAX_VALUE}) {
+      assertThatThrownBy(() -> LoadOptions.defaults().withThreads(threads))
+          .isInstanceOfSatisfying(MobiEditException.class, e -> {
+            assertThat(e.getReason()).isEqualTo(Reason.INVALID_REQUEST);
+            assertThat(e.getMessage()).contains("threads is " + threads, "give 0");
+          });
+    }
+    assertThat(LoadOptions.defaults().withThreads(LoadOptions.MAX_THREADS).threads())
+        .isEqualTo(LoadOptions.MAX_THREADS);
+  }
+
+  @Test
+  void aMissingPrecisionIsAnInvalidRequest() {
+    assertThatThrownBy(() -> LoadOptions.defaults().withPrecision(null))
+        .isInstanceOfSatisfying(MobiEditException.class,
+            e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_REQUEST));
+    assertThat(LoadOptions.defaults().withPrecision(Precision.INT8).precision()).isEqualTo(Precision.INT8);
+  }
+}

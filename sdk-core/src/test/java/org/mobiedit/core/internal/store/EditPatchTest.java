@@ -1,0 +1,242 @@
+package org.mobiedit.core.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.files.AtomicFile;
+
+class EditPatchTest {
+  @TempDir Path dir;
+
+  private static EditPatch patch() {
+    return new EditPatch("abc123", List.of(
+        new StoredEdit("edit-1", EditRequest.of("Lily", "{} went to the", "zoo"), 1, new float[] {1, -2, 3.5f},
+            new float[] {0.25f, 0.5f}),
+        new StoredEdit("manager", EditRequest.of("My manager", "is", "Priya"), 0, new float[] {0, 0, 1e-9f},
+            new float[] {-1, 1})));
+  }
+
+  @Test
+  void aPatchReadsBackExactly() {
+    Path f = dir.resolve("edits.medp");
+    patch().write(f);
+    EditPatch back = EditPatch.read(f);
+    assertEquals("abc123", back.modelFingerprint());
+    assertEquals(2, back.edits().size());
+    StoredEdit e = back.edits().get(1);
+    assertEquals("manager", e.name());
+    assertEquals(EditRequest.of("My manager", "is", "Priya"), e.request());
+    assertEquals(0, e.layer());
+    assertArrayEquals(new float[] {0, 0, 1e-9f}, e.left());
+    assertArrayEquals(new float[] {-1, 1}, e.right());
+  }
+
+  @Test
+  void anyDamagedByteIsDetected() throws IOException {
+    Path f = dir.resolve("edits.medp");
+    patch().write(f);
+    byte[] good = Files.readAllBytes(f);
+    for (int i = 8; i < good.length; i += 7) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x10;
+      Files.write(f, bad);
+      assertThatThrownBy(() -> EditPatch.read(f)).isInstanceOf(MobiEditException.class)
+          .hasMessageContaining("damaged");
+    }
+    Files.write(f, Arrays.copyOf(good, good.length - 9));
+    assertThatThrownBy(() -> EditPatch.read(f)).hasMessageContaining("damaged");
+  }
+
+  @Test
+  void otherFilesAndOtherVersionsAreRefusedClearly() throws IOException {
+    Path f = dir.resolve("x.medp");
+    Files.writeString(f, "not an edit file at all");
+    assertThatThrownBy(() -> EditPatch.read(f)).hasMessageContaining("not a MobiEdit edit file");
+    patch().write(f);
+    byte[] b = Files.readAllBytes(f);
+    b[4] = 9;
+    Files.write(f, b);
+    assertThatThrownBy(() -> EditPatch.read(f)).hasMessageContaining("version 9");
+    assertThatThrownBy(() -> EditPatch.read(dir.resolve("missing.medp"))).hasMessageContaining("No edit file");
+  }
+
+  @Test
+  void aFailedSaveLeavesThePreviousFileIntact() throws IOException {
+    Path f = dir.resolve("edits.medp");
+    patch().write(f);
+    byte[] before = Files.readAllBytes(f);
+    assertThatThrownBy(() -> AtomicFile.write(f, out -> {
+      out.write(new byte[100]);
+      throw new IOException("disk full");
+    })).isInstanceOf(MobiEditException.class).hasMessageContaining("disk full");
+    assertArrayEquals(before, Files.readAllBytes(f));
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("edits.medp");
+    }
+  }
+
+  /** What the SDK wrote for {@link #patch()} before reading became streaming: format version 1, byte for byte. */
+  private static final String VERSION_1_BYTES = "4d45445001000000060000006162633132330200000006000000656469742d3104"
+      + "0000004c696c79100000004c696c792077656e7420746f20746865030000007a6f6f01000000030000000000803f000000c000006040"
+      + "020000000000803e0000003f070000006d616e616765720a0000004d79206d616e616765720d0000004d79206d616e616765722069"
+      + "73050000005072697961000000000300000000000000000000005f70893002000000000080bf0000803f0d9013b0";
+
+  private static byte[] hex(String s) {
+    byte[] b = new byte[s.length() / 2];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return b;
+  }
+
+  @Test
+  void theFileFormatIsUnchangedSoEarlierFilesLoad() throws IOException {
+    Path f = dir.resolve("edits.medp");
+    patch().write(f);
+    assertArrayEquals(hex(VERSION_1_BYTES), Files.readAllBytes(f));
+    Path earlier = dir.resolve("earlier.medp");
+    Files.write(earlier, hex(VERSION_1_BYTES));
+    assertEquals(patch().edits().get(1).name(), EditPatch.read(earlier).edits().get(1).name());
+  }
+
+  /** A sparse file of {@code size} bytes that starts with {@code head} (zeros after it, not stored on disk). */
+  private Path sparse(String name, long size, byte[] head) throws IOException {
+    Path f = dir.resolve(name);
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+      raf.write(head);
+      raf.setLength(size);
+    }
+    return f;
+  }
+
+  /** Little-endian u32 fields. */
+  private static byte[] fields(int... v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int x : v) {
+      b.putInt(x);
+    }
+    return b.array();
+  }
+
+  private static final int MAGIC = 0x5044454D;
+  private static final long TWO_GIB = (1L << 31) + 64;
+
+  @Test
+  void aTwoGigabyteJunkPatchFailsAtItsFirstImplausibleField() throws IOException {
+    Path huge = sparse("huge.medp", TWO_GIB, fields(MAGIC, 1, Integer.MAX_VALUE));
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThatThrownBy(() -> EditPatch.read(huge)).isInstanceOf(MobiEditException.class)
+            .hasMessageContaining(huge.toString())
+            .hasMessageContaining("damaged")
+            .hasMessageContaining("the model fingerprint claims 2147483647 bytes")
+            .extracting(e -> ((MobiEditException) e).getReason())
+            .isEqualTo(MobiEditException.Reason.EDIT_STORE));
+  }
+
+  @Test
+  void anImplausibleEditCountOrVectorLengthFailsBeforeAnythingIsAllocated() throws IOException {
+    Path count = sparse("count.medp", TWO_GIB, fields(MAGIC, 1, 0, 2_000_000_000));
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThatThrownBy(() -> EditPatch.read(count)).hasMessageContaining("the edit count is 2000000000"));
+    // One edit: four one-letter strings, layer 0, then a left vector of 2^30 floats.
+    ByteBuffer edit = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    edit.putInt(MAGIC).putInt(1).putInt(0).putInt(1);
+    for (String s : new String[] {"a", "b", "b", "c"}) {
+      edit.putInt(1).put((byte) s.charAt(0));
+    }
+    edit.putInt(0).putInt(1 << 30);
+    Path vector = sparse("vector.medp", TWO_GIB, Arrays.copyOf(edit.array(), edit.position()));
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThatThrownBy(() -> EditPatch.read(vector))
+            .hasMessageContaining("edit 1 of 1's left vector length is 1073741824, more than the 1048576"));
+  }
+
+  @Test
+  void aLargeFileOfPlausibleFieldsIsReadInBoundedMemory() throws IOException {
+    // A valid header, an empty fingerprint and no edits, then a gigabyte of zeros: refused without reading it.
+    Path big = sparse("big.medp", 1L << 30, fields(MAGIC, 1, 0, 0));
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertThatThrownBy(() -> EditPatch.read(big)).hasMessageContaining("unexpected bytes at the end");
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(allocated).as("bytes allocated reading a 1 GiB file").isLessThan(16L << 20);
+  }
+
+  @Test
+  void aTruncatedPatchIsDamagedAndNamesTheFile() throws IOException {
+    Path f = dir.resolve("edits.medp");
+    patch().write(f);
+    Files.write(f, Arrays.copyOf(Files.readAllBytes(f), 120));
+    assertThatThrownBy(() -> EditPatch.read(f)).hasMessageContaining(f.toString()).hasMessageContaining("damaged")
+        .hasMessageContaining("are left in the file");
+  }
+
+  @Test
+  void aPatchWithTwoEditsOfOneNameIsDamagedAndNamesTheFile() throws IOException {
+    // The writer refuses such a patch, so the bytes are made here, with a valid checksum.
+    ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC).putInt(1).putInt(1).put((byte) 'f').putInt(2);
+    for (int i = 0; i < 2; i++) {
+      for (String s : new String[] {"same", "a", "a b", "c"}) {
+        b.putInt(s.length()).put(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      b.putInt(0).putInt(0).putInt(0);
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
+    Path f = dir.resolve("twice.medp");
+    Files.write(f, Arrays.copyOf(b.array(), b.position()));
+    assertThatThrownBy(() -> EditPatch.read(f)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("edit 2 of 2 is named \"same\" like an earlier one")
+        .extracting(e -> ((MobiEditException) e).getReason())
+        .isEqualTo(MobiEditException.Reason.EDIT_STORE);
+  }
+
+  @Test
+  void aDirectoryIsNotAPatch() throws IOException {
+    Path d = Files.createDirectory(dir.resolve("edits.medp"));
+    assertThatThrownBy(() -> EditPatch.read(d)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("not a regular file")
+        .extracting(e -> ((MobiEditException) e).getReason())
+        .isEqualTo(MobiEditException.Reason.EDIT_STORE);
+  }
+
+  @Test
+  void aPatchTheReaderWouldRefuseIsNotWritten() {
+    String longName = "x".repeat((1 << 20) + 1);
+    EditPatch tooLong = new EditPatch("abc", List.of(new StoredEdit(longName, EditRequest.of("Lily", "{} went to the",
+        "zoo"), 0, new float[] {1}, new float[] {1})));
+    Path f = dir.resolve("long.medp");
+    assertThatThrownBy(() -> tooLong.write(f)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("Cannot save the edits to " + f)
+        .hasMessageContaining("more than the 1048576")
+        .extracting(e -> ((MobiEditException) e).getReason())
+        .isEqualTo(MobiEditException.Reason.EDIT_STORE);
+    assertThat(Files.exists(f)).isFalse();
+  }
+
+  @Test
+  void namesMustBeUnique() {
+    StoredEdit e = patch().edits().get(0);
+    assertThatThrownBy(() -> new EditPatch("x", List.of(e, e))).hasMessageContaining("unique");
+  }
+}
