@@ -44,10 +44,6 @@ public record LoadOptions(Precision precision, @Nullable String backendId, int t
     return new LoadOptions(p, backendId, threads, allowFallback);
   }
 
-  public LoadOptions withBackend(@Nullable String id) {
-    return new LoadOptions(precision, id, threads, allowFallback);
-  }
-
   public LoadOptions withThreads(int n) {
     return new LoadOptions(precision, backendId, n, allowFallback);
   }
