@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.api.Editor;
 import org.mobiedit.cli.report.EvalReport;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
@@ -182,7 +182,7 @@ final class EvalCommand implements Callable<Integer> {
       if (!results.isEmpty()) {
         err.printf(Locale.ROOT, "resuming: %d of %d cases already in %s%n", results.size(), cases.size(), log.file());
       }
-      // Not closed by itself: closing the model (above) ends it.
+      // The editor is not closed on its own: closing the model (above) ends it.
       Editor editor = MobiEdit.open(lm, options);
       EditEvaluation evaluation = new EditEvaluation(lm, editor);
       long start = System.nanoTime();
