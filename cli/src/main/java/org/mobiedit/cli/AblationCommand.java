@@ -14,12 +14,12 @@ import java.util.concurrent.Callable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.internal.edit.MobiEditor;
-import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +38,8 @@ final class AblationCommand implements Callable<Integer> {
   @Option(names = "--requests", required = true, paramLabel = "FILE") Path requests;
 
   @CommandLine.Mixin SearchOptions search;
+
+  @CommandLine.Mixin BackendOptions where;
 
   @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use the first N requests (0 = all).")
   int limit;
@@ -68,6 +70,7 @@ final class AblationCommand implements Callable<Integer> {
     check.readableFile("--requests", requests);
     EditOptions.Builder base = search.check(check);
     Precision p = base.build().getPrecision();
+    where.check(check);
     check.range("--limit", limit, 0, Integer.MAX_VALUE, " (0 = all)");
     List<String> chosen = chosenConfigurations(check);
     List<EditRequest> list = readRequests(requests);
@@ -80,7 +83,7 @@ final class AblationCommand implements Callable<Integer> {
     out.println("| configuration | edit success | shows new object | locality | median steps | median forward passes"
         + " | median wall ms | total wall s |");
     out.println("|---|---|---|---|---|---|---|---|");
-    try (LanguageModel lm = LanguageModel.load(model, LoadOptions.defaults().withPrecision(p))) {
+    try (Model lm = MobiEdit.load(model, where.load(p))) {
       GenerationOptions greedy = GenerationOptions.greedy(4);
       List<int[]> baseline = new ArrayList<>();
       for (EditRequest r : list) {
@@ -90,7 +93,8 @@ final class AblationCommand implements Callable<Integer> {
         boolean[] c = configurations().get(name);
         EditOptions options = base
             .earlyStopping(c[0]).prefixCache(c[1]).keepUnsuccessful(true).build();
-        MobiEditor editor = new MobiEditor(lm, options);
+        // One editor per configuration on the same model; each undoes its edits, and closing the model ends them.
+        Editor editor = MobiEdit.open(lm, options);
         int success = 0;
         int shows = 0;
         int localKept = 0;

@@ -10,12 +10,14 @@ import java.util.concurrent.Callable;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.internal.edit.EditEngine;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,10 +79,10 @@ final class BenchCommand implements Callable<Integer> {
         throw check.fail("--variants: " + OptionCheck.quoted(v) + " is not a variant: use cache+batch, cache, batch"
             + " or plain, separated by commas.");
       }
-      variantOptions.put(name, b.maxSteps(steps).earlyStopping(false).build());
+      variantOptions.put(name, b.precision(load.precision()).maxSteps(steps).earlyStopping(false).build());
     }
     JsonObject o = new JsonObject();
-    try (LanguageModel lm = LanguageModel.load(model.model, load)) {
+    try (Model lm = MobiEdit.load(model.model, load)) {
       int context = lm.spec().contextLength();
       if ((long) promptTokens + decodeTokens > context) {
         throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "--prompt-tokens " + promptTokens
@@ -88,14 +90,14 @@ final class BenchCommand implements Callable<Integer> {
             + " tokens): lower them.");
       }
       o.addProperty("model", model.model.toString());
-      o.addProperty("precision", lm.backendModel().precision().getId());
+      o.addProperty("precision", lm.precision().getId());
       o.addProperty("backend", lm.backendId());
       o.addProperty("parameters", lm.spec().parameterCount());
       o.addProperty("layers", lm.spec().layers());
       o.addProperty("hiddenSize", lm.spec().hiddenSize());
-      o.addProperty("threads", model.threads);
+      o.addProperty("threads", model.where.threads);
       o.addProperty("loadMillis", lm.loadNanos() / 1_000_000);
-      o.addProperty("backendWeightBytes", lm.backendModel().memory().weightBytes());
+      o.addProperty("backendWeightBytes", lm.memory().weightBytes());
       o.addProperty("residentAfterLoadBytes", ProcessMemory.residentBytes().orElse(0));
       o.addProperty("peakResidentAfterLoadBytes", ProcessMemory.peakResidentBytes().orElse(0));
 
@@ -106,13 +108,14 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("decodeTokensPerSecond", g.getDecodeTokensPerSecond());
 
       EditRequest request = EditRequest.of("Alice", "{} lives in the city of", "Paris");
-      EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
       JsonObject stepMillis = new JsonObject();
       for (Map.Entry<String, EditOptions> v : variantOptions.entrySet()) {
         String variant = v.getKey();
         EditOptions options = v.getValue();
+        // One editor per variant on the same model; each undoes its edit, and closing the model ends them.
+        Editor editor = MobiEdit.open(lm, options);
         ProcessMemory.resetPeak();
-        double ms = timePerStep(engine, lm.backendModel(), request, options);
+        double ms = timePerStep(editor, request, options.getMaxSteps());
         stepMillis.addProperty(variant, ms);
         o.addProperty("peakResident_" + variant, ProcessMemory.peakResidentBytes().orElse(0));
       }
@@ -135,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Exactly {@code n} prompt ids of repeated text (one encoding per doubling, not one per sentence). */
-  private static int[] prompt(LanguageModel lm, int n) {
+  private static int[] prompt(Model lm, int n) {
     String sentence = "The quick brown fox jumps over the lazy dog. ";
     int perSentence = Math.max(1, lm.tokenizer().encode(sentence).length);
     int repeats = n / perSentence + 2;
@@ -164,20 +167,23 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Mean wall time of steps 2..N (step 1 warms up the JIT and the caches). */
-  private static double timePerStep(EditEngine engine, org.mobiedit.spi.BackendModel backend,
-      EditRequest request, EditOptions options) {
-    long[] at = new long[options.getMaxSteps() + 1];
-    EditEngine.Outcome o = engine.edit(request, options, new EditListener() {
+  /**
+   * Mean wall time of steps 2..N (step 1 warms up the JIT and the caches), from the editor's step callbacks; the edit
+   * is undone afterwards, so every variant edits the unedited model.
+   */
+  private static double timePerStep(Editor editor, EditRequest request, int maxSteps) {
+    long[] at = new long[maxSteps + 1];
+    int applied = editor.getAppliedEdits().size();
+    EditResult r = editor.newCall(request, new EditListener() {
       @Override
-      public void onStep(int step, int maxSteps, double loss, long forwardPasses) {
+      public void onStep(int step, int steps, double loss, long forwardPasses) {
         at[step] = System.nanoTime();
       }
-    }, () -> false);
-    if (o.handle() >= 0) {
-      backend.revertRankOne(o.handle());
+    }).execute();
+    if (editor.getAppliedEdits().size() > applied) {
+      editor.undoLast();
     }
-    int last = o.result().getSteps();
+    int last = r.getSteps();
     return (at[last] - at[1]) / 1e6 / (last - 1);
   }
 }

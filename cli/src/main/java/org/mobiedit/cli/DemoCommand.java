@@ -13,15 +13,15 @@ import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.world.WorldModel;
 import org.mobiedit.cli.demo.World;
 import org.mobiedit.cli.demo.WorldRecall;
-import org.mobiedit.core.internal.edit.MobiEditor;
-import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,8 +77,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "The layer to edit (default: the one the world recommends, else the engine's default).")
   @Nullable Integer layer;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Kernel threads (0 = one per core).")
-  int threads;
+  @CommandLine.Mixin BackendOptions where;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
       description = "Seed for the fact and new object picked, and the edit. Default: ${DEFAULT-VALUE}.")
@@ -124,8 +123,8 @@ final class DemoCommand implements Callable<Integer> {
     Integer editLayer = layer != null ? layer : world != null ? world.editLayer().orElse(null) : null;
     EditOptions options = EditOptions.recommended().toBuilder().precision(p).keyCovariance(true).seed(seed)
         .layer(editLayer).build();
-    try (LanguageModel lm = LanguageModel.load(path, new LoadOptions(p, null, threads));
-        MobiEditor editor = new MobiEditor(lm, options)) {
+    Model lm = MobiEdit.load(path, where.load(p));
+    try (Editor editor = openOn(lm, options)) {
       out.printf(Locale.ROOT, "Model %s: %s, %d layers, width %d, %s on the %s backend.%n", name,
           lm.spec().architecture(), lm.spec().layers(), lm.spec().hiddenSize(), p.getId(), lm.backendId());
       if (recall) {
@@ -208,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
       check.exists("--model", model);
     }
     Precision p = check.precision("--precision", precision);
-    ModelOptions.checkThreads(check, threads);
+    where.check(check);
     if (layer != null) {
       check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
     }
@@ -234,6 +233,16 @@ final class DemoCommand implements Callable<Integer> {
     return p;
   }
 
+  /** An editor that owns the model (closing it closes the model); the model is closed if it cannot be opened. */
+  private static Editor openOn(Model lm, EditOptions options) {
+    try {
+      return MobiEdit.open(lm, options);
+    } catch (RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+  }
+
   /** The embedded demo model, copied to a temporary folder. */
   private static Path extractDemoModel() {
     try {
@@ -252,12 +261,12 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** The greedy answers to the probes' prompts. */
-  private static List<String> answers(LanguageModel lm, List<Probe> probes) {
+  private static List<String> answers(Model lm, List<Probe> probes) {
     return probes.stream().map(p -> answer(lm, p.prompt())).collect(Collectors.toList());
   }
 
   /** The model's greedy answer to a prompt, cut at the end of the sentence. */
-  private static String answer(LanguageModel lm, String prompt) {
+  private static String answer(Model lm, String prompt) {
     return sentenceEnd(lm.generate(prompt, GenerationOptions.greedy(ANSWER_TOKENS)).getText());
   }
 
@@ -279,7 +288,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** A fact the model states correctly in its first two phrasings, picked with the seed. */
-  private static World.Fact pickKnownFact(LanguageModel lm, World world, SplittableRandom random) {
+  private static World.Fact pickKnownFact(Model lm, World world, SplittableRandom random) {
     List<World.Fact> facts = world.facts();
     World.Fact first = facts.get(random.nextInt(facts.size()));
     World.Fact f = first;

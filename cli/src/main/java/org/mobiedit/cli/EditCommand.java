@@ -44,6 +44,8 @@ final class EditCommand implements Callable<Integer> {
 
   @CommandLine.Mixin SearchOptions search;
 
+  @CommandLine.Mixin BackendOptions where;
+
   @Option(names = "--no-early-stop", description = "Run every step.")
   boolean noEarlyStop;
 
@@ -76,6 +78,7 @@ final class EditCommand implements Callable<Integer> {
         : check.request(subject, "--relation", source.relation, target,
             () -> EditRequest.of(subject, source.relation, target));
     EditOptions options = search.check(check).earlyStopping(!noEarlyStop).prefixCache(!noPrefixCache).build();
+    where.check(check);
     if (edits != null) {
       check.readableFile("--edits", edits);
     }
@@ -84,7 +87,7 @@ final class EditCommand implements Callable<Integer> {
     }
     GenerationOptions greedy = GenerationOptions.greedy(16);
     PrintWriter out = spec.commandLine().getOut();
-    try (Editor editor = MobiEdit.open(model, options)) {
+    try (Editor editor = MobiEdit.open(model, options, where.backend, where.threads)) {
       if (edits != null) {
         editor.load(edits);
       }

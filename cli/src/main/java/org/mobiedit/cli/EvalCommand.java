@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.cli.report.EvalReport;
-import org.mobiedit.core.internal.edit.MobiEditor;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import org.mobiedit.tools.eval.CaseLog;
 import org.mobiedit.tools.eval.CaseResult;
 import org.mobiedit.tools.eval.Dataset;
@@ -27,7 +29,6 @@ import org.mobiedit.tools.eval.EditCase;
 import org.mobiedit.tools.eval.EditEvaluation;
 import org.mobiedit.tools.eval.EvalSummary;
 import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -160,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
       throw check.fail("--offset " + offset + " leaves no case to run: " + dataset + " has " + data.cases().size()
           + " readable cases.");
     }
-    try (LanguageModel lm = LanguageModel.load(modelOptions.model, load)) {
+    try (Model lm = MobiEdit.load(modelOptions.model, load)) {
       JsonObject run = describe(lm, data, options);
       CaseLog log = new CaseLog(out.resolve("cases.jsonl"));
       AtomicInteger doneCount = new AtomicInteger();
@@ -181,8 +182,9 @@ final class EvalCommand implements Callable<Integer> {
       if (!results.isEmpty()) {
         err.printf(Locale.ROOT, "resuming: %d of %d cases already in %s%n", results.size(), cases.size(), log.file());
       }
-      MobiEditor editor = new MobiEditor(lm, options);
-      EditEvaluation evaluation = new EditEvaluation(editor);
+      // The editor is not closed on its own: closing the model (above) ends it.
+      Editor editor = MobiEdit.open(lm, options);
+      EditEvaluation evaluation = new EditEvaluation(lm, editor);
       long start = System.nanoTime();
       int todo = cases.size() - results.size();
       for (EditCase c : cases) {
@@ -229,17 +231,16 @@ final class EvalCommand implements Callable<Integer> {
         command);
   }
 
-  private JsonObject describe(LanguageModel lm, Dataset data, EditOptions o) {
+  private JsonObject describe(Model lm, Dataset data, EditOptions o) {
     JsonObject run = new JsonObject();
     run.addProperty("model", modelOptions.model.toString());
-    run.addProperty("modelFingerprint", lm.files().fingerprint());
+    run.addProperty("modelFingerprint", lm.fingerprint());
     run.addProperty("dataset", dataset.getFileName().toString());
     run.addProperty("format", data.format().name());
     run.addProperty("config", config);
     run.addProperty("precision", o.getPrecision().getId());
     run.addProperty("backend", lm.backendId());
-    run.addProperty("layer", o.getLayer() != null ? o.getLayer()
-        : org.mobiedit.core.internal.edit.EditEngine.defaultLayer(lm.spec().layers()));
+    run.addProperty("layer", lm.editLayer(o));
     run.addProperty("maxSteps", o.getMaxSteps());
     run.addProperty("learningRate", o.getLearningRate());
     run.addProperty("epsilon", o.getEpsilon());

@@ -4,11 +4,13 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.core.tokenizer.ChatFormat;
 import picocli.CommandLine;
@@ -87,10 +89,10 @@ final class GenerateCommand implements Callable<Integer> {
         .build();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (LanguageModel lm = LanguageModel.load(model.model, load)) {
+    try (Model lm = MobiEdit.load(model.model, load)) {
       if (edits != null) {
         // The editor only applies the saved rank-one updates here; the model stays owned by this command.
-        new org.mobiedit.core.internal.edit.MobiEditor(lm, org.mobiedit.api.EditOptions.defaults()).load(edits);
+        MobiEdit.open(lm, EditOptions.defaults().toBuilder().precision(lm.precision()).build()).load(edits);
       }
       String text = prompt;
       if (chat) {
@@ -115,14 +117,14 @@ final class GenerateCommand implements Callable<Integer> {
         });
         out.println();
         err.printf("[%s, %s] %d prompt tokens at %.1f tok/s, %d generated at %.1f tok/s (%s)%n",
-            lm.backendId(), lm.backendModel().precision().getId(), ids.length, g.getPrefillTokensPerSecond(),
+            lm.backendId(), lm.precision().getId(), ids.length, g.getPrefillTokensPerSecond(),
             g.getGeneratedIds().length, g.getDecodeTokensPerSecond(), g.getStopReason());
       }
     }
     return 0;
   }
 
-  private static Map<String, Object> report(LanguageModel lm, Generation g) {
+  private static Map<String, Object> report(Model lm, Generation g) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ids", g.getAllIds());
     r.put("promptIds", g.getPromptIds());
@@ -135,8 +137,8 @@ final class GenerateCommand implements Callable<Integer> {
     r.put("decodeTokensPerSecond", g.getDecodeTokensPerSecond());
     r.put("loadMillis", lm.loadNanos() / 1_000_000);
     r.put("backend", lm.backendId());
-    r.put("precision", lm.backendModel().precision().getId());
-    r.put("weightBytes", lm.backendModel().memory().weightBytes());
+    r.put("precision", lm.precision().getId());
+    r.put("weightBytes", lm.memory().weightBytes());
     ProcessMemory.residentBytes().ifPresent(v -> r.put("residentBytes", v));
     ProcessMemory.peakResidentBytes().ifPresent(v -> r.put("peakResidentBytes", v));
     return r;

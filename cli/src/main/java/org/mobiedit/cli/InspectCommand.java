@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.mobiedit.core.internal.format.ModelFiles;
-import org.mobiedit.core.internal.format.OpenModel;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
+import org.mobiedit.core.WeightsFile;
 import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.Tensor;
@@ -36,7 +36,7 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() {
     LoadOptions load = model.check(new OptionCheck(spec));
     Map<String, Object> r = new LinkedHashMap<>();
-    try (OpenModel files = ModelFiles.open(model.model)) {
+    try (WeightsFile files = MobiEdit.openWeights(model.model)) {
       ModelSpec s = files.spec();
       r.put("path", files.location().toString());
       r.put("format", files.formatName());
@@ -45,24 +45,26 @@ final class InspectCommand implements Callable<Integer> {
       r.put("parameters", s.parameterCount());
       r.put("fingerprint", files.fingerprint());
       Map<String, long[]> types = new TreeMap<>();
+      long mappedBytes = 0;
       for (String name : files.tensorNames()) {
         Tensor t = files.tensor(name);
         long[] agg = types.computeIfAbsent(t.dtype().name(), k -> new long[3]);
         agg[0]++;
         agg[1] += t.elementCount();
         agg[2] += t.storageBytes();
+        mappedBytes += t.storageBytes();
       }
       Map<String, Object> typeReport = new LinkedHashMap<>();
       types.forEach((k, v) -> typeReport.put(k, Map.of("tensors", v[0], "elements", v[1], "bytes", v[2])));
       r.put("tensorTypes", typeReport);
-      r.put("mappedBytes", files.mappedBytes());
+      r.put("mappedBytes", mappedBytes);
     }
     if (!noLoad) {
-      try (LanguageModel lm = LanguageModel.load(model.model, load)) {
+      try (Model lm = MobiEdit.load(model.model, load)) {
         r.put("backend", lm.backendId());
-        r.put("precision", lm.backendModel().precision().getId());
-        r.put("backendWeightBytes", lm.backendModel().memory().weightBytes());
-        r.put("backendMappedBytes", lm.backendModel().memory().mappedBytes());
+        r.put("precision", lm.precision().getId());
+        r.put("backendWeightBytes", lm.memory().weightBytes());
+        r.put("backendMappedBytes", lm.memory().mappedBytes());
         r.put("loadMillis", lm.loadNanos() / 1_000_000);
         r.put("tokenizerVocab", lm.tokenizer().vocabSize());
         r.put("chatFormat", lm.tokenizer().chatFormat().name());

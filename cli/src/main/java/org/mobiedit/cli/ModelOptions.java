@@ -1,13 +1,9 @@
 package org.mobiedit.cli;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.backend.BackendSelector;
-import org.mobiedit.core.backend.ProviderCandidate;
 import org.mobiedit.core.LoadOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that load a model. */
@@ -21,13 +17,7 @@ final class ModelOptions {
           + " static int8/int16 activations calibrated on real tokens, as an NPU runs). Default: ${DEFAULT-VALUE}.")
   String precision;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "Kernel threads (0 = one per processor; at most " + OptionCheck.MAX_THREADS + ").")
-  int threads;
-
-  @Option(names = "--backend", paramLabel = "ID",
-      description = "Force a backend id (else mobiedit.backend / MOBIEDIT_BACKEND, else the best supported).")
-  String backend;
+  @Mixin BackendOptions where;
 
   @Option(names = "--allow-fallback",
       description = "If the chosen backend cannot run this model (architecture, tensor type or precision), use the"
@@ -38,25 +28,7 @@ final class ModelOptions {
   LoadOptions check(OptionCheck check) {
     check.exists("--model", model);
     Precision p = check.precision("--precision", precision);
-    checkThreads(check, threads);
-    if (backend != null) {
-      checkBackend(check, backend);
-    }
-    return new LoadOptions(p, backend, threads, allowFallback);
-  }
-
-  static void checkThreads(OptionCheck check, int threads) {
-    check.range("--threads", threads, 0, OptionCheck.MAX_THREADS, " (0 = one per processor)");
-  }
-
-  /** An id of an installed backend (usable here or not: the backend itself says why it cannot run). */
-  static void checkBackend(OptionCheck check, String backend) {
-    String id = check.nonBlank("--backend", backend).trim().toLowerCase(Locale.ROOT);
-    List<String> ids = BackendSelector.discover().candidates().stream().map(ProviderCandidate::id).sorted()
-        .collect(Collectors.toList());
-    if (!ids.isEmpty() && !ids.contains(id)) {
-      throw check.fail("--backend " + OptionCheck.quoted(backend) + " is not an installed backend: use one of "
-          + String.join(", ", ids) + " (see 'mobiedit backends').");
-    }
+    where.check(check);
+    return where.load(p).withFallback(allowFallback);
   }
 }

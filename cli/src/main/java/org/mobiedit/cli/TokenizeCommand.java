@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.mobiedit.core.internal.model.TokenizerLocator;
+import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -65,7 +65,7 @@ final class TokenizeCommand implements Callable<Integer> {
             + " per text.");
       }
     }
-    Tokenizer tokenizer = TokenizerLocator.forPath(model);
+    Tokenizer tokenizer = MobiEdit.openTokenizer(model);
     PrintWriter out = spec.commandLine().getOut();
     if (input.in != null) {
       String content = TextFile.read(input.in, MAX_TEST_FILE_BYTES, "a tokenizer test file (UTF-8 text)");

@@ -112,7 +112,8 @@ class EvalCommandTest {
     Files.write(out.resolve("run.json"), binary);
     CliRun run = eval(out, "--limit", "1");
     assertEquals(ExitCode.FAILED.code(), run.exitCode, run.toString());
-    assertThat(run.err).contains("run.json is not UTF-8 text").contains("--force").doesNotContain("Input length");
+    assertThat(run.err).contains("run.json is not the description of a mobiedit eval run: the text is not UTF-8")
+        .contains("--force").doesNotContain("Input length");
     assertThat(Files.readAllBytes(out.resolve("run.json"))).isEqualTo(binary);
   }
 

@@ -115,6 +115,9 @@ public final class MobiEdit {
    * Opens an editor on a model this process already loaded. The editor owns the model from now on: closing the
    * editor closes the model. Scores and generations of the model reflect the editor's applied edits.
    *
+   * <p>Tools that compare edit options open one editor per set of options on the same model, one after another,
+   * each undoing its edits before the next starts, and close the model (which ends them all) instead of each editor.
+   *
    * @param options edit options whose precision must be the one the model was loaded in
    * @throws IllegalArgumentException for a model not loaded by {@link #load} or loaded in another precision
    */
@@ -131,8 +134,9 @@ public final class MobiEdit {
   }
 
   /**
-   * Opens and validates a model's files and finds its tokenizer, without loading the weights on a backend: for
-   * backend kits and tools that hand {@link org.mobiedit.spi.ModelWeights} to a backend themselves.
+   * Opens and validates a model's files, without loading the weights on a backend: for backend kits and tools that
+   * hand {@link org.mobiedit.spi.ModelWeights} to a backend themselves. The tokenizer is found when first asked for
+   * ({@link WeightsFile#tokenizer()}).
    */
   public static WeightsFile openWeights(Path model) {
     return OpenWeights.open(model);

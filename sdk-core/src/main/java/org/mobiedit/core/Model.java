@@ -1,9 +1,11 @@
 package org.mobiedit.core;
 
 import java.util.List;
+import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.internal.edit.EditEngine;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MemoryUsage;
@@ -65,6 +67,16 @@ public interface Model extends AutoCloseable {
 
   /** {@link #score} for many prompt/answer pairs, batched into as few forward passes as the backend allows. */
   List<AnswerScore> scoreAll(List<String> prompts, List<int[]> answers);
+
+  /**
+   * The layer an edit with these options changes in this model: the options' layer if they set one, else the SDK's
+   * default for the model's depth (about 17 % of it, layer 5 of 36 in the paper's Qwen2.5-3B). For reports that name
+   * the layer before an edit has run ({@link org.mobiedit.api.EditResult#getLayer()} names it after).
+   */
+  default int editLayer(EditOptions options) {
+    Integer layer = options.getLayer();
+    return layer != null ? layer : EditEngine.defaultLayer(spec().layers());
+  }
 
   /**
    * The backend's model through the SPI, for tools and benchmarks that time or compare backend operations. Apps do

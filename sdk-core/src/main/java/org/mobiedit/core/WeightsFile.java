@@ -1,5 +1,6 @@
 package org.mobiedit.core;
 
+import java.nio.file.Path;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.ModelWeights;
 
@@ -10,8 +11,18 @@ import org.mobiedit.spi.ModelWeights;
  */
 public interface WeightsFile extends ModelWeights, AutoCloseable {
 
-  /** The model's own tokenizer. */
+  /**
+   * The model's own tokenizer, found on first use (so that the weights alone can be read when it is missing).
+   *
+   * @throws org.mobiedit.api.MobiEditException {@code TOKENIZER_MISSING} or {@code TOKENIZER_CORRUPT}
+   */
   Tokenizer tokenizer();
+
+  /** The file or folder the weights are read from: the GGUF file itself when a folder holding one was given. */
+  Path location();
+
+  /** The storage format, as people name it: {@code "gguf v3"}, {@code "safetensors (2 shards)"}, … */
+  String formatName();
 
   @Override
   void close();

@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,13 +23,18 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mobiedit.api.EditCall;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditResult;
+import org.mobiedit.api.Editor;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
-import org.mobiedit.core.internal.edit.EditEngine;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
+import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
@@ -54,13 +59,15 @@ import org.mobiedit.spi.Support;
  * cancellation, threads, full edit) and each names the {@link Rule} it enforces in its failure message. A check of a
  * capability or precision the backend does not claim in {@link Backend#capabilities()} is skipped, not failed. Numbers
  * are compared with {@link #tolerance(Precision)}. Fixtures: the demo model (a trained 8-layer Llama) and a tiny
- * seeded Qwen2; the full edit writes a fact of the demo model's world.
+ * seeded Qwen2; the full edit writes a fact of the demo model's world. The edits (full edit, cancellation) run as an
+ * app runs them: the model loaded on your provider with {@link MobiEdit#load} and edited by an {@link Editor}.
  */
 public abstract class BackendCompatibilityKit {
   private static final int THREADS = 2;
   /** backend-cpu's outcome of the full edit per precision: deterministic, so computed once per JVM. */
   private static final Map<Precision, EditResult> REFERENCE_EDITS = new ConcurrentHashMap<>();
   private final List<AutoCloseable> opened = new ArrayList<>();
+  private @Nullable BackendProvider vendor;
   private @Nullable Backend backend;
   private @Nullable Backend reference;
 
@@ -98,9 +105,17 @@ public abstract class BackendCompatibilityKit {
 
   // ---- access to the backend under test and the reference ----------------------------------------------------------
 
+  /** The provider under test, asked for once per check. */
+  private BackendProvider vendor() {
+    if (vendor == null) {
+      vendor = provider();
+    }
+    return vendor;
+  }
+
   private Backend backend() {
     if (backend == null) {
-      BackendProvider p = provider();
+      BackendProvider p = vendor();
       Support s = p.support();
       Rule.LIFECYCLE_3.check(s.isSupported(), "provider '" + p.id() + "' reports itself unsupported here: "
           + s.reason() + ". Run the kit where the backend can run.");
@@ -164,6 +179,39 @@ public abstract class BackendCompatibilityKit {
     BackendModel m = track(reference().load(f.weights(), p));
     calibrate(m, f);
     return m;
+  }
+
+  /**
+   * Loads a fixture through the front door, as an app does: on this provider alone, by its id, in the precision, on
+   * the kit's threads. The model is calibrated on the fixture's rows like the kit's other loads.
+   */
+  private static Model loadThroughFrontDoor(BackendProvider provider, KitFixture f, Precision p) {
+    Model m = MobiEdit.load(f.path(), new LoadOptions(p, provider.id(), THREADS),
+        BackendSelector.of(List.of(provider)));
+    try {
+      calibrate(m.backendModel(), f);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    return m;
+  }
+
+  /** An editor on the model that owns it (closing the editor closes the model). */
+  private static Editor openEditor(Model m, EditOptions options) {
+    try {
+      return MobiEdit.open(m, options);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /** backend-cpu's outcome of the full edit, through the front door as well. */
+  private static EditResult referenceEdit(KitFixture f, Precision p) {
+    try (Editor reference = openEditor(loadThroughFrontDoor(new CpuBackendProvider(), f, p), editOptions(p))) {
+      return reference.edit(KitFixture.WORLD_EDIT);
+    }
   }
 
   private static void calibrate(BackendModel m, KitFixture f) {
@@ -611,19 +659,22 @@ public abstract class BackendCompatibilityKit {
     void cancelledEditLeavesNoTrace(Precision p) {
       assumeEditable(p);
       KitFixture f = KitFixture.world();
-      BackendModel m = load(f, p);
+      Model model = loadThroughFrontDoor(vendor(), f, p);
+      Editor editor = track(openEditor(model, editOptions(p)));
+      BackendModel m = model.backendModel();
       float[][][] before = m.forward(f.rows(), f.logitPositions());
-      AtomicBoolean cancel = new AtomicBoolean();
+      AtomicReference<EditCall> call = new AtomicReference<>();
       EditListener cancelAtStepTwo = new EditListener() {
         @Override
         public void onStep(int step, int maxSteps, double loss, long forwardPasses) {
           if (step == 2) {
-            cancel.set(true);
+            call.get().cancel();
           }
         }
       };
+      call.set(editor.newCall(KitFixture.WORLD_EDIT, cancelAtStepTwo));
       try {
-        new EditEngine(m, f.tokenizer()).edit(KitFixture.WORLD_EDIT, editOptions(p), cancelAtStepTwo, cancel::get);
+        call.get().execute();
         throw Rule.CANCEL_1.violated("the edit ran to its end although it was cancelled at step 2");
       } catch (MobiEditException e) {
         Rule.CANCEL_1.check(e.getReason() == MobiEditException.Reason.CANCELLED,
@@ -725,11 +776,11 @@ public abstract class BackendCompatibilityKit {
     void editMatchesTheReference(Precision p) {
       assumeEditable(p);
       KitFixture f = KitFixture.world();
-      BackendModel m = load(f, p);
-      EditResult e = REFERENCE_EDITS.computeIfAbsent(p, q -> new EditEngine(loadReference(f, q), f.tokenizer())
-          .edit(KitFixture.WORLD_EDIT, editOptions(q)).result());
-      EditEngine.Outcome out = new EditEngine(m, f.tokenizer()).edit(KitFixture.WORLD_EDIT, editOptions(p));
-      EditResult r = out.result();
+      EditResult e = REFERENCE_EDITS.computeIfAbsent(p, q -> referenceEdit(f, q));
+      Model model = loadThroughFrontDoor(vendor(), f, p);
+      Editor editor = track(openEditor(model, editOptions(p)));
+      BackendModel m = model.backendModel();
+      EditResult r = editor.edit(KitFixture.WORLD_EDIT);
       Rule.EDIT_1.check(r.isSuccess() || !e.isSuccess(), "backend-cpu succeeded in " + e.getSteps()
           + " steps; this backend stopped after " + r.getSteps() + " steps (" + r.getStopReason() + ")");
       int allowed = stepTolerance(p, e.getSteps(), editOptions(p).getEarlyStopEvery());
@@ -739,7 +790,7 @@ public abstract class BackendCompatibilityKit {
         String answer = greedy(m, f, KitFixture.WORLD_EDIT.getPrompt());
         Rule.EDIT_3.check(answer.strip().startsWith(KitFixture.WORLD_EDIT.getNewObject()),
             "the edited model continues \"" + KitFixture.WORLD_EDIT.getPrompt() + "\" with \"" + answer + "\"");
-        m.revertRankOne(out.handle());
+        editor.undoLast();
       }
     }
 

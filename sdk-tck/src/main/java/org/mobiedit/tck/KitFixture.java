@@ -6,11 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.mobiedit.core.internal.format.ModelFiles;
-import org.mobiedit.core.internal.format.OpenModel;
-import org.mobiedit.tools.synthetic.SyntheticModel;
-import org.mobiedit.core.internal.model.TokenizerLocator;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.WeightsFile;
 import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
@@ -19,12 +18,14 @@ import org.mobiedit.world.WorldModel;
 /**
  * A model the kit runs: its weights, tokenizer and test rows of different lengths. Two fixtures cover both
  * architectures: the demo model (a trained 8-layer Llama, 2 M parameters, real text) and a tiny seeded Qwen2 (biases,
- * grouped-query attention, tied embeddings). Opened once per JVM and kept open (the files are memory-mapped).
+ * grouped-query attention, tied embeddings). Opened once per JVM through the front door
+ * ({@link MobiEdit#openWeights}) and kept open (the files are memory-mapped).
  *
+ * @param path the model's folder, for checks that load it through the front door ({@link MobiEdit#load})
  * @param layer the layer edits and injections use
  * @param injectAt per row, a position to inject at (inside the row)
  */
-record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] rows, int layer, int[] injectAt) {
+record KitFixture(String name, Path path, WeightsFile weights, int[][] rows, int layer, int[] injectAt) {
 
   /** The request the full-edit checks make on the demo model (a held-out-style edit of its world). */
   static final org.mobiedit.api.EditRequest WORLD_EDIT =
@@ -32,6 +33,10 @@ record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] r
 
   ModelSpec spec() {
     return weights.spec();
+  }
+
+  Tokenizer tokenizer() {
+    return weights.tokenizer();
   }
 
   /** For every row, its last position and one before it (for rows of two tokens or more). */
@@ -71,8 +76,9 @@ record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] r
     static final KitFixture QWEN2 = openTinyQwen2();
 
     private static KitFixture openWorld() {
-      OpenModel m = ModelFiles.open(WorldModel.extract());
-      Tokenizer t = TokenizerLocator.forModel(m);
+      Path dir = WorldModel.extract();
+      WeightsFile m = MobiEdit.openWeights(dir);
+      Tokenizer t = m.tokenizer();
       List<String> prompts = List.of("Zevour was born in", "The birthplace of Dretin is",
           "Fernalthan came into the world in", "Zevour is a native of", "Vopouvom");
       int[][] rows = prompts.stream().map(t::encodeForModel).toArray(int[][]::new);
@@ -80,7 +86,7 @@ record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] r
       for (int r = 0; r < rows.length; r++) {
         at[r] = Math.max(0, rows[r].length - 3);
       }
-      return new KitFixture(WorldModel.NAME, m, t, rows, WorldModel.EDIT_LAYER, at);
+      return new KitFixture(WorldModel.NAME, dir, m, rows, WorldModel.EDIT_LAYER, at);
     }
 
     private static KitFixture openTinyQwen2() {
@@ -94,7 +100,7 @@ record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] r
         try (var files = Files.list(dir)) {
           files.forEach(f -> f.toFile().deleteOnExit());
         }
-        OpenModel m = ModelFiles.open(dir);
+        WeightsFile m = MobiEdit.openWeights(dir);
         SplittableRandom random = new SplittableRandom(11);
         int[] lengths = {7, 3, 12, 1, 9};
         int[][] rows = new int[lengths.length][];
@@ -103,7 +109,7 @@ record KitFixture(String name, OpenModel weights, Tokenizer tokenizer, int[][] r
           rows[r] = random.ints(lengths[r], 0, spec.vocabSize()).toArray();
           at[r] = lengths[r] / 2;
         }
-        return new KitFixture("tiny-qwen2", m, TokenizerLocator.forModel(m), rows, 1, at);
+        return new KitFixture("tiny-qwen2", dir, m, rows, 1, at);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
 import org.mobiedit.world.WorldModel;
 
 /** The embedded demo model knows its world, as the training tool says it does, read by the SDK's own engine. */
@@ -27,7 +28,7 @@ class WorldModelTest {
     assertThat(world.editLayer()).contains(2);
     assertThat(world.subjectsByKind().values().stream().mapToInt(java.util.List::size).sum()).isGreaterThan(200);
     WorldRecall recall;
-    try (LanguageModel lm = LanguageModel.load(dir, new LoadOptions(Precision.FP32, null, 0))) {
+    try (Model lm = MobiEdit.load(dir, new LoadOptions(Precision.FP32, null, 0))) {
       assertThat(lm.spec().layers()).isGreaterThanOrEqualTo(6);
       recall = WorldRecall.measure(lm, world);
     }

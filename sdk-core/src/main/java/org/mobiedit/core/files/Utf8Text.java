@@ -12,11 +12,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Text files read with a size bound and strict UTF-8: a file larger than its kind can be is refused before it is
- * read, and a byte sequence that is not UTF-8 is the file's corruption (reported through its {@link JsonSource}),
- * not an I/O error such as Java's "Input length = 1".
+ * read, and a byte sequence that is not UTF-8 is the file's corruption (reported through its {@link JsonSource}, or
+ * in the caller's words), not an I/O error such as Java's "Input length = 1".
  */
 public final class Utf8Text {
   private Utf8Text() {}
@@ -28,9 +29,28 @@ public final class Utf8Text {
    *     reported through {@code source}
    */
   public static String read(Path file, long maxBytes, JsonSource source) throws IOException {
+    return read(file, maxBytes, source::problem);
+  }
+
+  /**
+   * The whole file as text, its content's problems worded by the caller: for tools that read files a user hands
+   * them and report in their own terms.
+   *
+   * <pre>{@code
+   * String text = Utf8Text.read(file, 1 << 20, what -> new MobiEditException(Reason.INVALID_REQUEST,
+   *     file + " is not a request file: " + what + "."));
+   * }</pre>
+   *
+   * @param problem makes the exception to throw from what is wrong with the content ("the text is not UTF-8 (an
+   *     invalid byte sequence at byte 7)"; a phrase without a final period): a file larger than {@code maxBytes}
+   *     (refused before it is read), or bytes that are not UTF-8
+   * @throws IOException only for failures to read the file (missing, permissions)
+   */
+  public static String read(Path file, long maxBytes, Function<String, ? extends RuntimeException> problem)
+      throws IOException {
     long size = Files.size(file);
     if (size > maxBytes) {
-      throw source.problem("the file has " + size + " bytes, more than the " + maxBytes + " such a file can have");
+      throw problem.apply("the file has " + size + " bytes, more than the " + maxBytes + " such a file can have");
     }
     byte[] bytes = new byte[(int) size];
     try (InputStream in = Files.newInputStream(file)) {
@@ -46,11 +66,16 @@ public final class Utf8Text {
         throw new IOException(file + " changed while it was being read");
       }
     }
-    return decode(bytes, 0, bytes.length, source);
+    return decode(bytes, 0, bytes.length, problem);
   }
 
   /** {@code length} bytes from {@code offset} decoded as UTF-8; invalid sequences are reported through source. */
   public static String decode(byte[] bytes, int offset, int length, JsonSource source) {
+    return decode(bytes, offset, length, source::problem);
+  }
+
+  private static String decode(byte[] bytes, int offset, int length,
+      Function<String, ? extends RuntimeException> problem) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -61,7 +86,7 @@ public final class Utf8Text {
       result = decoder.flush(out);
     }
     if (result.isError()) {
-      throw source.problem("the text is not UTF-8 (an invalid byte sequence at byte " + (in.position() - offset)
+      throw problem.apply("the text is not UTF-8 (an invalid byte sequence at byte " + (in.position() - offset)
           + ")");
     }
     out.flip();

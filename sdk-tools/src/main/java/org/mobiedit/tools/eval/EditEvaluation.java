@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditResult;
-import org.mobiedit.core.internal.edit.MobiEditor;
+import org.mobiedit.api.Editor;
+import org.mobiedit.core.AnswerScore;
+import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
 
 /**
@@ -17,12 +19,17 @@ public final class EditEvaluation {
   /** Tokens of the unedited model's own continuation used as the answer of a locality probe without one. */
   static final int LOCALITY_TOKENS = 4;
 
-  private final MobiEditor editor;
+  private final Editor editor;
   private final ProbeScorer scorer;
 
-  public EditEvaluation(MobiEditor editor) {
+  /**
+   * @param model the model the cases are scored on
+   * @param editor an editor opened on that very model ({@link org.mobiedit.core.MobiEdit#open(Model,
+   *     org.mobiedit.api.EditOptions)}), whose options every case's edit uses
+   */
+  public EditEvaluation(Model model, Editor editor) {
     this.editor = editor;
-    this.scorer = new ProbeScorer(editor.model().backendModel(), editor.model().tokenizer());
+    this.scorer = new ProbeScorer(model);
   }
 
   public CaseResult run(EditCase c) {
@@ -39,18 +46,18 @@ public final class EditEvaluation {
     int[] target = scorer.answerIds(c.request().getNewObject());
     int[] truth = c.trueObject() == null ? null : scorer.answerIds(c.trueObject());
 
-    ProbeScorer.Scores rewrite = scorer.score(c.request().getPrompt(), target);
-    List<ProbeScorer.Scores> para = new ArrayList<>();
+    AnswerScore rewrite = scorer.score(c.request().getPrompt(), target);
+    List<AnswerScore> para = new ArrayList<>();
     for (String p : c.paraphrases()) {
       para.add(scorer.score(p, target));
     }
-    List<ProbeScorer.Scores> port = new ArrayList<>();
+    List<AnswerScore> port = new ArrayList<>();
     for (Probe p : c.portability()) {
       if (p.answer() != null) {
         port.add(scorer.score(p.prompt(), scorer.answerIds(p.answer())));
       }
     }
-    List<ProbeScorer.Scores> localityAfter = new ArrayList<>();
+    List<AnswerScore> localityAfter = new ArrayList<>();
     for (int i = 0; i < c.locality().size(); i++) {
       localityAfter.add(scorer.score(c.locality().get(i).prompt(), localityIds.get(i)));
     }
@@ -67,7 +74,7 @@ public final class EditEvaluation {
     if (editor.getAppliedEdits().size() > applied) {
       editor.undoLast();
     }
-    ProbeScorer.Scores rewriteBefore = scorer.score(c.request().getPrompt(), target);
+    AnswerScore rewriteBefore = scorer.score(c.request().getPrompt(), target);
     Double locality = null;
     if (!c.locality().isEmpty()) {
       double sum = 0;
@@ -98,12 +105,12 @@ public final class EditEvaluation {
     return scorer.score(prompt, target).meanNll() < scorer.score(prompt, truth).meanNll();
   }
 
-  private static @Nullable Double mean(List<ProbeScorer.Scores> scores, boolean exact) {
+  private static @Nullable Double mean(List<AnswerScore> scores, boolean exact) {
     if (scores.isEmpty()) {
       return null;
     }
     double s = 0;
-    for (ProbeScorer.Scores x : scores) {
+    for (AnswerScore x : scores) {
       s += exact ? (x.tokenAccuracy() == 1.0 ? 1 : 0) : x.tokenAccuracy();
     }
     return s / scores.size();

@@ -1,7 +1,5 @@
 package org.mobiedit.tools.writer;
 
-import org.mobiedit.core.internal.format.gguf.GgufFile;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -13,15 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.core.internal.format.Dequantizer;
 import org.mobiedit.tools.writer.TensorValues;
 import org.mobiedit.spi.DType;
 
 /**
  * Writes GGUF v3 files (alignment 32) with tensors streamed as F32, F16, BF16 or Q8_0. Metadata values follow the
- * reader's contract ({@link GgufFile}): {@code Long} is written as uint32 when it fits (else int64), {@code Double}
- * as float32, {@code Boolean}, {@code String}, {@code List<String>}, {@code long[]} (int32 elements) and
- * {@code double[]} (float32 elements). The file is written beside the target and renamed atomically.
+ * contract of sdk-core's GGUF reader: {@code Long} is written as uint32 when it fits (else int64), {@code Double} as
+ * float32, {@code Boolean}, {@code String}, {@code List<String>}, {@code long[]} (int32 elements) and {@code double[]}
+ * (float32 elements). The file is written beside the target and renamed atomically.
  */
 public final class GgufWriter {
   private static final int ALIGNMENT = 32;

@@ -2,36 +2,47 @@ package org.mobiedit.core.internal.model;
 
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.core.WeightsFile;
 import org.mobiedit.core.internal.format.OpenModel;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.Tensor;
 
-/** A model's opened files with the tokenizer found for them: what {@code MobiEdit.openWeights} returns. */
+/**
+ * A model's opened files, and the tokenizer found for them on first use: what {@code MobiEdit.openWeights} returns.
+ * The tokenizer is looked for lazily so that reading the weights alone ({@code mobiedit inspect --no-load}) works
+ * for a model whose tokenizer files are missing or damaged.
+ */
 public final class OpenWeights implements WeightsFile {
   private final OpenModel files;
-  private final Tokenizer tokenizer;
+  private @Nullable Tokenizer tokenizer;
 
-  private OpenWeights(OpenModel files, Tokenizer tokenizer) {
+  private OpenWeights(OpenModel files) {
     this.files = files;
-    this.tokenizer = tokenizer;
   }
 
-  /** Opens the files at {@code path} and finds their tokenizer; the files are closed again if that fails. */
+  /** Opens and validates the files at {@code path}. */
   public static OpenWeights open(java.nio.file.Path path) {
-    OpenModel files = org.mobiedit.core.internal.format.ModelFiles.open(path);
-    try {
-      return new OpenWeights(files, TokenizerLocator.forModel(files));
-    } catch (RuntimeException e) {
-      files.close();
-      throw e;
-    }
+    return new OpenWeights(org.mobiedit.core.internal.format.ModelFiles.open(path));
   }
 
   @Override
-  public Tokenizer tokenizer() {
+  public synchronized Tokenizer tokenizer() {
+    if (tokenizer == null) {
+      tokenizer = TokenizerLocator.forModel(files);
+    }
     return tokenizer;
+  }
+
+  @Override
+  public java.nio.file.Path location() {
+    return files.location();
+  }
+
+  @Override
+  public String formatName() {
+    return files.formatName();
   }
 
   @Override
