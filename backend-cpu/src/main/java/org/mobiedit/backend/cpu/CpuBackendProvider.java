@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu;
 
+import org.mobiedit.backend.cpu.kernel.DotProducts;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendProvider;
