@@ -27,6 +27,11 @@ public final class CpuBackendProvider implements BackendProvider {
   }
 
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public Support support() {
     return Support.yes();
   }

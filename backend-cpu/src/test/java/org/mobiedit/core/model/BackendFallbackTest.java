@@ -44,6 +44,11 @@ class BackendFallbackTest {
     }
 
     @Override
+    public int spiVersion() {
+      return SPI_VERSION;
+    }
+
+    @Override
     public Support support() {
       return Support.yes();
     }

@@ -118,8 +118,8 @@ final class LitertModel implements BackendModel {
   }
 
   /**
-   * Resident: the compiled graphs' estimated memory ({@link #cost}). Mapped: the model's files, which stay mapped
-   * because new variants are written from them.
+   * Weights: the compiled graphs' estimated memory ({@link #cost}), 0 before the first graph. Mapped: the bytes of the
+   * model's tensors as stored in its files, which stay mapped ({@link #keepsModelFilesMapped()}).
    */
   @Override
   public MemoryUsage memory() {
@@ -129,8 +129,14 @@ final class LitertModel implements BackendModel {
       mapped += t.dtype().bytesFor(t.elementCount());
     }
     synchronized (graphs) {
-      return new MemoryUsage(graphBytes, Math.max(1, mapped));
+      return new MemoryUsage(graphBytes, mapped);
     }
+  }
+
+  /** True: every new variant (shape bucket, layer, rank-one slots, activation scales) is written from the weights. */
+  @Override
+  public boolean keepsModelFilesMapped() {
+    return true;
   }
 
   // ---- static activation scales -------------------------------------------------------------------------------------
