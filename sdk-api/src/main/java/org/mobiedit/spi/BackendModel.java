@@ -20,6 +20,20 @@ public interface BackendModel extends AutoCloseable {
   MemoryUsage memory();
 
   /**
+   * Whether this model still reads the {@link ModelWeights} it was loaded from after {@link Backend#load} has returned,
+   * so that the SDK must keep the model's files mapped for as long as the model is open. The default, {@code false},
+   * says the backend copied or converted every tensor it needs during the load: the SDK then unmaps the files at
+   * once, their pages stop counting against the process, and reading a tensor afterwards fails. A backend that writes
+   * graphs from the weights on demand (backend-litert) or runs from the mapped memory returns {@code true}, and then
+   * reports those files in {@link MemoryUsage#mappedBytes()}.
+   *
+   * <p>Constant for the life of the model; safe from any thread.
+   */
+  default boolean keepsModelFilesMapped() {
+    return false;
+  }
+
+  /**
    * Runs a batch of independent token rows from position 0 (no padding enters the math: each row attends only to
    * its own tokens) and returns logits only where asked.
    *

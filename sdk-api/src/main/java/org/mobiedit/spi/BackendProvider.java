@@ -22,8 +22,9 @@ package org.mobiedit.spi;
 public interface BackendProvider {
 
   /**
-   * The SPI version this SDK speaks. A provider compiled against another major version is skipped with a
-   * diagnostic instead of failing later with a linkage error.
+   * The major SPI version this SDK speaks. A provider whose {@link #spiVersion()} differs is skipped with diagnostic
+   * {@code MOBIEDIT-B004} instead of failing later with a linkage error. Raised only by changes that break providers
+   * built against the previous value.
    */
   int SPI_VERSION = 1;
 
@@ -41,10 +42,20 @@ public interface BackendProvider {
    */
   int priority();
 
-  /** The SPI version the provider was built against; must equal {@link #SPI_VERSION}. */
-  default int spiVersion() {
-    return SPI_VERSION;
-  }
+  /**
+   * The SPI version the provider was built against. Every provider implements it as
+   * <pre>{@code
+   * @Override
+   * public int spiVersion() {
+   *   return SPI_VERSION;
+   * }
+   * }</pre>
+   * {@link #SPI_VERSION} is a compile-time constant, so the compiler copies its value into the provider's class: the
+   * provider keeps reporting the version of the SDK it was compiled against when it runs with another one, and the
+   * SDK skips it, with a diagnostic naming both versions, unless they are equal. (A default method could not do this:
+   * it would report whatever SDK runs it.)
+   */
+  int spiVersion();
 
   /** Whether this backend can run on this device now, and if not, why. Never throws. */
   Support support();

@@ -8,8 +8,10 @@ import java.util.Set;
  * (safetensors folders, GGUF files) produce one after checking that every required tensor is present with the
  * shape {@link ModelSpec#expectedShape(String)} demands, so a backend can rely on that.
  *
- * <p>The tensors stay valid until the owner of this object closes it; a backend that keeps tensor views past
- * {@link Backend#load} must not outlive the model it was given (the SDK closes the backend model first).
+ * <p>The tensors stay valid until the owner of this object closes it. The SDK closes (unmaps) them as soon as
+ * {@link Backend#load} returns, unless the loaded model {@linkplain BackendModel#keepsModelFilesMapped() keeps them
+ * mapped}; a backend that keeps tensor views past the load must say so there, and must not outlive the model it was
+ * given (the SDK closes the backend model first).
  */
 public interface ModelWeights {
 

@@ -36,6 +36,11 @@ enum BrokenBackend {
       }
 
       @Override
+      public int spiVersion() {
+        return SPI_VERSION;
+      }
+
+      @Override
       public Support support() {
         return Support.yes();
       }

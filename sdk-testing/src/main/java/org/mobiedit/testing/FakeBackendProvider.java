@@ -41,6 +41,11 @@ public final class FakeBackendProvider implements BackendProvider {
   }
 
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public Support support() {
     return FakeBackend.get().isEnabled()
         ? Support.yes()

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Set;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.Workers;
+import org.mobiedit.backend.cpu.memory.HeapBudget;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
@@ -30,11 +33,6 @@ public final class CpuBackend implements Backend {
     this.workers = new Workers(threads);
     this.kernel = kernel;
     this.heap = heap;
-  }
-
-  /** The dot-product kernel in use ("scalar" or "vector-N"). */
-  public String kernelName() {
-    return kernel.name();
   }
 
   @Override

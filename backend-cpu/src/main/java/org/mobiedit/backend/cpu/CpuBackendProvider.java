@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu;
 
+import org.mobiedit.backend.cpu.kernel.DotProducts;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendProvider;
@@ -23,6 +24,11 @@ public final class CpuBackendProvider implements BackendProvider {
   @Override
   public int priority() {
     return 0;
+  }
+
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
   }
 
   @Override

@@ -9,9 +9,15 @@ import static org.mobiedit.spi.BackendInputs.invalid;
 import static org.mobiedit.spi.BackendInputs.sameLength;
 
 import java.util.Arrays;
-import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.Workers;
+import org.mobiedit.backend.cpu.model.KvCache;
+import org.mobiedit.backend.cpu.model.MlpHook;
+import org.mobiedit.backend.cpu.model.Transformer;
+import org.mobiedit.backend.cpu.quant.ActivationQuantizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
 import org.mobiedit.spi.MemoryUsage;
@@ -19,13 +25,13 @@ import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.PrefixState;
-import org.mobiedit.spi.Tensor;
-import org.mobiedit.spi.TensorNames;
+import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
- * A model loaded on the CPU backend. Weights are converted once at load: to float32 arrays ({@link Precision#FP32})
- * or to int8 with one scale per output channel ({@link Precision#INT8}, including the embedding and LM head); norms
- * and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every matrix
+ * A model loaded on the CPU backend. Weights are converted once at load ({@link Transformer#load}): to float32 arrays
+ * ({@link Precision#FP32}) or to int8 with one scale per output channel ({@link Precision#INT8}, including the
+ * embedding and LM head); norms and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every matrix
  * product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files are not
  * needed afterwards.
  *
@@ -35,46 +41,17 @@ final class CpuModel implements BackendModel {
   private final ModelSpec spec;
   private final Precision precision;
   private final Transformer transformer;
-  private final @org.jspecify.annotations.Nullable ActivationQuantizer quantizer;
-  private final long weightBytes;
+  private final @Nullable ActivationQuantizer quantizer;
   private long rankOneHandles;
   private volatile boolean closed;
 
   CpuModel(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel) {
     this.spec = weights.spec();
     this.precision = precision;
-    // Each matrix is converted, then its source pages are released, so peak memory stays near one tensor above
-    // the converted weights.
-    Function<Tensor, Matrix> matrix = t -> {
-      Matrix m = precision.quantizesWeights() ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);
-      t.releaseResident();
-      return m;
-    };
-    for (String name : spec.requiredTensors()) {
-      Tensor t = weights.tensor(name);
-      if ((long) t.rows() * t.columns() > Integer.MAX_VALUE - 8) {
-        throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
-            "Tensor " + name + " has " + t.elementCount() + " elements, more than one Java array holds: the CPU"
-                + " backend supports matrices up to 2^31 elements.");
-      }
-    }
-    Matrix embedding = matrix.apply(weights.tensor(TensorNames.TOKEN_EMBEDDING));
-    LayerWeights[] layers = new LayerWeights[spec.layers()];
-    long bytes = embedding.bytes();
-    for (int l = 0; l < layers.length; l++) {
-      layers[l] = new LayerWeights(spec, weights, l, matrix);
-      bytes += layers[l].bytes();
-    }
-    float[] outputNorm = weights.tensor(TensorNames.OUTPUT_NORM).readAll();
-    Matrix lmHead = spec.tiedEmbeddings() ? embedding : matrix.apply(weights.tensor(TensorNames.OUTPUT));
-    if (!spec.tiedEmbeddings()) {
-      bytes += lmHead.bytes();
-    }
-    this.weightBytes = bytes + 4L * outputNorm.length;
     this.quantizer = precision.quantizesActivations()
-        ? new ActivationQuantizer(precision == Precision.INT8_A8 ? 8 : 16, spec.layers())
+        ? new ActivationQuantizer(SymmetricGrid.forActivationsOf(precision), spec.layers())
         : null;
-    this.transformer = new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel, quantizer);
+    this.transformer = Transformer.load(weights, precision, workers, kernel, quantizer);
   }
 
   @Override
@@ -89,7 +66,7 @@ final class CpuModel implements BackendModel {
 
   @Override
   public MemoryUsage memory() {
-    return new MemoryUsage(weightBytes, 0);
+    return new MemoryUsage(transformer.weightBytes(), 0);
   }
 
   @Override
@@ -129,12 +106,12 @@ final class CpuModel implements BackendModel {
 
   float[] append(KvCache cache, int[] tokens) {
     checkOpen();
-    checkTokens(spec, tokens, cache.length);
+    checkTokens(spec, tokens, cache.length());
     calibrateIfNeeded(new int[][] {tokens});
-    if (cache.length + tokens.length > cache.capacity) {
+    if (cache.length() + tokens.length > cache.capacity()) {
       throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-          "Appending " + tokens.length + " tokens to a sequence of " + cache.length + " exceeds its capacity of "
-              + cache.capacity + ".");
+          "Appending " + tokens.length + " tokens to a sequence of " + cache.length() + " exceeds its capacity of "
+              + cache.capacity() + ".");
     }
     return transformer.forward(cache, tokens, new int[] {tokens.length - 1})[0];
   }
@@ -173,7 +150,7 @@ final class CpuModel implements BackendModel {
   }
 
   /** The static scale of one quantized activation tensor (NaN before calibration or without quantization). */
-  float activationScale(int layer, ActivationQuantizer.Point point) {
+  float activationScale(int layer, ActivationPoint point) {
     return quantizer == null ? Float.NaN : quantizer.scale(layer, point);
   }
 
@@ -189,13 +166,11 @@ final class CpuModel implements BackendModel {
       checkTokens(spec, rows[r], 0);
       checkPosition(rows[r], positions[r], r);
       MlpHook hook = new MlpHook(layer, positions[r], null);
-      hook.key = new float[spec.intermediateSize()];
-      hook.mlpOutput = new float[spec.hiddenSize()];
+      keys[r] = hook.recordKey(spec.intermediateSize());
+      outputs[r] = hook.recordMlpOutput(spec.hiddenSize());
       // Layers after the captured one are not needed.
       transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length), transformer.embed(rows[r]),
           rows[r].length, 0, layer + 1, hook, new int[0]);
-      keys[r] = hook.key;
-      outputs[r] = hook.mlpOutput;
     }
     return new MlpCapture(keys, outputs);
   }
@@ -208,12 +183,12 @@ final class CpuModel implements BackendModel {
     calibrateIfNeeded(new int[][] {row});
     int ff = spec.intermediateSize();
     MlpHook hook = new MlpHook(layer, 0, null);
-    hook.allKeys = new float[row.length * ff];
+    float[] allKeys = hook.recordAllKeys(row.length, ff);
     transformer.run(new KvCache(spec.layers(), spec.kvDim(), row.length), transformer.embed(row), row.length, 0,
         layer + 1, hook, new int[0]);
     float[][] out = new float[row.length][];
     for (int t = 0; t < row.length; t++) {
-      out[t] = Arrays.copyOfRange(hook.allKeys, t * ff, (t + 1) * ff);
+      out[t] = Arrays.copyOfRange(allKeys, t * ff, (t + 1) * ff);
     }
     return out;
   }
@@ -232,14 +207,14 @@ final class CpuModel implements BackendModel {
       checkPosition(row, injectAt[r], r);
       int s = injectAt[r];
       MlpHook hook = new MlpHook(layer, s, null);
-      hook.mlpOutput = new float[d];
-      hook.residualBefore = new float[d];
-      hook.residualAfter = new float[row.length * d];
+      float[] mlpOutput = hook.recordMlpOutput(d);
+      float[] residualBefore = hook.recordResidualBefore(d);
+      float[] residualAfter = hook.recordResidualAfter(row.length, d);
       // Resumes put one segment per direction after the prefix, so the cache may grow past the row's length.
       KvCache cache = new KvCache(spec.layers(), spec.kvDim(), Integer.MAX_VALUE / spec.kvDim());
       transformer.run(cache, transformer.embed(row), row.length, 0, spec.layers(), hook, new int[0]);
-      float[] suffix = Arrays.copyOfRange(hook.residualAfter, s * d, row.length * d);
-      out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, hook.residualBefore, hook.mlpOutput);
+      float[] suffix = Arrays.copyOfRange(residualAfter, s * d, row.length * d);
+      out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, residualBefore, mlpOutput);
     }
     return new CpuPrefixState(this, layer, out);
   }
@@ -281,7 +256,7 @@ final class CpuModel implements BackendModel {
           at[dir * local.length + k] = dir * n + local[k];
         }
       }
-      row.cache.length = row.injectAt;
+      row.cache.truncate(row.injectAt);
       float[][] logits = transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at);
       for (int dir = 0; dir < dirs; dir++) {
         out[dir][r] = Arrays.copyOfRange(logits, dir * local.length, (dir + 1) * local.length);
@@ -326,17 +301,15 @@ final class CpuModel implements BackendModel {
     checkFinite(left, "left");
     checkFinite(right, "right");
     long handle = ++rankOneHandles;
-    transformer.layer(layer).rankOne.add(new RankOneTerm(handle, left, right));
+    transformer.addRankOne(layer, handle, left, right);
     return handle;
   }
 
   @Override
   public synchronized void revertRankOne(long handle) {
     checkOpen();
-    for (int l = 0; l < transformer.layerCount(); l++) {
-      if (transformer.layer(l).rankOne.removeIf(t -> t.handle == handle)) {
-        return;
-      }
+    if (transformer.removeRankOne(handle)) {
+      return;
     }
     throw invalid("no rank-one update with handle " + handle + " is applied");
   }

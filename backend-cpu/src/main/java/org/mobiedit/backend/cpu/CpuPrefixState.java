@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu;
 
+import org.mobiedit.backend.cpu.model.KvCache;
 import org.mobiedit.spi.PrefixState;
 
 /**

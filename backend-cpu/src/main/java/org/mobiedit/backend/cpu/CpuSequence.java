@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu;
 
+import org.mobiedit.backend.cpu.model.KvCache;
 import org.mobiedit.spi.InferenceSequence;
 
 /** Incremental decoding with a key/value cache. Not thread-safe. */
@@ -14,12 +15,12 @@ final class CpuSequence implements InferenceSequence {
 
   @Override
   public int length() {
-    return live().length;
+    return live().length();
   }
 
   @Override
   public int capacity() {
-    return live().capacity;
+    return live().capacity();
   }
 
   @Override
@@ -30,10 +31,10 @@ final class CpuSequence implements InferenceSequence {
   @Override
   public void truncate(int newLength) {
     KvCache c = live();
-    if (newLength < 0 || newLength > c.length) {
-      throw new IllegalArgumentException("cannot truncate a sequence of " + c.length + " to " + newLength);
+    if (newLength < 0 || newLength > c.length()) {
+      throw new IllegalArgumentException("cannot truncate a sequence of " + c.length() + " to " + newLength);
     }
-    c.length = newLength;
+    c.truncate(newLength);
   }
 
   private KvCache live() {

@@ -8,8 +8,15 @@ import java.util.SplittableRandom;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.DotProducts;
+import org.mobiedit.backend.cpu.kernel.Int8Matrix;
+import org.mobiedit.backend.cpu.quant.ActivationQuantizer;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.SymmetricGrid;
+import org.mobiedit.spi.numerics.WeightQuantizer;
 
 /** Static int8 / int16 activations (the NPU-faithful precisions) against their definition and the float model. */
 class ActivationQuantizationTest {
@@ -28,15 +35,15 @@ class ActivationQuantizationTest {
 
   @Test
   void calibrationSetsTheScaleToTheLargestMagnitudeAndValuesLandOnTheGridAndSaturate() {
-    ActivationQuantizer q = new ActivationQuantizer(8, 1);
+    ActivationQuantizer q = new ActivationQuantizer(SymmetricGrid.INT8, 1);
     q.startCalibration();
-    q.apply(0, ActivationQuantizer.Point.MLP_INPUT, new float[] {0.5f, -2.54f, 1f}, 3);
-    q.apply(0, ActivationQuantizer.Point.MLP_INPUT, new float[] {2f}, 1);
+    q.apply(0, ActivationPoint.MLP_INPUT, new float[] {0.5f, -2.54f, 1f}, 3);
+    q.apply(0, ActivationPoint.MLP_INPUT, new float[] {2f}, 1);
     q.finishCalibration();
-    float s = q.scale(0, ActivationQuantizer.Point.MLP_INPUT);
+    float s = q.scale(0, ActivationPoint.MLP_INPUT);
     assertEquals(2.54f / 127, s, 1e-9);
     float[] x = {0.5f, -2.54f, 100f, -100f, 0.004f, 0f};
-    q.apply(0, ActivationQuantizer.Point.MLP_INPUT, x, x.length);
+    q.apply(0, ActivationPoint.MLP_INPUT, x, x.length);
     assertEquals(Math.round(0.5f / s) * s, x[0], 1e-7);
     assertEquals(-127 * s, x[1], 1e-7);
     assertEquals(127 * s, x[2], 1e-7); // saturates
@@ -45,7 +52,7 @@ class ActivationQuantizationTest {
     assertEquals(0f, x[5]);
     // A tensor never seen (all zeros) gets a tiny scale instead of a division by zero.
     float[] y = {1f};
-    q.apply(0, ActivationQuantizer.Point.KEY, y, 1);
+    q.apply(0, ActivationPoint.KEY, y, 1);
     assertThat(Float.isFinite(y[0])).isTrue();
   }
 
@@ -62,22 +69,22 @@ class ActivationQuantizationTest {
     byte[] qw = new byte[w.length];
     float[] sw = new float[rows];
     for (int row = 0; row < rows; row++) {
-      sw[row] = Int8Matrix.quantizeRow(java.util.Arrays.copyOfRange(w, row * cols, (row + 1) * cols), qw, row * cols);
+      sw[row] = WeightQuantizer.quantizeRow(w, row * cols, cols, qw, row * cols);
     }
     float[] x = new float[cols];
     for (int i = 0; i < cols; i++) {
       x[i] = (float) (r.nextGaussian() * 3);
     }
-    ActivationQuantizer q = new ActivationQuantizer(8, 1);
+    ActivationQuantizer q = new ActivationQuantizer(SymmetricGrid.INT8, 1);
     q.startCalibration();
     q.applyHead(x.clone(), cols);
     q.finishCalibration();
     float sx = q.headScale();
     float[] fake = x.clone();
     q.applyHead(fake, cols);
-    for (DotProduct kernel : new DotProduct[] {ScalarDotProduct.INSTANCE, DotProducts.select("auto")}) {
+    for (DotProduct kernel : new DotProduct[] {DotProducts.select("scalar"), DotProducts.select("auto")}) {
       float[] y = new float[rows];
-      new Int8Matrix(rows, cols, qw, sw, kernel).multiply(fake, 1, y, rows, 0, rows);
+      Int8Matrix.of(new ArrayTensor("w", new long[] {rows, cols}, w), kernel).multiply(fake, 1, y, rows, 0, rows);
       for (int row = 0; row < rows; row++) {
         long acc = 0;
         for (int c = 0; c < cols; c++) {
@@ -103,21 +110,21 @@ class ActivationQuantizationTest {
   @Test
   void calibrationIsDeterministicAndAnUncalibratedModelCalibratesOnItsFirstInput() {
     CpuModel lazy = load(Precision.INT8_A8);
-    assertThat(lazy.activationScale(0, ActivationQuantizer.Point.QUERY)).isNaN();
+    assertThat(lazy.activationScale(0, ActivationPoint.QUERY)).isNaN();
     float[][] a = logits(lazy, IDS);
     CpuModel explicit = load(Precision.INT8_A8);
     explicit.calibrateActivations(new int[][] {IDS});
     assertArrayEquals(a[IDS.length - 1], logits(explicit, IDS)[IDS.length - 1]);
-    assertEquals(lazy.activationScale(1, ActivationQuantizer.Point.DOWN_INPUT),
-        explicit.activationScale(1, ActivationQuantizer.Point.DOWN_INPUT));
+    assertEquals(lazy.activationScale(1, ActivationPoint.DOWN_INPUT),
+        explicit.activationScale(1, ActivationPoint.DOWN_INPUT));
     // Other calibration tokens give other scales, and so other logits.
     explicit.calibrateActivations(new int[][] {{1, 2, 3}});
-    assertThat(explicit.activationScale(1, ActivationQuantizer.Point.DOWN_INPUT))
-        .isNotEqualTo(lazy.activationScale(1, ActivationQuantizer.Point.DOWN_INPUT));
+    assertThat(explicit.activationScale(1, ActivationPoint.DOWN_INPUT))
+        .isNotEqualTo(lazy.activationScale(1, ActivationPoint.DOWN_INPUT));
     // Calibration is a no-op for float activations.
     CpuModel plain = load(Precision.INT8);
     plain.calibrateActivations(new int[][] {IDS});
-    assertThat(plain.activationScale(0, ActivationQuantizer.Point.QUERY)).isNaN();
+    assertThat(plain.activationScale(0, ActivationPoint.QUERY)).isNaN();
   }
 
   private static double maxError(float[][] a, float[][] b) {

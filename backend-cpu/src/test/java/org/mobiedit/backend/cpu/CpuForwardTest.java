@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProducts;
+import org.mobiedit.backend.cpu.kernel.Int8Matrix;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
@@ -70,35 +72,15 @@ class CpuForwardTest {
     for (Map.Entry<String, Tensor> e : w.tensors.entrySet()) {
       Tensor t = e.getValue();
       if (t.shape().length == 2) {
-        Int8Matrix q = Int8Matrix.of(t, ScalarDotProduct.INSTANCE);
+        Int8Matrix q = Int8Matrix.of(t, DotProducts.select("scalar"));
         float[] d = new float[t.rows() * t.columns()];
         for (int r = 0; r < t.rows(); r++) {
-          for (int c = 0; c < t.columns(); c++) {
-            d[r * t.columns() + c] = q.get(r, c);
-          }
+          q.row(r, d, r * t.columns());
         }
         dequantised.tensors.put(e.getKey(), new ArrayTensor(e.getKey(), t.shape(), d));
       }
     }
     assertClose(new ReferenceForward(dequantised).logits(IDS), all(load(w, Precision.INT8, 2), IDS), 1e-4);
-  }
-
-  @Test
-  void int8QuantisationIsSymmetricPerRowWithin127Steps() {
-    float[] row = {0.5f, -1.27f, 0.01f, 0f};
-    byte[] q = new byte[4];
-    float scale = Int8Matrix.quantizeRow(row, q, 0);
-    assertEquals(0.01f, scale, 1e-7);
-    assertArrayEquals(new byte[] {50, -127, 1, 0}, q);
-  }
-
-  @Test
-  void int8RoundingIsHalfAwayFromZeroWithoutFloatArtifacts() {
-    // scale 1: values map to themselves; 0.49999997f must round to 0, ±2.5 away from zero
-    float[] row = {127f, 0.49999997f, 2.5f, -2.5f, -0.49999997f};
-    byte[] q = new byte[5];
-    assertEquals(1f, Int8Matrix.quantizeRow(row, q, 0));
-    assertArrayEquals(new byte[] {127, 0, 3, -3, 0}, q);
   }
 
   @Test

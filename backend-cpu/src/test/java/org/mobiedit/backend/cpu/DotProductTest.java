@@ -9,11 +9,13 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.DotProducts;
 import org.mobiedit.spi.BackendModel;
 
 /** The SIMD kernel against the scalar reference kernel, alone and inside a whole forward pass. */
 class DotProductTest {
-  private static final DotProduct SCALAR = ScalarDotProduct.INSTANCE;
+  private static final DotProduct SCALAR = DotProducts.select("scalar");
 
   @Test
   void theBuildRunsTestsWithTheVectorApiSoAutoPicksTheSimdKernel() {

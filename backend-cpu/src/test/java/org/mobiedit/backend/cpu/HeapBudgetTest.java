@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.DotProducts;
+import org.mobiedit.backend.cpu.memory.HeapBudget;
+import org.mobiedit.backend.cpu.memory.WeightFootprint;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.DType;
@@ -22,6 +26,7 @@ import org.mobiedit.spi.Tensor;
 /** The CPU backend refuses a model whose weights cannot fit in the free heap, before it copies any of them. */
 class HeapBudgetTest {
   private static final long MIB = 1L << 20;
+  private static final DotProduct SCALAR = DotProducts.select("scalar");
 
   /** A Llama 2 7B shape: about 27 GB of weights in fp32 and 7 GB in int8. */
   private static final ModelSpec SEVEN_B = ModelSpec.builder().architecture(Architecture.LLAMA).hiddenSize(4096)
@@ -102,7 +107,7 @@ class HeapBudgetTest {
         TinyModels.llama().tiedEmbeddings(true).build()}) {
       TinyModels.Weights w = TinyModels.random(spec, 3);
       for (Precision p : Precision.values()) {
-        try (CpuBackend backend = new CpuBackend(1, ScalarDotProduct.INSTANCE)) {
+        try (CpuBackend backend = new CpuBackend(1, SCALAR)) {
           BackendModel m = backend.load(w, p);
           assertThat(WeightFootprint.bytes(spec, p)).as(spec + " in " + p).isEqualTo(m.memory().weightBytes());
         }
@@ -115,7 +120,7 @@ class HeapBudgetTest {
   void aModelLargerThanTheFreeHeapIsRefusedBeforeAnyWeightIsCopied() {
     ModelSpec spec = TinyModels.llama().build();
     long needed = WeightFootprint.bytes(spec, Precision.FP32);
-    try (CpuBackend backend = new CpuBackend(1, ScalarDotProduct.INSTANCE, HeapBudget.of(needed - 1, 64 * MIB))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(needed - 1, 64 * MIB))) {
       assertThatThrownBy(() -> backend.load(untouchable(spec), Precision.FP32))
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
             assertThat(e.getReason()).isEqualTo(Reason.BACKEND_FAILURE);
@@ -127,7 +132,7 @@ class HeapBudgetTest {
 
   @Test
   void int8IsNotSuggestedWhenTheModelIsAlreadyLoadedInInt8() {
-    try (CpuBackend backend = new CpuBackend(1, ScalarDotProduct.INSTANCE, HeapBudget.of(100 * MIB, 1024 * MIB))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(100 * MIB, 1024 * MIB))) {
       assertThatThrownBy(() -> backend.load(untouchable(SEVEN_B), Precision.INT8))
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
             assertThat(e.getMessage()).contains("6,4", " MiB of Java heap in int8", "100 MiB of the 1,024 MiB")
@@ -140,7 +145,7 @@ class HeapBudgetTest {
   void aModelThatJustFitsLoads() {
     ModelSpec spec = TinyModels.qwen2().build();
     long needed = WeightFootprint.bytes(spec, Precision.INT8);
-    try (CpuBackend backend = new CpuBackend(1, ScalarDotProduct.INSTANCE, HeapBudget.of(needed, needed))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(needed, needed))) {
       assertThat(backend.load(TinyModels.random(spec, 1), Precision.INT8).memory().weightBytes()).isEqualTo(needed);
     }
   }
@@ -151,7 +156,7 @@ class HeapBudgetTest {
     long needed = WeightFootprint.bytes(SEVEN_B, Precision.FP32);
     assumeTrue(needed > Runtime.getRuntime().maxMemory(), "this JVM's heap could hold a 7B model in fp32");
     MobiEditException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-      try (CpuBackend backend = new CpuBackend(1, ScalarDotProduct.INSTANCE)) {
+      try (CpuBackend backend = new CpuBackend(1, SCALAR)) {
         backend.load(shapesOnly(SEVEN_B), Precision.FP32);
       } catch (MobiEditException x) {
         return x;

@@ -40,6 +40,11 @@ public final class LitertBackendProvider implements BackendProvider {
   }
 
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public Support support() {
     String problem = TfliteRuntime.loadProblem();
     if (problem != null) {

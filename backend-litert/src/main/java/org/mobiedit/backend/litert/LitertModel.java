@@ -23,6 +23,10 @@ import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.PrefixState;
+import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.RotaryTables;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * A model on the LiteRT backend: written and compiled graphs per {@link Variant} (shape buckets: positions, logit
@@ -52,6 +56,7 @@ final class LitertModel implements BackendModel {
 
   private final ModelWeights weights;
   private final ModelSpec spec;
+  private final RotaryTables rope;
   private final int threads;
   private final Precision precision;
   private final GraphCache cache = GraphCache.fromSettings();
@@ -62,13 +67,14 @@ final class LitertModel implements BackendModel {
   /** Upper bound on {@link #graphBytes} ({@link #DEFAULT_BUDGET_FLOAT_COPIES}, {@link #BUDGET_PROPERTY}). */
   private final long graphBudget;
   /** Static activation scales (int8-a8 / int8-a16 only); null until calibrated. Replaced as a whole. */
-  private volatile TransformerGraph.@org.jspecify.annotations.Nullable ActivationScales activations;
+  private volatile @org.jspecify.annotations.Nullable ActivationScales activations;
   private volatile boolean closed;
 
   LitertModel(ModelWeights weights, Precision precision, int threads) {
     this.weights = weights;
     this.precision = precision;
     this.spec = weights.spec();
+    this.rope = RotaryTables.of(spec);
     this.threads = threads;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
     TransformerGraph.checkSupported(spec); // fails now, with a clear message, for what the writer cannot express
@@ -112,8 +118,8 @@ final class LitertModel implements BackendModel {
   }
 
   /**
-   * Resident: the compiled graphs' estimated memory ({@link #cost}). Mapped: the model's files, which stay mapped
-   * because new variants are written from them.
+   * Weights: the compiled graphs' estimated memory ({@link #cost}), 0 before the first graph. Mapped: the bytes of the
+   * model's tensors as stored in its files, which stay mapped ({@link #keepsModelFilesMapped()}).
    */
   @Override
   public MemoryUsage memory() {
@@ -123,16 +129,22 @@ final class LitertModel implements BackendModel {
       mapped += t.dtype().bytesFor(t.elementCount());
     }
     synchronized (graphs) {
-      return new MemoryUsage(graphBytes, Math.max(1, mapped));
+      return new MemoryUsage(graphBytes, mapped);
     }
+  }
+
+  /** True: every new variant (shape bucket, layer, rank-one slots, activation scales) is written from the weights. */
+  @Override
+  public boolean keepsModelFilesMapped() {
+    return true;
   }
 
   // ---- static activation scales -------------------------------------------------------------------------------------
 
   /**
    * Observes the float activations of {@code rows} at every quantization point (weights in this model's precision)
-   * and sets each point's scale to its largest magnitude over the grid's levels, as backend-cpu does. A no-op for
-   * precisions with float activations.
+   * and sets the scales by the rule every backend shares ({@link ActivationScales}). A no-op for precisions with float
+   * activations.
    */
   @Override
   public void calibrateActivations(int[][] rows) {
@@ -143,8 +155,8 @@ final class LitertModel implements BackendModel {
     if (rows.length == 0) {
       throw invalid("calibration needs at least one row of tokens");
     }
-    int points = spec.layers() * TransformerGraph.POINTS_PER_LAYER + 1;
-    float[] max = new float[points];
+    int points = ActivationPoint.count(spec.layers());
+    ActivationScales.Calibration seen = ActivationScales.calibration(spec.layers());
     int[] slots = terms.slots();
     for (int[] row : rows) {
       checkTokens(spec, row, 0);
@@ -157,20 +169,11 @@ final class LitertModel implements BackendModel {
         for (int i = 0; i < points; i++) {
           float[] x = graph.floatOutput(i);
           int real = x.length / t * row.length; // positions first: padding positions are not observed
-          for (int j = 0; j < real; j++) {
-            max[i] = Math.max(max[i], Math.abs(x[j]));
-          }
+          seen.observe(i, x, 0, real);
         }
       }
     }
-    int bits = precision == Precision.INT8_A8 ? 8 : 16;
-    int levels = (1 << (bits - 1)) - 1;
-    float[] scales = new float[points];
-    for (int i = 0; i < points; i++) {
-      // a tensor that was all zeros keeps a tiny positive scale (everything rounds to zero, no division by 0)
-      scales[i] = Math.max(max[i], Float.MIN_NORMAL) / levels;
-    }
-    activations = new TransformerGraph.ActivationScales(scales, bits);
+    activations = seen.finish(SymmetricGrid.forActivationsOf(precision));
   }
 
   /** A model that was never calibrated calibrates on the input of its first pass (the SPI's rule). */
@@ -266,14 +269,13 @@ final class LitertModel implements BackendModel {
   }
 
   private TfliteInterpreter graph(Variant variant) {
-    TransformerGraph.ActivationScales scales =
-        variant.kind() == TransformerGraph.Kind.CALIBRATE ? null : activations;
+    ActivationScales scales = variant.kind() == TransformerGraph.Kind.CALIBRATE ? null : activations;
     if (precision.quantizesActivations() && scales == null && variant.kind() != TransformerGraph.Kind.CALIBRATE) {
       throw new IllegalStateException("activation scales are not calibrated");
     }
     // the scales are part of a quantized graph: new scales make new graphs
-    String key = variant.key() + (scales == null ? "" : "-a" + scales.bits() + "s"
-        + Integer.toHexString(java.util.Arrays.hashCode(scales.scales())));
+    String key = variant.key() + (scales == null ? "" : "-a" + scales.grid().bits() + "s"
+        + Integer.toHexString(java.util.Arrays.hashCode(scales.toArray())));
     synchronized (graphs) {
       checkOpen();
       TfliteInterpreter g = graphs.get(key);
@@ -414,7 +416,7 @@ final class LitertModel implements BackendModel {
         Arrays.fill(values[l], Math.min(s * kv, values[l].length), values[l].length, 0f);
       }
     }
-    float[][] rope = TransformerGraph.ropeTables(spec, s, sb);
+    float[][] rotary = rope.table(s, sb);
     float[] mask = new float[sb * (pb + sb)];
     for (int i = 0; i < sb; i++) {
       for (int j = 0; j < pb + sb; j++) {
@@ -422,7 +424,7 @@ final class LitertModel implements BackendModel {
         mask[i * (pb + sb) + j] = visible ? 0f : TransformerGraph.MASKED;
       }
     }
-    return new RowPrefix(row.length, s, sb, pb, residual, keys, values, rope[0], rope[1], mask);
+    return new RowPrefix(row.length, s, sb, pb, residual, keys, values, rotary[0], rotary[1], mask);
   }
 
   @Override

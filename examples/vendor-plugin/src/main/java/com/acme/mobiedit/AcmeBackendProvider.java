@@ -33,6 +33,12 @@ public final class AcmeBackendProvider implements BackendProvider {
     return 100;
   }
 
+  /** The SPI version this plugin was compiled against (the compiler copies the constant in); checked at discovery. */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   @Override
   public Support support() {
     if (Boolean.getBoolean("acme.disabled")) {

@@ -36,6 +36,11 @@ final class AcmeModel implements BackendModel {
   }
 
   @Override
+  public boolean keepsModelFilesMapped() {
+    return engine.keepsModelFilesMapped();
+  }
+
+  @Override
   public float[][][] forward(int[][] rows, int[][] logitPositions) {
     return engine.forward(rows, logitPositions);
   }

@@ -115,9 +115,20 @@ public final class BackendSelector {
             "The provider's id() threw and it was skipped: " + rootMessage(e)));
         continue;
       }
-      if (provider.spiVersion() != BackendProvider.SPI_VERSION) {
+      int spiVersion;
+      try {
+        spiVersion = provider.spiVersion();
+      } catch (RuntimeException | LinkageError e) {
+        // AbstractMethodError: built against an SPI whose spiVersion() had a default
         diags.add(new BackendDiagnostic(BackendDiagnostic.Code.SPI_VERSION_MISMATCH, id,
-            "Provider " + provider.getClass().getName() + " speaks SPI version " + provider.spiVersion()
+            "Provider " + provider.getClass().getName() + " does not declare the SPI version it was built against ("
+                + rootMessage(e) + ") but this SDK speaks " + BackendProvider.SPI_VERSION
+                + "; skipped. Use the backend release built for this SDK version."));
+        continue;
+      }
+      if (spiVersion != BackendProvider.SPI_VERSION) {
+        diags.add(new BackendDiagnostic(BackendDiagnostic.Code.SPI_VERSION_MISMATCH, id,
+            "Provider " + provider.getClass().getName() + " speaks SPI version " + spiVersion
                 + " but this SDK speaks " + BackendProvider.SPI_VERSION
                 + "; skipped. Use the backend release built for this SDK version."));
         continue;

@@ -95,6 +95,26 @@ class BackendSelectorTest {
     BackendSelector s = discover(Map.of(), name(TestProviders.OldSpi.class), name(TestProviders.Low.class));
     assertEquals("low", s.select().provider().id());
     assertEquals(List.of("MOBIEDIT-B004"), codes(s));
+    assertThat(s.diagnostics().get(0).toString()).contains("old", TestProviders.OldSpi.class.getName(),
+        "speaks SPI version 0 but this SDK speaks " + BackendProvider.SPI_VERSION, "backend release");
+  }
+
+  @Test
+  void aProviderBuiltForTheNextMajorSpiVersionIsSkippedWithBothVersionsNamed() throws IOException {
+    BackendSelector s = discover(Map.of(), name(TestProviders.NewerSpi.class), name(TestProviders.Low.class));
+    assertEquals("low", s.select().provider().id());
+    assertEquals(List.of("MOBIEDIT-B004"), codes(s));
+    assertThat(s.diagnostics().get(0).toString()).contains("newer", "speaks SPI version "
+        + (BackendProvider.SPI_VERSION + 1) + " but this SDK speaks " + BackendProvider.SPI_VERSION);
+  }
+
+  @Test
+  void aProviderThatCannotSayItsSpiVersionIsSkippedWithoutBreakingDiscovery() throws IOException {
+    BackendSelector s = discover(Map.of(), name(TestProviders.Undeclared.class), name(TestProviders.Low.class));
+    assertEquals("low", s.select().provider().id());
+    assertEquals(List.of("MOBIEDIT-B004"), codes(s));
+    assertThat(s.diagnostics().get(0).toString()).contains("undeclared",
+        "does not declare the SPI version it was built against", "AbstractMethodError");
   }
 
   @Test

@@ -11,6 +11,11 @@ final class TestProviders {
 
   abstract static class Base implements BackendProvider {
     @Override
+    public int spiVersion() {
+      return SPI_VERSION;
+    }
+
+    @Override
     public Support support() {
       return Support.yes();
     }
@@ -122,6 +127,42 @@ final class TestProviders {
     @Override
     public int spiVersion() {
       return 0;
+    }
+  }
+
+  /** Built against the next major SPI version. */
+  public static final class NewerSpi extends Base {
+    @Override
+    public String id() {
+      return "newer";
+    }
+
+    @Override
+    public int priority() {
+      return 800;
+    }
+
+    @Override
+    public int spiVersion() {
+      return SPI_VERSION + 1;
+    }
+  }
+
+  /** As a provider built when spiVersion() still had a default behaves at run time: the call cannot link. */
+  public static final class Undeclared extends Base {
+    @Override
+    public String id() {
+      return "undeclared";
+    }
+
+    @Override
+    public int priority() {
+      return 850;
+    }
+
+    @Override
+    public int spiVersion() {
+      throw new AbstractMethodError("org.mobiedit.spi.BackendProvider.spiVersion()");
     }
   }
 

@@ -47,6 +47,11 @@ class BackendFallbackTest {
     }
 
     @Override
+    public int spiVersion() {
+      return SPI_VERSION;
+    }
+
+    @Override
     public Support support() {
       return Support.yes();
     }

@@ -15,31 +15,44 @@ import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.RopeLayout;
 import org.mobiedit.spi.TensorNames;
+import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.RotaryTables;
+import org.mobiedit.spi.numerics.SymmetricGrid;
+import org.mobiedit.spi.numerics.WeightQuantizer;
 
 /**
  * A Llama or Qwen2 model as a TFLite graph, for one row of {@code positions} tokens (a shape bucket: shorter rows are
- * padded at the end, which causal attention keeps out of every earlier position). One builder writes the three graphs
- * the SPI needs, chosen by {@link Variant}:
+ * padded at the end, which causal attention keeps out of every earlier position). One builder writes every graph the
+ * SPI needs, chosen by {@link Variant}, and every kind runs its layers through the same decoder-layer and attention
+ * builders:
  * <ul>
- *   <li>forward: inputs {@code tokens} int32 {@code [T]}, {@code logit_positions} int32 {@code [K]}; output logits
- *       {@code [1, K, vocab]};
- *   <li>injection at layer L for {@code B} directions: also {@code delta} {@code [B, hidden]} and {@code inject_at}, a
- *       one-hot float {@code [T, 1]}; the deltas are added to layer L's MLP output at that position and the later layers
- *       run batched over the directions; output logits {@code [B, K, vocab]};
- *   <li>capture at layer L: no logits; outputs the MLP key {@code [1, T, intermediate]} and the MLP output
- *       {@code [1, T, hidden]} of layer L, and the graph stops there.
+ *   <li>{@link Kind#FORWARD}: inputs {@code tokens} int32 {@code [T]}, {@code logit_positions} int32 {@code [K]};
+ *       output logits {@code [1, K, vocab]};
+ *   <li>{@link Kind#CAPTURE} at layer L: no logits; outputs the MLP key {@code [1, T, intermediate]} and the MLP output
+ *       {@code [1, T, hidden]} of layer L, and the graph stops there;
+ *   <li>{@link Kind#PREFIX} at layer L: the whole row with nothing injected; outputs the residual after layer L and
+ *       the rotated keys and the values of every later layer;
+ *   <li>{@link Kind#RESUME} after layer L: the later layers only, on the suffix positions from a cached residual, with
+ *       {@code B} deltas added at the first suffix position and the cached keys and values in front of the suffix's
+ *       own (see {@link #buildResume()}); output logits {@code [B, K, vocab]};
+ *   <li>{@link Kind#CALIBRATE}: the forward pass in float, whose outputs are the activations at every
+ *       {@link ActivationPoint} (then the LM head's input), for static activation scales.
  * </ul>
- * Rank-one updates of {@code W_down} are inputs, not constants: for a layer with {@code R} terms, {@code right}
+ * An injection is a prefix and a resume (see {@code LitertModel}); no graph injects by itself.
+ *
+ * <p>Rank-one updates of {@code W_down} are inputs, not constants: for a layer with {@code R} terms, {@code right}
  * {@code [R, intermediate]} and {@code left_t} {@code [hidden, R]} add {@code left·(right·key)} to the MLP output, so
  * an update never rewrites the weights (zero terms pad {@code R} to a bucket and add exactly nothing).
  *
- * <p>Weights are float32 constants read from the loaded model; the rotary tables and the causal mask are constants of
- * the bucket.
+ * <p>Weights are float32 constants read from the loaded model, or int8 ones quantized by {@link WeightQuantizer}; the
+ * rotary tables ({@link RotaryTables}) and the causal mask are constants of the bucket, except in a resume graph,
+ * whose positions are inputs.
  *
- * <p>Layout choices: attention runs as batched matrix products over key/value groups ({@code [groups, repeats ×
- * positions, headDim]} against {@code [groups, positions, headDim]}), so grouped-query attention needs no copies of
- * keys. Interleaved rotary weights (GGUF Llama) are reordered to rotate-half when written: the same permutation of
- * query and key rows within a head leaves every attention score unchanged.
+ * <p>Layout choices: attention runs as batched matrix products over key/value groups ({@code [batch, groups,
+ * repeats × positions, headDim]} against {@code [batch, groups, positions, headDim]}), so grouped-query attention needs
+ * no copies of keys. Interleaved rotary weights (GGUF Llama) are reordered to rotate-half when written: the same
+ * permutation of query and key rows within a head leaves every attention score unchanged.
  */
 public final class TransformerGraph {
   /** Added to scores a query must not see; exp() of it is exactly 0 in float32. */
@@ -53,9 +66,9 @@ public final class TransformerGraph {
    *
    * @param positions T, the row bucket (for RESUME: S, the suffix bucket)
    * @param prefixPositions P, the cached prefix bucket (RESUME only, else 0)
-   * @param logitRows K, logit positions wanted (FORWARD, INJECT, RESUME)
-   * @param directions B, deltas injected at once (INJECT, RESUME; else 1)
-   * @param layer the injection, capture or prefix layer L (-1 for FORWARD)
+   * @param logitRows K, logit positions wanted (FORWARD, RESUME; else 0)
+   * @param directions B, deltas injected at once (RESUME; else 1)
+   * @param layer the capture, prefix or resume layer L (-1 for FORWARD and CALIBRATE)
    * @param rankTerms per layer, the number of rank-one term slots (0 for none)
    */
   public record Variant(Kind kind, int positions, int prefixPositions, int logitRows, int directions, int layer,
@@ -75,7 +88,7 @@ public final class TransformerGraph {
 
     /**
      * The plain forward without logits, whose outputs are the float activations at every quantization point
-     * ({@link #POINTS_PER_LAYER} per layer, then the LM head's input), for calibrating static scales.
+     * ({@link ActivationPoint} order, then the LM head's input), for calibrating static scales.
      */
     public static Variant calibrate(int positions, int[] rankTerms) {
       return new Variant(Kind.CALIBRATE, positions, 0, 0, 1, -1, rankTerms);
@@ -130,24 +143,6 @@ public final class TransformerGraph {
   /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
   private final Map<Integer, Tensor> observed = new java.util.TreeMap<>();
 
-  /**
-   * Static activation quantization: every point rounds to a symmetric grid of {@code bits} with its own scale.
-   *
-   * @param scales one per point: {@link #POINTS_PER_LAYER} per decoder layer in the order of {@link Point}, then the
-   *     LM head's input
-   */
-  public record ActivationScales(float[] scales, int bits) {}
-
-  /**
-   * The tensors that enter matrix products, quantized as an NPU runs them (the same points as backend-cpu's
-   * NPU-faithful mode): the normed input of q/k/v, the rotated queries and keys, the values, the input of the output
-   * projection, the normed input of gate/up, and the input of {@code W_down}; the residual stream, norms, softmax and
-   * the rank-one side terms stay float.
-   */
-  public enum Point { ATTENTION_INPUT, QUERY, KEY, VALUE, ATTENTION_OUTPUT, MLP_INPUT, DOWN_INPUT }
-
-  public static final int POINTS_PER_LAYER = Point.values().length;
-
   private TransformerGraph(ModelWeights weights, Variant v, boolean int8Weights,
       @Nullable ActivationScales activations) {
     this.spec = weights.spec();
@@ -158,9 +153,12 @@ public final class TransformerGraph {
     this.activations = activations;
   }
 
-  /** A quantization point: recorded in a calibration graph, rounded when scales are given, else unchanged. */
-  private Tensor point(int layer, @Nullable Point p, Tensor x) {
-    int index = p == null ? spec.layers() * POINTS_PER_LAYER : layer * POINTS_PER_LAYER + p.ordinal();
+  /**
+   * A quantization point ({@code p} null: the LM head's input): recorded in a calibration graph, rounded when scales
+   * are given, else unchanged.
+   */
+  private Tensor point(int layer, @Nullable ActivationPoint p, Tensor x) {
+    int index = p == null ? ActivationPoint.lmHeadIndex(spec.layers()) : p.index(layer);
     if (v.kind() == Kind.CALIBRATE) {
       observed.put(index, x);
       return x;
@@ -168,12 +166,12 @@ public final class TransformerGraph {
     if (activations == null) {
       return x;
     }
-    TensorType type = activations.bits() == 8 ? TensorType.INT8 : TensorType.INT16;
-    float scale = activations.scales()[index];
-    int levels = (1 << (activations.bits() - 1)) - 1;
+    SymmetricGrid grid = activations.grid();
+    TensorType type = grid == SymmetricGrid.INT8 ? TensorType.INT8 : TensorType.INT16;
+    float scale = activations.get(index);
     // a symmetric grid (±levels), as backend-cpu and symmetric NPU quantization use: TFLite's QUANTIZE would
     // saturate negative values one step further (-128 in int8)
-    Tensor floor = g.constant("floor_" + index, new int[] {1}, new float[] {-levels * scale});
+    Tensor floor = g.constant("floor_" + index, new int[] {1}, new float[] {-grid.levels() * scale});
     return g.dequantize(g.quantize(g.maximum(x, floor), scale, type));
   }
 
@@ -189,8 +187,11 @@ public final class TransformerGraph {
     }
   }
 
-  /** Builds the graph of a variant. Input order: tokens, then logit positions, delta, inject_at (when used), then the
-   * rank-one inputs by layer (right, left_t). */
+  /**
+   * Builds the graph of a variant. Input order: {@code tokens}, then {@code logit_positions} (FORWARD only), then the
+   * rank-one inputs by layer ({@code right}, {@code left_t}); a resume graph's inputs are listed at
+   * {@link #buildResume()}.
+   */
   public static TfliteGraph build(ModelWeights weights, Variant variant) {
     return build(weights, variant, false);
   }
@@ -204,7 +205,7 @@ public final class TransformerGraph {
     return build(weights, variant, int8Weights, null);
   }
 
-  /** As above, with static activation quantization at every {@link Point} (null: float activations). */
+  /** As above, with static activation quantization at every {@link ActivationPoint} (null: float activations). */
   public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights,
       @Nullable ActivationScales activations) {
     checkSupported(weights.spec());
@@ -232,19 +233,17 @@ public final class TransformerGraph {
     List<Tensor> prefixOutputs = new ArrayList<>();
     for (int l = 0; l <= last; l++) {
       Tensor[] kv = prefix && l > v.layer() ? new Tensor[2] : null;
-      x = g.add(x, attention(l, point(l, Point.ATTENTION_INPUT, rmsNorm(x, TensorNames.attnNorm(l))), rope, mask,
-          kv));
+      Layer out = layer(l, x, rope, mask, kv, null, terms[l]);
       if (kv != null) {
         prefixOutputs.add(kv[0]);
         prefixOutputs.add(kv[1]);
       }
-      Tensor[] keyAndOut = mlp(l, point(l, Point.MLP_INPUT, rmsNorm(x, TensorNames.ffnNorm(l))), terms[l]);
       if (capture && l == last) {
-        g.output(keyAndOut[0]);
-        g.output(keyAndOut[1]);
+        g.output(out.mlpKey());
+        g.output(out.mlpOutput());
         return;
       }
-      x = g.add(x, keyAndOut[1]);
+      x = g.add(out.afterAttention(), out.mlpOutput());
       if (prefix && l == v.layer()) {
         g.output(x); // the residual after layer L: what an injection at L adds to
       }
@@ -280,11 +279,33 @@ public final class TransformerGraph {
     return terms;
   }
 
+  /**
+   * One decoder layer: the residual after attention, and the MLP's key (the input of {@code W_down}) and output. The
+   * residual after the layer is {@code afterAttention + mlpOutput}, left to the caller so that a capture graph can stop
+   * before it.
+   */
+  private record Layer(Tensor afterAttention, Tensor mlpKey, Tensor mlpOutput) {}
+
+  /**
+   * Decoder layer l on the residual {@code x}: {@code x + attention(norm(x))}, and the MLP of that sum's norm.
+   *
+   * @param kvOut when not null, receives the layer's rotated keys and its values
+   * @param cached when not null, the cached keys and values attention reads before this graph's own (a resume)
+   */
+  private Layer layer(int l, Tensor x, Rotary rope, Tensor mask, Tensor @Nullable [] kvOut,
+      Tensor @Nullable [] cached, Tensor @Nullable [] terms) {
+    Tensor h = point(l, ActivationPoint.ATTENTION_INPUT, rmsNorm(x, TensorNames.attnNorm(l)));
+    Tensor afterAttention = g.add(x, attention(l, h, rope, mask, kvOut, cached));
+    Tensor[] keyAndOut = mlp(l, point(l, ActivationPoint.MLP_INPUT, rmsNorm(afterAttention, TensorNames.ffnNorm(l))),
+        terms);
+    return new Layer(afterAttention, keyAndOut[0], keyAndOut[1]);
+  }
+
   /** {key, output} of layer l's MLP: {@code W_down·SiLU(gate)·up} plus the layer's rank-one terms. */
   private Tensor[] mlp(int l, Tensor h, Tensor @Nullable [] terms) {
     Tensor gate = g.fullyConnected(h, weight(TensorNames.ffnGate(l)), null);
     Tensor up = g.fullyConnected(h, weight(TensorNames.ffnUp(l)), null);
-    Tensor key = point(l, Point.DOWN_INPUT, g.mul(g.mul(gate, g.logistic(gate)), up)); // the input of W_down
+    Tensor key = point(l, ActivationPoint.DOWN_INPUT, g.mul(g.mul(gate, g.logistic(gate)), up)); // the input of W_down
     Tensor out = g.fullyConnected(key, weight(TensorNames.ffnDown(l)), null);
     if (terms != null) {
       out = g.add(out, g.fullyConnected(g.fullyConnected(key, terms[0], null), terms[1], null));
@@ -299,29 +320,62 @@ public final class TransformerGraph {
     return g.mul(normed, weight(gammaName));
   }
 
-  private Tensor attention(int l, Tensor h, Rotary rope, Tensor mask, Tensor @Nullable [] kvOut) {
+  /**
+   * Layer l's attention of this graph's {@code T} positions ({@code h [B, T, hidden]}) over keys and values given in
+   * parts: in a resume graph the {@code P} cached positions first, then always the graph's own {@code T}. Queries are
+   * viewed per key/value group as {@code [B, groups, repeats·T, headDim]} and multiplied with each part's keys; the
+   * scores of all parts share one softmax over {@code [P + T]} keys, with {@code mask} ({@code [1, T, P + T]}, 0 where
+   * visible) added first; the context is the sum of each part's probabilities times its values. Cached parts have a
+   * batch of 1, which the products broadcast over the {@code B} directions.
+   *
+   * @param kvOut when not null, receives the layer's rotated keys and its values, {@code [B, T, kvHeads, headDim]}
+   * @param cached when not null, the cached keys and values, each {@code [P, kvHeads, headDim]}
+   */
+  private Tensor attention(int l, Tensor h, Rotary rope, Tensor mask, Tensor @Nullable [] kvOut,
+      Tensor @Nullable [] cached) {
     int batch = h.dim(0);
     int heads = spec.heads();
     int groups = spec.kvHeads();
     int hd = spec.headDim();
     int repeats = heads / groups;
     Tensor[] qkv = projections(l, h, rope);
-    Tensor q = qkv[0];
-    Tensor k = qkv[1];
-    Tensor v = qkv[2];
     if (kvOut != null) {
-      kvOut[0] = k;
-      kvOut[1] = v;
+      kvOut[0] = qkv[1];
+      kvOut[1] = qkv[2];
     }
-    // [batch, heads, T, hd] with head h = group·repeats + j, viewed as [batch·groups, repeats·T, hd]
-    Tensor qg = g.reshape(g.transpose(q, 0, 2, 1, 3), batch * groups, repeats * positions, hd);
-    Tensor kg = g.reshape(g.transpose(k, 0, 2, 1, 3), batch * groups, positions, hd);
-    Tensor vg = g.reshape(g.transpose(v, 0, 2, 1, 3), batch * groups, positions, hd);
-    Tensor scores = g.reshape(g.batchMatMul(qg, kg, true), batch * heads, positions, positions);
-    Tensor probs = g.reshape(g.softmax(g.add(scores, mask)), batch * groups, repeats * positions, positions);
-    Tensor ctx = g.reshape(g.batchMatMul(probs, vg, false), batch, heads, positions, hd);
-    Tensor merged = point(l, Point.ATTENTION_OUTPUT,
-        g.reshape(g.transpose(ctx, 0, 2, 1, 3), batch, positions, heads * hd));
+    // [B, heads, T, hd] with head h = group·repeats + j, viewed as [B, groups, repeats·T, hd]
+    Tensor q = g.reshape(g.transpose(qkv[0], 0, 2, 1, 3), batch, groups, repeats * positions, hd);
+    Tensor ownKeys = g.transpose(qkv[1], 0, 2, 1, 3);
+    Tensor ownValues = g.transpose(qkv[2], 0, 2, 1, 3);
+    List<Tensor> keys = new ArrayList<>();
+    List<Tensor> values = new ArrayList<>();
+    if (cached != null) {
+      keys.add(g.reshape(g.transpose(cached[0], 1, 0, 2), 1, groups, cached[0].dim(0), hd));
+      values.add(g.reshape(g.transpose(cached[1], 1, 0, 2), 1, groups, cached[1].dim(0), hd));
+    }
+    keys.add(ownKeys);
+    values.add(ownValues);
+    Tensor[] parts = new Tensor[keys.size()];
+    int total = 0;
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = g.batchMatMul(q, keys.get(i), true);
+      total += keys.get(i).dim(2);
+    }
+    Tensor scores = parts.length == 1 ? parts[0] : g.concat(-1, parts);
+    Tensor probs = g.reshape(g.softmax(g.add(g.reshape(scores, batch * heads, positions, total), mask)), batch,
+        groups, repeats * positions, total);
+    Tensor ctx = null;
+    int from = 0;
+    for (int i = 0; i < parts.length; i++) {
+      int size = keys.get(i).dim(2);
+      Tensor p = parts.length == 1 ? probs : g.slice(probs, new int[] {0, 0, 0, from},
+          new int[] {batch, groups, repeats * positions, size});
+      Tensor c = g.batchMatMul(p, values.get(i), false);
+      ctx = ctx == null ? c : g.add(ctx, c);
+      from += size;
+    }
+    Tensor merged = point(l, ActivationPoint.ATTENTION_OUTPUT,
+        g.reshape(g.transpose(g.reshape(ctx, batch, heads, positions, hd), 0, 2, 1, 3), batch, positions, heads * hd));
     return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
   }
 
@@ -358,9 +412,8 @@ public final class TransformerGraph {
     Rotary rope = new Rotary(g.reshape(cos, 1, s, 1, half), g.reshape(sin, 1, s, 1, half), half);
     Tensor mask3 = g.reshape(mask, 1, s, p + s);
     for (int l = v.layer() + 1; l < spec.layers(); l++) {
-      x = g.add(x, resumeAttention(l, point(l, Point.ATTENTION_INPUT, rmsNorm(x, TensorNames.attnNorm(l))), rope,
-          mask3, prefixKv[l]));
-      x = g.add(x, mlp(l, point(l, Point.MLP_INPUT, rmsNorm(x, TensorNames.ffnNorm(l))), terms[l])[1]);
+      Layer out = layer(l, x, rope, mask3, null, prefixKv[l], terms[l]);
+      x = g.add(out.afterAttention(), out.mlpOutput());
     }
     g.output(logits(x, logitPositions));
   }
@@ -381,56 +434,11 @@ public final class TransformerGraph {
     Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
         bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
     Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
-    q = point(l, Point.QUERY, rope.apply(g, g.reshape(q, batch, t, heads, hd)));
-    k = point(l, Point.KEY, rope.apply(g, g.reshape(k, batch, t, groups, hd)));
-    v = point(l, Point.VALUE, v);
+    q = point(l, ActivationPoint.QUERY, rope.apply(g, g.reshape(q, batch, t, heads, hd)));
+    k = point(l, ActivationPoint.KEY, rope.apply(g, g.reshape(k, batch, t, groups, hd)));
+    v = point(l, ActivationPoint.VALUE, v);
     Tensor scale = g.constant("blk." + l + ".attn_scale", new int[] {1}, new float[] {(float) (1 / Math.sqrt(hd))});
     return new Tensor[] {g.mul(q, scale), k, g.reshape(v, batch, t, groups, hd)};
-  }
-
-  /** Attention of the suffix's queries over the cached prefix's keys/values and the suffix's own. */
-  private Tensor resumeAttention(int l, Tensor h, Rotary rope, Tensor mask, Tensor[] prefixKv) {
-    int batch = h.dim(0);
-    int heads = spec.heads();
-    int groups = spec.kvHeads();
-    int hd = spec.headDim();
-    int repeats = heads / groups;
-    int s = positions;
-    int p = v.prefixPositions();
-    Tensor[] qkv = projections(l, h, rope);
-    Tensor q4 = g.reshape(g.transpose(qkv[0], 0, 2, 1, 3), batch, groups, repeats * s, hd);
-    Tensor ks = g.transpose(qkv[1], 0, 2, 1, 3);
-    Tensor vs = g.transpose(qkv[2], 0, 2, 1, 3);
-    Tensor kp = g.reshape(g.transpose(prefixKv[0], 1, 0, 2), 1, groups, p, hd);
-    Tensor vp = g.reshape(g.transpose(prefixKv[1], 1, 0, 2), 1, groups, p, hd);
-    Tensor scores = g.concat(-1, g.batchMatMul(q4, kp, true), g.batchMatMul(q4, ks, true));
-    Tensor probs = g.softmax(g.add(g.reshape(scores, batch * heads, s, p + s), mask));
-    Tensor probs4 = g.reshape(probs, batch, groups, repeats * s, p + s);
-    Tensor onPrefix = g.slice(probs4, new int[] {0, 0, 0, 0}, new int[] {batch, groups, repeats * s, p});
-    Tensor onSuffix = g.slice(probs4, new int[] {0, 0, 0, p}, new int[] {batch, groups, repeats * s, s});
-    Tensor ctx = g.add(g.batchMatMul(onPrefix, vp, false), g.batchMatMul(onSuffix, vs, false));
-    Tensor merged = point(l, Point.ATTENTION_OUTPUT,
-        g.reshape(g.transpose(g.reshape(ctx, batch, heads, s, hd), 0, 2, 1, 3), batch, s, heads * hd));
-    return g.fullyConnected(merged, weight(TensorNames.attnOutput(l)), null);
-  }
-
-  /**
-   * Rotary tables for absolute positions {@code from .. from + count - 1}: {cos, sin}, each {@code [count·half]},
-   * computed as the CPU backend computes them (angle in double, rounded to float).
-   */
-  public static float[][] ropeTables(ModelSpec spec, int from, int count) {
-    int half = spec.headDim() / 2;
-    double[] inv = spec.ropeInverseFrequencies();
-    float[] cos = new float[count * half];
-    float[] sin = new float[count * half];
-    for (int t = 0; t < count; t++) {
-      for (int i = 0; i < half; i++) {
-        double a = (double) (from + t) * inv[i];
-        cos[t * half + i] = (float) Math.cos(a);
-        sin[t * half + i] = (float) Math.sin(a);
-      }
-    }
-    return new float[][] {cos, sin};
   }
 
   // ---- constants -----------------------------------------------------------------------------------------------------
@@ -461,28 +469,9 @@ public final class TransformerGraph {
     byte[] q = new byte[data.length];
     float[] scales = new float[rows];
     for (int r = 0; r < rows; r++) {
-      scales[r] = quantizeRow(data, r * cols, cols, q);
+      scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
     }
     return g.dequantize(g.constantInt8(name, shape, q, scales));
-  }
-
-  /**
-   * Symmetric int8 of one row, {@code scale = max|w| / 127}, rounded half away from zero (in double): the same rule as
-   * backend-cpu's {@code Int8Matrix}, so both backends hold the same int8 values.
-   */
-  static float quantizeRow(float[] w, int offset, int count, byte[] q) {
-    float max = 0;
-    for (int c = 0; c < count; c++) {
-      max = Math.max(max, Math.abs(w[offset + c]));
-    }
-    float s = max / 127f;
-    float inv = s == 0 ? 0 : 1f / s;
-    for (int c = 0; c < count; c++) {
-      double x = (double) w[offset + c] * inv;
-      int r = (int) (x + Math.copySign(0.5, x));
-      q[offset + c] = (byte) Math.max(-127, Math.min(127, r));
-    }
-    return s;
   }
 
   private static int[] shape(org.mobiedit.spi.Tensor t) {
@@ -534,7 +523,7 @@ public final class TransformerGraph {
 
   private Rotary rotaryTables() {
     int half = spec.headDim() / 2;
-    float[][] t = ropeTables(spec, 0, positions);
+    float[][] t = RotaryTables.of(spec).table(0, positions);
     int[] shape = {1, positions, 1, half};
     return new Rotary(g.constant("rope_cos", shape, t[0]), g.constant("rope_sin", shape, t[1]), half);
   }

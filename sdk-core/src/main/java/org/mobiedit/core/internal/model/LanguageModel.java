@@ -152,7 +152,7 @@ public final class LanguageModel implements Model {
         files.close();
         throw outOfHeap(path, precision, backend.id(), files.spec(), freeHeapBefore, e);
       }
-      if (bm.memory().mappedBytes() == 0) {
+      if (!bm.keepsModelFilesMapped()) {
         // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
         // counting against the process. The spec, metadata and tokenizer stay available.
         files.releaseTensorData();

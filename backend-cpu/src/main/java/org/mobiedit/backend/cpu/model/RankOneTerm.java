@@ -1,4 +1,6 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.model;
+
+import org.mobiedit.backend.cpu.kernel.DotProduct;
 
 /**
  * A rank-one side term of {@code W_down}: the layer computes {@code W_down·g + left·(right·g)}. Kept in float

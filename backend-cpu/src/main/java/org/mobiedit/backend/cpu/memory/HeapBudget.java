@@ -1,4 +1,4 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.memory;
 
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -10,7 +10,7 @@ import org.mobiedit.spi.ModelSpec;
  * Refuses, before any weight is copied, a model whose weights cannot fit in the Java heap that is still free, with
  * a message naming both figures and what to do, instead of an {@link OutOfMemoryError} halfway through the load.
  */
-final class HeapBudget {
+public final class HeapBudget {
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;
 
@@ -25,18 +25,18 @@ final class HeapBudget {
   }
 
   /** What this JVM can still allocate: {@code maxMemory - (totalMemory - freeMemory)}. */
-  static HeapBudget ofRuntime() {
+  public static HeapBudget ofRuntime() {
     Runtime r = Runtime.getRuntime();
     return new HeapBudget(() -> r.maxMemory() - (r.totalMemory() - r.freeMemory()), r.maxMemory(), true);
   }
 
   /** Fixed figures, for tests. */
-  static HeapBudget of(long freeBytes, long maxBytes) {
+  public static HeapBudget of(long freeBytes, long maxBytes) {
     return new HeapBudget(() -> freeBytes, maxBytes, false);
   }
 
   /** Throws {@code BACKEND_FAILURE} when the weights of {@code spec} in {@code precision} do not fit. */
-  void check(ModelSpec spec, Precision precision) {
+  public void check(ModelSpec spec, Precision precision) {
     long needed = WeightFootprint.bytes(spec, precision);
     long free = freeHeap.getAsLong();
     if (needed > free && collectBeforeRefusing) {

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;

@@ -1,7 +1,8 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.model;
 
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.backend.cpu.kernel.Matrix;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.Tensor;

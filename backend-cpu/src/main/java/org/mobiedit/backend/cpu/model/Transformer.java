@@ -1,15 +1,29 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.model;
 
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
+import org.mobiedit.backend.cpu.kernel.FloatMatrix;
+import org.mobiedit.backend.cpu.kernel.Int8Matrix;
+import org.mobiedit.backend.cpu.kernel.Matrix;
+import org.mobiedit.backend.cpu.kernel.Workers;
+import org.mobiedit.backend.cpu.quant.ActivationQuantizer;
 import org.mobiedit.spi.ModelSpec;
-import org.mobiedit.spi.RopeLayout;
+import org.mobiedit.spi.ModelWeights;
+import org.mobiedit.spi.Tensor;
+import org.mobiedit.spi.TensorNames;
+import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.RotaryTables;
 
 /**
  * The decoder forward pass (Llama / Qwen2): RMSNorm → q/k/v (+bias) → rotary → grouped-query causal attention
  * over the cache → output projection → residual; RMSNorm → SiLU(gate)·up → down → residual; final RMSNorm and the
- * LM head only where logits are wanted. Stateless apart from the weights; the cache is passed in.
+ * LM head only where logits are wanted. Stateless apart from the weights and their rank-one terms; the cache is
+ * passed in.
  */
-final class Transformer {
+public final class Transformer {
   private static final int MIN_ROWS_PER_TASK = 16;
   /** Multiply-adds below which a product runs on the calling thread alone. */
   private static final long PARALLEL_WORK = 1L << 17;
@@ -20,12 +34,13 @@ final class Transformer {
   private final float[] outputNorm;
   private final Matrix lmHead;
   private final Workers workers;
-  private final double[] invFreq;
+  private final RotaryTables rope;
   private final DotProduct kernel;
   private final @Nullable ActivationQuantizer quantizer;
+  private final long weightBytes;
 
-  Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
-      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer) {
+  private Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
+      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer, long weightBytes) {
     this.kernel = kernel;
     this.quantizer = quantizer;
     this.spec = spec;
@@ -34,19 +49,64 @@ final class Transformer {
     this.outputNorm = outputNorm;
     this.lmHead = lmHead;
     this.workers = workers;
-    this.invFreq = spec.ropeInverseFrequencies();
+    this.rope = RotaryTables.of(spec);
+    this.weightBytes = weightBytes;
+  }
+
+  /**
+   * Converts every weight once: to float32 arrays, or with {@link Precision#quantizesWeights()} to int8 with one scale
+   * per output channel (including the embedding and LM head); norms and biases stay float. Each matrix's source pages
+   * are released as soon as it is converted, so peak memory stays near one tensor above the converted weights.
+   *
+   * @param quantizer the static activation quantizer (int8-a8 / int8-a16), else null
+   */
+  public static Transformer load(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel,
+      @Nullable ActivationQuantizer quantizer) {
+    ModelSpec spec = weights.spec();
+    Function<Tensor, Matrix> matrix = t -> {
+      Matrix m = precision.quantizesWeights() ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);
+      t.releaseResident();
+      return m;
+    };
+    for (String name : spec.requiredTensors()) {
+      Tensor t = weights.tensor(name);
+      if ((long) t.rows() * t.columns() > Integer.MAX_VALUE - 8) {
+        throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
+            "Tensor " + name + " has " + t.elementCount() + " elements, more than one Java array holds: the CPU"
+                + " backend supports matrices up to 2^31 elements.");
+      }
+    }
+    Matrix embedding = matrix.apply(weights.tensor(TensorNames.TOKEN_EMBEDDING));
+    LayerWeights[] layers = new LayerWeights[spec.layers()];
+    long bytes = embedding.bytes();
+    for (int l = 0; l < layers.length; l++) {
+      layers[l] = new LayerWeights(spec, weights, l, matrix);
+      bytes += layers[l].bytes();
+    }
+    float[] outputNorm = weights.tensor(TensorNames.OUTPUT_NORM).readAll();
+    Matrix lmHead = spec.tiedEmbeddings() ? embedding : matrix.apply(weights.tensor(TensorNames.OUTPUT));
+    if (!spec.tiedEmbeddings()) {
+      bytes += lmHead.bytes();
+    }
+    return new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel, quantizer,
+        bytes + 4L * outputNorm.length);
+  }
+
+  /** Bytes of converted weights held (rank-one terms not counted). */
+  public long weightBytes() {
+    return weightBytes;
   }
 
   /**
    * Runs {@code tokens} at positions {@code cache.length ..} through the model, appends their keys/values to the
    * cache, and returns the logits at the chunk indexes {@code logitAt}.
    */
-  float[][] forward(KvCache cache, int[] tokens, int[] logitAt) {
+  public float[][] forward(KvCache cache, int[] tokens, int[] logitAt) {
     return run(cache, embed(tokens), tokens.length, 0, layers.length, null, logitAt);
   }
 
   /** The token embeddings of a chunk, {@code n × d}. */
-  float[] embed(int[] tokens) {
+  public float[] embed(int[] tokens) {
     int d = spec.hiddenSize();
     float[] x = new float[tokens.length * d];
     for (int t = 0; t < tokens.length; t++) {
@@ -61,8 +121,8 @@ final class Transformer {
    * at the chunk indexes {@code logitAt} (none: the LM head is skipped; logits need {@code toLayer} = all layers).
    * {@code x} is overwritten.
    */
-  float[][] run(KvCache cache, float[] x, int n, int fromLayer, int toLayer,
-      @org.jspecify.annotations.Nullable MlpHook hook, int[] logitAt) {
+  public float[][] run(KvCache cache, float[] x, int n, int fromLayer, int toLayer, @Nullable MlpHook hook,
+      int[] logitAt) {
     return run(cache, x, n, 1, fromLayer, toLayer, hook, logitAt);
   }
 
@@ -74,8 +134,8 @@ final class Transformer {
    * segment computes exactly what it would alone (same products, same order of every sum); running them together
    * lets each weight row serve all of them.
    */
-  float[][] run(KvCache cache, float[] x, int n, int segments, int fromLayer, int toLayer,
-      @org.jspecify.annotations.Nullable MlpHook hook, int[] logitAt) {
+  public float[][] run(KvCache cache, float[] x, int n, int segments, int fromLayer, int toLayer,
+      @Nullable MlpHook hook, int[] logitAt) {
     if (toLayer < layers.length && logitAt.length > 0) {
       throw new IllegalArgumentException("logits need every layer");
     }
@@ -100,7 +160,7 @@ final class Transformer {
     for (int l = fromLayer; l < toLayer; l++) {
       LayerWeights w = layers[l];
       rmsNorm(x, w.attnNorm, xn, n, d);
-      quantize(l, ActivationQuantizer.Point.ATTENTION_INPUT, xn);
+      quantize(l, ActivationPoint.ATTENTION_INPUT, xn);
       multiply(w.wq, xn, n, q);
       multiply(w.wk, xn, n, k);
       multiply(w.wv, xn, n, v);
@@ -109,24 +169,24 @@ final class Transformer {
       addBias(v, w.bv, n);
       rotate(q, n, spec.heads(), p0, segment);
       rotate(k, n, spec.kvHeads(), p0, segment);
-      quantize(l, ActivationQuantizer.Point.QUERY, q);
-      quantize(l, ActivationQuantizer.Point.KEY, k);
-      quantize(l, ActivationQuantizer.Point.VALUE, v);
+      quantize(l, ActivationPoint.QUERY, q);
+      quantize(l, ActivationPoint.KEY, k);
+      quantize(l, ActivationPoint.VALUE, v);
       System.arraycopy(k, 0, cache.keys[l], p0 * kvDim, n * kvDim);
       System.arraycopy(v, 0, cache.values[l], p0 * kvDim, n * kvDim);
       attend(cache.keys[l], cache.values[l], q, att, n, p0, segment);
-      quantize(l, ActivationQuantizer.Point.ATTENTION_OUTPUT, att);
+      quantize(l, ActivationPoint.ATTENTION_OUTPUT, att);
       multiply(w.wo, att, n, o);
       add(x, o);
       rmsNorm(x, w.ffnNorm, xn, n, d);
-      quantize(l, ActivationQuantizer.Point.MLP_INPUT, xn);
+      quantize(l, ActivationPoint.MLP_INPUT, xn);
       multiply(w.gate, xn, n, g);
       multiply(w.up, xn, n, u);
       for (int i = 0; i < g.length; i++) {
         float a = g[i];
         g[i] = a / (1f + (float) Math.exp(-a)) * u[i];
       }
-      quantize(l, ActivationQuantizer.Point.DOWN_INPUT, g);
+      quantize(l, ActivationPoint.DOWN_INPUT, g);
       multiply(w.down, g, n, o);
       for (RankOneTerm term : w.rankOne) {
         term.addTo(o, g, n, d, ff, kernel);
@@ -172,15 +232,22 @@ final class Transformer {
     return out;
   }
 
-  int layerCount() {
-    return layers.length;
+  /** Adds a rank-one side term to {@code W_down} of {@code layer}, after the ones it has. */
+  public void addRankOne(int layer, long handle, float[] left, float[] right) {
+    layers[layer].rankOne.add(new RankOneTerm(handle, left, right));
   }
 
-  LayerWeights layer(int l) {
-    return layers[l];
+  /** Removes the rank-one term with {@code handle}; false if no layer has it. */
+  public boolean removeRankOne(long handle) {
+    for (LayerWeights w : layers) {
+      if (w.rankOne.removeIf(t -> t.handle == handle)) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private void quantize(int layer, ActivationQuantizer.Point point, float[] x) {
+  private void quantize(int layer, ActivationPoint point, float[] x) {
     if (quantizer != null) {
       quantizer.apply(layer, point, x, x.length);
     }
@@ -195,7 +262,7 @@ final class Transformer {
     workers.forEachRange(rows, MIN_ROWS_PER_TASK, (a, b) -> m.multiply(x, n, y, rows, a, b));
   }
 
-  private static void addBias(float[] y, float @org.jspecify.annotations.Nullable [] bias, int n) {
+  private static void addBias(float[] y, float @Nullable [] bias, int n) {
     if (bias == null) {
       return;
     }
@@ -207,7 +274,7 @@ final class Transformer {
     }
   }
 
-  static void add(float[] x, float[] y) {
+  private static void add(float[] x, float[] y) {
     for (int i = 0; i < x.length; i++) {
       x[i] += y[i];
     }
@@ -230,29 +297,11 @@ final class Transformer {
 
   /** Rotary embedding in the model's layout, position {@code p0 + t % segment} for chunk token {@code t}. */
   private void rotate(float[] y, int n, int heads, int p0, int segment) {
-    int hd = spec.headDim();
-    int half = hd / 2;
-    boolean interleaved = spec.ropeLayout() == RopeLayout.INTERLEAVED;
-    float[] cos = new float[half];
-    float[] sin = new float[half];
+    float[] cos = new float[rope.half()];
+    float[] sin = new float[rope.half()];
     for (int t = 0; t < n; t++) {
-      int pos = p0 + t % segment;
-      for (int i = 0; i < half; i++) {
-        double angle = pos * invFreq[i];
-        cos[i] = (float) Math.cos(angle);
-        sin[i] = (float) Math.sin(angle);
-      }
-      for (int h = 0; h < heads; h++) {
-        int base = (t * heads + h) * hd;
-        for (int i = 0; i < half; i++) {
-          int a = interleaved ? base + 2 * i : base + i;
-          int b = interleaved ? a + 1 : a + half;
-          float x0 = y[a];
-          float x1 = y[b];
-          y[a] = x0 * cos[i] - x1 * sin[i];
-          y[b] = x0 * sin[i] + x1 * cos[i];
-        }
-      }
+      rope.angles(p0 + t % segment, cos, sin, 0);
+      rope.rotate(y, t * heads * spec.headDim(), heads, cos, sin, 0);
     }
   }
 

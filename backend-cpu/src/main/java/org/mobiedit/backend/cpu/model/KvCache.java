@@ -1,12 +1,12 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.model;
 
 import java.util.Arrays;
 
 /**
  * Keys and values of every layer for the positions processed so far. Storage grows by doubling up to the
- * capacity, so a long context costs memory only when it is used.
+ * capacity, so a long context costs memory only when it is used. Not thread-safe: confined to one pass at a time.
  */
-final class KvCache {
+public final class KvCache {
   final int layers;
   final int kvDim;
   final int capacity;
@@ -14,13 +14,32 @@ final class KvCache {
   float[][] values;
   int length;
 
-  KvCache(int layers, int kvDim, int capacity) {
+  /** An empty cache for {@code layers} layers of {@code kvDim} keys and values, up to {@code capacity} positions. */
+  public KvCache(int layers, int kvDim, int capacity) {
     this.layers = layers;
     this.kvDim = kvDim;
     this.capacity = capacity;
     int initial = Math.min(capacity, 64);
     keys = new float[layers][initial * kvDim];
     values = new float[layers][initial * kvDim];
+  }
+
+  /** Positions held. */
+  public int length() {
+    return length;
+  }
+
+  /** Positions it may hold at most. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Forgets the positions from {@code newLength} on; the next pass writes there. */
+  public void truncate(int newLength) {
+    if (newLength < 0 || newLength > length) {
+      throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
+    }
+    length = newLength;
   }
 
   /** Makes room for {@code positions} positions in total. */

@@ -1,20 +1,21 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 import org.mobiedit.spi.Tensor;
+import org.mobiedit.spi.numerics.WeightQuantizer;
 
 /**
  * An int8 matrix with one float scale per row (per output channel), symmetric: {@code w[r][c] ≈ scale[r] * q[r][c]}
- * with {@code scale[r] = max|w[r]| / 127} and round-half-away-from-zero. Quantised row by row from the tensor, so a
- * float copy of the whole matrix never exists.
+ * as {@link WeightQuantizer} defines it for every backend. Quantised row by row from the tensor, so a float copy of
+ * the whole matrix never exists.
  */
-final class Int8Matrix implements Matrix {
+public final class Int8Matrix implements Matrix {
   private final int rows;
   private final int cols;
   private final byte[] q;
   private final float[] scale;
   private final DotProduct kernel;
 
-  Int8Matrix(int rows, int cols, byte[] q, float[] scale, DotProduct kernel) {
+  private Int8Matrix(int rows, int cols, byte[] q, float[] scale, DotProduct kernel) {
     this.rows = rows;
     this.cols = cols;
     this.q = q;
@@ -22,7 +23,8 @@ final class Int8Matrix implements Matrix {
     this.kernel = kernel;
   }
 
-  static Int8Matrix of(Tensor t, DotProduct kernel) {
+  /** Quantizes {@code t} row by row. */
+  public static Int8Matrix of(Tensor t, DotProduct kernel) {
     int rows = t.rows();
     int cols = t.columns();
     byte[] q = new byte[Math.multiplyExact(rows, cols)];
@@ -30,26 +32,9 @@ final class Int8Matrix implements Matrix {
     float[] row = new float[cols];
     for (int r = 0; r < rows; r++) {
       t.read((long) r * cols, row, 0, cols);
-      scale[r] = quantizeRow(row, q, r * cols);
+      scale[r] = WeightQuantizer.quantizeRow(row, 0, cols, q, r * cols);
     }
     return new Int8Matrix(rows, cols, q, scale, kernel);
-  }
-
-  /** Quantises one row into {@code q[offset..]}; returns its scale. */
-  static float quantizeRow(float[] row, byte[] q, int offset) {
-    float max = 0;
-    for (float v : row) {
-      max = Math.max(max, Math.abs(v));
-    }
-    float s = max / 127f;
-    float inv = s == 0 ? 0 : 1f / s;
-    for (int c = 0; c < row.length; c++) {
-      // Rounded in double: in float, 0.49999997f + 0.5f is already 1.
-      double v = (double) row[c] * inv;
-      int r = (int) (v + Math.copySign(0.5, v));
-      q[offset + c] = (byte) Math.max(-127, Math.min(127, r));
-    }
-    return s;
   }
 
   @Override
@@ -89,11 +74,6 @@ final class Int8Matrix implements Matrix {
     for (int c = 0; c < cols; c++) {
       dst[offset + c] = s * q[o + c];
     }
-  }
-
-  /** The dequantised value (for tests). */
-  float get(int r, int c) {
-    return scale[r] * q[r * cols + c];
   }
 
   @Override

@@ -1,10 +1,10 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 /**
  * A weight matrix {@code [rows, cols]} (a linear layer's {@code [out, in]}) in the backend's storage format.
  * Implementations are immutable and safe for concurrent use.
  */
-interface Matrix {
+public interface Matrix {
   int rows();
 
   int cols();

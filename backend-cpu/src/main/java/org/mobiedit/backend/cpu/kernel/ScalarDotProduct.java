@@ -1,4 +1,4 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 /** Plain Java dot products with four independent accumulators (instruction-level parallelism, fixed order). */
 final class ScalarDotProduct implements DotProduct {

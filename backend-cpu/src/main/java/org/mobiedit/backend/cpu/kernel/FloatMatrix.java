@@ -1,22 +1,23 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 import org.mobiedit.spi.Tensor;
 
 /** A float32 matrix, row-major, read once from the model's tensor (dequantised from its storage type). */
-final class FloatMatrix implements Matrix {
+public final class FloatMatrix implements Matrix {
   private final int rows;
   private final int cols;
   private final float[] w;
   private final DotProduct kernel;
 
-  FloatMatrix(int rows, int cols, float[] w, DotProduct kernel) {
+  private FloatMatrix(int rows, int cols, float[] w, DotProduct kernel) {
     this.rows = rows;
     this.cols = cols;
     this.w = w;
     this.kernel = kernel;
   }
 
-  static FloatMatrix of(Tensor t, DotProduct kernel) {
+  /** Reads {@code t} whole, as floats. */
+  public static FloatMatrix of(Tensor t, DotProduct kernel) {
     int rows = t.rows();
     int cols = t.columns();
     float[] w = new float[Math.multiplyExact(rows, cols)];

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -9,12 +9,14 @@ import org.mobiedit.api.MobiEditException;
  * else the scalar one. The system property {@code mobiedit.cpu.kernels} ({@code auto}, {@code scalar},
  * {@code vector}) forces a choice, for comparisons and benchmarks.
  */
-final class DotProducts {
-  static final String PROPERTY = "mobiedit.cpu.kernels";
+public final class DotProducts {
+  /** The system property that forces a kernel. */
+  public static final String PROPERTY = "mobiedit.cpu.kernels";
 
   private DotProducts() {}
 
-  static DotProduct select(@Nullable String preference) {
+  /** The kernel for a preference ({@code auto}, {@code scalar}, {@code vector}; null means auto). */
+  public static DotProduct select(@Nullable String preference) {
     String p = preference == null ? "auto" : preference.trim().toLowerCase(Locale.ROOT);
     switch (p) {
       case "scalar":
@@ -41,7 +43,7 @@ final class DotProducts {
   private static @Nullable DotProduct vectorOrNull() {
     try {
       Class.forName("jdk.incubator.vector.FloatVector");
-      return (DotProduct) Class.forName("org.mobiedit.backend.cpu.VectorDotProduct")
+      return (DotProduct) Class.forName("org.mobiedit.backend.cpu.kernel.VectorDotProduct")
           .getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;

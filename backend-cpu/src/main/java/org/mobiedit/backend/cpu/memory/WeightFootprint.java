@@ -1,20 +1,20 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.memory;
 
 import org.mobiedit.api.Precision;
 import org.mobiedit.spi.ModelSpec;
 
 /**
  * The Java heap the CPU backend's copy of a model's weights takes, computed from the spec alone, before anything is
- * allocated. It follows how {@link CpuModel} stores them: in fp32 every weight is a float, which is
- * {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect} prints); with int8
- * weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay float. A tied LM
- * head shares the embedding. This is what {@link CpuModel#memory()} reports after loading.
+ * allocated. It follows how {@link org.mobiedit.backend.cpu.model.Transformer#load} stores them: in fp32 every weight
+ * is a float, which is {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect}
+ * prints); with int8 weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay
+ * float. A tied LM head shares the embedding. This is what the loaded model's {@code memory()} reports.
  */
-final class WeightFootprint {
+public final class WeightFootprint {
   private WeightFootprint() {}
 
   /** Bytes of weights for {@code spec} in {@code precision}; {@link Long#MAX_VALUE} if that overflows. */
-  static long bytes(ModelSpec spec, Precision precision) {
+  public static long bytes(ModelSpec spec, Precision precision) {
     try {
       long total = 0;
       for (String name : spec.requiredTensors()) {

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.cpu;
+package org.mobiedit.backend.cpu.kernel;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,17 +12,18 @@ import org.mobiedit.api.MobiEditException;
  * the calling thread works on the first block itself. Which thread computes an index depends only on the range and
  * the thread count, and every output element is computed by exactly one thread, so results do not depend on timing.
  */
-final class Workers implements AutoCloseable {
+public final class Workers implements AutoCloseable {
   /** Work on indexes {@code [from, to)}. */
   @FunctionalInterface
-  interface RangeBody {
+  public interface RangeBody {
     void run(int from, int to);
   }
 
   private final int threads;
   private final ExecutorService pool;
 
-  Workers(int threads) {
+  /** {@code threads - 1} daemon threads; the caller of {@link #forEachRange} is the last one. */
+  public Workers(int threads) {
     this.threads = threads;
     AtomicInteger n = new AtomicInteger();
     this.pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
@@ -37,7 +38,7 @@ final class Workers implements AutoCloseable {
   }
 
   /** Runs {@code body} over {@code [0, n)} split into blocks; blocks smaller than {@code minBlock} are merged. */
-  void forEachRange(int n, int minBlock, RangeBody body) {
+  public void forEachRange(int n, int minBlock, RangeBody body) {
     int parts = Math.min(threads, Math.max(1, n / Math.max(1, minBlock)));
     if (parts <= 1 || pool == null) {
       body.run(0, n);
