@@ -55,7 +55,10 @@ public final class EditEngine {
     this.statistics = new KeyStatisticsCache(model, tokenizer);
   }
 
-  /** The default edited layer: about 17% of the depth (layer 5 of 36 in the paper's Qwen2.5-3B). */
+  /**
+   * The default edited layer: about 17% of the depth, rounded (6 of 36 layers, 5 of 28; the paper edits layer 5 of
+   * both Qwen2.5-3B and Llama-3.2-3B).
+   */
   public static int defaultLayer(int layers) {
     return Math.max(0, Math.min(layers - 1, (int) Math.round(layers * 0.17)));
   }
