@@ -6,10 +6,10 @@ import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.spi.BackendModel;
 
 /**
- * ROME's rank-one write for a correction {@code δ}: with {@code v* = t0 + δ}, {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)}
- * and {@code W_down += r ⊗ u}, so that {@code W_down · k_p} gains exactly {@code δ} (the backend keeps the term in
- * float). {@code r} is computed once per {@code δ}, here, whether the update is tried for an early-stopping check or
- * written for good.
+ * ROME's rank-one write for a correction {@code δ}: with {@code v* = t0 + δ} and the plain prompt's MLP output
+ * {@code o_p = t0}, {@code r = (v* − o_p)/(k_p·u) = δ/(k_p·u)} and {@code W_down += r ⊗ u}, so that
+ * {@code W_down · k_p} gains exactly {@code δ} (the backend keeps the term in float). {@code r} is computed once per
+ * {@code δ}, here, whether the update is tried for an early-stopping check or written for good.
  */
 final class RankOneUpdate {
   private final int layer;
