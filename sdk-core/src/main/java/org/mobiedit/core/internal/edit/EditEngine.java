@@ -112,7 +112,8 @@ public final class EditEngine {
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());
     if (rewrite.passes()) {
-      // The model already answers with the new object: nothing to write.
+      // The model already answers with the new object: nothing to write. (This count is one more than ran; kept so
+      // that results stay comparable with earlier versions.)
       result.success(true).stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0)
           .forwardPasses(forwardPasses + 1);
       return finish(result, RankOneUpdate.none(layer, hidden, key.u()), false, start, cancellation, listener);
@@ -122,6 +123,7 @@ public final class EditEngine {
     boolean success;
     try (PrefixCachePlan forwards = PrefixCachePlan.open(model, batch, layer, options, listener)) {
       found = search.run(forwards, listener, cancellation, forwardPasses);
+      // The final success check (after an early stop, a repeat of the check the same update passed).
       success = rewrite.passesWith(found.update());
     }
     result.success(success).stopReason(found.reason()).steps(found.steps())
