@@ -1,7 +1,6 @@
 package org.mobiedit.api;
 
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What an edit did and what it cost. Immutable; built by the engine.
@@ -28,8 +27,6 @@ public final class EditResult {
   private final float[] leftVector;
   private final float[] rightVector;
   private final List<String> contextTemplates;
-  private final @Nullable String before;
-  private final @Nullable String after;
 
   private EditResult(Builder b) {
     this.request = b.request;
@@ -43,8 +40,6 @@ public final class EditResult {
     this.leftVector = b.leftVector.clone();
     this.rightVector = b.rightVector.clone();
     this.contextTemplates = List.copyOf(b.contextTemplates);
-    this.before = b.before;
-    this.after = b.after;
   }
 
   public static Builder builder(EditRequest request) {
@@ -103,16 +98,6 @@ public final class EditResult {
     return contextTemplates;
   }
 
-  /** Greedy continuation of the prompt before the edit, when asked for. */
-  public @Nullable String getBefore() {
-    return before;
-  }
-
-  /** Greedy continuation of the prompt after the edit, when asked for. */
-  public @Nullable String getAfter() {
-    return after;
-  }
-
   /** A one-line summary for logs (the vectors and the loss curve are left out). */
   @Override
   public String toString() {
@@ -133,8 +118,6 @@ public final class EditResult {
     private float[] leftVector = new float[0];
     private float[] rightVector = new float[0];
     private List<String> contextTemplates = List.of();
-    private @Nullable String before;
-    private @Nullable String after;
 
     private Builder(EditRequest request) {
       this.request = request;
@@ -183,16 +166,6 @@ public final class EditResult {
 
     public Builder contextTemplates(List<String> v) {
       contextTemplates = List.copyOf(v);
-      return this;
-    }
-
-    public Builder before(@Nullable String v) {
-      before = v;
-      return this;
-    }
-
-    public Builder after(@Nullable String v) {
-      after = v;
       return this;
     }
 

@@ -47,8 +47,6 @@ class KotlinSurfaceTest {
 
       val success: Boolean = result.isSuccess
       val steps: Int = result.steps
-      val before: String? = result.before
-      val after: String? = result.after
       val subject: String = result.request.subject
       val prompt: String = request.prompt
       val lossCurve: FloatArray = result.lossCurve
@@ -58,8 +56,6 @@ class KotlinSurfaceTest {
 
       assertThat(success).isTrue()
       assertThat(steps).isEqualTo(3)
-      assertThat(before).isNull()
-      assertThat(after).isEqualTo(" cat")
       assertThat(subject).isEqualTo("Lily")
       assertThat(prompt).isEqualTo("Lily is a")
       assertThat(lossCurve).hasSize(3)
@@ -113,8 +109,6 @@ class KotlinSurfaceTest {
     val result = EditResult.builder(request).build()
     val options = EditOptions.defaults()
 
-    assertThat(staticType(result.before)).isEqualTo("java.lang.String?")
-    assertThat(staticType(result.after)).isEqualTo("java.lang.String?")
     assertThat(staticType(options.layer)).isEqualTo("java.lang.Integer?")
     assertThat(staticType(request.subject)).isEqualTo("java.lang.String")
     assertThat(staticType(result.request)).isEqualTo("org.mobiedit.api.EditRequest")

@@ -99,7 +99,6 @@ final class FakeEditor implements Editor {
           .wallMillis((System.nanoTime() - start) / 1_000_000)
           .lossCurve(losses)
           .layer(options.getLayer() != null ? options.getLayer() : 0)
-          .after(success ? answer : null)
           .build();
       if (success) {
         applied.add(new FakePatch.Entry(uniqueName(), request, answer));

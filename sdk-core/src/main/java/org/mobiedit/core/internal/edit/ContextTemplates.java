@@ -37,54 +37,19 @@ final class ContextTemplates {
 
   /**
    * {@code count} tokens continuing {@code start}, each a seeded draw from the softmax over the {@code topK} largest
-   * logits (the model's own text, for context templates and key statistics).
+   * logits ({@link Sampler#draw}): the model's own text, for context templates and key statistics.
    */
   static int[] sample(BackendModel model, int[] start, int count, SplittableRandom random, int topK) {
     int[] out = new int[count];
     try (InferenceSequence seq = model.newSequence(Math.min(model.spec().contextLength(), start.length + count))) {
       float[] logits = seq.append(start);
       for (int t = 0; t < count; t++) {
-        out[t] = topK(logits, random, topK);
+        out[t] = Sampler.draw(logits, topK, 1, 1, random);
         if (t + 1 < count) {
           logits = seq.append(new int[] {out[t]});
         }
       }
     }
     return out;
-  }
-
-  /** A seeded draw from the softmax over the {@code topK} largest logits (vocabularies smaller than k included). */
-  static int topK(float[] logits, SplittableRandom random, int topK) {
-    int width = Math.min(topK, logits.length);
-    int[] best = new int[width];
-    float[] bestValue = new float[width];
-    java.util.Arrays.fill(bestValue, Float.NEGATIVE_INFINITY);
-    for (int i = 0; i < logits.length; i++) {
-      float v = logits[i];
-      for (int k = 0; k < width; k++) {
-        if (v > bestValue[k]) {
-          System.arraycopy(bestValue, k, bestValue, k + 1, width - k - 1);
-          System.arraycopy(best, k, best, k + 1, width - k - 1);
-          bestValue[k] = v;
-          best[k] = i;
-          break;
-        }
-      }
-    }
-    double max = bestValue[0];
-    double[] w = new double[width];
-    double total = 0;
-    for (int k = 0; k < width; k++) {
-      w[k] = Math.exp(bestValue[k] - max);
-      total += w[k];
-    }
-    double u = random.nextDouble() * total;
-    for (int k = 0; k < width; k++) {
-      u -= w[k];
-      if (u < 0) {
-        return best[k];
-      }
-    }
-    return Sampler.argmax(logits);
   }
 }

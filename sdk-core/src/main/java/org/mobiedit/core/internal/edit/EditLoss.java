@@ -1,5 +1,8 @@
 package org.mobiedit.core.internal.edit;
 
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.spi.BackendModel;
+
 /**
  * ROME's loss, evaluated from logits: the mean over rewrite rows of the mean negative log-likelihood of the target
  * tokens, plus {@code klWeight · KL(p_δ ‖ p_0)} on the essence row, plus {@code weightDecay · |δ| / |t₀|²}.
@@ -11,6 +14,17 @@ public final class EditLoss {
   private final double klWeight;
   private final double weightDecay;
   private final double t0NormSquared;
+
+  /**
+   * The loss of an edit, with the options' weights: reads the unedited next-token distribution {@code p_0} of the
+   * essence row once (one forward pass).
+   */
+  static EditLoss forEdit(BackendModel model, EditBatch batch, EditOptions options, double t0NormSquared) {
+    int essence = batch.essenceRow();
+    float[] essence0 = model.forward(new int[][] {batch.rows[essence]},
+        new int[][] {batch.labelPositions[essence]})[0][0];
+    return new EditLoss(batch, essence0, options.getKlWeight(), options.getWeightDecay(), t0NormSquared);
+  }
 
   EditLoss(EditBatch batch, float[] essenceLogits0, double klWeight, double weightDecay, double t0NormSquared) {
     this.batch = batch;

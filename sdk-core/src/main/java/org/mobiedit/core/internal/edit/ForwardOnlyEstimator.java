@@ -1,6 +1,8 @@
 package org.mobiedit.core.internal.edit;
 
 import java.util.SplittableRandom;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Precision;
 
 /**
  * The forward-only gradient estimate of MobiEdit: {@code q} random Gaussian directions per step from a per-edit,
@@ -8,9 +10,26 @@ import java.util.SplittableRandom;
  * {@code g_i = (L(δ + ε z_i) − L(δ − ε z_i)) / 2ε}, and the estimate {@code ĝ = Σ g_i z_i} (a sum, as in the paper).
  */
 final class ForwardOnlyEstimator {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForwardOnlyEstimator.class);
   private final int directions;
   private final double epsilon;
   private final long seed;
+
+  /**
+   * The estimator of an edit: the options' directions and seed, and their epsilon, absolute or (with
+   * {@link EditOptions#isRelativeEpsilon()}) scaled by {@code |t0|/√d}, the size of the edited value's coordinates.
+   */
+  static ForwardOnlyEstimator forEdit(EditOptions options, double t0NormSquared, int hiddenSize, Precision precision) {
+    double epsilon = options.isRelativeEpsilon()
+        ? options.getEpsilon() * Math.sqrt(t0NormSquared / hiddenSize)
+        : options.getEpsilon();
+    if (precision == Precision.INT8_A8 && !options.isRelativeEpsilon()) {
+      LOG.warn("int8-a8 with an absolute epsilon of {}: the perturbations are smaller than one rounding step of the"
+          + " int8 activations and the gradient estimate is mostly noise; use relativeEpsilon(true) with epsilon 1"
+          + " (--relative-epsilon --epsilon 1).", epsilon);
+    }
+    return new ForwardOnlyEstimator(options.getDirections(), epsilon, options.getSeed());
+  }
 
   ForwardOnlyEstimator(int directions, double epsilon, long seed) {
     this.directions = directions;

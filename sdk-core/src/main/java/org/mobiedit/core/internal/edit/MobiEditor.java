@@ -23,6 +23,7 @@ import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.store.EditPatch;
 import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.Capability;
 
 /**
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
@@ -40,6 +41,7 @@ public final class MobiEditor implements Editor {
   private final LanguageModel model;
   private final EditOptions options;
   private final EditEngine engine;
+  private final BackendCapabilities capabilities;
   /** Held by the one operation that runs; {@link #close()} takes it to wait for that operation. */
   private final ReentrantLock lock = new ReentrantLock();
   /** Set first by {@link #close()}: running edits stop at their next step, new operations are refused. */
@@ -55,7 +57,8 @@ public final class MobiEditor implements Editor {
   public MobiEditor(LanguageModel model, EditOptions options) {
     this.model = model;
     this.options = options;
-    this.engine = new EditEngine(model.backendModel(), model.tokenizer());
+    this.engine = new EditEngine(model);
+    this.capabilities = BackendCapabilities.of(model.backendId(), model.capabilities());
   }
 
   @Override
@@ -98,11 +101,11 @@ public final class MobiEditor implements Editor {
 
   private EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
     EditEngine.Proposal p = engine.propose(request, options, listener, () -> closed || cancelled.getAsBoolean());
-    EditResult r = p.result();
     if (p.keep()) {
-      record(new StoredEdit(uniqueName(), request, r.getLayer(), r.getLeftVector(), r.getRightVector()));
+      RankOneUpdate u = p.update();
+      record(new StoredEdit(uniqueName(), request, u.layer(), u.left(), u.right()));
     }
-    return r;
+    return p.result();
   }
 
   /** The one place the weights change: applies an edit's update and lists it, both or neither. */
@@ -227,6 +230,7 @@ public final class MobiEditor implements Editor {
   @Override
   public void load(Path file) {
     locked("load edits", () -> {
+      capabilities.require(Capability.RANK_ONE_UPDATE, "applying saved edits");
       EditPatch patch = EditPatch.read(file);
       String mine = model.files().fingerprint();
       if (!patch.modelFingerprint().equals(mine)) {

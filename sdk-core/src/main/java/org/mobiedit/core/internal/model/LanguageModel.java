@@ -262,6 +262,11 @@ public final class LanguageModel implements Model {
     return backend.id();
   }
 
+  /** What the model's backend claims it can do; the edit engine checks it before using an optional operation. */
+  public java.util.Set<org.mobiedit.spi.Capability> capabilities() {
+    return backend.capabilities();
+  }
+
   @Override
   public String backendRule() {
     return backendRule;

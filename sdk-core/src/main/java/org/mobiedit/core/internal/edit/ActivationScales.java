@@ -1,0 +1,35 @@
+package org.mobiedit.core.internal.edit;
+
+import java.util.Arrays;
+import java.util.List;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.core.tokenizer.Tokenizer;
+import org.mobiedit.spi.BackendModel;
+
+/**
+ * The static activation scales of an edit on a model that quantizes its activations (int8-a8, int8-a16): set from the
+ * edit's own tokens, never from padding or earlier work. Nothing happens at other precisions.
+ */
+final class ActivationScales {
+  private ActivationScales() {}
+
+  /**
+   * Before the context templates exist: they are sampled from the model, so they must not depend on scales left by
+   * earlier work. Calibrates on the plain prompt followed by the target.
+   */
+  static void calibrateOnPrompt(BackendModel model, Tokenizer tokenizer, EditRequest request) {
+    if (model.precision().quantizesActivations()) {
+      EditBatch plain = EditBatch.build(tokenizer, request, List.of("{}"), model.spec().contextLength());
+      model.calibrateActivations(new int[][] {RewriteCheck.row(plain)});
+    }
+  }
+
+  /** Once the edit's rows exist: calibrates on every row of the value search and on the success check's row. */
+  static void calibrateOnEdit(BackendModel model, EditBatch batch) {
+    if (model.precision().quantizesActivations()) {
+      int[][] calibration = Arrays.copyOf(batch.rows, batch.rows.length + 1);
+      calibration[batch.rows.length] = RewriteCheck.row(batch);
+      model.calibrateActivations(calibration);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package org.mobiedit.core.internal.edit;
+
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.MlpCapture;
+
+/**
+ * The key and the direction of an edit. Runs every rewrite row's context (the prompt in each template, no target)
+ * and reads, at the edited layer and the subject's last token, the MLP key {@code k} (the input of {@code W_down})
+ * and output; averages the keys into {@code k̄} and takes the update direction {@code u = k̄/|k̄|} (the paper's
+ * {@code C = I}) or, with {@link EditOptions#isKeyCovariance()}, {@code u = C⁻¹k̄} normalised ({@link KeyStatistics}).
+ *
+ * @param u the update direction (unit, intermediate size): the right vector of the rank-one update
+ * @param keyDotU {@code k_p·u}, for the plain prompt's key {@code k_p}: the divisor of {@code r = δ/(k_p·u)}
+ * @param t0NormSquared {@code |t0|²}, for the plain prompt's unedited MLP output {@code t0}: the scale of the loss's
+ *     weight decay, of the clamp and of a relative epsilon
+ */
+record KeyDirection(float[] u, double keyDotU, double t0NormSquared) {
+
+  /** Captures the keys of the batch's rewrite rows at {@code layer} (one batched call) and finds the direction. */
+  static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
+      KeyStatisticsCache statistics) {
+    int rewrite = batch.rewriteRows();
+    int[][] contexts = new int[rewrite][];
+    int[] lookups = new int[rewrite];
+    for (int r = 0; r < rewrite; r++) {
+      contexts[r] = batch.context(r);
+      lookups[r] = batch.lookup[r];
+    }
+    MlpCapture capture = model.captureMlp(contexts, layer, lookups);
+    double[] mean = meanKey(capture.keys());
+    float[] u = options.isKeyCovariance()
+        ? statistics.get(layer, options.getSeed()).direction(toFloat(mean), options.getCovarianceRidge())
+        : KeyStatistics.unit(mean);
+    return new KeyDirection(u, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]));
+  }
+
+  /** {@code k̄}, accumulated in double (each key divided by the count as it is added). */
+  static double[] meanKey(float[][] keys) {
+    double[] mean = new double[keys[0].length];
+    for (float[] k : keys) {
+      for (int j = 0; j < mean.length; j++) {
+        mean[j] += k[j] / (double) keys.length;
+      }
+    }
+    return mean;
+  }
+
+  static double dot(float[] a, float[] b) {
+    double sum = 0;
+    for (int j = 0; j < a.length; j++) {
+      sum += (double) a[j] * b[j];
+    }
+    return sum;
+  }
+
+  static double squaredNorm(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    return sum;
+  }
+
+  private static float[] toFloat(double[] v) {
+    float[] out = new float[v.length];
+    for (int j = 0; j < v.length; j++) {
+      out[j] = (float) v[j];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+package org.mobiedit.core.internal.edit;
+
+import java.util.Arrays;
+import org.mobiedit.api.EditListener;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.MobiEditException;
+
+/**
+ * The forward-only search for the correction {@code δ} (the shared spec's sections 3 and 4). From {@code δ = 0},
+ * every step evaluates the loss at {@code δ} and at {@code 2q} perturbations in one batched forward
+ * ({@link ForwardOnlyEstimator}, {@link EditLoss}, {@link PrefixCachePlan}), moves {@code δ} against the estimated
+ * gradient by the cosine-decayed step size ({@link StepSchedule}) and bounds it ({@link DeltaClamp}); every K steps
+ * it tries the candidate update ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when
+ * the model answers.
+ *
+ * <p>Leaves the model unchanged: a candidate is applied only around its one check. A non-finite loss or
+ * correction aborts the edit.
+ */
+final class ValueSearch {
+  private final int layer;
+  private final KeyDirection key;
+  private final EditLoss loss;
+  private final ForwardOnlyEstimator estimator;
+  private final StepSchedule schedule;
+  private final DeltaClamp clamp;
+  private final EarlyStopping stopping;
+  private final RewriteCheck rewrite;
+  private final int maxSteps;
+  private final int hiddenSize;
+
+  ValueSearch(EditOptions options, int layer, int hiddenSize, KeyDirection key, EditLoss loss,
+      ForwardOnlyEstimator estimator, RewriteCheck rewrite) {
+    this.layer = layer;
+    this.key = key;
+    this.loss = loss;
+    this.estimator = estimator;
+    this.schedule = new StepSchedule(options.getLearningRate(), options.getMaxSteps());
+    this.clamp = DeltaClamp.of(options.getClampFactor(), key.t0NormSquared());
+    this.stopping = EarlyStopping.of(options);
+    this.rewrite = rewrite;
+    this.maxSteps = options.getMaxSteps();
+    this.hiddenSize = hiddenSize;
+  }
+
+  /**
+   * What the search found.
+   *
+   * @param update the rank-one update for the final {@code δ} (the one an early-stopping check passed, if any)
+   * @param lossCurve the unperturbed loss at every step taken
+   * @param steps the steps taken
+   * @param reason why the search ended
+   * @param forwardPasses forward passes of the edit so far (each batched row evaluation counts once per row)
+   */
+  record Found(RankOneUpdate update, float[] lossCurve, int steps, EditResult.StopReason reason,
+      long forwardPasses) {}
+
+  /**
+   * Runs the search, reporting every step to {@code listener} and checking {@code cancellation} before each.
+   *
+   * @param forwardPasses forward passes the edit ran before the search
+   */
+  Found run(PrefixCachePlan forwards, EditListener listener, Cancellation cancellation, long forwardPasses) {
+    float[] delta = new float[hiddenSize];
+    float[] curve = new float[maxSteps];
+    for (int step = 0; step < maxSteps; step++) {
+      cancellation.check(step);
+      float[][] z = estimator.directions(step, hiddenSize);
+      float[][] points = estimator.points(delta, z);
+      float[][][][] logits = forwards.logits(points);
+      forwardPasses += (long) points.length * forwards.rows();
+      double[] losses = losses(logits, points, step);
+      curve[step] = (float) losses[0];
+      descend(delta, estimator.estimate(losses, z), schedule.at(step), step);
+      int steps = step + 1;
+      listener.onStep(steps, maxSteps, losses[0], forwardPasses);
+      if (stopping.due(steps)) {
+        forwardPasses++;
+        RankOneUpdate candidate = RankOneUpdate.of(layer, delta, key);
+        boolean done = rewrite.passesWith(candidate);
+        listener.onEarlyStopCheck(steps, done);
+        if (done) {
+          return new Found(candidate, Arrays.copyOf(curve, steps), steps, EditResult.StopReason.EARLY_STOP_SUCCESS,
+              forwardPasses);
+        }
+      }
+    }
+    return new Found(RankOneUpdate.of(layer, delta, key), curve, maxSteps, EditResult.StopReason.MAX_STEPS,
+        forwardPasses);
+  }
+
+  /** The loss at every point; a non-finite one aborts the edit. */
+  private double[] losses(float[][][][] logits, float[][] points, int step) {
+    double[] losses = new double[points.length];
+    for (int p = 0; p < points.length; p++) {
+      losses[p] = loss.value(logits[p], points[p]);
+    }
+    for (double l : losses) {
+      if (!Double.isFinite(l)) {
+        throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+            "The edit loss became " + l + " at step " + step + " (overflow in the model's activations);"
+                + " the edit was aborted and the model is unchanged. Try fp32 precision or a smaller"
+                + " learning rate.");
+      }
+    }
+    return losses;
+  }
+
+  /** {@code δ ← δ − η ĝ} in float, then the clamp; a correction that is no longer finite aborts the edit. */
+  private void descend(float[] delta, double[] g, double eta, int step) {
+    double norm = 0;
+    for (int j = 0; j < delta.length; j++) {
+      delta[j] = (float) (delta[j] - eta * g[j]);
+      norm += (double) delta[j] * delta[j];
+    }
+    norm = Math.sqrt(norm);
+    if (!Double.isFinite(norm)) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+          "The edit's search diverged at step " + step + " (its correction δ became " + norm + "); the edit was"
+              + " aborted and the model is unchanged. Try a smaller learning rate or a larger epsilon.");
+    }
+    clamp.apply(delta, norm);
+  }
+}

@@ -1,0 +1,64 @@
+package org.mobiedit.core.internal.edit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.Precision;
+
+/** Central differences along seeded Gaussian directions, summed; epsilon absolute or relative to |t0|/√d. */
+class ForwardOnlyEstimatorTest {
+  @Test
+  void thePointsAreDeltaThenPlusAndMinusEpsilonAlongEachDirection() {
+    ForwardOnlyEstimator est = new ForwardOnlyEstimator(2, 0.5, 1);
+    float[][] z = {{1, 0}, {0, 2}};
+    float[][] p = est.points(new float[] {1, 1}, z);
+    assertArrayEquals(new float[][] {{1, 1}, {1.5f, 1}, {0.5f, 1}, {1, 2}, {1, 0}}, p);
+  }
+
+  @Test
+  void theEstimateIsTheSumOfCentralDifferencesTimesTheirDirections() {
+    ForwardOnlyEstimator est = new ForwardOnlyEstimator(2, 0.5, 1);
+    float[][] z = {{1, 0}, {0, 2}};
+    // g_1 = (3 − 1)/(2·0.5) = 2, g_2 = (0 − 4)/1 = −4: ĝ = 2·(1, 0) − 4·(0, 2) = (2, −8).
+    assertArrayEquals(new double[] {2, -8}, est.estimate(new double[] {9, 3, 1, 0, 4}, z));
+  }
+
+  @Test
+  void theDirectionsOfAStepAreReproducibleAndDifferFromStepToStep() {
+    ForwardOnlyEstimator est = new ForwardOnlyEstimator(5, 1e-3, 42);
+    assertArrayEquals(est.directions(3, 8), new ForwardOnlyEstimator(5, 1e-3, 42).directions(3, 8));
+    assertThat(est.directions(3, 8)[0]).isNotEqualTo(est.directions(4, 8)[0]);
+    assertThat(est.directions(3, 8)).hasNumberOfRows(5);
+  }
+
+  @Test
+  void anAbsoluteEpsilonIsTheOptionsEpsilon() {
+    ForwardOnlyEstimator est = ForwardOnlyEstimator.forEdit(
+        EditOptions.builder().epsilon(0.25).directions(1).build(), 16, 4, Precision.FP32);
+    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[1][0]).isEqualTo(0.25f);
+  }
+
+  @Test
+  void aRelativeEpsilonIsScaledByTheNormOfT0OverTheRootOfTheHiddenSize() {
+    // |t0| = 4, d = 4: each coordinate of t0 is about 2, so epsilon 0.25 becomes 0.5.
+    ForwardOnlyEstimator est = ForwardOnlyEstimator.forEdit(
+        EditOptions.builder().epsilon(0.25).relativeEpsilon(true).directions(1).build(), 16, 4, Precision.FP32);
+    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[1][0]).isEqualTo(0.5f);
+  }
+
+  @Test
+  void theDirectionsAreStandardGaussian() {
+    float[][] z = new ForwardOnlyEstimator(1, 1e-3, 7).directions(0, 20_000);
+    double mean = 0;
+    double square = 0;
+    for (float v : z[0]) {
+      mean += v / 20_000.0;
+      square += (double) v * v / 20_000.0;
+    }
+    assertThat(mean).isCloseTo(0, within(0.03));
+    assertThat(square).isCloseTo(1, within(0.05));
+  }
+}

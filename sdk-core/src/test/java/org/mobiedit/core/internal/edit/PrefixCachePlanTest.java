@@ -1,0 +1,93 @@
+package org.mobiedit.core.internal.edit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.same;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import org.junit.jupiter.api.Test;
+import org.mobiedit.api.EditListener;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.PrefixState;
+
+/** The prefix cache on: built once, every forward resumes from it, closed at the end; off: every row from 0. */
+class PrefixCachePlanTest {
+  private final EditBatch batch = HandMadeEdit.batch("{}", "A. {}");
+  private final BackendModel model = mock(BackendModel.class);
+  private final PrefixState prefix = mock(PrefixState.class);
+  private final float[][] points = {{0, 0}, {1, 0}, {-1, 0}};
+
+  PrefixCachePlanTest() {
+    when(model.buildPrefix(any(), anyInt(), any())).thenReturn(prefix);
+    when(model.resume(any(), any(), any()))
+        .thenAnswer(a -> new float[((float[][]) a.getArgument(1)).length][][][]);
+    when(model.injectForward(any(), anyInt(), any(), any(), any()))
+        .thenAnswer(a -> new float[((float[][]) a.getArgument(3)).length][][][]);
+  }
+
+  @Test
+  void withTheCacheOnThePrefixIsBuiltOnceAndEveryForwardResumesFromIt() {
+    EditListener listener = mock(EditListener.class);
+    try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2, EditOptions.defaults(), listener)) {
+      assertThat(plan.cached()).isTrue();
+      assertThat(plan.logits(points).length).isEqualTo(3);
+      plan.logits(points);
+    }
+    verify(model).buildPrefix(same(batch.rows), eq(2), same(batch.lookup));
+    verify(model, times(2)).resume(same(prefix), any(), same(batch.labelPositions));
+    verify(model, never()).injectForward(any(), anyInt(), any(), any(), any());
+    verify(listener).onPrefixCacheBuilt(org.mockito.ArgumentMatchers.anyLong());
+    verify(prefix).close();
+  }
+
+  @Test
+  void withTheCacheOffEveryRowRunsFromPositionZero() {
+    EditListener listener = mock(EditListener.class);
+    try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2,
+        EditOptions.builder().prefixCache(false).build(), listener)) {
+      assertThat(plan.cached()).isFalse();
+      assertThat(plan.logits(points).length).isEqualTo(3);
+    }
+    verify(model).injectForward(same(batch.rows), eq(2), same(batch.lookup), same(points),
+        same(batch.labelPositions));
+    verify(model, never()).buildPrefix(any(), anyInt(), any());
+    verify(listener, never()).onPrefixCacheBuilt(org.mockito.ArgumentMatchers.anyLong());
+  }
+
+  @Test
+  void unbatchedEveryPointIsItsOwnCall() {
+    try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2,
+        EditOptions.builder().batchPerturbations(false).build(), EditListener.NONE)) {
+      assertThat(plan.logits(points).length).isEqualTo(3);
+    }
+    verify(model, times(3)).resume(same(prefix), any(), any());
+  }
+
+  @Test
+  void everyPointRunsEveryRow() {
+    try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2, EditOptions.defaults(), EditListener.NONE)) {
+      assertThat(plan.rows()).isEqualTo(3); // two templates and the essence row
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsWhenTheCacheIsBuiltLeavesNothingOpen() {
+    EditListener failing = new EditListener() {
+      @Override
+      public void onPrefixCacheBuilt(long millis) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    assertThatThrownBy(() -> PrefixCachePlan.open(model, batch, 2, EditOptions.defaults(), failing))
+        .hasMessage("listener bug");
+    verify(prefix).close();
+  }
+}
