@@ -1,7 +1,7 @@
 package org.mobiedit.core.files;
 
-import org.mobiedit.core.internal.json.JsonSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,25 +16,15 @@ import java.util.function.Function;
 
 /**
  * Text files read with a size bound and strict UTF-8: a file larger than its kind can be is refused before it is
- * read, and a byte sequence that is not UTF-8 is the file's corruption (reported through its {@link JsonSource}, or
- * in the caller's words), not an I/O error such as Java's "Input length = 1".
+ * read, and a byte sequence that is not UTF-8 is the file's corruption, reported in the caller's words, not an I/O
+ * error such as Java's "Input length = 1".
  */
 public final class Utf8Text {
   private Utf8Text() {}
 
   /**
-   * The whole file as text.
-   *
-   * @throws IOException only for failures to read the file (missing, permissions); problems of its content are
-   *     reported through {@code source}
-   */
-  public static String read(Path file, long maxBytes, JsonSource source) throws IOException {
-    return read(file, maxBytes, source::problem);
-  }
-
-  /**
-   * The whole file as text, its content's problems worded by the caller: for tools that read files a user hands
-   * them and report in their own terms.
+   * The whole file as text, its content's problems worded by the caller. A pipe or other stream that is not a
+   * regular file (a shell's {@code <(...)}) is read up to the bound.
    *
    * <pre>{@code
    * String text = Utf8Text.read(file, 1 << 20, what -> new MobiEditException(Reason.INVALID_REQUEST,
@@ -48,6 +38,9 @@ public final class Utf8Text {
    */
   public static String read(Path file, long maxBytes, Function<String, ? extends RuntimeException> problem)
       throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return decode(readStream(file, maxBytes, problem), problem);
+    }
     long size = Files.size(file);
     if (size > maxBytes) {
       throw problem.apply("the file has " + size + " bytes, more than the " + maxBytes + " such a file can have");
@@ -66,15 +59,16 @@ public final class Utf8Text {
         throw new IOException(file + " changed while it was being read");
       }
     }
+    return decode(bytes, problem);
+  }
+
+  /** The bytes decoded as strict UTF-8; an invalid sequence is reported through {@code problem}. */
+  public static String decode(byte[] bytes, Function<String, ? extends RuntimeException> problem) {
     return decode(bytes, 0, bytes.length, problem);
   }
 
-  /** {@code length} bytes from {@code offset} decoded as UTF-8; invalid sequences are reported through source. */
-  public static String decode(byte[] bytes, int offset, int length, JsonSource source) {
-    return decode(bytes, offset, length, source::problem);
-  }
-
-  private static String decode(byte[] bytes, int offset, int length,
+  /** {@code length} bytes from {@code offset} decoded as strict UTF-8, as {@link #decode(byte[], Function)}. */
+  public static String decode(byte[] bytes, int offset, int length,
       Function<String, ? extends RuntimeException> problem) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -91,5 +85,21 @@ public final class Utf8Text {
     }
     out.flip();
     return out.toString();
+  }
+
+  /** A stream's bytes, refused once it has more than {@code maxBytes}. */
+  private static byte[] readStream(Path file, long maxBytes, Function<String, ? extends RuntimeException> problem)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int r; (r = in.read(buffer)) >= 0; ) {
+        if (out.size() + (long) r > maxBytes) {
+          throw problem.apply("it holds more than the " + maxBytes + " bytes such a file can have");
+        }
+        out.write(buffer, 0, r);
+      }
+    }
+    return out.toByteArray();
   }
 }

@@ -57,7 +57,7 @@ public final class JsonValue {
 
   /** Reads a JSON file of at most {@code maxBytes} bytes. IOException only for failures to read the file. */
   public static JsonValue read(Path file, long maxBytes, JsonSource source) throws IOException {
-    return parse(Utf8Text.read(file, maxBytes, source), source);
+    return parse(Utf8Text.read(file, maxBytes, source::problem), source);
   }
 
   /** Parses JSON text; a syntax error or too deep nesting is reported through {@code source}. */

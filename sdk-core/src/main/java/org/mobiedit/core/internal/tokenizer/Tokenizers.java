@@ -535,7 +535,7 @@ public final class Tokenizers {
 
   private static String readText(Path file, JsonSource source) {
     try {
-      return Utf8Text.read(file, MAX_FILE_BYTES, source);
+      return Utf8Text.read(file, MAX_FILE_BYTES, source::problem);
     } catch (NoSuchFileException e) {
       throw new MobiEditException(MobiEditException.Reason.TOKENIZER_MISSING,
           "Tokenizer file " + file + " does not exist. Copy the model's tokenizer files next to its weights.", e);

@@ -61,7 +61,7 @@ public final class SafetensorsHeader {
       JsonSource source = new JsonSource(path + " (safetensors header)", MobiEditException.Reason.MODEL_CORRUPT,
           "Download or save the model again.");
       byte[] bytes = in.bytes((int) n, "the header");
-      JsonValue root = JsonValue.parse(Utf8Text.decode(bytes, 0, bytes.length, source), source);
+      JsonValue root = JsonValue.parse(Utf8Text.decode(bytes, source::problem), source);
       long dataStart = 8 + n;
       long dataSize = in.fileSize() - dataStart;
       List<Entry> entries = new ArrayList<>();
