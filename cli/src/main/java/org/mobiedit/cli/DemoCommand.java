@@ -17,15 +17,15 @@ import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.world.WorldModel;
 import org.mobiedit.cli.demo.World;
 import org.mobiedit.cli.demo.WorldRecall;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
-import picocli.CommandLine;
+import org.mobiedit.world.WorldModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mobiedit demo}: one edit shown end to end on the demo model the command line carries (a small Llama that

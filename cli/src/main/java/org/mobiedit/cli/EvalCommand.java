@@ -18,8 +18,10 @@ import org.mobiedit.api.Editor;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.cli.report.EvalReport;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
+import org.mobiedit.core.files.AtomicFile;
 import org.mobiedit.tools.eval.CaseLog;
 import org.mobiedit.tools.eval.CaseResult;
 import org.mobiedit.tools.eval.Dataset;
@@ -28,11 +30,9 @@ import org.mobiedit.tools.eval.Datasets;
 import org.mobiedit.tools.eval.EditCase;
 import org.mobiedit.tools.eval.EditEvaluation;
 import org.mobiedit.tools.eval.EvalSummary;
-import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.core.LoadOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mobiedit eval}: single edits over a benchmark file, each on the unedited model, with the standard metrics;

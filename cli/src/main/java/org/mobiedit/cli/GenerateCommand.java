@@ -11,12 +11,12 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
-import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.core.tokenizer.ChatFormat;
-import picocli.CommandLine;
+import org.mobiedit.tools.memory.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mobiedit generate}: continue a prompt. */
 @Command(name = "generate", mixinStandardHelpOptions = true,

@@ -9,13 +9,13 @@ import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
 import org.mobiedit.core.WeightsFile;
-import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.Tensor;
-import picocli.CommandLine;
+import org.mobiedit.tools.memory.ProcessMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mobiedit inspect}: what a model file holds and what it costs to load. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,

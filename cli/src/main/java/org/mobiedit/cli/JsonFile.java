@@ -3,8 +3,8 @@ package org.mobiedit.cli;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import java.nio.file.Path;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.files.StrictJson;
 
 /**

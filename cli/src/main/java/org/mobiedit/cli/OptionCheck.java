@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.api.Excerpt;
 import picocli.CommandLine;
 
 /**

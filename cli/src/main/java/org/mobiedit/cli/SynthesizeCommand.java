@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeScaling;
-import picocli.CommandLine;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mobiedit synthesize}: write a model with a real architecture's shapes and seeded random weights. */
 @Command(name = "synthesize", mixinStandardHelpOptions = true,

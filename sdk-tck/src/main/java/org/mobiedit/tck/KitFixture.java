@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.WeightsFile;
 import org.mobiedit.core.tokenizer.Tokenizer;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.world.WorldModel;
 
 /**

@@ -11,3 +11,4 @@
 package org.mobiedit.backend.cpu;
 
 import org.jspecify.annotations.NullMarked;
+

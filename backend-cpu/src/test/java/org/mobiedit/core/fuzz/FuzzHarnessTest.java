@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.core.internal.store.EditPatch;
 import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /** The fuzzer's own promises: reproducible inputs, mutations that keep what they must, a supervisor that survives. */
 class FuzzHarnessTest {

@@ -9,10 +9,10 @@ import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 
 /**
  * A whole model loaded on the CPU backend from a mutated GGUF file ({@code gguf-load}) or a Hugging Face folder

@@ -8,10 +8,10 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 
 /**
  * The loaded model that patch inputs are applied to: the demo model on the CPU backend (one thread, so its logits

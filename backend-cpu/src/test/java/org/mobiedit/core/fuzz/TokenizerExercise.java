@@ -1,6 +1,6 @@
 package org.mobiedit.core.fuzz;
 
-import org.mobiedit.core.internal.tokenizer.TokenDecoder;
+import org.mobiedit.core.tokenizer.TokenDecoder;
 import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**

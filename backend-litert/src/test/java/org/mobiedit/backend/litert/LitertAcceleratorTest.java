@@ -14,9 +14,9 @@ import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
 import org.mobiedit.backend.litert.runtime.RuntimeAccelerators;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.world.WorldModel;
 

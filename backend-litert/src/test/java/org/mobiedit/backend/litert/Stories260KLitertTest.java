@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.testing.SharedData;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.testing.SharedData;
 
 /** stories260K (real llama2.c weights) generates the reference greedy ids on the LiteRT backend too. */
 class Stories260KLitertTest {

@@ -14,13 +14,13 @@ import org.mobiedit.backend.litert.tflite.TfliteFile;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.core.internal.format.ModelFiles;
 import org.mobiedit.core.internal.format.OpenModel;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.core.internal.model.TokenizerLocator;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.world.WorldModel;
 
 /** The written forward graph, run by the real TFLite runtime, gives backend-cpu's logits. */

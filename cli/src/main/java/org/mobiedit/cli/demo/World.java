@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.cli.JsonFile;
-import org.mobiedit.api.Excerpt;
 
 /**
  * The facts a demo model was trained on ({@code world.json}, written by {@code tools/world/world.py}): subjects by

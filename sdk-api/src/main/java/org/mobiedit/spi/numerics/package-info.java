@@ -17,3 +17,4 @@
 package org.mobiedit.spi.numerics;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,6 +1,5 @@
 package org.mobiedit.core.files;
 
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

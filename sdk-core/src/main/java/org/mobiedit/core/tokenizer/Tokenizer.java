@@ -1,7 +1,5 @@
 package org.mobiedit.core.tokenizer;
 
-import org.mobiedit.core.internal.tokenizer.TokenDecoder;
-
 import java.util.OptionalInt;
 
 /**

@@ -1,9 +1,5 @@
 package org.mobiedit.core.files;
 
-import org.mobiedit.core.internal.store.EditPatch;
-import org.mobiedit.core.internal.store.SlowPatchWriter;
-import org.mobiedit.core.internal.store.StoredEdit;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -26,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.files.AtomicFile;
+import org.mobiedit.core.internal.store.EditPatch;
+import org.mobiedit.core.internal.store.SlowPatchWriter;
+import org.mobiedit.core.internal.store.StoredEdit;
 
 /**
  * Saves remove the temporary files that killed saves of the same target left behind, and only those: never the

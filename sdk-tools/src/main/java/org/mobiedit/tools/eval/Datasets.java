@@ -30,8 +30,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
 
 /**
  * Reads editing benchmarks: CounterFact (ROME schema), EasyEdit's flat CounterFact, zsRE (MEND) and KnowEdit, as a

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.tools.writer.TensorValues;
-import org.mobiedit.tools.writer.GgufWriter;
-import org.mobiedit.tools.writer.SafetensorsWriter;
 import org.mobiedit.core.tokenizer.ByteAlphabet;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeScaling;
 import org.mobiedit.spi.TensorNames;
+import org.mobiedit.tools.writer.GgufWriter;
+import org.mobiedit.tools.writer.SafetensorsWriter;
+import org.mobiedit.tools.writer.TensorValues;
 
 /**
  * Models with the real shapes of known architectures and seeded random weights, for benchmarks and memory checks.

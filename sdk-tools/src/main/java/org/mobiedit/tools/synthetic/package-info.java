@@ -3,3 +3,4 @@
 package org.mobiedit.tools.synthetic;
 
 import org.jspecify.annotations.NullMarked;
+

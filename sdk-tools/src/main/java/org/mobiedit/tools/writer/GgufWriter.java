@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.tools.writer.TensorValues;
 import org.mobiedit.spi.DType;
 
 /**

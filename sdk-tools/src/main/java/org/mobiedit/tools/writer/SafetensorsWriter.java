@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.tools.writer.TensorValues;
 import org.mobiedit.spi.DType;
 
 /**

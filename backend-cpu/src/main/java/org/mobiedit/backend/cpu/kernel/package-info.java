@@ -10,3 +10,4 @@
 package org.mobiedit.backend.cpu.kernel;
 
 import org.jspecify.annotations.NullMarked;
+

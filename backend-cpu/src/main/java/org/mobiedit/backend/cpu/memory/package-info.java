@@ -8,3 +8,4 @@
 package org.mobiedit.backend.cpu.memory;
 
 import org.jspecify.annotations.NullMarked;
+

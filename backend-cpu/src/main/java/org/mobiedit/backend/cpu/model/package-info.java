@@ -10,3 +10,4 @@
 package org.mobiedit.backend.cpu.model;
 
 import org.jspecify.annotations.NullMarked;
+

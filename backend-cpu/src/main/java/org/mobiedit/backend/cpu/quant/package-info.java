@@ -8,3 +8,4 @@
 package org.mobiedit.backend.cpu.quant;
 
 import org.jspecify.annotations.NullMarked;
+

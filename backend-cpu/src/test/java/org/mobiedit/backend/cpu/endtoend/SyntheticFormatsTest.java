@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
-import org.mobiedit.tools.synthetic.SyntheticModel;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.generate.Sampler;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /**
  * The same seeded Qwen2 model written as a Hugging Face folder and as GGUF files (F32 and Q8_0) computes the same

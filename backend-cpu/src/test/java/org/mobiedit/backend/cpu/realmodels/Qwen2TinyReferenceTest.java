@@ -12,9 +12,9 @@ import java.util.Arrays;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.generate.Sampler;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 
 /**

@@ -12,9 +12,9 @@ import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 
 /** Several edits on one model, undoing one by name, and the set saved and restored on a fresh load. */

@@ -12,9 +12,9 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.edit.EditEngine;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 
 /** The edit engine on real pretrained weights (work in progress of the engine issue). */

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.generate.Sampler;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.testing.SharedData;
 
 /**

@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.edit;
 
-import org.mobiedit.core.internal.edit.MobiEditor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

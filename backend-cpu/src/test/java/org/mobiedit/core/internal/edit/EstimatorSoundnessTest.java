@@ -1,9 +1,5 @@
 package org.mobiedit.core.internal.edit;
 
-import org.mobiedit.core.internal.edit.EditBatch;
-import org.mobiedit.core.internal.edit.EditLoss;
-import org.mobiedit.core.internal.edit.ForwardOnlyEstimator;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -12,8 +8,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.testing.SharedData;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;

@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.edit;
 
-import org.mobiedit.core.internal.edit.EditEngine;
-import org.mobiedit.core.internal.edit.KeyStatistics;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -11,8 +8,8 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Precision;
-import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.testing.SharedData;
 import org.mobiedit.spi.BackendModel;
 

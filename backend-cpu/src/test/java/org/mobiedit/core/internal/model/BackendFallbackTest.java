@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.model;
 
-import org.mobiedit.core.LoadOptions;
-import org.mobiedit.core.internal.model.LanguageModel;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,13 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
+import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.backend.BackendSelector;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
@@ -31,6 +28,7 @@ import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.Support;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /** A preferred backend that cannot run a model is replaced by the next one only when the caller allows it. */
 class BackendFallbackTest {

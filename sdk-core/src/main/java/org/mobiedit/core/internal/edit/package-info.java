@@ -37,3 +37,4 @@
 package org.mobiedit.core.internal.edit;
 
 import org.jspecify.annotations.NullMarked;
+

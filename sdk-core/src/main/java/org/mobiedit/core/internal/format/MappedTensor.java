@@ -1,9 +1,8 @@
 package org.mobiedit.core.internal.format;
 
-import org.mobiedit.api.Excerpt;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.Tensor;

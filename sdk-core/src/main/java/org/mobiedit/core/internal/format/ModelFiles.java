@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.format;
 
-import org.mobiedit.api.Excerpt;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.internal.format.gguf.GgufModels;

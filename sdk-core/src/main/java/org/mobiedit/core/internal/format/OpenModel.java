@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.format;
 
-import org.mobiedit.api.Excerpt;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -9,15 +7,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;

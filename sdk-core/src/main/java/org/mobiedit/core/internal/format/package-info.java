@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.format;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,12 +1,11 @@
 package org.mobiedit.core.internal.generate;
 
-import org.mobiedit.core.TokenListener;
-
 import java.util.Arrays;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.core.internal.tokenizer.TokenDecoder;
+import org.mobiedit.core.TokenListener;
+import org.mobiedit.core.tokenizer.TokenDecoder;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;

@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.generate;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.json;
 
-import org.mobiedit.core.files.StrictJson;
-import org.mobiedit.core.files.Utf8Text;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
@@ -19,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.files.StrictJson;
+import org.mobiedit.core.files.Utf8Text;
 
 /**
  * A value of a checked JSON file, read through typed accessors: a value of the wrong type, a missing or null

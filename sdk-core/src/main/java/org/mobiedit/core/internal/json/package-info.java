@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.json;
 
 import org.jspecify.annotations.NullMarked;
+

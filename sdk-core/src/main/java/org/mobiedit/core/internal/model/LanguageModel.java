@@ -1,11 +1,5 @@
 package org.mobiedit.core.internal.model;
 
-import org.mobiedit.core.AnswerScore;
-import org.mobiedit.core.LoadOptions;
-import org.mobiedit.core.Model;
-import org.mobiedit.core.internal.generate.AnswerScorer;
-import org.mobiedit.spi.MemoryUsage;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +8,23 @@ import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.core.AnswerScore;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.Model;
+import org.mobiedit.core.TokenListener;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.backend.ProviderCandidate;
 import org.mobiedit.core.internal.format.ModelFiles;
 import org.mobiedit.core.internal.format.OpenModel;
+import org.mobiedit.core.internal.generate.AnswerScorer;
 import org.mobiedit.core.internal.generate.Generator;
-import org.mobiedit.core.TokenListener;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.BackendProvider;
+import org.mobiedit.spi.MemoryUsage;
 import org.mobiedit.spi.ModelSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.internal.format.OpenModel;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
-import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.core.internal.tokenizer.Tokenizers;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * Finds the tokenizer that belongs to a model: inside a GGUF file's metadata, or as tokenizer files

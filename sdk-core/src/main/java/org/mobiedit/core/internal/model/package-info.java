@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.model;
 
 import org.jspecify.annotations.NullMarked;
+

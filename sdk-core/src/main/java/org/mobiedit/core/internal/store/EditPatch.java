@@ -16,9 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.files.AtomicFile;
-import org.mobiedit.api.Excerpt;
 
 /**
  * A sequence of edits saved for one model, bound to its fingerprint. The file is small (two vectors per edit), has a

@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.store;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,13 +1,13 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ChatFormat;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import org.mobiedit.core.internal.tokenizer.SpecialTokenMatcher.Segment;
+import org.mobiedit.core.tokenizer.ChatFormat;
+import org.mobiedit.core.tokenizer.TokenDecoder;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /** What both tokenizer kinds share: special-token splitting, BOS handling, decoding through token bytes. */
 abstract class AbstractTokenizer implements Tokenizer {

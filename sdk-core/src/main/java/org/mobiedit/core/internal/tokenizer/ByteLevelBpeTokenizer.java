@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ByteAlphabet;
-
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
 
 /**
  * Byte-level BPE (GPT-2, Qwen2, Llama 3): the text is split by the model's pre-tokenizer regex, each piece's UTF-8

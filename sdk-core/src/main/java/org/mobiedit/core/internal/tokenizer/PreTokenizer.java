@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
 
 /**
  * The regular expressions that split text into words before byte-level BPE: the published patterns of each model

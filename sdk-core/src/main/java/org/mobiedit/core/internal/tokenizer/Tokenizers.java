@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ChatFormat;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,11 +15,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.files.Utf8Text;
 import org.mobiedit.core.internal.json.JsonSource;
 import org.mobiedit.core.internal.json.JsonValue;
-import org.mobiedit.core.files.Utf8Text;
+import org.mobiedit.core.tokenizer.ChatFormat;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * Loads tokenizers from the files models ship with: {@code tokenizer.json}, {@code vocab.json} +

@@ -1,13 +1,12 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ChatFormat;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.tokenizer.ChatFormat;
 import org.mobiedit.spi.ModelSpec;
 
 /**

@@ -9,9 +9,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 import org.mobiedit.api.Precision;
 import org.mobiedit.spi.BackendModel;
+import org.mockito.ArgumentCaptor;
 
 /** Static activation scales come from the edit's own rows, and only when activations are quantized. */
 class ActivationScalesTest {

@@ -9,11 +9,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Precision;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;
+import org.mockito.ArgumentCaptor;
 
 /** The key of an edit is the mean of its rows' keys; u = k̄/|k̄|; k_p·u and |t0|² come from the plain row. */
 class KeyDirectionTest {

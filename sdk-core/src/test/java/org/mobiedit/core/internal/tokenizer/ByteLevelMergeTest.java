@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ByteAlphabet;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +16,8 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * The byte-level merge loop: the same symbols as the reference algorithm (rescan for the lowest-ranked pair, merge

@@ -1,14 +1,13 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ByteAlphabet;
-import org.mobiedit.core.tokenizer.ChatFormat;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
+import org.mobiedit.core.tokenizer.ChatFormat;
 
 /** Small tokenizers the tests build in memory, without files. */
 final class HandMadeTokenizers {

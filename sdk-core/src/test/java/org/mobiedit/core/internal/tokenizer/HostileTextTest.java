@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * Text a hostile caller may send: every one ends as tokens (that decode back to the text, where the text is valid

@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,6 +14,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /** llama.cpp's tokenizer test vectors: every text encodes to the expected ids and decodes back to itself. */
 class LlamaCppVectorsTest {

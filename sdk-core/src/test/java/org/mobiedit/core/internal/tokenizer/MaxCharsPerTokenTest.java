@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * {@link Tokenizer#maxCharsPerToken()} is an upper bound: no text encodes to fewer than

@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ByteAlphabet;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 class PreTokenizerTest {
   private static List<String> split(String regex, String text) {

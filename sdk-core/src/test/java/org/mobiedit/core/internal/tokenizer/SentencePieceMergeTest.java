@@ -1,8 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ChatFormat;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -22,6 +19,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.core.tokenizer.ChatFormat;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /** SentencePiece merging on arrays and a queue of longs gives the ids the object-based loop gave. */
 class SentencePieceMergeTest {

@@ -1,9 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.ByteAlphabet;
-import org.mobiedit.core.tokenizer.ChatFormat;
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,6 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.tokenizer.ByteAlphabet;
+import org.mobiedit.core.tokenizer.ChatFormat;
+import org.mobiedit.core.tokenizer.TokenDecoder;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /** Tokenizer behaviour on small vocabularies the tests write themselves. */
 class TokenizerBehaviourTest {

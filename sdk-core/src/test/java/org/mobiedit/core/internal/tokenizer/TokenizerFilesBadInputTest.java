@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import org.mobiedit.core.tokenizer.Tokenizer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,8 +15,9 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.tokenizer.Tokenizer;
 
 /**
  * tokenizer.json, vocab.json + merges.txt and tokenizer_config.json with damaged or hostile content are refused at

@@ -18,12 +18,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
-import org.mobiedit.tools.synthetic.SyntheticModel;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /**
  * The checks every tensor gets before it is mapped, whatever its format: size overflow, negative dimensions and

@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.format;
 
-import org.mobiedit.tools.writer.HalfFloats;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -17,13 +15,14 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.tools.writer.SafetensorsWriter;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeLayout;
 import org.mobiedit.spi.TensorNames;
+import org.mobiedit.tools.synthetic.SyntheticModel;
+import org.mobiedit.tools.writer.HalfFloats;
+import org.mobiedit.tools.writer.SafetensorsWriter;
 
 /** Opening Hugging Face folders and GGUF files, on fixtures the tests write themselves. */
 class ModelFilesTest {

@@ -10,10 +10,10 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
-import org.mobiedit.tools.synthetic.SyntheticModel;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.DType;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /** A sharded Hugging Face folder whose index or shards disagree is MODEL_CORRUPT, naming the index field. */
 class ShardIndexBadInputTest {

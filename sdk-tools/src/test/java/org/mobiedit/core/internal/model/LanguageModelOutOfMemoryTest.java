@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.model;
 
-import org.mobiedit.tools.memory.ProcessMemory;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,10 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.tools.synthetic.SyntheticModel;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendModel;
@@ -23,6 +20,8 @@ import org.mobiedit.spi.Capability;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.TensorNames;
+import org.mobiedit.tools.memory.ProcessMemory;
+import org.mobiedit.tools.synthetic.SyntheticModel;
 
 /** A backend that runs out of heap while loading ends as a MobiEditException that says what to do. */
 class LanguageModelOutOfMemoryTest {

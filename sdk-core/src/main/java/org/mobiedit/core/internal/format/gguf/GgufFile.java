@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.internal.format.LittleEndianInput;
 import org.mobiedit.spi.DType;
 

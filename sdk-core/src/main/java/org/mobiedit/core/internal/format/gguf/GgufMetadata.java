@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
 
 /**
  * Typed, checked reads of a GGUF file's metadata. A value of the wrong type, out of its range or not a finite number

@@ -3,3 +3,4 @@
 package org.mobiedit.core.internal.format.gguf;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -8,12 +8,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Excerpt;
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.files.Utf8Text;
 import org.mobiedit.core.internal.format.LittleEndianInput;
 import org.mobiedit.core.internal.json.JsonSource;
 import org.mobiedit.core.internal.json.JsonValue;
-import org.mobiedit.core.files.Utf8Text;
 import org.mobiedit.spi.DType;
 
 /**

@@ -1,7 +1,5 @@
 package org.mobiedit.core.internal.format.gguf;
 
-import org.mobiedit.tools.writer.GgufWriter;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,6 +8,7 @@ import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeLayout;
+import org.mobiedit.tools.writer.GgufWriter;
 
 /**
  * A tiny, valid llama GGUF model (no tokenizer) whose metadata a test can change: {@link #metadata()} gives the

@@ -1,4 +1,4 @@
-package org.mobiedit.core.internal.tokenizer;
+package org.mobiedit.core.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,8 @@ public final class TokenDecoder {
   private final IntFunction<byte[]> bytesOf;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-  TokenDecoder(IntFunction<byte[]> bytesOf) {
+  /** @param bytesOf the bytes a token id stands for (a tokenizer's own table) */
+  public TokenDecoder(IntFunction<byte[]> bytesOf) {
     this.bytesOf = bytesOf;
   }
 
