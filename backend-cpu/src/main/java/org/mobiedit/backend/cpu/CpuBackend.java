@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.kernel.DotProduct;
 import org.mobiedit.backend.cpu.kernel.Workers;
