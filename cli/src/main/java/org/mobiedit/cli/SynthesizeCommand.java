@@ -36,6 +36,12 @@ final class SynthesizeCommand implements Callable<Integer> {
       description = "Tensor type of the weight matrices: f32, bf16, f16, or q8_0 (gguf only). Default: bf16.")
   String dtype;
 
+  @Option(names = "--tokenizer", paramLabel = "DIR",
+      description = {"A Hugging Face tokenizer folder (tokenizer.json, or vocab.json + merges.txt) to copy in, so that",
+          "text has real token counts (e.g. ../shared/data/tokenizers/qwen2 for the Qwen2.5 shapes); hf only.",
+          "Default: one token per byte."})
+  Path tokenizer;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed. Default: 1.")
   long seed;
 
@@ -58,6 +64,14 @@ final class SynthesizeCommand implements Callable<Integer> {
       throw check.fail("--shape " + name + " uses Llama 3 rope scaling, which GGUF stores as a rope_freqs tensor the"
           + " SDK does not read yet: use --format hf.");
     }
+    if (gguf && tokenizer != null) {
+      throw check.fail("--tokenizer needs --format hf: a GGUF file keeps its vocabulary in its metadata, which"
+          + " synthesize writes only for the one-token-per-byte tokenizer.");
+    }
+    if (tokenizer != null && !java.nio.file.Files.isDirectory(tokenizer)) {
+      throw check.fail("--tokenizer " + tokenizer + " is not a folder: give the folder that holds tokenizer.json or"
+          + " vocab.json + merges.txt.");
+    }
     if (gguf) {
       check.newFile("--out", out, force);
     } else {
@@ -70,7 +84,7 @@ final class SynthesizeCommand implements Callable<Integer> {
     if (gguf) {
       SyntheticModel.writeGguf(model, out, seed, type);
     } else {
-      SyntheticModel.writeHf(model, out, seed, type);
+      SyntheticModel.writeHf(model, out, seed, type, tokenizer);
     }
     pw.printf(Locale.ROOT, "wrote %s (%s, %s, seed %d) in %.1f s%n", out, name, type, seed,
         (System.nanoTime() - start) / 1e9);

@@ -4,15 +4,19 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.tokenizer.ByteAlphabet;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
@@ -26,7 +30,8 @@ import org.mobiedit.tools.writer.TensorValues;
 /**
  * Models with the real shapes of known architectures and seeded random weights, for benchmarks and memory checks.
  * They know nothing; their tokenizer is byte-level BPE without merges (one token per byte) padded to the real
- * vocabulary size. The same shape and seed always give the same bytes. Written tensor by tensor, so the 3B shapes
+ * vocabulary size, unless a real tokenizer's files are given ({@link #writeHf(ModelSpec, Path, long, DType, Path)}),
+ * so that benchmark rows have the token counts real text has. The same shape and seed always give the same bytes. Written tensor by tensor, so the 3B shapes
  * (6-12 GB) never sit in memory.
  */
 public final class SyntheticModel {
@@ -66,8 +71,25 @@ public final class SyntheticModel {
     writeHf(shape(shape), dir, seed, dtype);
   }
 
-  /** Writes a Hugging Face folder for any spec (rotate-half layout). */
+  /** Writes a Hugging Face folder for any spec (rotate-half layout), with the one-token-per-byte tokenizer. */
   public static void writeHf(ModelSpec spec, Path dir, long seed, DType dtype) {
+    writeHf(spec, dir, seed, dtype, null);
+  }
+
+  /** Tokenizer files of a Hugging Face folder, as the SDK's tokenizer locator reads them. */
+  private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "vocab.json", "merges.txt",
+      "tokenizer_config.json", "added_tokens.json", "special_tokens_map.json");
+
+  /**
+   * Writes a Hugging Face folder for any spec (rotate-half layout) with a real tokenizer: the tokenizer files of
+   * {@code tokenizerFolder} ({@code tokenizer.json}, or {@code vocab.json} + {@code merges.txt}, with their
+   * configuration files) are copied in, and tokenizer files of other names already in {@code dir} are removed.
+   *
+   * @param tokenizerFolder a folder with a Hugging Face tokenizer, or null for the one-token-per-byte tokenizer
+   * @throws MobiEditException {@code INVALID_REQUEST} when the folder has no tokenizer or its ids do not fit the
+   *     spec's vocabulary (checked before any weight is written)
+   */
+  public static void writeHf(ModelSpec spec, Path dir, long seed, DType dtype, @Nullable Path tokenizerFolder) {
     if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Hugging Face folders hold f32, f16 or bf16 weights, not " + dtype + ": use --format gguf for q8_0.");
@@ -75,7 +97,11 @@ public final class SyntheticModel {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("config.json"), config(spec), StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve("tokenizer.json"), tokenizer(spec.vocabSize()), StandardCharsets.UTF_8);
+      if (tokenizerFolder == null) {
+        Files.writeString(dir.resolve("tokenizer.json"), tokenizer(spec.vocabSize()), StandardCharsets.UTF_8);
+      } else {
+        copyTokenizer(tokenizerFolder, dir, spec.vocabSize());
+      }
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot write into " + dir + ": " + e.getMessage(), e);
     }
@@ -84,6 +110,32 @@ public final class SyntheticModel {
       w.add(hfName(name), dtype, spec.expectedShape(name), randomValues(name, seed));
     }
     w.write(dir.resolve("model.safetensors"));
+  }
+
+  /** Copies a tokenizer's files into {@code dir} and checks that it loads and fits the vocabulary. */
+  private static void copyTokenizer(Path from, Path dir, int vocabSize) throws IOException {
+    boolean json = Files.isRegularFile(from.resolve("tokenizer.json"));
+    boolean bpe = Files.isRegularFile(from.resolve("vocab.json")) && Files.isRegularFile(from.resolve("merges.txt"));
+    if (!json && !bpe) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, from + " holds no Hugging Face tokenizer:"
+          + " give a folder with tokenizer.json, or with vocab.json and merges.txt.");
+    }
+    for (String name : TOKENIZER_FILES) {
+      Path source = from.resolve(name);
+      if (Files.isRegularFile(source)) {
+        try (InputStream in = Files.newInputStream(source)) { // the copy gets default permissions, not the source's
+          Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else {
+        Files.deleteIfExists(dir.resolve(name));
+      }
+    }
+    int size = MobiEdit.openTokenizer(dir).vocabSize();
+    if (size > vocabSize) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The tokenizer in " + from + " has "
+          + size + " ids, more than the " + vocabSize + " rows of this shape's embedding: choose a shape with a"
+          + " vocabulary at least that large.");
+    }
   }
 
   /**
