@@ -87,12 +87,15 @@ public final class SyntheticModel {
    *
    * @param tokenizerFolder a folder with a Hugging Face tokenizer, or null for the one-token-per-byte tokenizer
    * @throws MobiEditException {@code INVALID_REQUEST} when the folder has no tokenizer or its ids do not fit the
-   *     spec's vocabulary (checked before any weight is written)
+   *     spec's vocabulary (checked before anything is written)
    */
   public static void writeHf(ModelSpec spec, Path dir, long seed, DType dtype, @Nullable Path tokenizerFolder) {
     if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Hugging Face folders hold f32, f16 or bf16 weights, not " + dtype + ": use --format gguf for q8_0.");
+    }
+    if (tokenizerFolder != null) {
+      checkTokenizer(tokenizerFolder, spec.vocabSize());
     }
     try {
       Files.createDirectories(dir);
@@ -100,7 +103,7 @@ public final class SyntheticModel {
       if (tokenizerFolder == null) {
         Files.writeString(dir.resolve("tokenizer.json"), tokenizer(spec.vocabSize()), StandardCharsets.UTF_8);
       } else {
-        copyTokenizer(tokenizerFolder, dir, spec.vocabSize());
+        copyTokenizer(tokenizerFolder, dir);
       }
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot write into " + dir + ": " + e.getMessage(), e);
@@ -112,14 +115,28 @@ public final class SyntheticModel {
     w.write(dir.resolve("model.safetensors"));
   }
 
-  /** Copies a tokenizer's files into {@code dir} and checks that it loads and fits the vocabulary. */
-  private static void copyTokenizer(Path from, Path dir, int vocabSize) throws IOException {
-    boolean json = Files.isRegularFile(from.resolve("tokenizer.json"));
-    boolean bpe = Files.isRegularFile(from.resolve("vocab.json")) && Files.isRegularFile(from.resolve("merges.txt"));
+  /**
+   * Checks, before anything is written, that {@code folder} holds a Hugging Face tokenizer that loads and whose ids
+   * fit the spec's vocabulary.
+   */
+  private static void checkTokenizer(Path folder, int vocabSize) {
+    boolean json = Files.isRegularFile(folder.resolve("tokenizer.json"));
+    boolean bpe = Files.isRegularFile(folder.resolve("vocab.json"))
+        && Files.isRegularFile(folder.resolve("merges.txt"));
     if (!json && !bpe) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, from + " holds no Hugging Face tokenizer:"
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, folder + " holds no Hugging Face tokenizer:"
           + " give a folder with tokenizer.json, or with vocab.json and merges.txt.");
     }
+    int size = MobiEdit.openTokenizer(folder).vocabSize();
+    if (size > vocabSize) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The tokenizer in " + folder + " has "
+          + size + " ids, more than the " + vocabSize + " rows of this shape's embedding: choose a shape with a"
+          + " vocabulary at least that large.");
+    }
+  }
+
+  /** Copies a checked tokenizer's files into {@code dir}, removing tokenizer files of other names there. */
+  private static void copyTokenizer(Path from, Path dir) throws IOException {
     for (String name : TOKENIZER_FILES) {
       Path source = from.resolve(name);
       if (Files.isRegularFile(source)) {
@@ -129,12 +146,6 @@ public final class SyntheticModel {
       } else {
         Files.deleteIfExists(dir.resolve(name));
       }
-    }
-    int size = MobiEdit.openTokenizer(dir).vocabSize();
-    if (size > vocabSize) {
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The tokenizer in " + from + " has "
-          + size + " ids, more than the " + vocabSize + " rows of this shape's embedding: choose a shape with a"
-          + " vocabulary at least that large.");
     }
   }
 

@@ -68,6 +68,7 @@ class SyntheticTokenizerTest {
         .isInstanceOf(MobiEditException.class).hasMessageContaining("more than the 1000 rows")
         .hasMessageContaining("choose a shape");
     assertThat(model.resolve("model.safetensors")).doesNotExist();
+    assertThat(model).doesNotExist(); // refused before anything is written
   }
 
   @Test
