@@ -20,9 +20,9 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code mobiedit ablation}: the same edit requests under the paper's four system configurations (plain, + early

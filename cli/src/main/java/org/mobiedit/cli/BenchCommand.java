@@ -19,10 +19,10 @@ import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code mobiedit bench}: what a model costs on this machine in one precision: load time, resident memory, prefill

@@ -23,9 +23,9 @@ import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
 import org.mobiedit.tools.memory.ProcessMemory;
 import org.mobiedit.world.WorldModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code mobiedit demo}: one edit shown end to end on the demo model the command line carries (a small Llama that

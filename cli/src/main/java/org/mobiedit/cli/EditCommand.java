@@ -12,10 +12,10 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.core.MobiEdit;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code mobiedit edit}: write one fact into a model and show the continuation before and after. */
 @Command(name = "edit", mixinStandardHelpOptions = true,

@@ -30,9 +30,9 @@ import org.mobiedit.tools.eval.Datasets;
 import org.mobiedit.tools.eval.EditCase;
 import org.mobiedit.tools.eval.EditEvaluation;
 import org.mobiedit.tools.eval.EvalSummary;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code mobiedit eval}: single edits over a benchmark file, each on the unedited model, with the standard metrics;

@@ -13,10 +13,10 @@ import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
 import org.mobiedit.core.tokenizer.ChatFormat;
 import org.mobiedit.tools.memory.ProcessMemory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code mobiedit generate}: continue a prompt. */
 @Command(name = "generate", mixinStandardHelpOptions = true,

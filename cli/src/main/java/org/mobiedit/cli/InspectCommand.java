@@ -12,10 +12,10 @@ import org.mobiedit.core.WeightsFile;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.Tensor;
 import org.mobiedit.tools.memory.ProcessMemory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code mobiedit inspect}: what a model file holds and what it costs to load. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,

@@ -9,9 +9,9 @@ import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeScaling;
 import org.mobiedit.tools.synthetic.SyntheticModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code mobiedit synthesize}: write a model with a real architecture's shapes and seeded random weights. */
 @Command(name = "synthesize", mixinStandardHelpOptions = true,

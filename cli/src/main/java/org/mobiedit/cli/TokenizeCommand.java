@@ -11,10 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code mobiedit tokenize}: text to token ids. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,

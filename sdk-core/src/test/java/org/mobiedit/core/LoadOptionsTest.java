@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.Precision;
 
 /** Load options out of range are an INVALID_REQUEST that says what is valid, not an IllegalArgumentException. */

@@ -1,9 +1,11 @@
 package org.mobiedit.core.internal.model;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.core.WeightsFile;
+import org.mobiedit.core.internal.format.ModelFiles;
 import org.mobiedit.core.internal.format.OpenModel;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.ModelSpec;
@@ -23,8 +25,8 @@ public final class OpenWeights implements WeightsFile {
   }
 
   /** Opens and validates the files at {@code path}. */
-  public static OpenWeights open(java.nio.file.Path path) {
-    return new OpenWeights(org.mobiedit.core.internal.format.ModelFiles.open(path));
+  public static OpenWeights open(Path path) {
+    return new OpenWeights(ModelFiles.open(path));
   }
 
   @Override
@@ -36,7 +38,7 @@ public final class OpenWeights implements WeightsFile {
   }
 
   @Override
-  public java.nio.file.Path location() {
+  public Path location() {
     return files.location();
   }
 

@@ -17,8 +17,8 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 
 /** The checked JSON reader: typed values, field paths in messages, the caller's reason, bounded depth and size. */
 class JsonValueTest {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 
 /** A GGUF vocabulary whose metadata has wrong types, lengths or ids is refused at load as TOKENIZER_CORRUPT. */
 class GgufVocabularyBadInputTest {

@@ -10,8 +10,8 @@ import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.spi.DType;
 import org.mobiedit.tools.synthetic.SyntheticModel;
 

@@ -13,8 +13,8 @@ import java.time.Duration;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.spi.Architecture;
 
 /** A damaged or hostile config.json is MODEL_CORRUPT naming the file and the field, never another exception. */

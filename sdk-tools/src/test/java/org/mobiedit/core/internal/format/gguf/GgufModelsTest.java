@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.core.internal.format.ModelFiles;
 import org.mobiedit.core.internal.format.OpenModel;
 
