@@ -7,7 +7,7 @@ import java.util.Set;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.kernel.DotProduct;
 import org.mobiedit.backend.cpu.kernel.Workers;
-import org.mobiedit.backend.cpu.memory.HeapBudget;
+import org.mobiedit.backend.cpu.memory.DirectMemoryBudget;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
@@ -20,18 +20,18 @@ import org.mobiedit.spi.ModelWeights;
 public final class CpuBackend implements Backend {
   private final Workers workers;
   private final DotProduct kernel;
-  private final HeapBudget heap;
+  private final DirectMemoryBudget budget;
   private final List<CpuModel> models = new ArrayList<>();
   private boolean closed;
 
   CpuBackend(int threads, DotProduct kernel) {
-    this(threads, kernel, HeapBudget.ofRuntime());
+    this(threads, kernel, DirectMemoryBudget.ofRuntime());
   }
 
-  CpuBackend(int threads, DotProduct kernel, HeapBudget heap) {
+  CpuBackend(int threads, DotProduct kernel, DirectMemoryBudget budget) {
     this.workers = new Workers(threads);
     this.kernel = kernel;
-    this.heap = heap;
+    this.budget = budget;
   }
 
   @Override
@@ -52,8 +52,8 @@ public final class CpuBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("this backend was closed");
     }
-    // Every weight is copied into the Java heap: refuse a model that cannot fit before copying any.
-    heap.check(weights.spec(), precision);
+    // Every weight is copied into direct buffers: refuse a model that cannot fit before copying any.
+    budget.check(weights.spec(), precision);
     CpuModel m = new CpuModel(weights, precision, workers, kernel);
     models.add(m);
     return m;

@@ -54,28 +54,37 @@ class DotProductTest {
   }
 
   @Test
-  void fourAtOnceIsBitIdenticalToOneAtATimeForBothKernels() {
+  void everyResultOfAPanelIsBitIdenticalToItsOwnDotProductForBothKernels() {
     SplittableRandom r = new SplittableRandom(4);
-    float[] w = new float[1000];
-    byte[] q = new byte[1000];
-    float[] x = new float[4 * 1000];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) r.nextGaussian();
-      q[i] = (byte) (r.nextInt(255) - 127);
-    }
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
     for (DotProduct k : new DotProduct[] {SCALAR, DotProducts.select("vector")}) {
-      for (int len : new int[] {5, 32, 47, 896, 1000}) {
-        float[] four = new float[4];
-        k.dot4(w, 0, x, 0, len, 2 * len, 3 * len, len, four);
-        for (int t = 0; t < 4; t++) {
-          assertEquals(k.dot(w, 0, x, t * len, len), four[t], k.name() + " float len " + len);
-        }
-        k.dot4(q, 0, x, 0, len, 2 * len, 3 * len, len, four);
-        for (int t = 0; t < 4; t++) {
-          assertEquals(k.dot(q, 0, x, t * len, len), four[t], k.name() + " int8 len " + len);
+      // Panel heights and token counts around both kernels' tile sizes (2x2 scalar, 4x3 and 1x3 SIMD), lengths with
+      // and without a tail past the last whole vector.
+      for (int cols : new int[] {5, 32, 47, 896}) {
+        for (int rows = 1; rows <= 7; rows++) {
+          for (int n : new int[] {1, 2, 3, 4, 5, 9}) {
+            float[] w = new float[rows * cols];
+            byte[] q = new byte[rows * cols];
+            float[] x = new float[3 + n * cols];
+            for (int i = 0; i < w.length; i++) {
+              w[i] = (float) r.nextGaussian();
+              q[i] = (byte) (r.nextInt(255) - 127);
+            }
+            for (int i = 0; i < x.length; i++) {
+              x[i] = (float) r.nextGaussian();
+            }
+            int ldy = rows + 2;
+            float[] yf = new float[1 + n * ldy];
+            float[] yq = new float[1 + n * ldy];
+            k.panel(w, rows, cols, x, 3, n, yf, 1, ldy);
+            k.panel(q, rows, cols, x, 3, n, yq, 1, ldy);
+            for (int t = 0; t < n; t++) {
+              for (int j = 0; j < rows; j++) {
+                String where = k.name() + " cols " + cols + " rows " + rows + " tokens " + n + " at " + t + "," + j;
+                assertEquals(k.dot(w, j * cols, x, 3 + t * cols, cols), yf[1 + t * ldy + j], "float " + where);
+                assertEquals(k.dot(q, j * cols, x, 3 + t * cols, cols), yq[1 + t * ldy + j], "int8 " + where);
+              }
+            }
+          }
         }
       }
     }

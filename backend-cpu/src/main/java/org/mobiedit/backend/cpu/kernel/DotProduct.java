@@ -1,7 +1,7 @@
 package org.mobiedit.backend.cpu.kernel;
 
 /**
- * The inner kernel of every matrix product and of attention. Two implementations: {@link ScalarDotProduct} (plain
+ * The inner kernels of every matrix product and of attention. Two implementations: {@link ScalarDotProduct} (plain
  * Java, runs everywhere, the reference) and {@code VectorDotProduct} (SIMD through the JDK's Vector API, used only
  * where the JVM offers the {@code jdk.incubator.vector} module). Both are pure functions, safe from any thread.
  */
@@ -13,15 +13,16 @@ public interface DotProduct {
   float dot(byte[] q, int qo, float[] b, int bo, int len);
 
   /**
-   * Four dot products of one weight vector with four activation vectors (at {@code b0..b3} in {@code b}), written to
-   * {@code out[0..4)}. Loading the weights once for four tokens is what makes prefill fast. Each result is
-   * bit-identical to {@link #dot(float[], int, float[], int, int)} of the same pair, so a token's numbers never
-   * depend on how many other tokens were processed with it.
+   * The products of a panel of weight rows with a block of tokens, the core of every matrix product:
+   * {@code y[yo + t*ldy + j] = dot(w[j*cols ..], x[xo + t*cols ..], cols)} for rows {@code j < rows} and tokens
+   * {@code t < n}. A kernel computes several rows × several tokens at once, so that each weight and activation load
+   * feeds several multiply-adds, yet every result is bit-identical to {@link #dot(float[], int, float[], int, int)}
+   * of the same pair: a token's numbers never depend on how many other tokens or rows were computed with it.
    */
-  void dot4(float[] a, int ao, float[] b, int b0, int b1, int b2, int b3, int len, float[] out);
+  void panel(float[] w, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy);
 
-  /** The int8 form of {@link #dot4}, bit-identical to {@link #dot(byte[], int, float[], int, int)}. */
-  void dot4(byte[] q, int qo, float[] b, int b0, int b1, int b2, int b3, int len, float[] out);
+  /** The int8 form of {@link #panel(float[], int, int, float[], int, int, float[], int, int)}, unscaled. */
+  void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy);
 
   /** A short name for diagnostics ("scalar", "vector-512"). */
   String name();

@@ -1,66 +1,46 @@
 package org.mobiedit.backend.cpu.kernel;
 
+import org.mobiedit.backend.cpu.memory.DirectRows;
 import org.mobiedit.spi.Tensor;
 
-/** A float32 matrix, row-major, read once from the model's tensor (dequantised from its storage type). */
-public final class FloatMatrix implements Matrix {
-  private final int rows;
-  private final int cols;
-  private final float[] w;
-  private final DotProduct kernel;
-
-  private FloatMatrix(int rows, int cols, float[] w, DotProduct kernel) {
-    this.rows = rows;
-    this.cols = cols;
-    this.w = w;
-    this.kernel = kernel;
+/** A float32 matrix, row-major, read once from the model's tensor (dequantised from its storage type), off heap. */
+public final class FloatMatrix extends PanelMatrix {
+  private FloatMatrix(int rows, int cols, DirectRows data, DotProduct kernel) {
+    super(rows, cols, data, kernel);
   }
 
-  /** Reads {@code t} whole, as floats. */
+  /** Reads {@code t} row by row, as floats. */
   public static FloatMatrix of(Tensor t, DotProduct kernel) {
     int rows = t.rows();
     int cols = t.columns();
-    float[] w = new float[Math.multiplyExact(rows, cols)];
-    t.read(0, w, 0, w.length);
-    return new FloatMatrix(rows, cols, w, kernel);
-  }
-
-  @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
-  }
-
-  @Override
-  public void multiply(float[] x, int n, float[] y, int ldy, int rowFrom, int rowTo) {
-    float[] four = new float[4];
-    for (int r = rowFrom; r < rowTo; r++) {
-      int wo = r * cols;
-      int t = 0;
-      for (; t + 3 < n; t += 4) {
-        kernel.dot4(w, wo, x, t * cols, (t + 1) * cols, (t + 2) * cols, (t + 3) * cols, cols, four);
-        y[t * ldy + r] = four[0];
-        y[(t + 1) * ldy + r] = four[1];
-        y[(t + 2) * ldy + r] = four[2];
-        y[(t + 3) * ldy + r] = four[3];
-      }
-      for (; t < n; t++) {
-        y[t * ldy + r] = kernel.dot(w, wo, x, t * cols, cols);
-      }
+    DirectRows data = DirectRows.floats(rows, cols);
+    float[] row = new float[cols];
+    for (int r = 0; r < rows; r++) {
+      t.read((long) r * cols, row, 0, cols);
+      data.putFloats(r, row, 0);
     }
+    return new FloatMatrix(rows, cols, data, kernel);
+  }
+
+  @Override
+  Object newPanel() {
+    return new float[PANEL_ROWS * cols];
+  }
+
+  @Override
+  void load(int r, int count, Object panel) {
+    data.copyFloats(r, count, (float[]) panel);
+  }
+
+  @Override
+  void multiplyPanel(Object panel, int r, int count, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    kernel.panel((float[]) panel, count, cols, x, xo, n, y, yo, ldy);
   }
 
   @Override
   public void row(int r, float[] dst, int offset) {
-    System.arraycopy(w, r * cols, dst, offset, cols);
-  }
-
-  @Override
-  public long bytes() {
-    return 4L * w.length;
+    float[] one = new float[cols];
+    data.copyFloats(r, 1, one);
+    System.arraycopy(one, 0, dst, offset, cols);
   }
 }

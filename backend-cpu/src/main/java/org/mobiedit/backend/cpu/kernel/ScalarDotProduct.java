@@ -1,62 +1,224 @@
 package org.mobiedit.backend.cpu.kernel;
 
-/** Plain Java dot products with four independent accumulators (instruction-level parallelism, fixed order). */
+/**
+ * Plain Java kernels: the reference, and what runs where the Vector API does not (Android). A dot product keeps four
+ * independent sums (instruction-level parallelism, fixed order); a panel is computed in tiles of 2 rows × 2 tokens
+ * whose every result keeps that same order, so it is bit-identical to {@link #dot}. The float and int8 forms are the
+ * same code over a different weight array.
+ */
 final class ScalarDotProduct implements DotProduct {
   static final ScalarDotProduct INSTANCE = new ScalarDotProduct();
 
   @Override
-  public float dot(float[] a, int ao, float[] b, int bo, int len) {
+  public float dot(float[] w, int wo, float[] x, int xo, int len) {
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
     float s3 = 0;
     int i = 0;
     for (; i + 3 < len; i += 4) {
-      s0 += a[ao + i] * b[bo + i];
-      s1 += a[ao + i + 1] * b[bo + i + 1];
-      s2 += a[ao + i + 2] * b[bo + i + 2];
-      s3 += a[ao + i + 3] * b[bo + i + 3];
+      s0 += w[wo + i] * x[xo + i];
+      s1 += w[wo + i + 1] * x[xo + i + 1];
+      s2 += w[wo + i + 2] * x[xo + i + 2];
+      s3 += w[wo + i + 3] * x[xo + i + 3];
     }
     for (; i < len; i++) {
-      s0 += a[ao + i] * b[bo + i];
+      s0 += w[wo + i] * x[xo + i];
     }
     return (s0 + s1) + (s2 + s3);
   }
 
   @Override
-  public float dot(byte[] q, int qo, float[] b, int bo, int len) {
+  public void panel(float[] w, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int j = 0;
+    for (; j + 1 < rows; j += 2) {
+      int t = 0;
+      for (; t + 1 < n; t += 2) {
+        tile2x2(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
+        y[yo + t * ldy + j + 1] = dot(w, (j + 1) * cols, x, xo + t * cols, cols);
+      }
+    }
+    for (; j < rows; j++) {
+      for (int t = 0; t < n; t++) {
+        y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
+      }
+    }
+  }
+
+  /** Two rows times two tokens, each sum in {@link #dot}'s order: every loaded element serves two products. */
+  private static void tile2x2(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int w1 = wo + cols;
+    int x1 = xo + cols;
+    float a0 = 0;
+    float a1 = 0;
+    float a2 = 0;
+    float a3 = 0;
+    float b0 = 0;
+    float b1 = 0;
+    float b2 = 0;
+    float b3 = 0;
+    float c0 = 0;
+    float c1 = 0;
+    float c2 = 0;
+    float c3 = 0;
+    float d0 = 0;
+    float d1 = 0;
+    float d2 = 0;
+    float d3 = 0;
+    int i = 0;
+    for (; i + 3 < cols; i += 4) {
+      float p0 = w[wo + i];
+      float p1 = w[wo + i + 1];
+      float p2 = w[wo + i + 2];
+      float p3 = w[wo + i + 3];
+      float r0 = w[w1 + i];
+      float r1 = w[w1 + i + 1];
+      float r2 = w[w1 + i + 2];
+      float r3 = w[w1 + i + 3];
+      float u0 = x[xo + i];
+      float u1 = x[xo + i + 1];
+      float u2 = x[xo + i + 2];
+      float u3 = x[xo + i + 3];
+      float v0 = x[x1 + i];
+      float v1 = x[x1 + i + 1];
+      float v2 = x[x1 + i + 2];
+      float v3 = x[x1 + i + 3];
+      a0 += p0 * u0;
+      a1 += p1 * u1;
+      a2 += p2 * u2;
+      a3 += p3 * u3;
+      b0 += r0 * u0;
+      b1 += r1 * u1;
+      b2 += r2 * u2;
+      b3 += r3 * u3;
+      c0 += p0 * v0;
+      c1 += p1 * v1;
+      c2 += p2 * v2;
+      c3 += p3 * v3;
+      d0 += r0 * v0;
+      d1 += r1 * v1;
+      d2 += r2 * v2;
+      d3 += r3 * v3;
+    }
+    for (; i < cols; i++) {
+      a0 += w[wo + i] * x[xo + i];
+      b0 += w[w1 + i] * x[xo + i];
+      c0 += w[wo + i] * x[x1 + i];
+      d0 += w[w1 + i] * x[x1 + i];
+    }
+    y[yo] = (a0 + a1) + (a2 + a3);
+    y[yo + 1] = (b0 + b1) + (b2 + b3);
+    y[yo + ldy] = (c0 + c1) + (c2 + c3);
+    y[yo + ldy + 1] = (d0 + d1) + (d2 + d3);
+  }
+
+  @Override
+  public float dot(byte[] q, int wo, float[] x, int xo, int len) {
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
     float s3 = 0;
     int i = 0;
     for (; i + 3 < len; i += 4) {
-      s0 += q[qo + i] * b[bo + i];
-      s1 += q[qo + i + 1] * b[bo + i + 1];
-      s2 += q[qo + i + 2] * b[bo + i + 2];
-      s3 += q[qo + i + 3] * b[bo + i + 3];
+      s0 += q[wo + i] * x[xo + i];
+      s1 += q[wo + i + 1] * x[xo + i + 1];
+      s2 += q[wo + i + 2] * x[xo + i + 2];
+      s3 += q[wo + i + 3] * x[xo + i + 3];
     }
     for (; i < len; i++) {
-      s0 += q[qo + i] * b[bo + i];
+      s0 += q[wo + i] * x[xo + i];
     }
     return (s0 + s1) + (s2 + s3);
   }
 
   @Override
-  public void dot4(float[] a, int ao, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
-    // The scalar kernel gains little from sharing loads; keeping one code path guarantees identical results.
-    out[0] = dot(a, ao, b, b0, len);
-    out[1] = dot(a, ao, b, b1, len);
-    out[2] = dot(a, ao, b, b2, len);
-    out[3] = dot(a, ao, b, b3, len);
+  public void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int j = 0;
+    for (; j + 1 < rows; j += 2) {
+      int t = 0;
+      for (; t + 1 < n; t += 2) {
+        tile2x2(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
+        y[yo + t * ldy + j + 1] = dot(q, (j + 1) * cols, x, xo + t * cols, cols);
+      }
+    }
+    for (; j < rows; j++) {
+      for (int t = 0; t < n; t++) {
+        y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
+      }
+    }
   }
 
-  @Override
-  public void dot4(byte[] q, int qo, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
-    out[0] = dot(q, qo, b, b0, len);
-    out[1] = dot(q, qo, b, b1, len);
-    out[2] = dot(q, qo, b, b2, len);
-    out[3] = dot(q, qo, b, b3, len);
+  /** Two rows times two tokens, each sum in {@link #dot}'s order: every loaded element serves two products. */
+  private static void tile2x2(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int w1 = wo + cols;
+    int x1 = xo + cols;
+    float a0 = 0;
+    float a1 = 0;
+    float a2 = 0;
+    float a3 = 0;
+    float b0 = 0;
+    float b1 = 0;
+    float b2 = 0;
+    float b3 = 0;
+    float c0 = 0;
+    float c1 = 0;
+    float c2 = 0;
+    float c3 = 0;
+    float d0 = 0;
+    float d1 = 0;
+    float d2 = 0;
+    float d3 = 0;
+    int i = 0;
+    for (; i + 3 < cols; i += 4) {
+      float p0 = q[wo + i];
+      float p1 = q[wo + i + 1];
+      float p2 = q[wo + i + 2];
+      float p3 = q[wo + i + 3];
+      float r0 = q[w1 + i];
+      float r1 = q[w1 + i + 1];
+      float r2 = q[w1 + i + 2];
+      float r3 = q[w1 + i + 3];
+      float u0 = x[xo + i];
+      float u1 = x[xo + i + 1];
+      float u2 = x[xo + i + 2];
+      float u3 = x[xo + i + 3];
+      float v0 = x[x1 + i];
+      float v1 = x[x1 + i + 1];
+      float v2 = x[x1 + i + 2];
+      float v3 = x[x1 + i + 3];
+      a0 += p0 * u0;
+      a1 += p1 * u1;
+      a2 += p2 * u2;
+      a3 += p3 * u3;
+      b0 += r0 * u0;
+      b1 += r1 * u1;
+      b2 += r2 * u2;
+      b3 += r3 * u3;
+      c0 += p0 * v0;
+      c1 += p1 * v1;
+      c2 += p2 * v2;
+      c3 += p3 * v3;
+      d0 += r0 * v0;
+      d1 += r1 * v1;
+      d2 += r2 * v2;
+      d3 += r3 * v3;
+    }
+    for (; i < cols; i++) {
+      a0 += q[wo + i] * x[xo + i];
+      b0 += q[w1 + i] * x[xo + i];
+      c0 += q[wo + i] * x[x1 + i];
+      d0 += q[w1 + i] * x[x1 + i];
+    }
+    y[yo] = (a0 + a1) + (a2 + a3);
+    y[yo + 1] = (b0 + b1) + (b2 + b3);
+    y[yo + ldy] = (c0 + c1) + (c2 + c3);
+    y[yo + ldy + 1] = (d0 + d1) + (d2 + d3);
   }
 
   @Override

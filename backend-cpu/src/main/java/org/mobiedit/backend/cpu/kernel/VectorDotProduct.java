@@ -7,9 +7,19 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD dot products through the JDK's Vector API (widest float vectors the CPU has; fused multiply-add). Loaded
- * only by {@link DotProducts} when the {@code jdk.incubator.vector} module is present, so the backend still runs
- * where it is not (Android, a JVM started without {@code --add-modules jdk.incubator.vector}).
+ * SIMD kernels through the JDK's Vector API (widest float vectors the CPU has; fused multiply-add). Loaded only by
+ * {@link DotProducts} when the {@code jdk.incubator.vector} module is present, so the backend still runs where it is
+ * not (Android, a JVM started without {@code --add-modules jdk.incubator.vector}).
+ *
+ * <p>Every result is one chain of vector multiply-adds over the whole vectors of its pair, its lanes summed, then the
+ * remaining elements added in order: {@link #dot} and every tile of {@link #panel} share this order, so a result is
+ * the same bits whichever computed it. The tiles hold up to 4 tokens × 3 rows of sums in registers (12 accumulators,
+ * 3 weight vectors, 1 activation vector: 16 of the 32 vector registers of AVX-512), so each loaded weight vector
+ * feeds four multiply-adds and each activation vector three. int8 weights are widened to floats once per tile, not
+ * once per token.
+ *
+ * <p>The file's float and int8 methods are the same code with a different weight load; they are kept apart, not
+ * shared through a lambda, because the JIT must see every vector operation of a loop to keep it in registers.
  */
 final class VectorDotProduct implements DotProduct {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -17,104 +27,283 @@ final class VectorDotProduct implements DotProduct {
   private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
 
   @Override
-  public float dot(float[] a, int ao, float[] b, int bo, int len) {
-    int step = F.length();
-    int bound = len - len % (2 * step);
-    FloatVector acc0 = FloatVector.zero(F);
-    FloatVector acc1 = FloatVector.zero(F);
-    int i = 0;
-    for (; i < bound; i += 2 * step) {
-      acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
-      acc1 = FloatVector.fromArray(F, a, ao + i + step).fma(FloatVector.fromArray(F, b, bo + i + step), acc1);
-    }
-    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    for (; i < len; i++) {
-      s += a[ao + i] * b[bo + i];
-    }
-    return s;
-  }
-
-  @Override
-  public float dot(byte[] q, int qo, float[] b, int bo, int len) {
-    int step = F.length();
-    int bound = len - len % step;
+  public float dot(float[] w, int wo, float[] x, int xo, int len) {
+    int bound = len - len % F.length();
     FloatVector acc = FloatVector.zero(F);
-    int i = 0;
-    for (; i < bound; i += step) {
-      FloatVector w = (FloatVector) ByteVector.fromArray(B, q, qo + i).convertShape(VectorOperators.B2F, F, 0);
-      acc = w.fma(FloatVector.fromArray(F, b, bo + i), acc);
+    for (int i = 0; i < bound; i += F.length()) {
+      acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
     }
+    return finish(w, wo, x, xo, bound, len, acc);
+  }
+
+  @Override
+  public float dot(byte[] q, int wo, float[] x, int xo, int len) {
+    int bound = len - len % F.length();
+    FloatVector acc = FloatVector.zero(F);
+    for (int i = 0; i < bound; i += F.length()) {
+      acc = widen(q, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+    }
+    return finish(q, wo, x, xo, bound, len, acc);
+  }
+
+  @Override
+  public void panel(float[] w, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int j = 0;
+    for (; j + 2 < rows; j += 3) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        tile4x3(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        tile1x3(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
+      }
+    }
+    for (; j < rows; j++) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        tile4x1(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
+      }
+    }
+  }
+
+  @Override
+  public void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int j = 0;
+    for (; j + 2 < rows; j += 3) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        tile4x3(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        tile1x3(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
+      }
+    }
+    for (; j < rows; j++) {
+      int t = 0;
+      for (; t + 3 < n; t += 4) {
+        tile4x1(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
+      }
+      for (; t < n; t++) {
+        y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
+      }
+    }
+  }
+
+  private static FloatVector widen(byte[] q, int at) {
+    return (FloatVector) ByteVector.fromArray(B, q, at).convertShape(VectorOperators.B2F, F, 0);
+  }
+
+  /** Rows {@code wo, wo+cols, wo+2*cols} times tokens {@code xo .. xo+3*cols}: 12 results at once. */
+  private static void tile4x3(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int w1 = wo + cols;
+    int w2 = w1 + cols;
+    int x1 = xo + cols;
+    int x2 = x1 + cols;
+    int x3 = x2 + cols;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector v0 = FloatVector.fromArray(F, w, wo + i);
+      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+      FloatVector u = FloatVector.fromArray(F, x, xo + i);
+      a00 = v0.fma(u, a00);
+      a01 = v1.fma(u, a01);
+      a02 = v2.fma(u, a02);
+      u = FloatVector.fromArray(F, x, x1 + i);
+      a10 = v0.fma(u, a10);
+      a11 = v1.fma(u, a11);
+      a12 = v2.fma(u, a12);
+      u = FloatVector.fromArray(F, x, x2 + i);
+      a20 = v0.fma(u, a20);
+      a21 = v1.fma(u, a21);
+      a22 = v2.fma(u, a22);
+      u = FloatVector.fromArray(F, x, x3 + i);
+      a30 = v0.fma(u, a30);
+      a31 = v1.fma(u, a31);
+      a32 = v2.fma(u, a32);
+    }
+    y[yo] = finish(w, wo, x, xo, bound, cols, a00);
+    y[yo + 1] = finish(w, w1, x, xo, bound, cols, a01);
+    y[yo + 2] = finish(w, w2, x, xo, bound, cols, a02);
+    y[yo + ldy] = finish(w, wo, x, x1, bound, cols, a10);
+    y[yo + ldy + 1] = finish(w, w1, x, x1, bound, cols, a11);
+    y[yo + ldy + 2] = finish(w, w2, x, x1, bound, cols, a12);
+    y[yo + 2 * ldy] = finish(w, wo, x, x2, bound, cols, a20);
+    y[yo + 2 * ldy + 1] = finish(w, w1, x, x2, bound, cols, a21);
+    y[yo + 2 * ldy + 2] = finish(w, w2, x, x2, bound, cols, a22);
+    y[yo + 3 * ldy] = finish(w, wo, x, x3, bound, cols, a30);
+    y[yo + 3 * ldy + 1] = finish(w, w1, x, x3, bound, cols, a31);
+    y[yo + 3 * ldy + 2] = finish(w, w2, x, x3, bound, cols, a32);
+  }
+
+  /** Three rows times one token (decode): three independent sums. */
+  private static void tile1x3(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo) {
+    int bound = cols - cols % F.length();
+    int w1 = wo + cols;
+    int w2 = w1 + cols;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector u = FloatVector.fromArray(F, x, xo + i);
+      a0 = FloatVector.fromArray(F, w, wo + i).fma(u, a0);
+      a1 = FloatVector.fromArray(F, w, w1 + i).fma(u, a1);
+      a2 = FloatVector.fromArray(F, w, w2 + i).fma(u, a2);
+    }
+    y[yo] = finish(w, wo, x, xo, bound, cols, a0);
+    y[yo + 1] = finish(w, w1, x, xo, bound, cols, a1);
+    y[yo + 2] = finish(w, w2, x, xo, bound, cols, a2);
+  }
+
+  /** One row times four tokens (the rows left over from a panel). */
+  private static void tile4x1(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int x1 = xo + cols;
+    int x2 = x1 + cols;
+    int x3 = x2 + cols;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector v = FloatVector.fromArray(F, w, wo + i);
+      a0 = v.fma(FloatVector.fromArray(F, x, xo + i), a0);
+      a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+      a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+      a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+    }
+    y[yo] = finish(w, wo, x, xo, bound, cols, a0);
+    y[yo + ldy] = finish(w, wo, x, x1, bound, cols, a1);
+    y[yo + 2 * ldy] = finish(w, wo, x, x2, bound, cols, a2);
+    y[yo + 3 * ldy] = finish(w, wo, x, x3, bound, cols, a3);
+  }
+
+  /** The lanes of {@code acc} summed, then the elements past the last whole vector, in order. */
+  private static float finish(float[] w, int wo, float[] x, int xo, int from, int len, FloatVector acc) {
     float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < len; i++) {
-      s += q[qo + i] * b[bo + i];
+    for (int i = from; i < len; i++) {
+      s += w[wo + i] * x[xo + i];
     }
     return s;
   }
 
-  @Override
-  public void dot4(float[] a, int ao, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
-    int step = F.length();
-    int bound = len - len % (2 * step);
-    FloatVector x0 = FloatVector.zero(F);
-    FloatVector y0 = FloatVector.zero(F);
-    FloatVector x1 = FloatVector.zero(F);
-    FloatVector y1 = FloatVector.zero(F);
-    FloatVector x2 = FloatVector.zero(F);
-    FloatVector y2 = FloatVector.zero(F);
-    FloatVector x3 = FloatVector.zero(F);
-    FloatVector y3 = FloatVector.zero(F);
-    int i = 0;
-    for (; i < bound; i += 2 * step) {
-      FloatVector w = FloatVector.fromArray(F, a, ao + i);
-      FloatVector v = FloatVector.fromArray(F, a, ao + i + step);
-      x0 = w.fma(FloatVector.fromArray(F, b, b0 + i), x0);
-      y0 = v.fma(FloatVector.fromArray(F, b, b0 + i + step), y0);
-      x1 = w.fma(FloatVector.fromArray(F, b, b1 + i), x1);
-      y1 = v.fma(FloatVector.fromArray(F, b, b1 + i + step), y1);
-      x2 = w.fma(FloatVector.fromArray(F, b, b2 + i), x2);
-      y2 = v.fma(FloatVector.fromArray(F, b, b2 + i + step), y2);
-      x3 = w.fma(FloatVector.fromArray(F, b, b3 + i), x3);
-      y3 = v.fma(FloatVector.fromArray(F, b, b3 + i + step), y3);
+  /** Rows {@code wo, wo+cols, wo+2*cols} times tokens {@code xo .. xo+3*cols}: 12 results at once. */
+  private static void tile4x3(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int w1 = wo + cols;
+    int w2 = w1 + cols;
+    int x1 = xo + cols;
+    int x2 = x1 + cols;
+    int x3 = x2 + cols;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector v0 = widen(q, wo + i);
+      FloatVector v1 = widen(q, w1 + i);
+      FloatVector v2 = widen(q, w2 + i);
+      FloatVector u = FloatVector.fromArray(F, x, xo + i);
+      a00 = v0.fma(u, a00);
+      a01 = v1.fma(u, a01);
+      a02 = v2.fma(u, a02);
+      u = FloatVector.fromArray(F, x, x1 + i);
+      a10 = v0.fma(u, a10);
+      a11 = v1.fma(u, a11);
+      a12 = v2.fma(u, a12);
+      u = FloatVector.fromArray(F, x, x2 + i);
+      a20 = v0.fma(u, a20);
+      a21 = v1.fma(u, a21);
+      a22 = v2.fma(u, a22);
+      u = FloatVector.fromArray(F, x, x3 + i);
+      a30 = v0.fma(u, a30);
+      a31 = v1.fma(u, a31);
+      a32 = v2.fma(u, a32);
     }
-    // Same reduction and tail order as dot(), token by token.
-    out[0] = tail(a, ao, b, b0, i, len, x0.add(y0).reduceLanes(VectorOperators.ADD));
-    out[1] = tail(a, ao, b, b1, i, len, x1.add(y1).reduceLanes(VectorOperators.ADD));
-    out[2] = tail(a, ao, b, b2, i, len, x2.add(y2).reduceLanes(VectorOperators.ADD));
-    out[3] = tail(a, ao, b, b3, i, len, x3.add(y3).reduceLanes(VectorOperators.ADD));
+    y[yo] = finish(q, wo, x, xo, bound, cols, a00);
+    y[yo + 1] = finish(q, w1, x, xo, bound, cols, a01);
+    y[yo + 2] = finish(q, w2, x, xo, bound, cols, a02);
+    y[yo + ldy] = finish(q, wo, x, x1, bound, cols, a10);
+    y[yo + ldy + 1] = finish(q, w1, x, x1, bound, cols, a11);
+    y[yo + ldy + 2] = finish(q, w2, x, x1, bound, cols, a12);
+    y[yo + 2 * ldy] = finish(q, wo, x, x2, bound, cols, a20);
+    y[yo + 2 * ldy + 1] = finish(q, w1, x, x2, bound, cols, a21);
+    y[yo + 2 * ldy + 2] = finish(q, w2, x, x2, bound, cols, a22);
+    y[yo + 3 * ldy] = finish(q, wo, x, x3, bound, cols, a30);
+    y[yo + 3 * ldy + 1] = finish(q, w1, x, x3, bound, cols, a31);
+    y[yo + 3 * ldy + 2] = finish(q, w2, x, x3, bound, cols, a32);
   }
 
-  private static float tail(float[] a, int ao, float[] b, int bo, int from, int len, float s) {
+  /** Three rows times one token (decode): three independent sums. */
+  private static void tile1x3(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo) {
+    int bound = cols - cols % F.length();
+    int w1 = wo + cols;
+    int w2 = w1 + cols;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector u = FloatVector.fromArray(F, x, xo + i);
+      a0 = widen(q, wo + i).fma(u, a0);
+      a1 = widen(q, w1 + i).fma(u, a1);
+      a2 = widen(q, w2 + i).fma(u, a2);
+    }
+    y[yo] = finish(q, wo, x, xo, bound, cols, a0);
+    y[yo + 1] = finish(q, w1, x, xo, bound, cols, a1);
+    y[yo + 2] = finish(q, w2, x, xo, bound, cols, a2);
+  }
+
+  /** One row times four tokens (the rows left over from a panel). */
+  private static void tile4x1(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int x1 = xo + cols;
+    int x2 = x1 + cols;
+    int x3 = x2 + cols;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int i = 0; i < bound; i += F.length()) {
+      FloatVector v = widen(q, wo + i);
+      a0 = v.fma(FloatVector.fromArray(F, x, xo + i), a0);
+      a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+      a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+      a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+    }
+    y[yo] = finish(q, wo, x, xo, bound, cols, a0);
+    y[yo + ldy] = finish(q, wo, x, x1, bound, cols, a1);
+    y[yo + 2 * ldy] = finish(q, wo, x, x2, bound, cols, a2);
+    y[yo + 3 * ldy] = finish(q, wo, x, x3, bound, cols, a3);
+  }
+
+  /** The lanes of {@code acc} summed, then the elements past the last whole vector, in order. */
+  private static float finish(byte[] q, int wo, float[] x, int xo, int from, int len, FloatVector acc) {
+    float s = acc.reduceLanes(VectorOperators.ADD);
     for (int i = from; i < len; i++) {
-      s += a[ao + i] * b[bo + i];
-    }
-    return s;
-  }
-
-  @Override
-  public void dot4(byte[] q, int qo, float[] b, int b0, int b1, int b2, int b3, int len, float[] out) {
-    int step = F.length();
-    int bound = len - len % step;
-    FloatVector x0 = FloatVector.zero(F);
-    FloatVector x1 = FloatVector.zero(F);
-    FloatVector x2 = FloatVector.zero(F);
-    FloatVector x3 = FloatVector.zero(F);
-    int i = 0;
-    for (; i < bound; i += step) {
-      FloatVector w = (FloatVector) ByteVector.fromArray(B, q, qo + i).convertShape(VectorOperators.B2F, F, 0);
-      x0 = w.fma(FloatVector.fromArray(F, b, b0 + i), x0);
-      x1 = w.fma(FloatVector.fromArray(F, b, b1 + i), x1);
-      x2 = w.fma(FloatVector.fromArray(F, b, b2 + i), x2);
-      x3 = w.fma(FloatVector.fromArray(F, b, b3 + i), x3);
-    }
-    out[0] = tail(q, qo, b, b0, i, len, x0.reduceLanes(VectorOperators.ADD));
-    out[1] = tail(q, qo, b, b1, i, len, x1.reduceLanes(VectorOperators.ADD));
-    out[2] = tail(q, qo, b, b2, i, len, x2.reduceLanes(VectorOperators.ADD));
-    out[3] = tail(q, qo, b, b3, i, len, x3.reduceLanes(VectorOperators.ADD));
-  }
-
-  private static float tail(byte[] q, int qo, float[] b, int bo, int from, int len, float s) {
-    for (int i = from; i < len; i++) {
-      s += q[qo + i] * b[bo + i];
+      s += q[wo + i] * x[xo + i];
     }
     return s;
   }

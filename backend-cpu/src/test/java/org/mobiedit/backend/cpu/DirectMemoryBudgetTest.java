@@ -14,7 +14,7 @@ import org.mobiedit.api.MobiEditException.Reason;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.kernel.DotProduct;
 import org.mobiedit.backend.cpu.kernel.DotProducts;
-import org.mobiedit.backend.cpu.memory.HeapBudget;
+import org.mobiedit.backend.cpu.memory.DirectMemoryBudget;
 import org.mobiedit.backend.cpu.memory.WeightFootprint;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.BackendModel;
@@ -23,8 +23,11 @@ import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.Tensor;
 
-/** The CPU backend refuses a model whose weights cannot fit in the free heap, before it copies any of them. */
-class HeapBudgetTest {
+/**
+ * The CPU backend refuses a model whose weights cannot fit in the direct memory the JVM still allows, before it
+ * copies any of them.
+ */
+class DirectMemoryBudgetTest {
   private static final long MIB = 1L << 20;
   private static final DotProduct SCALAR = DotProducts.select("scalar");
 
@@ -117,25 +120,26 @@ class HeapBudgetTest {
   }
 
   @Test
-  void aModelLargerThanTheFreeHeapIsRefusedBeforeAnyWeightIsCopied() {
+  void aModelLargerThanTheFreeDirectMemoryIsRefusedBeforeAnyWeightIsCopied() {
     ModelSpec spec = TinyModels.llama().build();
     long needed = WeightFootprint.bytes(spec, Precision.FP32);
-    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(needed - 1, 64 * MIB))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, DirectMemoryBudget.of(needed - 1, 64 * MIB))) {
       assertThatThrownBy(() -> backend.load(untouchable(spec), Precision.FP32))
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
             assertThat(e.getReason()).isEqualTo(Reason.BACKEND_FAILURE);
-            assertThat(e.getMessage()).contains("need about 1 MiB of Java heap in fp32", "only 0 MiB of the 64 MiB",
-                "int8 precision", "smaller model", "-Xmx", "MOBIEDIT_JAVA_OPTS");
+            assertThat(e.getMessage()).contains("need about 1 MiB of memory outside the Java heap in fp32",
+                "only 0 MiB of the JVM's 64 MiB", "int8 precision", "smaller model", "-XX:MaxDirectMemorySize",
+                "MOBIEDIT_JAVA_OPTS");
           });
     }
   }
 
   @Test
   void int8IsNotSuggestedWhenTheModelIsAlreadyLoadedInInt8() {
-    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(100 * MIB, 1024 * MIB))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, DirectMemoryBudget.of(100 * MIB, 1024 * MIB))) {
       assertThatThrownBy(() -> backend.load(untouchable(SEVEN_B), Precision.INT8))
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
-            assertThat(e.getMessage()).contains("6,4", " MiB of Java heap in int8", "100 MiB of the 1,024 MiB")
+            assertThat(e.getMessage()).contains("6,4", " MiB of memory outside the Java heap in int8", "100 MiB of the JVM's 1,024 MiB")
                 .doesNotContain("int8 precision");
           });
     }
@@ -145,27 +149,30 @@ class HeapBudgetTest {
   void aModelThatJustFitsLoads() {
     ModelSpec spec = TinyModels.qwen2().build();
     long needed = WeightFootprint.bytes(spec, Precision.INT8);
-    try (CpuBackend backend = new CpuBackend(1, SCALAR, HeapBudget.of(needed, needed))) {
+    try (CpuBackend backend = new CpuBackend(1, SCALAR, DirectMemoryBudget.of(needed, needed))) {
       assertThat(backend.load(TinyModels.random(spec, 1), Precision.INT8).memory().weightBytes()).isEqualTo(needed);
     }
   }
 
-  /** With this JVM's real heap: the 7B shape used to be copied tensor by tensor until OutOfMemoryError. */
+  /**
+   * With this JVM's real limit (the test JVM leaves -XX:MaxDirectMemorySize at its default, the maximum heap): the 7B
+   * shape used to be copied tensor by tensor until OutOfMemoryError.
+   */
   @Test
-  void aModelFarLargerThanThisJvmsHeapIsRefusedWithItsRealFigures() {
+  void aModelFarLargerThanThisJvmsDirectMemoryLimitIsRefusedWithItsRealFigures() {
     long needed = WeightFootprint.bytes(SEVEN_B, Precision.FP32);
-    assumeTrue(needed > Runtime.getRuntime().maxMemory(), "this JVM's heap could hold a 7B model in fp32");
+    assumeTrue(needed > Runtime.getRuntime().maxMemory(), "this JVM could hold a 7B model in fp32");
     MobiEditException e = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
       try (CpuBackend backend = new CpuBackend(1, SCALAR)) {
         backend.load(shapesOnly(SEVEN_B), Precision.FP32);
       } catch (MobiEditException x) {
         return x;
       }
-      throw new AssertionError("a 7B model was loaded in fp32 into a heap of " + Runtime.getRuntime().maxMemory());
+      throw new AssertionError("a 7B model was loaded in fp32 under a limit of " + Runtime.getRuntime().maxMemory());
     });
     assertThat(e.getReason()).isEqualTo(Reason.BACKEND_FAILURE);
     assertThat(e.getMessage()).contains(String.format(java.util.Locale.ROOT, "need about %,d MiB",
-        (needed + MIB - 1) / MIB), String.format(java.util.Locale.ROOT, "of the %,d MiB maximum heap",
+        (needed + MIB - 1) / MIB), String.format(java.util.Locale.ROOT, "of the JVM's %,d MiB direct-memory limit",
         Runtime.getRuntime().maxMemory() / MIB));
   }
 }
