@@ -91,6 +91,31 @@ class DotProductTest {
   }
 
   @Test
+  void addScaledGivesThePlainLoopsBitsForBothKernels() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int len : new int[] {0, 3, 16, 64, 70}) {
+      float[] x = new float[len + 2];
+      float[] y = new float[len + 1];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) r.nextGaussian();
+      }
+      for (int i = 0; i < y.length; i++) {
+        y[i] = (float) r.nextGaussian();
+      }
+      float a = (float) r.nextGaussian();
+      float[] expected = y.clone();
+      for (int i = 0; i < len; i++) {
+        expected[1 + i] += a * x[2 + i];
+      }
+      for (DotProduct k : new DotProduct[] {SCALAR, DotProducts.select("vector")}) {
+        float[] got = y.clone();
+        k.addScaled(a, x, 2, got, 1, len);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got, k.name() + " len " + len);
+      }
+    }
+  }
+
+  @Test
   void aForwardPassWithTheSimdKernelMatchesTheScalarKernel() {
     TinyModels.Weights w = TinyModels.random(TinyModels.qwen2().hiddenSize(64).intermediateSize(96).build(), 21);
     for (Precision p : new Precision[] {Precision.FP32, Precision.INT8}) {

@@ -24,6 +24,12 @@ public interface DotProduct {
   /** The int8 form of {@link #panel(float[], int, int, float[], int, int, float[], int, int)}, unscaled. */
   void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy);
 
+  /**
+   * {@code y[yo+i] += a * x[xo+i]} for {@code i < len}, each a product rounded to float and then a sum rounded to
+   * float (never fused), so every kernel gives the bits of the plain loop.
+   */
+  void addScaled(float a, float[] x, int xo, float[] y, int yo, int len);
+
   /** A short name for diagnostics ("scalar", "vector-512"). */
   String name();
 }

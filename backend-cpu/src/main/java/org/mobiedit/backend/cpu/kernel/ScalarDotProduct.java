@@ -222,6 +222,13 @@ final class ScalarDotProduct implements DotProduct {
   }
 
   @Override
+  public void addScaled(float a, float[] x, int xo, float[] y, int yo, int len) {
+    for (int i = 0; i < len; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

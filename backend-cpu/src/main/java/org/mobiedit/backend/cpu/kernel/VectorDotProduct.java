@@ -309,6 +309,18 @@ final class VectorDotProduct implements DotProduct {
   }
 
   @Override
+  public void addScaled(float a, float[] x, int xo, float[] y, int yo, int len) {
+    int bound = len - len % F.length();
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      FloatVector.fromArray(F, x, xo + i).mul(a).add(FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+    }
+    for (; i < len; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  @Override
   public String name() {
     return "vector-" + F.vectorBitSize();
   }

@@ -27,6 +27,8 @@ public final class Transformer {
   private static final int MIN_ROWS_PER_TASK = 16;
   /** Multiply-adds below which a product runs on the calling thread alone. */
   private static final long PARALLEL_WORK = 1L << 17;
+  /** Queries whose attention scores are computed together; bounds the score buffer of a long prompt. */
+  private static final int QUERY_BLOCK = 64;
 
   private final ModelSpec spec;
   private final Matrix embedding;
@@ -309,6 +311,11 @@ public final class Transformer {
    * Causal grouped-query attention of the chunk's queries over cached keys/values, one head per task. Chunk token
    * {@code t} of segment {@code g = t / segment} sees the cached positions {@code [0, p0)} and its own segment's
    * slots up to itself, in that order.
+   *
+   * <p>For each head and segment, the keys it sees are gathered into one array, row after row, and the scores of a
+   * block of queries against them are one panel product of the kernel (tiles of several queries × several keys), each
+   * score bit-identical to the dot product of its pair. Scores past a query's own position are computed for the
+   * block's later queries and ignored. The weighted sum of values then runs in position order, as it always did.
    */
   private void attend(float[] keys, float[] values, float[] q, float[] out, int n, int p0, int segment) {
     int heads = spec.heads();
@@ -317,36 +324,50 @@ public final class Transformer {
     int kvDim = spec.kvDim();
     int qDim = spec.queryDim();
     float scale = (float) (1.0 / Math.sqrt(hd));
-    long work = (long) heads * n * (p0 + segment) * hd;
+    int visibleMax = p0 + segment;
+    int block = Math.min(QUERY_BLOCK, segment);
+    long work = (long) heads * n * visibleMax * hd;
     workers.forEachRange(heads, work < PARALLEL_WORK ? heads : 1, (hFrom, hTo) -> {
-      float[] scores = new float[p0 + segment];
+      float[] k = new float[visibleMax * hd];
+      float[] queries = new float[block * hd];
+      float[] scores = new float[block * visibleMax];
       for (int h = hFrom; h < hTo; h++) {
         int kvOff = (h / group) * hd;
-        for (int t = 0; t < n; t++) {
-          int qo = t * qDim + h * hd;
-          int own = p0 + (t / segment) * segment; // the first slot of this token's segment
-          int len = p0 + t % segment + 1;
-          float max = Float.NEGATIVE_INFINITY;
-          for (int i = 0; i < len; i++) {
+        for (int own = p0; own < p0 + n; own += segment) {
+          for (int i = 0; i < visibleMax; i++) {
             int p = i < p0 ? i : own + (i - p0);
-            float s = kernel.dot(q, qo, keys, p * kvDim + kvOff, hd) * scale;
-            scores[i] = s;
-            max = Math.max(max, s);
+            System.arraycopy(keys, p * kvDim + kvOff, k, i * hd, hd);
           }
-          float sum = 0;
-          for (int i = 0; i < len; i++) {
-            float e = (float) Math.exp(scores[i] - max);
-            scores[i] = e;
-            sum += e;
-          }
-          float inv = 1f / sum;
-          int oo = t * qDim + h * hd;
-          java.util.Arrays.fill(out, oo, oo + hd, 0f);
-          for (int i = 0; i < len; i++) {
-            float a = scores[i] * inv;
-            int vo = (i < p0 ? i : own + (i - p0)) * kvDim + kvOff;
-            for (int j = 0; j < hd; j++) {
-              out[oo + j] += a * values[vo + j];
+          for (int b = 0; b < segment; b += block) {
+            int m = Math.min(block, segment - b);
+            int len = p0 + b + m; // what the block's last query sees
+            int t0 = own - p0 + b;
+            for (int r = 0; r < m; r++) {
+              System.arraycopy(q, (t0 + r) * qDim + h * hd, queries, r * hd, hd);
+            }
+            kernel.panel(k, len, hd, queries, 0, m, scores, 0, len);
+            for (int r = 0; r < m; r++) {
+              int visible = p0 + b + r + 1;
+              int so = r * len;
+              float max = Float.NEGATIVE_INFINITY;
+              for (int i = 0; i < visible; i++) {
+                float s = scores[so + i] * scale;
+                scores[so + i] = s;
+                max = Math.max(max, s);
+              }
+              float sum = 0;
+              for (int i = 0; i < visible; i++) {
+                float e = (float) Math.exp(scores[so + i] - max);
+                scores[so + i] = e;
+                sum += e;
+              }
+              float inv = 1f / sum;
+              int oo = (t0 + r) * qDim + h * hd;
+              java.util.Arrays.fill(out, oo, oo + hd, 0f);
+              for (int i = 0; i < visible; i++) {
+                int vo = (i < p0 ? i : own + (i - p0)) * kvDim + kvOff;
+                kernel.addScaled(scores[so + i] * inv, values, vo, out, oo, hd);
+              }
             }
           }
         }
