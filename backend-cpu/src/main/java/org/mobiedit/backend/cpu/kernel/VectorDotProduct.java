@@ -19,7 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * once per token.
  *
  * <p>The file's float and int8 methods are the same code with a different weight load; they are kept apart, not
- * shared through a lambda, because the JIT must see every vector operation of a loop to keep it in registers.
+ * shared through a lambda, because the JIT must see every vector operation of a loop to keep it in registers. For
+ * the same reason no helper takes or returns a vector: when the JIT runs out of inlining budget in a large caller, a
+ * vector crossing a call is boxed and its operations fall back to plain Java, 5-10 times slower (seen here with a
+ * 6-row decode tile, which was slower than two 3-row ones for that reason).
  */
 final class VectorDotProduct implements DotProduct {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -33,7 +36,7 @@ final class VectorDotProduct implements DotProduct {
     for (int i = 0; i < bound; i += F.length()) {
       acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
     }
-    return finish(w, wo, x, xo, bound, len, acc);
+    return tail(w, wo, x, xo, bound, len, acc.reduceLanes(VectorOperators.ADD));
   }
 
   @Override
@@ -41,9 +44,10 @@ final class VectorDotProduct implements DotProduct {
     int bound = len - len % F.length();
     FloatVector acc = FloatVector.zero(F);
     for (int i = 0; i < bound; i += F.length()) {
-      acc = widen(q, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+      FloatVector wacc = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+      acc = wacc.fma(FloatVector.fromArray(F, x, xo + i), acc);
     }
-    return finish(q, wo, x, xo, bound, len, acc);
+    return tail(q, wo, x, xo, bound, len, acc.reduceLanes(VectorOperators.ADD));
   }
 
   @Override
@@ -92,10 +96,6 @@ final class VectorDotProduct implements DotProduct {
     }
   }
 
-  private static FloatVector widen(byte[] q, int at) {
-    return (FloatVector) ByteVector.fromArray(B, q, at).convertShape(VectorOperators.B2F, F, 0);
-  }
-
   /** Rows {@code wo, wo+cols, wo+2*cols} times tokens {@code xo .. xo+3*cols}: 12 results at once. */
   private static void tile4x3(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
     int bound = cols - cols % F.length();
@@ -137,18 +137,18 @@ final class VectorDotProduct implements DotProduct {
       a31 = v1.fma(u, a31);
       a32 = v2.fma(u, a32);
     }
-    y[yo] = finish(w, wo, x, xo, bound, cols, a00);
-    y[yo + 1] = finish(w, w1, x, xo, bound, cols, a01);
-    y[yo + 2] = finish(w, w2, x, xo, bound, cols, a02);
-    y[yo + ldy] = finish(w, wo, x, x1, bound, cols, a10);
-    y[yo + ldy + 1] = finish(w, w1, x, x1, bound, cols, a11);
-    y[yo + ldy + 2] = finish(w, w2, x, x1, bound, cols, a12);
-    y[yo + 2 * ldy] = finish(w, wo, x, x2, bound, cols, a20);
-    y[yo + 2 * ldy + 1] = finish(w, w1, x, x2, bound, cols, a21);
-    y[yo + 2 * ldy + 2] = finish(w, w2, x, x2, bound, cols, a22);
-    y[yo + 3 * ldy] = finish(w, wo, x, x3, bound, cols, a30);
-    y[yo + 3 * ldy + 1] = finish(w, w1, x, x3, bound, cols, a31);
-    y[yo + 3 * ldy + 2] = finish(w, w2, x, x3, bound, cols, a32);
+    y[yo] = tail(w, wo, x, xo, bound, cols, a00.reduceLanes(VectorOperators.ADD));
+    y[yo + 1] = tail(w, w1, x, xo, bound, cols, a01.reduceLanes(VectorOperators.ADD));
+    y[yo + 2] = tail(w, w2, x, xo, bound, cols, a02.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy] = tail(w, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy + 1] = tail(w, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy + 2] = tail(w, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy + 1] = tail(w, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy + 2] = tail(w, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy + 1] = tail(w, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy + 2] = tail(w, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
   }
 
   /** Three rows times one token (decode): three independent sums. */
@@ -165,9 +165,9 @@ final class VectorDotProduct implements DotProduct {
       a1 = FloatVector.fromArray(F, w, w1 + i).fma(u, a1);
       a2 = FloatVector.fromArray(F, w, w2 + i).fma(u, a2);
     }
-    y[yo] = finish(w, wo, x, xo, bound, cols, a0);
-    y[yo + 1] = finish(w, w1, x, xo, bound, cols, a1);
-    y[yo + 2] = finish(w, w2, x, xo, bound, cols, a2);
+    y[yo] = tail(w, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+    y[yo + 1] = tail(w, w1, x, xo, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+    y[yo + 2] = tail(w, w2, x, xo, bound, cols, a2.reduceLanes(VectorOperators.ADD));
   }
 
   /** One row times four tokens (the rows left over from a panel). */
@@ -187,15 +187,14 @@ final class VectorDotProduct implements DotProduct {
       a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
       a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
     }
-    y[yo] = finish(w, wo, x, xo, bound, cols, a0);
-    y[yo + ldy] = finish(w, wo, x, x1, bound, cols, a1);
-    y[yo + 2 * ldy] = finish(w, wo, x, x2, bound, cols, a2);
-    y[yo + 3 * ldy] = finish(w, wo, x, x3, bound, cols, a3);
+    y[yo] = tail(w, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy] = tail(w, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
   }
 
-  /** The lanes of {@code acc} summed, then the elements past the last whole vector, in order. */
-  private static float finish(float[] w, int wo, float[] x, int xo, int from, int len, FloatVector acc) {
-    float s = acc.reduceLanes(VectorOperators.ADD);
+  /** {@code s} (the lanes of a sum), plus the elements past the last whole vector, in order. */
+  private static float tail(float[] w, int wo, float[] x, int xo, int from, int len, float s) {
     for (int i = from; i < len; i++) {
       s += w[wo + i] * x[xo + i];
     }
@@ -223,9 +222,9 @@ final class VectorDotProduct implements DotProduct {
     FloatVector a31 = a00;
     FloatVector a32 = a00;
     for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v0 = widen(q, wo + i);
-      FloatVector v1 = widen(q, w1 + i);
-      FloatVector v2 = widen(q, w2 + i);
+      FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+      FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
+      FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
       FloatVector u = FloatVector.fromArray(F, x, xo + i);
       a00 = v0.fma(u, a00);
       a01 = v1.fma(u, a01);
@@ -243,18 +242,18 @@ final class VectorDotProduct implements DotProduct {
       a31 = v1.fma(u, a31);
       a32 = v2.fma(u, a32);
     }
-    y[yo] = finish(q, wo, x, xo, bound, cols, a00);
-    y[yo + 1] = finish(q, w1, x, xo, bound, cols, a01);
-    y[yo + 2] = finish(q, w2, x, xo, bound, cols, a02);
-    y[yo + ldy] = finish(q, wo, x, x1, bound, cols, a10);
-    y[yo + ldy + 1] = finish(q, w1, x, x1, bound, cols, a11);
-    y[yo + ldy + 2] = finish(q, w2, x, x1, bound, cols, a12);
-    y[yo + 2 * ldy] = finish(q, wo, x, x2, bound, cols, a20);
-    y[yo + 2 * ldy + 1] = finish(q, w1, x, x2, bound, cols, a21);
-    y[yo + 2 * ldy + 2] = finish(q, w2, x, x2, bound, cols, a22);
-    y[yo + 3 * ldy] = finish(q, wo, x, x3, bound, cols, a30);
-    y[yo + 3 * ldy + 1] = finish(q, w1, x, x3, bound, cols, a31);
-    y[yo + 3 * ldy + 2] = finish(q, w2, x, x3, bound, cols, a32);
+    y[yo] = tail(q, wo, x, xo, bound, cols, a00.reduceLanes(VectorOperators.ADD));
+    y[yo + 1] = tail(q, w1, x, xo, bound, cols, a01.reduceLanes(VectorOperators.ADD));
+    y[yo + 2] = tail(q, w2, x, xo, bound, cols, a02.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy] = tail(q, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy + 1] = tail(q, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy + 2] = tail(q, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy + 1] = tail(q, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy + 2] = tail(q, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy + 1] = tail(q, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy + 2] = tail(q, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
   }
 
   /** Three rows times one token (decode): three independent sums. */
@@ -267,13 +266,16 @@ final class VectorDotProduct implements DotProduct {
     FloatVector a2 = a0;
     for (int i = 0; i < bound; i += F.length()) {
       FloatVector u = FloatVector.fromArray(F, x, xo + i);
-      a0 = widen(q, wo + i).fma(u, a0);
-      a1 = widen(q, w1 + i).fma(u, a1);
-      a2 = widen(q, w2 + i).fma(u, a2);
+      FloatVector wa0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+      a0 = wa0.fma(u, a0);
+      FloatVector wa1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
+      a1 = wa1.fma(u, a1);
+      FloatVector wa2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
+      a2 = wa2.fma(u, a2);
     }
-    y[yo] = finish(q, wo, x, xo, bound, cols, a0);
-    y[yo + 1] = finish(q, w1, x, xo, bound, cols, a1);
-    y[yo + 2] = finish(q, w2, x, xo, bound, cols, a2);
+    y[yo] = tail(q, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+    y[yo + 1] = tail(q, w1, x, xo, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+    y[yo + 2] = tail(q, w2, x, xo, bound, cols, a2.reduceLanes(VectorOperators.ADD));
   }
 
   /** One row times four tokens (the rows left over from a panel). */
@@ -287,21 +289,20 @@ final class VectorDotProduct implements DotProduct {
     FloatVector a2 = a0;
     FloatVector a3 = a0;
     for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v = widen(q, wo + i);
+      FloatVector v = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
       a0 = v.fma(FloatVector.fromArray(F, x, xo + i), a0);
       a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
       a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
       a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
     }
-    y[yo] = finish(q, wo, x, xo, bound, cols, a0);
-    y[yo + ldy] = finish(q, wo, x, x1, bound, cols, a1);
-    y[yo + 2 * ldy] = finish(q, wo, x, x2, bound, cols, a2);
-    y[yo + 3 * ldy] = finish(q, wo, x, x3, bound, cols, a3);
+    y[yo] = tail(q, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+    y[yo + ldy] = tail(q, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+    y[yo + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+    y[yo + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
   }
 
-  /** The lanes of {@code acc} summed, then the elements past the last whole vector, in order. */
-  private static float finish(byte[] q, int wo, float[] x, int xo, int from, int len, FloatVector acc) {
-    float s = acc.reduceLanes(VectorOperators.ADD);
+  /** {@code s} (the lanes of a sum), plus the elements past the last whole vector, in order. */
+  private static float tail(byte[] q, int wo, float[] x, int xo, int from, int len, float s) {
     for (int i = from; i < len; i++) {
       s += q[wo + i] * x[xo + i];
     }
