@@ -28,7 +28,10 @@ public abstract class EditListener {
   /** The exact prefix cache was computed (once per edit). */
   public void onPrefixCacheBuilt(long millis) {}
 
-  /** One optimisation step finished; {@code loss} is the unperturbed loss at the step's start. */
+  /**
+   * One optimisation step finished; {@code loss} is the loss at the step's start as {@link EditResult#getLossCurve()}
+   * reports it (the mean over the step's perturbed points).
+   */
   public void onStep(int step, int maxSteps, double loss, long forwardPasses) {}
 
   /** An early-stopping check ran after {@code step} steps. */

@@ -150,7 +150,7 @@ public final class EditOptions {
   }
 
   /**
-   * Whether the 2q+1 points of a step go to the backend as one batched call (default) or one call each. The losses
+   * Whether the 2q points of a step go to the backend as one batched call (default) or one call each. The losses
    * are identical; the switch exists to measure what batching buys.
    */
   public boolean isBatchPerturbations() {

@@ -73,7 +73,11 @@ public final class EditResult {
     return wallMillis;
   }
 
-  /** The unperturbed loss at each step. */
+  /**
+   * The loss at each step: the mean of the step's {@code 2q} perturbed losses, which is the loss at the step's
+   * {@code δ} plus a term of second order in epsilon (the unperturbed point itself is not evaluated: the estimate
+   * does not need it).
+   */
   public float[] getLossCurve() {
     return lossCurve.clone();
   }

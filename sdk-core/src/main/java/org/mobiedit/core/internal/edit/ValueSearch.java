@@ -8,7 +8,7 @@ import org.mobiedit.api.MobiEditException;
 
 /**
  * The forward-only search for the correction {@code δ} (the shared spec's sections 3 and 4). From {@code δ = 0},
- * every step evaluates the loss at {@code δ} and at {@code 2q} perturbations in one batched forward
+ * every step evaluates the loss at {@code 2q} perturbations of {@code δ} in one batched forward
  * ({@link ForwardOnlyEstimator}, {@link EditLoss}, {@link PrefixCachePlan}), moves {@code δ} against the estimated
  * gradient by the cosine-decayed step size ({@link StepSchedule}) and bounds it ({@link DeltaClamp}); every K steps
  * it tries the candidate update ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when
@@ -47,7 +47,7 @@ final class ValueSearch {
    * What the search found.
    *
    * @param update the rank-one update for the final {@code δ} (the one an early-stopping check passed, if any)
-   * @param lossCurve the unperturbed loss at every step taken
+   * @param lossCurve the loss at every step taken (the mean over the step's perturbed points)
    * @param steps the steps taken
    * @param reason why the search ended
    * @param forwardPasses forward passes of the edit so far (each batched row evaluation counts once per row)
@@ -70,10 +70,11 @@ final class ValueSearch {
       float[][][][] logits = forwards.logits(points);
       forwardPasses += (long) points.length * forwards.rows();
       double[] losses = losses(logits, points, step);
-      curve[step] = (float) losses[0];
+      double current = ForwardOnlyEstimator.curveLoss(losses);
+      curve[step] = (float) current;
       descend(delta, estimator.estimate(losses, z), schedule.at(step), step);
       int steps = step + 1;
-      listener.onStep(steps, maxSteps, losses[0], forwardPasses);
+      listener.onStep(steps, maxSteps, current, forwardPasses);
       if (stopping.due(steps)) {
         forwardPasses++;
         RankOneUpdate candidate = RankOneUpdate.of(layer, delta, key);

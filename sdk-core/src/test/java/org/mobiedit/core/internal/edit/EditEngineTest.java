@@ -63,8 +63,8 @@ class EditEngineTest {
     assertThat(r.getRightVector()).containsExactly(0.6f, 0, 0.8f); // K/|K|
     assertThat(r.getLossCurve()).hasSize(20);
     assertThat(r.getContextTemplates()).containsExactly("{}");
-    // The key capture (1 row), the essence row, the first check, 20 steps × 11 points × 2 rows, two checks.
-    assertThat(r.getForwardPasses()).isEqualTo(1 + 1 + 1 + 20 * 11 * 2 + 2);
+    // The key capture (1 row), the essence row, the first check, 20 steps × 10 points × 2 rows, two checks.
+    assertThat(r.getForwardPasses()).isEqualTo(1 + 1 + 1 + 20 * 10 * 2 + 2);
     assertThat(out.handle()).isPositive();
     assertThat(model.appliedUpdates()).isEqualTo(1);
     EditBatch batch = EditBatch.build(HandMadeEdit.tokenizer(), REQUEST, List.of("{}"), 64);

@@ -11,11 +11,34 @@ import org.mobiedit.api.Precision;
 /** Central differences along seeded Gaussian directions, summed; epsilon absolute or relative to |t0|/√d. */
 class ForwardOnlyEstimatorTest {
   @Test
-  void thePointsAreDeltaThenPlusAndMinusEpsilonAlongEachDirection() {
+  void thePointsArePlusAndMinusEpsilonAlongEachDirectionWithoutDeltaItself() {
     ForwardOnlyEstimator est = new ForwardOnlyEstimator(2, 0.5, 1);
     float[][] z = {{1, 0}, {0, 2}};
     float[][] p = est.points(new float[] {1, 1}, z);
-    assertArrayEquals(new float[][] {{1, 1}, {1.5f, 1}, {0.5f, 1}, {1, 2}, {1, 0}}, p);
+    assertArrayEquals(new float[][] {{1.5f, 1}, {0.5f, 1}, {1, 2}, {1, 0}}, p);
+  }
+
+  @Test
+  void theCurvesLossIsTheMeanOfThePairsWhichIsTheUnperturbedLossUpToSecondOrderInEpsilon() {
+    assertThat(ForwardOnlyEstimator.curveLoss(new double[] {3, 1, 0, 4})).isEqualTo(2);
+    // A quadratic loss L(x) = |x|²: each pair averages to L(δ) + ε²|z|², exactly the second-order term.
+    ForwardOnlyEstimator est = new ForwardOnlyEstimator(3, 1e-2, 5);
+    float[] delta = {0.5f, -1, 2};
+    float[][] z = est.directions(0, 3);
+    float[][] p = est.points(delta, z);
+    double[] losses = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      for (float v : p[i]) {
+        losses[i] += (double) v * v;
+      }
+    }
+    double bias = 0;
+    for (float[] zi : z) {
+      for (float v : zi) {
+        bias += 1e-4 * v * v / z.length;
+      }
+    }
+    assertThat(ForwardOnlyEstimator.curveLoss(losses)).isCloseTo(5.25 + bias, within(1e-6));
   }
 
   @Test
@@ -23,7 +46,7 @@ class ForwardOnlyEstimatorTest {
     ForwardOnlyEstimator est = new ForwardOnlyEstimator(2, 0.5, 1);
     float[][] z = {{1, 0}, {0, 2}};
     // g_1 = (3 − 1)/(2·0.5) = 2, g_2 = (0 − 4)/1 = −4: ĝ = 2·(1, 0) − 4·(0, 2) = (2, −8).
-    assertArrayEquals(new double[] {2, -8}, est.estimate(new double[] {9, 3, 1, 0, 4}, z));
+    assertArrayEquals(new double[] {2, -8}, est.estimate(new double[] {3, 1, 0, 4}, z));
   }
 
   @Test
@@ -38,7 +61,7 @@ class ForwardOnlyEstimatorTest {
   void anAbsoluteEpsilonIsTheOptionsEpsilon() {
     ForwardOnlyEstimator est = ForwardOnlyEstimator.forEdit(
         EditOptions.builder().epsilon(0.25).directions(1).build(), 16, 4, Precision.FP32);
-    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[1][0]).isEqualTo(0.25f);
+    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[0][0]).isEqualTo(0.25f);
   }
 
   @Test
@@ -46,7 +69,7 @@ class ForwardOnlyEstimatorTest {
     // |t0| = 4, d = 4: each coordinate of t0 is about 2, so epsilon 0.25 becomes 0.5.
     ForwardOnlyEstimator est = ForwardOnlyEstimator.forEdit(
         EditOptions.builder().epsilon(0.25).relativeEpsilon(true).directions(1).build(), 16, 4, Precision.FP32);
-    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[1][0]).isEqualTo(0.5f);
+    assertThat(est.points(new float[] {0, 0, 0, 0}, new float[][] {{1, 0, 0, 0}})[0][0]).isEqualTo(0.5f);
   }
 
   @Test

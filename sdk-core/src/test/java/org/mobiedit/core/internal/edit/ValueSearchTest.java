@@ -81,9 +81,9 @@ class ValueSearchTest {
       }
     };
     ValueSearch.Found found = search(OPTIONS, listener, new Cancellation(() -> false));
-    // 11 points (δ and 5 directions × ±) × 3 rows per step, after 10 passes before the search.
-    assertThat(events).hasSize(21).startsWith("step 1/60 43").endsWith("step 20/60 670", "check 20 true");
-    assertThat(found.forwardPasses()).isEqualTo(10 + 20 * 33 + 1);
+    // 10 points (5 directions × ±; δ itself is not evaluated) × 3 rows per step, after 10 passes before the search.
+    assertThat(events).hasSize(21).startsWith("step 1/60 40").endsWith("step 20/60 610", "check 20 true");
+    assertThat(found.forwardPasses()).isEqualTo(10 + 20 * 30 + 1);
   }
 
   @Test
