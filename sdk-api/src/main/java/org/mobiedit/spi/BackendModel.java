@@ -109,6 +109,24 @@ public interface BackendModel extends AutoCloseable {
   }
 
   /**
+   * {@link #resume} reduced to what the edit loss needs: for every delta, the terms {@code request} asks for (label
+   * log-probabilities at {@code logitPositions}, the KL term at one of them), instead of a full-vocabulary row per
+   * position. The engine calls this, not {@link #resume}, in every optimisation step. The default evaluates
+   * {@link #resume}'s logits with {@link LossRequest#evaluate}; a backend that computes the terms where its logits
+   * are (which saves moving them: on an accelerator that transfer dominates) must return the same numbers, which it
+   * does bit for bit by using {@link org.mobiedit.spi.numerics.LogProbabilities} on the same float logits.
+   */
+  default LossTerms resumeLoss(PrefixState prefix, float[][] deltas, int[][] logitPositions, LossRequest request) {
+    return request.evaluate(resume(prefix, deltas, logitPositions));
+  }
+
+  /** {@link #injectForward} reduced to the terms of {@code request}, as {@link #resumeLoss} is. */
+  default LossTerms injectForwardLoss(int[][] rows, int layer, int[] injectAt, float[][] deltas,
+      int[][] logitPositions, LossRequest request) {
+    return request.evaluate(injectForward(rows, layer, injectAt, deltas, logitPositions));
+  }
+
+  /**
    * Adds {@code left ⊗ right} to {@code W_down} of {@code layer} ({@code left}: hiddenSize, {@code right}:
    * intermediateSize), kept in float whatever the weights' precision; returns a handle for {@link #revertRankOne}.
    * Not to be called while a forward pass runs. Optional: {@link Capability#RANK_ONE_UPDATE}.

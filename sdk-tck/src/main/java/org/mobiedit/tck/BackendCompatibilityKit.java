@@ -41,9 +41,12 @@ import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.BackendProvider;
 import org.mobiedit.spi.Capability;
 import org.mobiedit.spi.InferenceSequence;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.PrefixState;
 import org.mobiedit.spi.Support;
+import org.mobiedit.spi.numerics.LogProbabilities;
 
 /**
  * The compatibility kit for backends: extend it in your test sources with one factory method, and JUnit 5 runs every
@@ -560,6 +563,58 @@ public abstract class BackendCompatibilityKit {
         for (int d = 0; d < deltas.length; d++) {
           float[][][] alone = m.resume(prefix, new float[][] {deltas[d]}, labels)[0];
           within(Rule.BATCH_1, p, "direction " + d + " of " + deltas.length, batched[d], alone);
+        }
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("loss terms")
+  class Loss {
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    @DisplayName("LOSS-1 the loss terms are those of the returned logits")
+    void lossTermsAreThoseOfTheLogits(Precision p) {
+      assumePrecision(p);
+      assumeCapability(Capability.RESUME_WITH_INJECTION);
+      KitFixture f = KitFixture.world();
+      BackendModel m = load(f, p);
+      float[][] deltas = deltas(f, 3, 4);
+      int[][] positions = f.positionsFromInjection();
+      int vocab = f.spec().vocabSize();
+      int[][] labels = new int[positions.length][];
+      for (int r = 0; r < positions.length; r++) {
+        labels[r] = new int[positions[r].length];
+        for (int k = 0; k < labels[r].length; k++) {
+          labels[r][k] = r == 0 && k == 0 ? LossRequest.NO_LABEL : (7 + 31 * r + 5 * k) % vocab;
+        }
+      }
+      double[] reference = LogProbabilities.logSoftmax(m.forward(new int[][] {f.rows()[0]},
+          new int[][] {{positions[0][0]}})[0][0]);
+      LossRequest request = LossRequest.labelsAndKl(labels, 0, 0, reference);
+      try (PrefixState prefix = m.buildPrefix(f.rows(), f.layer(), f.injectAt())) {
+        sameTerms(p, "resumeLoss", request.evaluate(m.resume(prefix, deltas, positions)),
+            m.resumeLoss(prefix, deltas, positions, request), labels);
+      }
+      sameTerms(p, "injectForwardLoss",
+          request.evaluate(m.injectForward(f.rows(), f.layer(), f.injectAt(), deltas, positions)),
+          m.injectForwardLoss(f.rows(), f.layer(), f.injectAt(), deltas, positions, request), labels);
+    }
+
+    private void sameTerms(Precision p, String call, LossTerms expected, LossTerms actual, int[][] labels) {
+      Rule.LOSS_1.check(actual.size() == expected.size(), call + " in " + p + ": " + actual.size() + " points for "
+          + expected.size());
+      for (int d = 0; d < expected.size(); d++) {
+        LossTerms.Point e = expected.point(d);
+        LossTerms.Point a = actual.point(d);
+        Rule.LOSS_1.check(Math.abs(a.kl() - e.kl()) <= 1e-6, call + " in " + p + ", direction " + d + ": KL "
+            + a.kl() + ", expected " + e.kl());
+        for (int r = 0; r < labels.length; r++) {
+          for (int k = 0; k < labels[r].length; k++) {
+            Rule.LOSS_1.check(Math.abs(a.labelLogProb(r, k) - e.labelLogProb(r, k)) <= 1e-6, call + " in " + p
+                + ", direction " + d + ", row " + r + ", label " + k + ": log-probability " + a.labelLogProb(r, k)
+                + ", expected " + e.labelLogProb(r, k));
+          }
         }
       }
     }

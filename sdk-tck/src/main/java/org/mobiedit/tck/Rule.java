@@ -29,6 +29,8 @@ public enum Rule {
   PREFIX_3("PREFIX-3", "a zero delta gives the plain forward's logits"),
   PREFIX_4("PREFIX-4", "resume matches backend-cpu within the precision's tolerance"),
   BATCH_1("BATCH-1", "a batch of directions gives each direction's logits alone"),
+  LOSS_1("LOSS-1", "resumeLoss and injectForwardLoss give the loss terms of the logits resume and injectForward"
+      + " return (label log-probabilities and the KL term, within 1e-6)"),
   RANK_ONE_1("RANK-ONE-1", "an update adds left·(right·key) to the layer's MLP output"),
   RANK_ONE_2("RANK-ONE-2", "revertRankOne restores the logits bit for bit"),
   RANK_ONE_3("RANK-ONE-3", "updates revert exactly in any order"),

@@ -20,6 +20,8 @@ import org.mobiedit.backend.cpu.model.Transformer;
 import org.mobiedit.backend.cpu.quant.ActivationQuantizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.MemoryUsage;
 import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
@@ -219,8 +221,28 @@ final class CpuModel implements BackendModel {
     return new CpuPrefixState(this, layer, out);
   }
 
+  /** Receives the logits of one row for one delta, {@code [k][vocab]}, as soon as they are computed. */
+  @FunctionalInterface
+  private interface RowLogits {
+    void accept(int delta, int row, float[][] logits);
+  }
+
   @Override
   public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
+    float[][][][] out = new float[deltas.length][logitPositions.length][][];
+    resume(prefix, deltas, logitPositions, (dir, r, logits) -> out[dir][r] = logits);
+    return out;
+  }
+
+  /** The loss terms computed here, row by row, so that the full logits of a step never exist at once. */
+  @Override
+  public LossTerms resumeLoss(PrefixState prefix, float[][] deltas, int[][] logitPositions, LossRequest request) {
+    LossTerms.Point[] points = newPoints(deltas.length, logitPositions, request);
+    resume(prefix, deltas, logitPositions, (dir, r, logits) -> evaluate(request, points[dir], r, logits));
+    return new LossTerms(points);
+  }
+
+  private void resume(PrefixState prefix, float[][] deltas, int[][] logitPositions, RowLogits sink) {
     checkOpen();
     if (!(prefix instanceof CpuPrefixState) || ((CpuPrefixState) prefix).owner != this) {
       throw invalid("this prefix state was not built by this model");
@@ -230,7 +252,6 @@ final class CpuModel implements BackendModel {
     sameLength(rows.length, logitPositions.length, "logit position lists");
     int d = spec.hiddenSize();
     checkDeltas(spec, deltas);
-    float[][][][] out = new float[deltas.length][rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       CpuPrefixState.Row row = rows[r];
       int[] local = new int[logitPositions[r].length];
@@ -259,22 +280,36 @@ final class CpuModel implements BackendModel {
       row.cache.truncate(row.injectAt);
       float[][] logits = transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at);
       for (int dir = 0; dir < dirs; dir++) {
-        out[dir][r] = Arrays.copyOfRange(logits, dir * local.length, (dir + 1) * local.length);
+        sink.accept(dir, r, Arrays.copyOfRange(logits, dir * local.length, (dir + 1) * local.length));
       }
     }
-    return out;
   }
 
   @Override
   public float[][][][] injectForward(
       int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions) {
+    float[][][][] out = new float[deltas.length][rows.length][][];
+    injectForward(rows, layer, injectAt, deltas, logitPositions, (dir, r, logits) -> out[dir][r] = logits);
+    return out;
+  }
+
+  @Override
+  public LossTerms injectForwardLoss(int[][] rows, int layer, int[] injectAt, float[][] deltas,
+      int[][] logitPositions, LossRequest request) {
+    LossTerms.Point[] points = newPoints(deltas.length, logitPositions, request);
+    injectForward(rows, layer, injectAt, deltas, logitPositions,
+        (dir, r, logits) -> evaluate(request, points[dir], r, logits));
+    return new LossTerms(points);
+  }
+
+  private void injectForward(int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions,
+      RowLogits sink) {
     checkOpen();
     checkLayer(spec, layer);
     sameLength(rows.length, injectAt.length, "inject positions");
     sameLength(rows.length, logitPositions.length, "logit position lists");
     checkDeltas(spec, deltas);
     calibrateIfNeeded(rows);
-    float[][][][] out = new float[deltas.length][rows.length][][];
     for (int r = 0; r < rows.length; r++) {
       checkTokens(spec, rows[r], 0);
       checkPosition(rows[r], injectAt[r], r);
@@ -283,11 +318,32 @@ final class CpuModel implements BackendModel {
       }
       for (int dir = 0; dir < deltas.length; dir++) {
         MlpHook hook = new MlpHook(layer, injectAt[r], deltas[dir]);
-        out[dir][r] = transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length),
-            transformer.embed(rows[r]), rows[r].length, 0, spec.layers(), hook, logitPositions[r]);
+        sink.accept(dir, r, transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length),
+            transformer.embed(rows[r]), rows[r].length, 0, spec.layers(), hook, logitPositions[r]));
       }
     }
-    return out;
+  }
+
+  private LossTerms.Point[] newPoints(int deltas, int[][] logitPositions, LossRequest request) {
+    sameLength(logitPositions.length, request.rows(), "rows of labels");
+    for (int r = 0; r < logitPositions.length; r++) {
+      sameLength(logitPositions[r].length, request.labels(r).length, "labels of row " + r);
+    }
+    LossTerms.Point[] points = new LossTerms.Point[deltas];
+    for (int p = 0; p < deltas; p++) {
+      points[p] = request.newPoint();
+    }
+    return points;
+  }
+
+  private void evaluate(LossRequest request, LossTerms.Point point, int row, float[][] logits) {
+    for (int k = 0; k < logits.length; k++) {
+      try {
+        request.evaluateAt(row, k, logits[k], 0, logits[k].length, point);
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
+    }
   }
 
   @Override

@@ -1,16 +1,21 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.Arrays;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
+import org.mobiedit.spi.numerics.LogProbabilities;
 
 /**
- * ROME's loss, evaluated from logits: the mean over rewrite rows of the mean negative log-likelihood of the target
- * tokens, plus {@code klWeight · KL(p_δ ‖ p_0)} on the essence row, plus {@code weightDecay · |δ| / |t₀|²}.
- * Computed in double from float logits.
+ * ROME's loss: the mean over rewrite rows of the mean negative log-likelihood of the target tokens, plus
+ * {@code klWeight · KL(p_δ ‖ p_0)} on the essence row, plus {@code weightDecay · |δ| / |t₀|²}. The backend evaluates
+ * the first two from its logits as {@link #request()} asks ({@link BackendModel#resumeLoss}), in double from float
+ * logits; this class combines them.
  */
 public final class EditLoss {
   private final EditBatch batch;
-  private final double[] essenceLogP0;
+  private final LossRequest request;
   private final double klWeight;
   private final double weightDecay;
   private final double t0NormSquared;
@@ -28,60 +33,49 @@ public final class EditLoss {
 
   EditLoss(EditBatch batch, float[] essenceLogits0, double klWeight, double weightDecay, double t0NormSquared) {
     this.batch = batch;
-    this.essenceLogP0 = logSoftmax(essenceLogits0);
+    int[][] labels = new int[batch.rows.length][];
+    for (int r = 0; r < labels.length; r++) {
+      labels[r] = r < batch.rewriteRows() ? batch.target.clone() : noLabels(batch.labelPositions[r].length);
+    }
+    this.request = LossRequest.labelsAndKl(labels, batch.essenceRow(), 0,
+        LogProbabilities.logSoftmax(essenceLogits0));
     this.klWeight = klWeight;
     this.weightDecay = weightDecay;
     this.t0NormSquared = t0NormSquared;
   }
 
-  /** @param logits {@code logits[row][k]} at the batch's label positions, for one delta */
-  double value(float[][][] logits, float[] delta) {
+  private static int[] noLabels(int n) {
+    int[] none = new int[n];
+    Arrays.fill(none, LossRequest.NO_LABEL);
+    return none;
+  }
+
+  /** What the backend evaluates at every point: the targets' log-probabilities and the essence row's KL term. */
+  LossRequest request() {
+    return request;
+  }
+
+  /** The loss at one point from the terms the backend returned for it. */
+  double value(LossTerms.Point terms, float[] delta) {
     double nll = 0;
     int rewrite = batch.rewriteRows();
     for (int r = 0; r < rewrite; r++) {
       double rowNll = 0;
       for (int j = 0; j < batch.target.length; j++) {
-        rowNll -= logSoftmaxAt(logits[r][j], batch.target[j]);
+        rowNll -= terms.labelLogProb(r, j);
       }
       nll += rowNll / batch.target.length;
     }
     nll /= rewrite;
-    double[] logP = logSoftmax(logits[batch.essenceRow()][0]);
-    double kl = 0;
-    for (int i = 0; i < logP.length; i++) {
-      kl += Math.exp(logP[i]) * (logP[i] - essenceLogP0[i]);
-    }
     double norm = 0;
     for (float v : delta) {
       norm += (double) v * v;
     }
-    return nll + klWeight * kl + weightDecay * Math.sqrt(norm) / t0NormSquared;
+    return nll + klWeight * terms.kl() + weightDecay * Math.sqrt(norm) / t0NormSquared;
   }
 
-  /** {@code log softmax(logits)[id]}, computed stably in double (also used by the evaluation's scoring). */
-  public static double logSoftmaxAt(float[] logits, int id) {
-    return logits[id] - logSumExp(logits);
-  }
-
-  static double[] logSoftmax(float[] logits) {
-    double lse = logSumExp(logits);
-    double[] out = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      out[i] = logits[i] - lse;
-    }
-    return out;
-  }
-
-  /** {@code log Σ exp(x)}, shifted by the maximum so nothing overflows. */
-  static double logSumExp(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - max);
-    }
-    return max + Math.log(sum);
+  /** The loss at one point from its full logits {@code [row][k][vocab]} (the reference evaluation). */
+  double value(float[][][] logits, float[] delta) {
+    return value(request.evaluate(new float[][][][] {logits}).point(0), delta);
   }
 }

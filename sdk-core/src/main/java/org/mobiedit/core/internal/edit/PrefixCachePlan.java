@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.PrefixState;
 
 /**
@@ -70,24 +72,25 @@ final class PrefixCachePlan implements AutoCloseable {
   }
 
   /**
-   * The logits at the batch's label positions for every point: {@code [point][row][k]}. One backend call for all
-   * points, or one call per point without {@link EditOptions#isBatchPerturbations()} (to measure batching).
+   * The loss terms of every point ({@code request}: the targets' log-probabilities and the essence row's KL term at
+   * the batch's label positions), in the order of {@code points}. One backend call for all points, or one call per
+   * point without {@link EditOptions#isBatchPerturbations()} (to measure batching).
    */
-  float[][][][] logits(float[][] points) {
+  LossTerms terms(float[][] points, LossRequest request) {
     if (batched) {
-      return run(points);
+      return run(points, request);
     }
-    float[][][][] out = new float[points.length][][][];
+    LossTerms.Point[] out = new LossTerms.Point[points.length];
     for (int p = 0; p < points.length; p++) {
-      out[p] = run(new float[][] {points[p]})[0];
+      out[p] = run(new float[][] {points[p]}, request).point(0);
     }
-    return out;
+    return new LossTerms(out);
   }
 
-  private float[][][][] run(float[][] points) {
+  private LossTerms run(float[][] points, LossRequest request) {
     return prefix != null
-        ? model.resume(prefix, points, batch.labelPositions)
-        : model.injectForward(batch.rows, layer, batch.lookup, points, batch.labelPositions);
+        ? model.resumeLoss(prefix, points, batch.labelPositions, request)
+        : model.injectForwardLoss(batch.rows, layer, batch.lookup, points, batch.labelPositions, request);
   }
 
   /** Releases the prefix state, if any. */

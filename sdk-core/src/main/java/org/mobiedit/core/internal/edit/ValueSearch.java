@@ -5,6 +5,7 @@ import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.spi.LossTerms;
 
 /**
  * The forward-only search for the correction {@code δ} (the shared spec's sections 3 and 4). From {@code δ = 0},
@@ -67,9 +68,9 @@ final class ValueSearch {
       cancellation.check(step);
       float[][] z = estimator.directions(step, hiddenSize);
       float[][] points = estimator.points(delta, z);
-      float[][][][] logits = forwards.logits(points);
+      LossTerms terms = forwards.terms(points, loss.request());
       forwardPasses += (long) points.length * forwards.rows();
-      double[] losses = losses(logits, points, step);
+      double[] losses = losses(terms, points, step);
       double current = ForwardOnlyEstimator.curveLoss(losses);
       curve[step] = (float) current;
       descend(delta, estimator.estimate(losses, z), schedule.at(step), step);
@@ -91,10 +92,10 @@ final class ValueSearch {
   }
 
   /** The loss at every point; a non-finite one aborts the edit. */
-  private double[] losses(float[][][][] logits, float[][] points, int step) {
+  private double[] losses(LossTerms terms, float[][] points, int step) {
     double[] losses = new double[points.length];
     for (int p = 0; p < points.length; p++) {
-      losses[p] = loss.value(logits[p], points[p]);
+      losses[p] = loss.value(terms.point(p), points[p]);
     }
     for (double l : losses) {
       if (!Double.isFinite(l)) {

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.AnswerScore;
-import org.mobiedit.core.internal.edit.EditLoss;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.numerics.LogProbabilities;
 
 /**
  * Teacher-forced scoring of answers after prompts, on token ids exactly as the edit engine builds its rows: the prompt
@@ -63,7 +63,7 @@ public final class AnswerScorer {
         double[] logProb = new double[answer.length];
         for (int j = 0; j < answer.length; j++) {
           argmax[j] = Sampler.argmax(logits[i - start][j]);
-          logProb[j] = EditLoss.logSoftmaxAt(logits[i - start][j], answer[j]);
+          logProb[j] = LogProbabilities.logSoftmaxAt(logits[i - start][j], answer[j]);
         }
         out.add(new AnswerScore(answer.clone(), argmax, logProb));
       }

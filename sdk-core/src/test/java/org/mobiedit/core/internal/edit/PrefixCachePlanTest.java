@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.PrefixState;
 
 /** The prefix cache on: built once, every forward resumes from it, closed at the end; off: every row from 0. */
@@ -27,10 +29,20 @@ class PrefixCachePlanTest {
 
   PrefixCachePlanTest() {
     when(model.buildPrefix(any(), anyInt(), any())).thenReturn(prefix);
-    when(model.resume(any(), any(), any()))
-        .thenAnswer(a -> new float[((float[][]) a.getArgument(1)).length][][][]);
-    when(model.injectForward(any(), anyInt(), any(), any(), any()))
-        .thenAnswer(a -> new float[((float[][]) a.getArgument(3)).length][][][]);
+    when(model.resumeLoss(any(), any(), any(), any()))
+        .thenAnswer(a -> terms(((float[][]) a.getArgument(1)).length));
+    when(model.injectForwardLoss(any(), anyInt(), any(), any(), any(), any()))
+        .thenAnswer(a -> terms(((float[][]) a.getArgument(3)).length));
+  }
+
+  private final LossRequest request = LossRequest.labels(new int[][] {{1}, {1}, {1}});
+
+  private LossTerms terms(int points) {
+    LossTerms.Point[] p = new LossTerms.Point[points];
+    for (int i = 0; i < points; i++) {
+      p[i] = request.newPoint();
+    }
+    return new LossTerms(p);
   }
 
   @Test
@@ -38,12 +50,12 @@ class PrefixCachePlanTest {
     EditListener listener = mock(EditListener.class);
     try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2, EditOptions.defaults(), listener)) {
       assertThat(plan.cached()).isTrue();
-      assertThat(plan.logits(points).length).isEqualTo(3);
-      plan.logits(points);
+      assertThat(plan.terms(points, request).size()).isEqualTo(3);
+      plan.terms(points, request);
     }
     verify(model).buildPrefix(same(batch.rows), eq(2), same(batch.lookup));
-    verify(model, times(2)).resume(same(prefix), any(), same(batch.labelPositions));
-    verify(model, never()).injectForward(any(), anyInt(), any(), any(), any());
+    verify(model, times(2)).resumeLoss(same(prefix), any(), same(batch.labelPositions), same(request));
+    verify(model, never()).injectForwardLoss(any(), anyInt(), any(), any(), any(), any());
     verify(listener).onPrefixCacheBuilt(org.mockito.ArgumentMatchers.anyLong());
     verify(prefix).close();
   }
@@ -54,10 +66,10 @@ class PrefixCachePlanTest {
     try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2,
         EditOptions.builder().prefixCache(false).build(), listener)) {
       assertThat(plan.cached()).isFalse();
-      assertThat(plan.logits(points).length).isEqualTo(3);
+      assertThat(plan.terms(points, request).size()).isEqualTo(3);
     }
-    verify(model).injectForward(same(batch.rows), eq(2), same(batch.lookup), same(points),
-        same(batch.labelPositions));
+    verify(model).injectForwardLoss(same(batch.rows), eq(2), same(batch.lookup), same(points),
+        same(batch.labelPositions), same(request));
     verify(model, never()).buildPrefix(any(), anyInt(), any());
     verify(listener, never()).onPrefixCacheBuilt(org.mockito.ArgumentMatchers.anyLong());
   }
@@ -66,9 +78,9 @@ class PrefixCachePlanTest {
   void unbatchedEveryPointIsItsOwnCall() {
     try (PrefixCachePlan plan = PrefixCachePlan.open(model, batch, 2,
         EditOptions.builder().batchPerturbations(false).build(), EditListener.NONE)) {
-      assertThat(plan.logits(points).length).isEqualTo(3);
+      assertThat(plan.terms(points, request).size()).isEqualTo(3);
     }
-    verify(model, times(3)).resume(same(prefix), any(), any());
+    verify(model, times(3)).resumeLoss(same(prefix), any(), any(), same(request));
   }
 
   @Test
