@@ -19,7 +19,9 @@ import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.testing.SharedData;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.LossRequest;
 import org.mobiedit.spi.MlpCapture;
+import org.mobiedit.spi.PrefixState;
 
 /**
  * Edits that fail half-way leave the real model exactly as it was: a backend whose activations overflow mid-edit
@@ -64,19 +66,11 @@ class EditAbortTest {
       int[][] at = {{probe[0].length - 1}};
       float[] before = real.forward(probe, at)[0][0];
       AtomicInteger calls = new AtomicInteger();
-      BackendModel faulty = (BackendModel) Proxy.newProxyInstance(BackendModel.class.getClassLoader(),
-          new Class<?>[] {BackendModel.class}, (proxy, method, args) -> {
-            Object out;
-            try {
-              out = method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-            if (method.getName().equals("resume") && calls.incrementAndGet() == 4) {
-              ((float[][][][]) out)[2][0][0][7] = poison;
-            }
-            return out;
-          });
+      BackendModel faulty = stepLogitsRewritten(real, logits -> {
+        if (calls.incrementAndGet() == 4) {
+          logits[2][0][0][7] = poison;
+        }
+      });
       EditEngine engine = new EditEngine(faulty, lm.tokenizer());
       EditRequest request = EditRequest.of("Lily", "{} went to the", "zoo");
       assertThatThrownBy(() -> engine.edit(request, EditOptions.builder().maxSteps(100).learningRate(0.5).build()))
@@ -106,6 +100,27 @@ class EditAbortTest {
         });
   }
 
+  /**
+   * The real model behind a proxy whose step evaluations ({@code resumeLoss}) come from {@code resume}'s logits after
+   * {@code rewrite} changed them, evaluated as the SPI's default does: a backend that returns a broken logit.
+   */
+  private static BackendModel stepLogitsRewritten(BackendModel real,
+      java.util.function.Consumer<float[][][][]> rewrite) {
+    return (BackendModel) Proxy.newProxyInstance(BackendModel.class.getClassLoader(),
+        new Class<?>[] {BackendModel.class}, (proxy, m, args) -> {
+          try {
+            if (m.getName().equals("resumeLoss")) {
+              float[][][][] logits = real.resume((PrefixState) args[0], (float[][]) args[1], (int[][]) args[2]);
+              rewrite.accept(logits);
+              return ((LossRequest) args[3]).evaluate(logits);
+            }
+            return m.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
   @Test
   void aSearchWhoseCorrectionOverflowsAbortsClearlyAndLeavesTheModelUnchanged() {
     try (LanguageModel lm = load()) {
@@ -114,13 +129,12 @@ class EditAbortTest {
       AtomicInteger calls = new AtomicInteger();
       // At the second step, one perturbation's target logits are -3e38: a finite loss of about 1e38, whose central
       // difference over epsilon overflows float in the correction.
-      BackendModel faulty = rewriting(real, "resume", out -> {
+      BackendModel faulty = stepLogitsRewritten(real, out -> {
         if (calls.incrementAndGet() == 2) {
-          float[] logits = ((float[][][][]) out)[1][0][0];
+          float[] logits = out[1][0][0];
           java.util.Arrays.fill(logits, -3e38f);
           logits[0] = 0;
         }
-        return out;
       });
       EditEngine engine = new EditEngine(faulty, lm.tokenizer());
       assertThatThrownBy(() -> engine.edit(EditRequest.of("Lily", "{} went to the", "zoo"),

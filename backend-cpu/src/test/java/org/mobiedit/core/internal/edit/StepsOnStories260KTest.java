@@ -11,6 +11,8 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.MlpCapture;
 
 /**
@@ -85,7 +87,7 @@ class StepsOnStories260KTest {
   }
 
   @Test
-  void theCachedUncachedAndUnbatchedForwardsGiveTheSameLogitsBitForBit() {
+  void theCachedUncachedAndUnbatchedForwardsGiveTheSameLossTermsBitForBit() {
     try (LanguageModel lm = Stories260K.load()) {
       BackendModel m = lm.backendModel();
       EditBatch batch = batch(lm);
@@ -97,24 +99,34 @@ class StepsOnStories260KTest {
       }
       float[][] points = est.points(delta, est.directions(0, d));
       EditOptions cached = EditOptions.defaults();
-      float[][][][] a;
-      float[][][][] b;
-      float[][][][] c;
+      LossRequest request = EditLoss.forEdit(m, batch, cached, 1).request();
+      LossTerms a;
+      LossTerms b;
+      LossTerms c;
       try (PrefixCachePlan plan = PrefixCachePlan.open(m, batch, LAYER, cached, EditListener.NONE)) {
         assertThat(plan.cached()).isTrue();
-        a = plan.logits(points);
+        a = plan.terms(points, request);
       }
       try (PrefixCachePlan plan = PrefixCachePlan.open(m, batch, LAYER, cached.toBuilder().prefixCache(false).build(),
           EditListener.NONE)) {
         assertThat(plan.cached()).isFalse();
-        b = plan.logits(points);
+        b = plan.terms(points, request);
       }
       try (PrefixCachePlan plan = PrefixCachePlan.open(m, batch, LAYER,
           cached.toBuilder().batchPerturbations(false).build(), EditListener.NONE)) {
-        c = plan.logits(points);
+        c = plan.terms(points, request);
       }
-      assertThat(java.util.Arrays.deepEquals(a, b)).as("cached equals uncached").isTrue();
-      assertThat(java.util.Arrays.deepEquals(a, c)).as("batched equals one by one").isTrue();
+      for (int p = 0; p < points.length; p++) {
+        for (LossTerms other : new LossTerms[] {b, c}) {
+          assertThat(other.point(p).kl()).as("point %d, KL", p).isEqualTo(a.point(p).kl());
+          for (int r = 0; r < batch.rows.length; r++) {
+            for (int k = 0; k < batch.labelPositions[r].length; k++) {
+              assertThat(other.point(p).labelLogProb(r, k)).as("point %d, row %d, label %d", p, r, k)
+                  .isEqualTo(a.point(p).labelLogProb(r, k));
+            }
+          }
+        }
+      }
     }
   }
 
