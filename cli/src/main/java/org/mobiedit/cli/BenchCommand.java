@@ -150,11 +150,13 @@ final class BenchCommand implements Callable<Integer> {
         stepMillis.addProperty(variant, t.wallMillis);
         stepCpuMillis.addProperty(variant, t.cpuMillis);
         o.addProperty("peakResident_" + variant, ProcessMemory.peakResidentBytes().orElse(0));
-        if (rowsOut != null && !o.has("editRows")) {
+        if (!o.has("editRows")) { // the same rows for every variant: the templates come from the same seed
           EditRows rows = lm.editRows(request, t.result.getContextTemplates());
-          writeRows(rowsOut, rows, t.result, options, o);
           o.addProperty("editRows", rows.rows().length);
           o.addProperty("editRowTokens", rows.tokenCount());
+          if (rowsOut != null) {
+            writeRows(rowsOut, rows, t.result, options, o);
+          }
         }
       }
       o.add("stepMillis", stepMillis);

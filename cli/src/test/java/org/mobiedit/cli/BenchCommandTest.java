@@ -40,7 +40,7 @@ class BenchCommandTest {
       assertThat(o.get(key).getAsDouble()).as(key).isNotNegative().isFinite();
     }
     assertThat(o.getAsJsonObject("stepCpuMillis").get("cache+batch").getAsDouble()).isNotNegative();
-    assertThat(o.has("editRows")).isFalse(); // no --rows-out
+    assertThat(o.get("editRows").getAsInt()).isEqualTo(7); // the plain prompt, 5 sampled templates, the essence
   }
 
   @Test
