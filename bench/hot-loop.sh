@@ -56,7 +56,10 @@ done
 for v in "$reps" "$prompt" "$decode" "$steps" $threads; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "hot-loop.sh: expected a whole number >= 1, got '$v'" >&2; exit 2; }
 done
-[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "hot-loop.sh: --warmup-tokens must be a whole number, got '$warmup'" >&2; exit 2; }
+[[ "$warmup" =~ ^[0-9]+$ ]] || {
+  echo "hot-loop.sh: --warmup-tokens must be a whole number, got '$warmup'" >&2
+  exit 2
+}
 [ "$steps" -ge 2 ] || { echo "hot-loop.sh: --steps must be at least 2 (the first is a warm-up)" >&2; exit 2; }
 case ",$parts," in
   *,generate,*|*,edit,*) ;;
