@@ -129,6 +129,10 @@ if isinstance(o.get("stepMillis"), dict):  # mobiedit bench: the cache+batch var
     o["stepCpuMillis"] = o.get("stepCpuMillis", {}).get("cache+batch")
     o["rows"], o["tokens"] = o.get("editRows"), o.get("editRowTokens")
 o.update(measure=name, rep=int(rep), threads=int(threads), commit=commit)
+try:  # how busy the machine was (other processes compete for the 2 cores and make thread pools spin)
+    o["loadAverage1m"] = float(open("/proc/loadavg").read().split()[0])
+except (OSError, ValueError):
+    pass
 print(json.dumps(o))
 EOF
 }

@@ -94,6 +94,11 @@ def main():
     threads = sorted({r["threads"] for r in results})
     print(f"Medians over {reps} repetition(s). Ratios: this engine's speed over the reference's, from wall time /"
           " from CPU time (above 1: faster). Edit steps: this method's time over the reference's (above 1: slower).")
+    for t in threads:
+        loads = [r["loadAverage1m"] for r in results if r["threads"] == t and "loadAverage1m" in r]
+        if loads:
+            print(f"{t} thread(s): 1-minute load average after a measurement {min(loads):.1f} to {max(loads):.1f}"
+                  " (above the thread count: other processes competed for the cores).")
     for section, title in [("prefill", "Prefill"), ("decode", "Decode")]:
         for t in threads:
             n = next((r["promptTokens" if section == "prefill" else "decodeSteps"] for r in results
