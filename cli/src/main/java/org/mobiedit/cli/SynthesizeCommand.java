@@ -29,7 +29,8 @@ final class SynthesizeCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing --out (for hf: the files of the same names in it).")
   boolean force;
 
-  @Option(names = "--format", paramLabel = "F", defaultValue = "hf", description = "hf (a Hugging Face folder) or gguf (one file). Default: hf.")
+  @Option(names = "--format", paramLabel = "F", defaultValue = "hf",
+      description = "hf (a Hugging Face folder) or gguf (one file). Default: hf.")
   String format;
 
   @Option(names = "--dtype", paramLabel = "T", defaultValue = "bf16",
@@ -37,9 +38,10 @@ final class SynthesizeCommand implements Callable<Integer> {
   String dtype;
 
   @Option(names = "--tokenizer", paramLabel = "DIR",
-      description = {"A Hugging Face tokenizer folder (tokenizer.json, or vocab.json + merges.txt) to copy in, so that",
-          "text has real token counts (e.g. ../shared/data/tokenizers/qwen2 for the Qwen2.5 shapes); hf only.",
-          "Default: one token per byte."})
+      description = {"A Hugging Face tokenizer folder (tokenizer.json, or vocab.json + merges.txt), so that text has",
+          "real token counts (e.g. ../shared/data/tokenizers/qwen2 for the Qwen2.5 shapes): hf copies its files in;",
+          "gguf writes it into the metadata as llama.cpp's converter does (byte-level BPE only: GPT-2, Qwen2,",
+          "Llama 3 split patterns). Default: one token per byte."})
   Path tokenizer;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed. Default: 1.")
@@ -64,10 +66,6 @@ final class SynthesizeCommand implements Callable<Integer> {
       throw check.fail("--shape " + name + " uses Llama 3 rope scaling, which GGUF stores as a rope_freqs tensor the"
           + " SDK does not read yet: use --format hf.");
     }
-    if (gguf && tokenizer != null) {
-      throw check.fail("--tokenizer needs --format hf: a GGUF file keeps its vocabulary in its metadata, which"
-          + " synthesize writes only for the one-token-per-byte tokenizer.");
-    }
     if (tokenizer != null && !java.nio.file.Files.isDirectory(tokenizer)) {
       throw check.fail("--tokenizer " + tokenizer + " is not a folder: give the folder that holds tokenizer.json or"
           + " vocab.json + merges.txt.");
@@ -82,7 +80,7 @@ final class SynthesizeCommand implements Callable<Integer> {
     PrintWriter pw = spec.commandLine().getOut();
     long start = System.nanoTime();
     if (gguf) {
-      SyntheticModel.writeGguf(model, out, seed, type);
+      SyntheticModel.writeGguf(model, out, seed, type, tokenizer);
     } else {
       SyntheticModel.writeHf(model, out, seed, type, tokenizer);
     }

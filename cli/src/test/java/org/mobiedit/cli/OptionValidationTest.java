@@ -105,6 +105,8 @@ class OptionValidationTest {
     all.add(bad("--prompt-tokens", "bench", "-m", m, "--prompt-tokens", "2000000000"));
     all.add(bad("--decode-tokens", "bench", "-m", m, "--decode-tokens", "-1"));
     all.add(bad("--threads", "bench", "-m", m, "--threads", "-1"));
+    all.add(bad("--warmup-tokens", "bench", "-m", m, "--warmup-tokens", "-1"));
+    all.add(bad("--rows-out", "bench", "-m", m, "--rows-out", "FOLDER"));
     // ablation
     all.add(bad("--configs", "ablation", "-m", m, "--requests", "REQUESTS", "--configs", "both,fast"));
     all.add(bad("--limit", "ablation", "-m", m, "--requests", "REQUESTS", "--limit", "-1"));

@@ -2,6 +2,7 @@ package org.mobiedit.core;
 
 import java.util.List;
 import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.Precision;
@@ -76,6 +77,17 @@ public interface Model extends AutoCloseable {
   default int editLayer(EditOptions options) {
     Integer layer = options.getLayer();
     return layer != null ? layer : EditEngine.defaultLayer(spec().layers());
+  }
+
+  /**
+   * The token rows an edit of {@code request} runs its steps on, built by the edit engine's own code: pass the
+   * context templates the edit used ({@link org.mobiedit.api.EditResult#getContextTemplates()}; they are sampled from
+   * the model, so an edit has to run first). For benchmarks that time another method on exactly the same rows.
+   *
+   * @throws org.mobiedit.api.MobiEditException {@code INVALID_REQUEST} or {@code CONTEXT_OVERFLOW} as the edit itself
+   */
+  default EditRows editRows(EditRequest request, List<String> contextTemplates) {
+    return EditEngine.rows(tokenizer(), request, contextTemplates, spec().contextLength());
   }
 
   /**

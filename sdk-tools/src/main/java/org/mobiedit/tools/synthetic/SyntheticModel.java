@@ -30,9 +30,10 @@ import org.mobiedit.tools.writer.TensorValues;
 /**
  * Models with the real shapes of known architectures and seeded random weights, for benchmarks and memory checks.
  * They know nothing; their tokenizer is byte-level BPE without merges (one token per byte) padded to the real
- * vocabulary size, unless a real tokenizer's files are given ({@link #writeHf(ModelSpec, Path, long, DType, Path)}),
- * so that benchmark rows have the token counts real text has. The same shape and seed always give the same bytes. Written tensor by tensor, so the 3B shapes
- * (6-12 GB) never sit in memory.
+ * vocabulary size, unless a real tokenizer's files are given ({@link #writeHf(ModelSpec, Path, long, DType, Path)},
+ * {@link #writeGguf(ModelSpec, Path, long, DType, Path)}), so that benchmark rows have the token counts real text
+ * has. The same shape and seed always give the same bytes. Written tensor by tensor, so the 3B shapes (6-12 GB) never
+ * sit in memory.
  */
 public final class SyntheticModel {
   private SyntheticModel() {}
@@ -170,14 +171,34 @@ public final class SyntheticModel {
   }
 
   /**
-   * Writes a GGUF v3 file for any spec. GGUF Llama files are read with the interleaved rotary layout (llama.cpp's
-   * convention); the weights are random, so no rows are permuted.
+   * Writes a GGUF v3 file for any spec, with the one-token-per-byte tokenizer. GGUF Llama files are read with the
+   * interleaved rotary layout (llama.cpp's convention); the weights are random, so no rows are permuted.
    */
   public static void writeGguf(ModelSpec spec, Path file, long seed, DType dtype) {
+    writeGguf(spec, file, seed, dtype, null);
+  }
+
+  /**
+   * Writes a GGUF v3 file for any spec with a real tokenizer: the byte-level BPE tokenizer of a Hugging Face folder
+   * ({@code tokenizer.json}, or {@code vocab.json} + {@code merges.txt}) is written into the metadata as llama.cpp's
+   * converter writes it (model "gpt2", the pre-tokenizer's llama.cpp name, tokens padded to the embedding, token
+   * types, merges, BOS/EOS ids), so llama.cpp and the SDK both read the real vocabulary.
+   *
+   * @param tokenizerFolder a folder with a Hugging Face tokenizer, or null for the one-token-per-byte tokenizer
+   * @throws MobiEditException {@code INVALID_REQUEST} when the folder has no tokenizer, its ids do not fit the spec's
+   *     vocabulary, or it is not byte-level BPE with a split pattern llama.cpp names (checked before anything is
+   *     written)
+   */
+  public static void writeGguf(ModelSpec spec, Path file, long seed, DType dtype, @Nullable Path tokenizerFolder) {
     if (spec.ropeScaling().type() == RopeScaling.Type.LLAMA3) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "GGUF files store Llama 3 rope scaling as a rope_freqs tensor, which the SDK does not read yet: write"
               + " this shape as a Hugging Face folder (--format hf).");
+    }
+    GgufVocabulary vocabulary = null;
+    if (tokenizerFolder != null) {
+      checkTokenizer(tokenizerFolder, spec.vocabSize());
+      vocabulary = GgufVocabulary.fromHfFolder(tokenizerFolder, spec.vocabSize());
     }
     String arch = spec.architecture() == Architecture.QWEN2 ? "qwen2" : "llama";
     GgufWriter w = new GgufWriter()
@@ -192,26 +213,35 @@ public final class SyntheticModel {
         .put(arch + ".attention.layer_norm_rms_epsilon", (double) spec.rmsNormEps())
         .put(arch + ".rope.freq_base", spec.ropeTheta())
         .put(arch + ".vocab_size", (long) spec.vocabSize());
-    List<String> tokens = new ArrayList<>(spec.vocabSize());
-    long[] types = new long[spec.vocabSize()];
+    if (vocabulary != null) {
+      vocabulary.putInto(w);
+    } else {
+      putByteVocabulary(w, spec.vocabSize());
+    }
+    for (String name : spec.requiredTensors()) {
+      long[] shape = spec.expectedShape(name);
+      w.add(name, shape.length == 2 ? dtype : DType.F32, shape, randomValues(name, seed));
+    }
+    w.write(file);
+  }
+
+  /** The one-token-per-byte vocabulary: 256 byte tokens, {@code <|endoftext|>}, unused fillers up to the size. */
+  private static void putByteVocabulary(GgufWriter w, int vocabSize) {
+    List<String> tokens = new ArrayList<>(vocabSize);
+    long[] types = new long[vocabSize];
     for (int b = 0; b < 256; b++) {
       tokens.add(String.valueOf(ByteAlphabet.charOf(b)));
       types[b] = 1;
     }
     tokens.add("<|endoftext|>");
     types[256] = 3;
-    for (int i = 257; i < spec.vocabSize(); i++) {
+    for (int i = 257; i < vocabSize; i++) {
       tokens.add("<|synthetic_" + i + "|>");
       types[i] = 5;
     }
     w.put("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.pre", "default")
         .put("tokenizer.ggml.tokens", tokens).put("tokenizer.ggml.token_type", types)
         .put("tokenizer.ggml.merges", List.of()).put("tokenizer.ggml.eos_token_id", 256L);
-    for (String name : spec.requiredTensors()) {
-      long[] shape = spec.expectedShape(name);
-      w.add(name, shape.length == 2 ? dtype : DType.F32, shape, randomValues(name, seed));
-    }
-    w.write(file);
   }
 
   /** Box-Muller from two uniform draws (deterministic for a given generator state). */

@@ -14,7 +14,8 @@ import org.mobiedit.core.files.AtomicFile;
 import org.mobiedit.spi.DType;
 
 /**
- * Writes GGUF v3 files (alignment 32) with tensors streamed as F32, F16, BF16 or Q8_0. Metadata values follow the
+ * Writes GGUF v3 files (alignment 32) with tensors streamed as F32, F16, BF16 or Q8_0 (llama.cpp's block: an fp16
+ * scale {@code max|x|/127} then 32 int8 values, 34 bytes; rows must be whole blocks). Metadata values follow the
  * contract of sdk-core's GGUF reader: {@code Long} is written as uint32 when it fits (else int64), {@code Double} as
  * float32, {@code Boolean}, {@code String}, {@code List<String>}, {@code long[]} (int32 elements) and {@code double[]}
  * (float32 elements). The file is written beside the target and renamed atomically.
@@ -35,6 +36,10 @@ public final class GgufWriter {
   public GgufWriter add(String name, DType dtype, long[] shape, TensorValues values) {
     if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16 && dtype != DType.Q8_0) {
       throw new IllegalArgumentException("GGUF writer stores F32, F16, BF16 or Q8_0, not " + dtype);
+    }
+    if (dtype == DType.Q8_0 && shape[shape.length - 1] % 32 != 0) {
+      throw new IllegalArgumentException("Q8_0 stores rows in blocks of 32 values; " + name + " has rows of "
+          + shape[shape.length - 1]);
     }
     tensors.add(new Pending(name, dtype, shape.clone(), values));
     return this;

@@ -8,6 +8,7 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.EditRows;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
@@ -61,6 +62,15 @@ public final class EditEngine {
    */
   public static int defaultLayer(int layers) {
     return Math.max(0, Math.min(layers - 1, (int) Math.round(layers * 0.17)));
+  }
+
+  /**
+   * The rows an edit of {@code request} with these context templates runs on
+   * ({@link org.mobiedit.core.Model#editRows}).
+   */
+  public static EditRows rows(Tokenizer tokenizer, EditRequest request, List<String> templates, int contextLength) {
+    EditBatch b = EditBatch.build(tokenizer, request, templates, contextLength);
+    return new EditRows(b.rows, b.lookup, b.labelPositions, b.target);
   }
 
   /** Runs the edit and leaves the rank-one update applied; returns its result and the update's handle. */
