@@ -18,11 +18,16 @@ import jdk.incubator.vector.VectorSpecies;
  * feeds four multiply-adds and each activation vector three. int8 weights are widened to floats once per tile, not
  * once per token.
  *
- * <p>The file's float and int8 methods are the same code with a different weight load; they are kept apart, not
- * shared through a lambda, because the JIT must see every vector operation of a loop to keep it in registers. For
- * the same reason no helper takes or returns a vector: when the JIT runs out of inlining budget in a large caller, a
- * vector crossing a call is boxed and its operations fall back to plain Java, 5-10 times slower (seen here with a
- * 6-row decode tile, which was slower than two 3-row ones for that reason).
+ * <p>How the JIT must see this code: the Vector API is only fast where the JIT inlines every vector operation into
+ * one compiled method; a vector that crosses a call it did not inline is boxed, and its operations fall back to plain
+ * Java, many times slower. The JIT inlines a hot method into its caller while it is small (325 bytecodes) and the
+ * caller's budget lasts, so a small method full of vector code can be inlined into a large caller and lose its
+ * intrinsics there (seen here in a profile: {@code convertShape} running its Java fallback under {@code panel}, when
+ * the widening was a helper and the single-token tile was small enough to be inlined). So every vector loop lives in
+ * a method too large to be inlined ({@code threeRows}, {@code oneRow}: each compiled on its own, all its vector
+ * operations inside), {@link #panel} holds no vector code, and no helper takes or returns a vector. The float and
+ * int8 forms are the same code with a different weight load, kept apart rather than shared through a lambda for
+ * the same reason.
  */
 final class VectorDotProduct implements DotProduct {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -34,163 +39,140 @@ final class VectorDotProduct implements DotProduct {
     int bound = len - len % F.length();
     FloatVector acc = FloatVector.zero(F);
     for (int i = 0; i < bound; i += F.length()) {
-      acc = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+      FloatVector v = FloatVector.fromArray(F, w, wo + i);
+      acc = v.fma(FloatVector.fromArray(F, x, xo + i), acc);
     }
     return tail(w, wo, x, xo, bound, len, acc.reduceLanes(VectorOperators.ADD));
-  }
-
-  @Override
-  public float dot(byte[] q, int wo, float[] x, int xo, int len) {
-    int bound = len - len % F.length();
-    FloatVector acc = FloatVector.zero(F);
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector wacc = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
-      acc = wacc.fma(FloatVector.fromArray(F, x, xo + i), acc);
-    }
-    return tail(q, wo, x, xo, bound, len, acc.reduceLanes(VectorOperators.ADD));
   }
 
   @Override
   public void panel(float[] w, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
     int j = 0;
     for (; j + 2 < rows; j += 3) {
-      int t = 0;
-      for (; t + 3 < n; t += 4) {
-        tile4x3(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        tile1x3(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
-      }
+      threeRows(w, j * cols, cols, x, xo, n, y, yo + j, ldy);
     }
     for (; j < rows; j++) {
-      int t = 0;
-      for (; t + 3 < n; t += 4) {
-        tile4x1(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
-      }
+      oneRow(w, j * cols, cols, x, xo, n, y, yo + j, ldy);
     }
   }
 
-  @Override
-  public void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
-    int j = 0;
-    for (; j + 2 < rows; j += 3) {
-      int t = 0;
-      for (; t + 3 < n; t += 4) {
-        tile4x3(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        tile1x3(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
-      }
-    }
-    for (; j < rows; j++) {
-      int t = 0;
-      for (; t + 3 < n; t += 4) {
-        tile4x1(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
-      }
-    }
-  }
-
-  /** Rows {@code wo, wo+cols, wo+2*cols} times tokens {@code xo .. xo+3*cols}: 12 results at once. */
-  private static void tile4x3(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
+  /**
+   * Rows {@code wo, wo+cols, wo+2*cols} times every token: tiles of 4 tokens × 3 rows (12 sums at once), then the
+   * tokens left over 1 × 3.
+   */
+  private static void threeRows(float[] w, int wo, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
     int bound = cols - cols % F.length();
     int w1 = wo + cols;
     int w2 = w1 + cols;
-    int x1 = xo + cols;
-    int x2 = x1 + cols;
-    int x3 = x2 + cols;
-    FloatVector a00 = FloatVector.zero(F);
-    FloatVector a01 = a00;
-    FloatVector a02 = a00;
-    FloatVector a10 = a00;
-    FloatVector a11 = a00;
-    FloatVector a12 = a00;
-    FloatVector a20 = a00;
-    FloatVector a21 = a00;
-    FloatVector a22 = a00;
-    FloatVector a30 = a00;
-    FloatVector a31 = a00;
-    FloatVector a32 = a00;
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v0 = FloatVector.fromArray(F, w, wo + i);
-      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
-      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
-      FloatVector u = FloatVector.fromArray(F, x, xo + i);
-      a00 = v0.fma(u, a00);
-      a01 = v1.fma(u, a01);
-      a02 = v2.fma(u, a02);
-      u = FloatVector.fromArray(F, x, x1 + i);
-      a10 = v0.fma(u, a10);
-      a11 = v1.fma(u, a11);
-      a12 = v2.fma(u, a12);
-      u = FloatVector.fromArray(F, x, x2 + i);
-      a20 = v0.fma(u, a20);
-      a21 = v1.fma(u, a21);
-      a22 = v2.fma(u, a22);
-      u = FloatVector.fromArray(F, x, x3 + i);
-      a30 = v0.fma(u, a30);
-      a31 = v1.fma(u, a31);
-      a32 = v2.fma(u, a32);
+    int t = 0;
+    for (; t + 3 < n; t += 4) {
+      int x0 = xo + t * cols;
+      int x1 = x0 + cols;
+      int x2 = x1 + cols;
+      int x3 = x2 + cols;
+      FloatVector a00 = FloatVector.zero(F);
+      FloatVector a01 = a00;
+      FloatVector a02 = a00;
+      FloatVector a10 = a00;
+      FloatVector a11 = a00;
+      FloatVector a12 = a00;
+      FloatVector a20 = a00;
+      FloatVector a21 = a00;
+      FloatVector a22 = a00;
+      FloatVector a30 = a00;
+      FloatVector a31 = a00;
+      FloatVector a32 = a00;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v0 = FloatVector.fromArray(F, w, wo + i);
+        FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+        FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+        FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+        a00 = v0.fma(u, a00);
+        a01 = v1.fma(u, a01);
+        a02 = v2.fma(u, a02);
+        u = FloatVector.fromArray(F, x, x1 + i);
+        a10 = v0.fma(u, a10);
+        a11 = v1.fma(u, a11);
+        a12 = v2.fma(u, a12);
+        u = FloatVector.fromArray(F, x, x2 + i);
+        a20 = v0.fma(u, a20);
+        a21 = v1.fma(u, a21);
+        a22 = v2.fma(u, a22);
+        u = FloatVector.fromArray(F, x, x3 + i);
+        a30 = v0.fma(u, a30);
+        a31 = v1.fma(u, a31);
+        a32 = v2.fma(u, a32);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(w, wo, x, x0, bound, cols, a00.reduceLanes(VectorOperators.ADD));
+      y[o + 1] = tail(w, w1, x, x0, bound, cols, a01.reduceLanes(VectorOperators.ADD));
+      y[o + 2] = tail(w, w2, x, x0, bound, cols, a02.reduceLanes(VectorOperators.ADD));
+      y[o + ldy] = tail(w, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
+      y[o + ldy + 1] = tail(w, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
+      y[o + ldy + 2] = tail(w, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy + 1] = tail(w, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy + 2] = tail(w, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy + 1] = tail(w, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy + 2] = tail(w, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
     }
-    y[yo] = tail(w, wo, x, xo, bound, cols, a00.reduceLanes(VectorOperators.ADD));
-    y[yo + 1] = tail(w, w1, x, xo, bound, cols, a01.reduceLanes(VectorOperators.ADD));
-    y[yo + 2] = tail(w, w2, x, xo, bound, cols, a02.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy] = tail(w, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy + 1] = tail(w, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy + 2] = tail(w, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy + 1] = tail(w, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy + 2] = tail(w, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy + 1] = tail(w, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy + 2] = tail(w, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
+    for (; t < n; t++) {
+      int x0 = xo + t * cols;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+        FloatVector v0 = FloatVector.fromArray(F, w, wo + i);
+        FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+        FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+        a0 = v0.fma(u, a0);
+        a1 = v1.fma(u, a1);
+        a2 = v2.fma(u, a2);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(w, wo, x, x0, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+      y[o + 1] = tail(w, w1, x, x0, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+      y[o + 2] = tail(w, w2, x, x0, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+    }
   }
 
-  /** Three rows times one token (decode): three independent sums. */
-  private static void tile1x3(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo) {
+  /** Row {@code wo} times every token: tiles of 4 tokens, then the tokens left over one by one. */
+  private static void oneRow(float[] w, int wo, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
     int bound = cols - cols % F.length();
-    int w1 = wo + cols;
-    int w2 = w1 + cols;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector u = FloatVector.fromArray(F, x, xo + i);
-      a0 = FloatVector.fromArray(F, w, wo + i).fma(u, a0);
-      a1 = FloatVector.fromArray(F, w, w1 + i).fma(u, a1);
-      a2 = FloatVector.fromArray(F, w, w2 + i).fma(u, a2);
+    int t = 0;
+    for (; t + 3 < n; t += 4) {
+      int x0 = xo + t * cols;
+      int x1 = x0 + cols;
+      int x2 = x1 + cols;
+      int x3 = x2 + cols;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v = FloatVector.fromArray(F, w, wo + i);
+        a0 = v.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+        a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+        a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+        a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(w, wo, x, x0, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+      y[o + ldy] = tail(w, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
     }
-    y[yo] = tail(w, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
-    y[yo + 1] = tail(w, w1, x, xo, bound, cols, a1.reduceLanes(VectorOperators.ADD));
-    y[yo + 2] = tail(w, w2, x, xo, bound, cols, a2.reduceLanes(VectorOperators.ADD));
-  }
-
-  /** One row times four tokens (the rows left over from a panel). */
-  private static void tile4x1(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
-    int bound = cols - cols % F.length();
-    int x1 = xo + cols;
-    int x2 = x1 + cols;
-    int x3 = x2 + cols;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v = FloatVector.fromArray(F, w, wo + i);
-      a0 = v.fma(FloatVector.fromArray(F, x, xo + i), a0);
-      a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
-      a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
-      a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+    for (; t < n; t++) {
+      int x0 = xo + t * cols;
+      FloatVector acc = FloatVector.zero(F);
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v = FloatVector.fromArray(F, w, wo + i);
+        acc = v.fma(FloatVector.fromArray(F, x, x0 + i), acc);
+      }
+      y[yo + t * ldy] = tail(w, wo, x, x0, bound, cols, acc.reduceLanes(VectorOperators.ADD));
     }
-    y[yo] = tail(w, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy] = tail(w, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy] = tail(w, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy] = tail(w, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
   }
 
   /** {@code s} (the lanes of a sum), plus the elements past the last whole vector, in order. */
@@ -201,104 +183,145 @@ final class VectorDotProduct implements DotProduct {
     return s;
   }
 
-  /** Rows {@code wo, wo+cols, wo+2*cols} times tokens {@code xo .. xo+3*cols}: 12 results at once. */
-  private static void tile4x3(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
-    int bound = cols - cols % F.length();
-    int w1 = wo + cols;
-    int w2 = w1 + cols;
-    int x1 = xo + cols;
-    int x2 = x1 + cols;
-    int x3 = x2 + cols;
-    FloatVector a00 = FloatVector.zero(F);
-    FloatVector a01 = a00;
-    FloatVector a02 = a00;
-    FloatVector a10 = a00;
-    FloatVector a11 = a00;
-    FloatVector a12 = a00;
-    FloatVector a20 = a00;
-    FloatVector a21 = a00;
-    FloatVector a22 = a00;
-    FloatVector a30 = a00;
-    FloatVector a31 = a00;
-    FloatVector a32 = a00;
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
-      FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
-      FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
-      FloatVector u = FloatVector.fromArray(F, x, xo + i);
-      a00 = v0.fma(u, a00);
-      a01 = v1.fma(u, a01);
-      a02 = v2.fma(u, a02);
-      u = FloatVector.fromArray(F, x, x1 + i);
-      a10 = v0.fma(u, a10);
-      a11 = v1.fma(u, a11);
-      a12 = v2.fma(u, a12);
-      u = FloatVector.fromArray(F, x, x2 + i);
-      a20 = v0.fma(u, a20);
-      a21 = v1.fma(u, a21);
-      a22 = v2.fma(u, a22);
-      u = FloatVector.fromArray(F, x, x3 + i);
-      a30 = v0.fma(u, a30);
-      a31 = v1.fma(u, a31);
-      a32 = v2.fma(u, a32);
-    }
-    y[yo] = tail(q, wo, x, xo, bound, cols, a00.reduceLanes(VectorOperators.ADD));
-    y[yo + 1] = tail(q, w1, x, xo, bound, cols, a01.reduceLanes(VectorOperators.ADD));
-    y[yo + 2] = tail(q, w2, x, xo, bound, cols, a02.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy] = tail(q, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy + 1] = tail(q, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy + 2] = tail(q, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy + 1] = tail(q, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy + 2] = tail(q, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy + 1] = tail(q, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy + 2] = tail(q, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
-  }
-
-  /** Three rows times one token (decode): three independent sums. */
-  private static void tile1x3(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo) {
-    int bound = cols - cols % F.length();
-    int w1 = wo + cols;
-    int w2 = w1 + cols;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    for (int i = 0; i < bound; i += F.length()) {
-      FloatVector u = FloatVector.fromArray(F, x, xo + i);
-      FloatVector wa0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
-      a0 = wa0.fma(u, a0);
-      FloatVector wa1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
-      a1 = wa1.fma(u, a1);
-      FloatVector wa2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
-      a2 = wa2.fma(u, a2);
-    }
-    y[yo] = tail(q, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
-    y[yo + 1] = tail(q, w1, x, xo, bound, cols, a1.reduceLanes(VectorOperators.ADD));
-    y[yo + 2] = tail(q, w2, x, xo, bound, cols, a2.reduceLanes(VectorOperators.ADD));
-  }
-
-  /** One row times four tokens (the rows left over from a panel). */
-  private static void tile4x1(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
-    int bound = cols - cols % F.length();
-    int x1 = xo + cols;
-    int x2 = x1 + cols;
-    int x3 = x2 + cols;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
+  @Override
+  public float dot(byte[] q, int wo, float[] x, int xo, int len) {
+    int bound = len - len % F.length();
+    FloatVector acc = FloatVector.zero(F);
     for (int i = 0; i < bound; i += F.length()) {
       FloatVector v = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
-      a0 = v.fma(FloatVector.fromArray(F, x, xo + i), a0);
-      a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
-      a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
-      a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+      acc = v.fma(FloatVector.fromArray(F, x, xo + i), acc);
     }
-    y[yo] = tail(q, wo, x, xo, bound, cols, a0.reduceLanes(VectorOperators.ADD));
-    y[yo + ldy] = tail(q, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
-    y[yo + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
-    y[yo + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
+    return tail(q, wo, x, xo, bound, len, acc.reduceLanes(VectorOperators.ADD));
+  }
+
+  @Override
+  public void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int j = 0;
+    for (; j + 2 < rows; j += 3) {
+      threeRows(q, j * cols, cols, x, xo, n, y, yo + j, ldy);
+    }
+    for (; j < rows; j++) {
+      oneRow(q, j * cols, cols, x, xo, n, y, yo + j, ldy);
+    }
+  }
+
+  /**
+   * Rows {@code wo, wo+cols, wo+2*cols} times every token: tiles of 4 tokens × 3 rows (12 sums at once), then the
+   * tokens left over 1 × 3.
+   */
+  private static void threeRows(byte[] q, int wo, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int w1 = wo + cols;
+    int w2 = w1 + cols;
+    int t = 0;
+    for (; t + 3 < n; t += 4) {
+      int x0 = xo + t * cols;
+      int x1 = x0 + cols;
+      int x2 = x1 + cols;
+      int x3 = x2 + cols;
+      FloatVector a00 = FloatVector.zero(F);
+      FloatVector a01 = a00;
+      FloatVector a02 = a00;
+      FloatVector a10 = a00;
+      FloatVector a11 = a00;
+      FloatVector a12 = a00;
+      FloatVector a20 = a00;
+      FloatVector a21 = a00;
+      FloatVector a22 = a00;
+      FloatVector a30 = a00;
+      FloatVector a31 = a00;
+      FloatVector a32 = a00;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+        a00 = v0.fma(u, a00);
+        a01 = v1.fma(u, a01);
+        a02 = v2.fma(u, a02);
+        u = FloatVector.fromArray(F, x, x1 + i);
+        a10 = v0.fma(u, a10);
+        a11 = v1.fma(u, a11);
+        a12 = v2.fma(u, a12);
+        u = FloatVector.fromArray(F, x, x2 + i);
+        a20 = v0.fma(u, a20);
+        a21 = v1.fma(u, a21);
+        a22 = v2.fma(u, a22);
+        u = FloatVector.fromArray(F, x, x3 + i);
+        a30 = v0.fma(u, a30);
+        a31 = v1.fma(u, a31);
+        a32 = v2.fma(u, a32);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(q, wo, x, x0, bound, cols, a00.reduceLanes(VectorOperators.ADD));
+      y[o + 1] = tail(q, w1, x, x0, bound, cols, a01.reduceLanes(VectorOperators.ADD));
+      y[o + 2] = tail(q, w2, x, x0, bound, cols, a02.reduceLanes(VectorOperators.ADD));
+      y[o + ldy] = tail(q, wo, x, x1, bound, cols, a10.reduceLanes(VectorOperators.ADD));
+      y[o + ldy + 1] = tail(q, w1, x, x1, bound, cols, a11.reduceLanes(VectorOperators.ADD));
+      y[o + ldy + 2] = tail(q, w2, x, x1, bound, cols, a12.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a20.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy + 1] = tail(q, w1, x, x2, bound, cols, a21.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy + 2] = tail(q, w2, x, x2, bound, cols, a22.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a30.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy + 1] = tail(q, w1, x, x3, bound, cols, a31.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy + 2] = tail(q, w2, x, x3, bound, cols, a32.reduceLanes(VectorOperators.ADD));
+    }
+    for (; t < n; t++) {
+      int x0 = xo + t * cols;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+        FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, w1 + i).convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, w2 + i).convertShape(VectorOperators.B2F, F, 0);
+        a0 = v0.fma(u, a0);
+        a1 = v1.fma(u, a1);
+        a2 = v2.fma(u, a2);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(q, wo, x, x0, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+      y[o + 1] = tail(q, w1, x, x0, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+      y[o + 2] = tail(q, w2, x, x0, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+    }
+  }
+
+  /** Row {@code wo} times every token: tiles of 4 tokens, then the tokens left over one by one. */
+  private static void oneRow(byte[] q, int wo, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int bound = cols - cols % F.length();
+    int t = 0;
+    for (; t + 3 < n; t += 4) {
+      int x0 = xo + t * cols;
+      int x1 = x0 + cols;
+      int x2 = x1 + cols;
+      int x3 = x2 + cols;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+        a0 = v.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+        a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+        a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+        a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+      }
+      int o = yo + t * ldy;
+      y[o] = tail(q, wo, x, x0, bound, cols, a0.reduceLanes(VectorOperators.ADD));
+      y[o + ldy] = tail(q, wo, x, x1, bound, cols, a1.reduceLanes(VectorOperators.ADD));
+      y[o + 2 * ldy] = tail(q, wo, x, x2, bound, cols, a2.reduceLanes(VectorOperators.ADD));
+      y[o + 3 * ldy] = tail(q, wo, x, x3, bound, cols, a3.reduceLanes(VectorOperators.ADD));
+    }
+    for (; t < n; t++) {
+      int x0 = xo + t * cols;
+      FloatVector acc = FloatVector.zero(F);
+      for (int i = 0; i < bound; i += F.length()) {
+        FloatVector v = (FloatVector) ByteVector.fromArray(B, q, wo + i).convertShape(VectorOperators.B2F, F, 0);
+        acc = v.fma(FloatVector.fromArray(F, x, x0 + i), acc);
+      }
+      y[yo + t * ldy] = tail(q, wo, x, x0, bound, cols, acc.reduceLanes(VectorOperators.ADD));
+    }
   }
 
   /** {@code s} (the lanes of a sum), plus the elements past the last whole vector, in order. */
