@@ -2,18 +2,26 @@
 # Compares two folders written by run.sh: every evaluated case (steps, stop reason, the whole loss curve, context
 # templates, every metric; timings and memory left out) and the ablation tables' result columns. Exits 1 on any
 # difference.
-# Usage: bench/reproduce/compare.sh OLD NEW
+# --outcomes: compare what an edit does (steps, stop reason, success, every metric and score)
+# but not the loss curve nor the forward-pass count, for changes that evaluate fewer points per step or report the
+# curve differently (issue 17: the unperturbed point is no longer evaluated).
+# Usage: bench/reproduce/compare.sh [--outcomes] OLD NEW
 set -euo pipefail
+outcomes=0
+if [ "${1:-}" = "--outcomes" ]; then outcomes=1; shift; fi
+columns=1-7
+[ "$outcomes" = 1 ] && columns=1-6
 status=0
 for f in ablation-fp32.txt ablation-int8a8-cov.txt; do
-  if diff <(grep '^| [a-z]' "$1/$f" | cut -d'|' -f1-7) <(grep '^| [a-z]' "$2/$f" | cut -d'|' -f1-7) >/dev/null; then
+  if diff <(grep '^| [a-z]' "$1/$f" | cut -d'|' -f"$columns") <(grep '^| [a-z]' "$2/$f" | cut -d'|' -f"$columns") \
+    >/dev/null; then
     echo "$f: same results"
   else
     echo "$f: DIFFERENT"; status=1
   fi
 done
 for run in world-heldout-fp32 world-heldout-int8-a8 cf50-fp32; do
-  python3 - "$1/$run/cases.jsonl" "$2/$run/cases.jsonl" "$run" <<'PY' || status=1
+  python3 - "$1/$run/cases.jsonl" "$2/$run/cases.jsonl" "$run" "$outcomes" <<'PY' || status=1
 import json, sys
 def cases(path):
     out = {}
@@ -22,7 +30,10 @@ def cases(path):
             if line.strip():
                 d = json.loads(line)
                 if "caseId" in d:
-                    for k in ("wallMillis", "peakResidentBytes"):
+                    ignored = ["wallMillis", "peakResidentBytes"]
+                    if sys.argv[4] == "1":
+                        ignored += ["lossCurve", "forwardPasses"]
+                    for k in ignored:
                         d.pop(k, None)
                     out[d["caseId"]] = d
     return out
