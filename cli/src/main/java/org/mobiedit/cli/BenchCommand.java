@@ -4,6 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -162,11 +165,27 @@ final class BenchCommand implements Callable<Integer> {
       o.add("stepMillis", stepMillis);
       o.add("stepCpuMillis", stepCpuMillis);
       o.addProperty("peakResidentBytes", ProcessMemory.peakResidentBytes().orElse(0));
+      o.addProperty("maxHeapBytes", ProcessMemory.maxHeapBytes());
+      o.addProperty("peakHeapUsedBytes", peakHeapUsed());
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println(render(o, json));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The most Java heap in use at once since the JVM started, summed over the heap's pools (each pool's own peak, so an
+   * upper bound; garbage not yet collected counts). Run with a small {@code -Xmx} to show what the heap must hold.
+   */
+  private static long peakHeapUsed() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
   }
 
   /**

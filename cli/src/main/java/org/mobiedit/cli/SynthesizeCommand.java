@@ -34,7 +34,8 @@ final class SynthesizeCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--dtype", paramLabel = "T", defaultValue = "bf16",
-      description = "Tensor type of the weight matrices: f32, bf16, f16, or q8_0 (gguf only). Default: bf16.")
+      description = {"Tensor type of the weight matrices: f32, bf16, f16, or (gguf only) q8_0, q4_0 or q4_k (rows",
+          "that are not whole 256-element super-blocks are written q4_0, as llama.cpp does). Default: bf16."})
   String dtype;
 
   @Option(names = "--tokenizer", paramLabel = "DIR",
@@ -57,10 +58,11 @@ final class SynthesizeCommand implements Callable<Integer> {
     String name = check.oneOf("--shape", shape, SyntheticModel.shapes().keySet());
     ModelSpec model = SyntheticModel.shape(name);
     boolean gguf = check.oneOf("--format", format, List.of("hf", "gguf")).equals("gguf");
-    DType type = DType.valueOf(check.oneOf("--dtype", dtype, List.of("f32", "bf16", "f16", "q8_0"))
+    DType type = DType.valueOf(check.oneOf("--dtype", dtype, List.of("f32", "bf16", "f16", "q8_0", "q4_0", "q4_k"))
         .toUpperCase(Locale.ROOT));
-    if (type == DType.Q8_0 && !gguf) {
-      throw check.fail("--dtype q8_0 needs --format gguf: Hugging Face folders hold f32, f16 or bf16 weights.");
+    if (type.blockSize() > 1 && !gguf) {
+      throw check.fail("--dtype " + dtype + " needs --format gguf: Hugging Face folders hold f32, f16 or bf16"
+          + " weights.");
     }
     if (gguf && model.ropeScaling().type() == RopeScaling.Type.LLAMA3) {
       throw check.fail("--shape " + name + " uses Llama 3 rope scaling, which GGUF stores as a rope_freqs tensor the"

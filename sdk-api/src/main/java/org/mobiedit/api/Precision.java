@@ -12,6 +12,9 @@ import java.util.Locale;
  *   <li>{@link #INT8_A8}: int8 weights and static int8 activations with calibrated per-tensor scales: what a phone
  *       NPU runs. Available where the backend reports the capability.
  *   <li>{@link #INT8_A16}: int8 weights and static int16 activations (the NPUs' higher-accuracy mode).
+ *   <li>{@link #INT4}: 4-bit weights in blocks of 32 ({@link org.mobiedit.spi.numerics.FourBitBlocks}), float32
+ *       activations. Tensors a GGUF file stores as Q4_0 or Q4_K are kept exactly as stored, so a 4-bit file computes
+ *       the same numbers as in {@link #FP32} at a seventh of the memory; other matrices are quantized to Q4_0 blocks.
  * </ul>
  *
  * <p>Static activation scales are calibrated on real tokens ({@code BackendModel.calibrateActivations}); the editor
@@ -21,7 +24,8 @@ public enum Precision {
   FP32("fp32"),
   INT8("int8"),
   INT8_A8("int8-a8"),
-  INT8_A16("int8-a16");
+  INT8_A16("int8-a16"),
+  INT4("int4");
 
   private final String id;
 
@@ -29,7 +33,10 @@ public enum Precision {
     this.id = id;
   }
 
-  /** The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8}, {@code int8-a16}. */
+  /**
+   * The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8},
+   * {@code int8-a16}, {@code int4}.
+   */
   public String getId() {
     return id;
   }
@@ -39,7 +46,7 @@ public enum Precision {
     return this == INT8_A8 || this == INT8_A16;
   }
 
-  /** Whether the linear layers' weights are stored as int8. */
+  /** Whether the linear layers' weights are stored as integers (int8, or 4-bit for {@link #INT4}). */
   public boolean quantizesWeights() {
     return this != FP32;
   }
@@ -54,6 +61,6 @@ public enum Precision {
     }
     throw new MobiEditException(
         MobiEditException.Reason.INVALID_REQUEST,
-        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8, int8-a16.");
+        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8, int8-a16, int4.");
   }
 }

@@ -63,6 +63,17 @@ public interface Tensor {
   }
 
   /**
+   * Copies row {@code row} of a 2-D tensor as the file stores it, {@code dtype().bytesFor(columns())} bytes
+   * (little-endian, ggml's block layout for block types), into {@code dst[offset ..]}: for a backend that keeps a
+   * block-quantized type as it is (4-bit weights) instead of reading floats.
+   *
+   * @throws UnsupportedOperationException if this tensor's source cannot give its stored bytes (the default)
+   */
+  default void readStoredRow(int row, byte[] dst, int offset) {
+    throw new UnsupportedOperationException("tensor " + name() + " does not give its stored " + dtype() + " bytes");
+  }
+
+  /**
    * A hint from a backend that has made its own copy of this tensor: the source may drop what it holds resident for
    * it (memory-mapped pages), which keeps peak memory low while a model is converted tensor by tensor. The tensor
    * stays readable (a later read maps it again). Call it only when no other thread is reading this tensor.

@@ -32,9 +32,10 @@ import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * A model loaded on the CPU backend. Weights are converted once at load ({@link Transformer#load}): to float32 arrays
- * ({@link Precision#FP32}) or to int8 with one scale per output channel ({@link Precision#INT8}, including the
- * embedding and LM head); norms and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every matrix
- * product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files are not
+ * ({@link Precision#FP32}), to int8 with one scale per output channel ({@link Precision#INT8}, including the
+ * embedding and LM head), or to 4-bit blocks ({@link Precision#INT4}: a file's Q4_0 and Q4_K tensors as stored);
+ * norms and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every
+ * matrix product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files are not
  * needed afterwards.
  *
  * <p>Thread safety: {@link #forward} may run concurrently; each sequence is confined to one thread at a time.

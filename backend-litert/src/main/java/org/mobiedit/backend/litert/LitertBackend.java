@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
@@ -49,6 +50,11 @@ final class LitertBackend implements Backend {
   public synchronized BackendModel load(ModelWeights weights, Precision precision) {
     if (closed) {
       throw new IllegalStateException("this backend is closed");
+    }
+    if (precision == Precision.INT4) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
+          "backend-litert does not run int4 weights: its graphs hold float32 or int8 weights. Load the model in int8"
+              + " on it, or in int4 on backend-cpu (MOBIEDIT_BACKEND=cpu).");
     }
     // Refuses, with the reason, an accelerator that was named but cannot run this precision here. This binding runs
     // every graph on the CPU, the only accelerator its probe reports; a phone binding would compile for the choice.

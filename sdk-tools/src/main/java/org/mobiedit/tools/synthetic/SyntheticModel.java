@@ -93,7 +93,8 @@ public final class SyntheticModel {
   public static void writeHf(ModelSpec spec, Path dir, long seed, DType dtype, @Nullable Path tokenizerFolder) {
     if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "Hugging Face folders hold f32, f16 or bf16 weights, not " + dtype + ": use --format gguf for q8_0.");
+          "Hugging Face folders hold f32, f16 or bf16 weights, not " + dtype + ": use --format gguf for the block"
+              + " types q8_0, q4_0 and q4_k.");
     }
     if (tokenizerFolder != null) {
       checkTokenizer(tokenizerFolder, spec.vocabSize());
@@ -220,9 +221,17 @@ public final class SyntheticModel {
     }
     for (String name : spec.requiredTensors()) {
       long[] shape = spec.expectedShape(name);
-      w.add(name, shape.length == 2 ? dtype : DType.F32, shape, randomValues(name, seed));
+      w.add(name, shape.length == 2 ? matrixType(dtype, shape[1]) : DType.F32, shape, randomValues(name, seed));
     }
     w.write(file);
+  }
+
+  /**
+   * The type a matrix with rows of {@code columns} is written in: {@code dtype}, except Q4_K for rows that are not
+   * whole 256-element super-blocks (Qwen2.5-0.5B's 896), which are written Q4_0, as llama.cpp's quantizer falls back.
+   */
+  private static DType matrixType(DType dtype, long columns) {
+    return dtype == DType.Q4_K && columns % DType.Q4_K.blockSize() != 0 ? DType.Q4_0 : dtype;
   }
 
   /** The one-token-per-byte vocabulary: 256 byte tokens, {@code <|endoftext|>}, unused fillers up to the size. */

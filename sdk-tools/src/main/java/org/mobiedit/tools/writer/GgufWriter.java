@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import org.mobiedit.core.files.AtomicFile;
 import org.mobiedit.spi.DType;
+import org.mobiedit.spi.numerics.FourBitBlocks;
+import org.mobiedit.spi.numerics.HalfFloat;
 
 /**
- * Writes GGUF v3 files (alignment 32) with tensors streamed as F32, F16, BF16 or Q8_0 (llama.cpp's block: an fp16
- * scale {@code max|x|/127} then 32 int8 values, 34 bytes; rows must be whole blocks). Metadata values follow the
+ * Writes GGUF v3 files (alignment 32) with tensors streamed as F32, F16, BF16, Q8_0 (llama.cpp's block: an fp16
+ * scale {@code max|x|/127} then 32 int8 values, 34 bytes), Q4_0 ({@link FourBitBlocks#quantizeQ40}) or Q4_K
+ * ({@link Q4kEncoder}); rows must be whole blocks of the type. Metadata values follow the
  * contract of sdk-core's GGUF reader: {@code Long} is written as uint32 when it fits (else int64), {@code Double} as
  * float32, {@code Boolean}, {@code String}, {@code List<String>}, {@code long[]} (int32 elements) and {@code double[]}
  * (float32 elements). The file is written beside the target and renamed atomically.
@@ -34,12 +37,12 @@ public final class GgufWriter {
   }
 
   public GgufWriter add(String name, DType dtype, long[] shape, TensorValues values) {
-    if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16 && dtype != DType.Q8_0) {
-      throw new IllegalArgumentException("GGUF writer stores F32, F16, BF16 or Q8_0, not " + dtype);
+    if (dtype == DType.Q6_K) {
+      throw new IllegalArgumentException("GGUF writer stores F32, F16, BF16, Q8_0, Q4_0 or Q4_K, not " + dtype);
     }
-    if (dtype == DType.Q8_0 && shape[shape.length - 1] % 32 != 0) {
-      throw new IllegalArgumentException("Q8_0 stores rows in blocks of 32 values; " + name + " has rows of "
-          + shape[shape.length - 1]);
+    if (shape[shape.length - 1] % dtype.blockSize() != 0) {
+      throw new IllegalArgumentException(dtype + " stores rows in blocks of " + dtype.blockSize() + " values; " + name
+          + " has rows of " + shape[shape.length - 1]);
     }
     tensors.add(new Pending(name, dtype, shape.clone(), values));
     return this;
@@ -79,7 +82,9 @@ public final class GgufWriter {
     switch (t) {
       case F32: return 0;
       case F16: return 1;
+      case Q4_0: return 2;
       case Q8_0: return 8;
+      case Q4_K: return 12;
       default: return 30;
     }
   }
@@ -145,8 +150,9 @@ public final class GgufWriter {
 
   private static void data(Out out, Pending t) throws IOException {
     long total = elements(t.shape);
-    int chunk = 1 << 15; // a multiple of the Q8_0 block
+    int chunk = 1 << 15; // a multiple of every block size
     float[] buf = new float[chunk];
+    byte[] block = new byte[DType.Q4_K.blockBytes()];
     for (long start = 0; start < total; start += chunk) {
       int n = (int) Math.min(chunk, total - start);
       t.values.fill(start, buf, n);
@@ -158,12 +164,24 @@ public final class GgufWriter {
           break;
         case F16:
           for (int i = 0; i < n; i++) {
-            out.i16(HalfFloats.floatToHalf(buf[i]));
+            out.i16(HalfFloat.fromFloat(buf[i]));
           }
           break;
         case BF16:
           for (int i = 0; i < n; i++) {
             out.i16(HalfFloats.floatToBf16(buf[i]));
+          }
+          break;
+        case Q4_0:
+          for (int b = 0; b < n; b += FourBitBlocks.BLOCK) {
+            FourBitBlocks.quantizeQ40(buf, b, block, 0);
+            out.bytes(block, FourBitBlocks.Q4_0_BYTES);
+          }
+          break;
+        case Q4_K:
+          for (int b = 0; b < n; b += DType.Q4_K.blockSize()) {
+            Q4kEncoder.encode(buf, b, block);
+            out.bytes(block, block.length);
           }
           break;
         default:
@@ -174,7 +192,7 @@ public final class GgufWriter {
             }
             float d = amax / 127f;
             float id = d == 0 ? 0 : 1f / d;
-            out.i16(HalfFloats.floatToHalf(d));
+            out.i16(HalfFloat.fromFloat(d));
             for (int i = 0; i < 32; i++) {
               out.u8(Math.round(buf[b + i] * id));
             }
@@ -192,6 +210,11 @@ public final class GgufWriter {
 
     Out(OutputStream out) {
       this.out = out;
+    }
+
+    void bytes(byte[] v, int n) throws IOException {
+      out.write(v, 0, n);
+      written += n;
     }
 
     void u8(int v) throws IOException {

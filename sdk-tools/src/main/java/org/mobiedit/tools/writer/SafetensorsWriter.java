@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mobiedit.core.files.AtomicFile;
 import org.mobiedit.spi.DType;
+import org.mobiedit.spi.numerics.HalfFloat;
 
 /**
  * Writes a {@code .safetensors} file tensor by tensor (values are pulled from a {@link TensorValues} source in chunks, so
@@ -95,7 +96,7 @@ public final class SafetensorsWriter {
             bytes.putFloat(buf[i]);
             break;
           case F16:
-            bytes.putShort(HalfFloats.floatToHalf(buf[i]));
+            bytes.putShort(HalfFloat.fromFloat(buf[i]));
             break;
           default:
             bytes.putShort(HalfFloats.floatToBf16(buf[i]));

@@ -30,6 +30,16 @@ public interface DotProduct {
    */
   void addScaled(float a, float[] x, int xo, float[] y, int yo, int len);
 
+  /**
+   * Expands {@code blocks} 4-bit blocks ({@link org.mobiedit.spi.numerics.FourBitBlocks}) into floats: block {@code b}
+   * has 16 bytes at {@code q[qo + 16b ..]} whose low nibbles are elements 0-15 and high nibbles elements 16-31, and
+   * element {@code i} becomes {@code dst[dsto + 32b + i] = scale[so + b] · (level - zero) + offset[so + b]}. The
+   * product is exact, so every kernel (fused or not) gives the same bits, those of ggml's dequantization (Q4_0:
+   * {@code zero} 8 and offset -0, which keeps the sign of a zero product; Q4_K: {@code zero} 0).
+   */
+  void unpackNibbles(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks, float[] dst,
+      int dsto);
+
   /** A short name for diagnostics ("scalar", "vector-512"). */
   String name();
 }

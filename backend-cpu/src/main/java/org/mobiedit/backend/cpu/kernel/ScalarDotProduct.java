@@ -229,6 +229,22 @@ final class ScalarDotProduct implements DotProduct {
   }
 
   @Override
+  public void unpackNibbles(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks,
+      float[] dst, int dsto) {
+    for (int b = 0; b < blocks; b++) {
+      float s = scale[so + b];
+      float m = offset[so + b];
+      int in = qo + 16 * b;
+      int out = dsto + 32 * b;
+      for (int i = 0; i < 16; i++) {
+        int level = q[in + i];
+        dst[out + i] = s * ((level & 15) - zero) + m;
+        dst[out + 16 + i] = s * (((level >>> 4) & 15) - zero) + m;
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

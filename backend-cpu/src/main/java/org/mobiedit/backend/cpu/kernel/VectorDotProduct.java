@@ -344,6 +344,36 @@ final class VectorDotProduct implements DotProduct {
     }
   }
 
+  /**
+   * One 16-byte group per block, read as vectors of {@link #B} bytes: the low nibbles of each vector are the block's
+   * next elements from 0, the high nibbles from 16; each widened to floats and mapped by one fused multiply-add,
+   * exact because the product is. Needs {@code 16 % F.length() == 0} (16 or fewer float lanes; wider vectors go
+   * through the scalar loop).
+   */
+  @Override
+  public void unpackNibbles(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks,
+      float[] dst, int dsto) {
+    if (16 % F.length() != 0) {
+      ScalarDotProduct.INSTANCE.unpackNibbles(q, qo, zero, scale, offset, so, blocks, dst, dsto);
+      return;
+    }
+    for (int b = 0; b < blocks; b++) {
+      FloatVector s = FloatVector.broadcast(F, scale[so + b]);
+      FloatVector m = FloatVector.broadcast(F, offset[so + b]);
+      int in = qo + 16 * b;
+      int out = dsto + 32 * b;
+      for (int i = 0; i < 16; i += F.length()) {
+        ByteVector levels = ByteVector.fromArray(B, q, in + i);
+        FloatVector low = (FloatVector) levels.and((byte) 15).sub((byte) zero)
+            .convertShape(VectorOperators.B2F, F, 0);
+        low.fma(s, m).intoArray(dst, out + i);
+        FloatVector high = (FloatVector) levels.lanewise(VectorOperators.LSHR, 4).and((byte) 15).sub((byte) zero)
+            .convertShape(VectorOperators.B2F, F, 0);
+        high.fma(s, m).intoArray(dst, out + 16 + i);
+      }
+    }
+  }
+
   @Override
   public String name() {
     return "vector-" + F.vectorBitSize();

@@ -81,8 +81,9 @@ public final class DirectMemoryBudget {
     }
     StringBuilder todo = new StringBuilder();
     if (!precision.quantizesWeights()) {
-      todo.append("load it in int8 precision (its weights then need about ")
-          .append(mibUp(WeightFootprint.bytes(spec, Precision.INT8))).append("), ");
+      todo.append("load it in int8 or int4 precision (its weights then need about ")
+          .append(mibUp(WeightFootprint.bytes(spec, Precision.INT8))).append(" or ")
+          .append(mibUp(WeightFootprint.bytes(spec, Precision.INT4))).append("), ");
     }
     long usedElsewhere = Math.max(0, max - available);
     long suggestedGib = needed >= Long.MAX_VALUE / 2 ? 0 : (needed + usedElsewhere + GIB - 1) / GIB + 1;

@@ -2,13 +2,15 @@ package org.mobiedit.backend.cpu.memory;
 
 import org.mobiedit.api.Precision;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.spi.numerics.FourBitBlocks;
 
 /**
  * The memory the CPU backend's copy of a model's weights takes (matrices in direct buffers, off the Java heap),
  * computed from the spec alone, before anything is allocated. It follows how {@link org.mobiedit.backend.cpu.model.Transformer#load} stores them: in fp32 every weight
  * is a float, which is {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect}
  * prints); with int8 weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay
- * float. A tied LM head shares the embedding. This is what the loaded model's {@code memory()} reports.
+ * float; in int4 a matrix whose rows are whole blocks of 32 takes 18 bytes a block (others int8). A tied LM head shares
+ * the embedding. This is what the loaded model's {@code memory()} reports.
  */
 public final class WeightFootprint {
   private WeightFootprint() {}
@@ -24,9 +26,14 @@ public final class WeightFootprint {
           elements = Math.multiplyExact(elements, d);
         }
         boolean matrix = shape.length == 2;
-        long bytes = matrix && precision.quantizesWeights()
-            ? Math.addExact(elements, Math.multiplyExact(4L, shape[0]))
-            : Math.multiplyExact(4L, elements);
+        long bytes;
+        if (matrix && precision == Precision.INT4 && shape[1] % FourBitBlocks.BLOCK == 0) {
+          bytes = Math.multiplyExact(elements / FourBitBlocks.BLOCK, FourBitBlocks.Q4_0_BYTES);
+        } else if (matrix && precision.quantizesWeights()) {
+          bytes = Math.addExact(elements, Math.multiplyExact(4L, shape[0]));
+        } else {
+          bytes = Math.multiplyExact(4L, elements);
+        }
         total = Math.addExact(total, bytes);
       }
       return total;

@@ -65,4 +65,29 @@ class SyntheticFormatsTest {
       assertArrayEquals(a.generate(ids, g, (x, y) -> {}).getAllIds(), b.generate(ids, g, (x, y) -> {}).getAllIds());
     }
   }
+
+  @Test
+  void a4BitFileComputesTheSameLogitsInInt4AsInFp32AtASeventhOfTheMemory() {
+    // Rows of 256 and 512: whole Q4_K super-blocks, so the file holds Q4_K matrices (and Q4_0 in the second file).
+    ModelSpec spec = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(256).intermediateSize(512)
+        .layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).ropeTheta(1e6).rmsNormEps(1e-6f)
+        .tiedEmbeddings(true).attentionBias(true).build();
+    for (DType type : new DType[] {DType.Q4_K, DType.Q4_0}) {
+      Path file = dir.resolve(type + ".gguf");
+      SyntheticModel.writeGguf(spec, file, 9, type);
+      try (LanguageModel f = LanguageModel.load(file, new LoadOptions(Precision.FP32, "cpu", 2));
+          LanguageModel q = LanguageModel.load(file, new LoadOptions(Precision.INT4, "cpu", 2))) {
+        int[] ids = f.encodePrompt("The capital of France is");
+        float[][] lf = logits(f, ids);
+        float[][] lq = logits(q, ids);
+        for (int t = 0; t < ids.length; t++) {
+          assertArrayEquals(lf[t], lq[t], type + " position " + t);
+        }
+        GenerationOptions g = GenerationOptions.builder().maxTokens(8).stopAtEos(false).build();
+        assertArrayEquals(f.generate(ids, g, (x, y) -> {}).getAllIds(), q.generate(ids, g, (x, y) -> {}).getAllIds());
+        assertThat((double) q.backendModel().memory().weightBytes())
+            .isLessThan(f.backendModel().memory().weightBytes() / 6.5);
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@ package org.mobiedit.core.internal.format;
 
 import java.nio.ByteBuffer;
 import org.mobiedit.spi.DType;
+import org.mobiedit.spi.numerics.HalfFloat;
 
 /**
  * Turns stored elements into float32, exactly as the formats define them (IEEE half, bfloat16 = the high half of a
@@ -10,25 +11,6 @@ import org.mobiedit.spi.DType;
  */
 public final class Dequantizer {
   private Dequantizer() {}
-
-  /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat). */
-  public static float halfToFloat(int h) {
-    int sign = (h & 0x8000) << 16;
-    int exp = (h >>> 10) & 0x1f;
-    int mant = h & 0x3ff;
-    if (exp == 0) {
-      if (mant == 0) {
-        return Float.intBitsToFloat(sign);
-      }
-      // subnormal: value = mant * 2^-24
-      float v = mant * 0x1p-24f;
-      return sign == 0 ? v : -v;
-    }
-    if (exp == 31) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-  }
 
   /**
    * Decodes {@code count} elements of {@code type} stored from byte {@code pos} of {@code buf} (little-endian) into
@@ -43,7 +25,7 @@ public final class Dequantizer {
         break;
       case F16:
         for (int i = 0; i < count; i++) {
-          dst[off + i] = halfToFloat(buf.getShort(pos + 2 * i) & 0xffff);
+          dst[off + i] = HalfFloat.toFloat(buf.getShort(pos + 2 * i) & 0xffff);
         }
         break;
       case BF16:
@@ -54,7 +36,7 @@ public final class Dequantizer {
       case Q8_0:
         for (int b = 0; b < count / 32; b++) {
           int p = pos + b * 34;
-          float d = halfToFloat(buf.getShort(p) & 0xffff);
+          float d = HalfFloat.toFloat(buf.getShort(p) & 0xffff);
           for (int j = 0; j < 32; j++) {
             dst[off + b * 32 + j] = buf.get(p + 2 + j) * d;
           }
@@ -63,7 +45,7 @@ public final class Dequantizer {
       case Q4_0:
         for (int b = 0; b < count / 32; b++) {
           int p = pos + b * 18;
-          float d = halfToFloat(buf.getShort(p) & 0xffff);
+          float d = HalfFloat.toFloat(buf.getShort(p) & 0xffff);
           int o = off + b * 32;
           for (int j = 0; j < 16; j++) {
             int q = buf.get(p + 2 + j) & 0xff;
@@ -89,8 +71,8 @@ public final class Dequantizer {
 
   /** Q4_K: f16 d, f16 dmin, 12 bytes of packed 6-bit scales and mins, 128 bytes of 4-bit values. */
   private static void decodeQ4K(ByteBuffer buf, int p, float[] dst, int o) {
-    float d = halfToFloat(buf.getShort(p) & 0xffff);
-    float dmin = halfToFloat(buf.getShort(p + 2) & 0xffff);
+    float d = HalfFloat.toFloat(buf.getShort(p) & 0xffff);
+    float dmin = HalfFloat.toFloat(buf.getShort(p + 2) & 0xffff);
     int scales = p + 4;
     int qs = p + 16;
     int is = 0;
@@ -128,7 +110,7 @@ public final class Dequantizer {
     int ql = p;
     int qh = p + 128;
     int sc = p + 192;
-    float d = halfToFloat(buf.getShort(p + 208) & 0xffff);
+    float d = HalfFloat.toFloat(buf.getShort(p + 208) & 0xffff);
     for (int n = 0; n < 256; n += 128) {
       for (int l = 0; l < 32; l++) {
         int is = l / 16;

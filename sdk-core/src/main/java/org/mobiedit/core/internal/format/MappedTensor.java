@@ -154,6 +154,20 @@ public final class MappedTensor implements Tensor {
     }
   }
 
+  @Override
+  public void readStoredRow(int row, byte[] dst, int dstOffset) {
+    if (!file.isOpen()) {
+      throw new IllegalStateException("tensor " + name + " was released: its file " + file.path() + " is closed");
+    }
+    if (row < 0 || row >= totalRows) {
+      throw new IndexOutOfBoundsException("row " + row + " outside tensor " + name + " of " + totalRows + " rows");
+    }
+    int pieceIndex = (int) (row / rowsPerPiece);
+    ByteBuffer b = piece(pieceIndex).duplicate();
+    b.position((int) ((row % rowsPerPiece) * rowBytes));
+    b.get(dst, dstOffset, (int) rowBytes);
+  }
+
   /** Copies raw stored bytes (for fingerprints): up to {@code n} bytes from byte {@code at} of the data. */
   byte[] rawBytes(long at, int n) {
     long size = rowBytes * totalRows;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.DType;
+import org.mobiedit.spi.numerics.HalfFloat;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.RopeLayout;
 import org.mobiedit.spi.TensorNames;
@@ -109,7 +110,7 @@ class ModelFilesTest {
           float expected = switch (e.name()) {
             case "a" -> values[i];
             case "b" -> Float.intBitsToFloat((HalfFloats.floatToBf16(values[i]) & 0xffff) << 16);
-            default -> Dequantizer.halfToFloat(HalfFloats.floatToHalf(values[i]) & 0xffff);
+            default -> HalfFloat.toFloat(HalfFloat.fromFloat(values[i]) & 0xffff);
           };
           assertEquals(expected, got[i], e.name() + "[" + i + "]");
         }
@@ -119,27 +120,27 @@ class ModelFilesTest {
 
   @Test
   void halfPrecisionConversionsHandleSpecialValues() {
-    assertEquals(1f, Dequantizer.halfToFloat(0x3c00));
-    assertEquals(-2f, Dequantizer.halfToFloat(0xc000));
-    assertEquals(65504f, Dequantizer.halfToFloat(0x7bff));
-    assertEquals(0x1p-24f, Dequantizer.halfToFloat(0x0001));
-    assertEquals(Float.POSITIVE_INFINITY, Dequantizer.halfToFloat(0x7c00));
-    assertEquals(Float.NEGATIVE_INFINITY, Dequantizer.halfToFloat(0xfc00));
-    assertThat(Dequantizer.halfToFloat(0x7e00)).isNaN();
-    assertEquals((short) 0x3c00, HalfFloats.floatToHalf(1f));
-    assertEquals((short) 0x0001, HalfFloats.floatToHalf(0x1p-24f));
-    assertEquals((short) 0x7c00, HalfFloats.floatToHalf(1e6f));
+    assertEquals(1f, HalfFloat.toFloat(0x3c00));
+    assertEquals(-2f, HalfFloat.toFloat(0xc000));
+    assertEquals(65504f, HalfFloat.toFloat(0x7bff));
+    assertEquals(0x1p-24f, HalfFloat.toFloat(0x0001));
+    assertEquals(Float.POSITIVE_INFINITY, HalfFloat.toFloat(0x7c00));
+    assertEquals(Float.NEGATIVE_INFINITY, HalfFloat.toFloat(0xfc00));
+    assertThat(HalfFloat.toFloat(0x7e00)).isNaN();
+    assertEquals((short) 0x3c00, HalfFloat.fromFloat(1f));
+    assertEquals((short) 0x0001, HalfFloat.fromFloat(0x1p-24f));
+    assertEquals((short) 0x7c00, HalfFloat.fromFloat(1e6f));
     assertEquals((short) 0x3f80, HalfFloats.floatToBf16(1f));
   }
 
   @Test
   void q8AndQ4BlocksDecodeAsGgmlDefinesThem() {
     ByteBuffer b = ByteBuffer.allocate(34 + 18).order(ByteOrder.LITTLE_ENDIAN);
-    b.putShort(HalfFloats.floatToHalf(0.5f));
+    b.putShort(HalfFloat.fromFloat(0.5f));
     for (int i = 0; i < 32; i++) {
       b.put((byte) (i - 16));
     }
-    b.putShort(HalfFloats.floatToHalf(2f));
+    b.putShort(HalfFloat.fromFloat(2f));
     for (int i = 0; i < 16; i++) {
       b.put((byte) ((i & 0xf) | ((15 - i) << 4)));
     }
@@ -167,7 +168,7 @@ class ModelFilesTest {
     for (int i = 0; i < 16; i++) {
       b.put(192 + i, (byte) 2);
     }
-    b.putShort(208, HalfFloats.floatToHalf(0.25f));
+    b.putShort(208, HalfFloat.fromFloat(0.25f));
     float[] out = new float[256];
     Dequantizer.decode(DType.Q6_K, b, 0, out, 0, 256);
     // q1 = 1 | 3<<4 = 49, q2 = 1 | 0 = 1, q3 = 2 | 1<<4 = 18, q4 = 2 | 2<<4 = 34; minus 32, times d*scale = 0.5
@@ -181,8 +182,8 @@ class ModelFilesTest {
   @Test
   void q4kBlockAppliesSubBlockScalesAndMins() {
     ByteBuffer b = ByteBuffer.allocate(144).order(ByteOrder.LITTLE_ENDIAN);
-    b.putShort(0, HalfFloats.floatToHalf(1f));
-    b.putShort(2, HalfFloats.floatToHalf(0.5f));
+    b.putShort(0, HalfFloat.fromFloat(1f));
+    b.putShort(2, HalfFloat.fromFloat(0.5f));
     // sub-blocks 0..3: scale = j+1, min = 2 (6-bit, stored directly); 4..7: scale 1, min 0
     for (int j = 0; j < 4; j++) {
       b.put(4 + j, (byte) (j + 1));

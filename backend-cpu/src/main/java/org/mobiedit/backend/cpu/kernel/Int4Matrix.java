@@ -1,0 +1,194 @@
+package org.mobiedit.backend.cpu.kernel;
+
+import org.mobiedit.backend.cpu.memory.DirectRows;
+import org.mobiedit.spi.DType;
+import org.mobiedit.spi.Tensor;
+import org.mobiedit.spi.numerics.FourBitBlocks;
+import org.mobiedit.spi.numerics.HalfFloat;
+
+/**
+ * A matrix of 4-bit weights in blocks of 32 ({@link FourBitBlocks}), off heap at the file's own size (0.5625 bytes a
+ * weight): a tensor stored Q4_0 or Q4_K is kept exactly, any other is quantized to Q4_0 blocks row by row. Each row
+ * holds its nibbles ({@code cols / 2} bytes, 16 a block: low nibbles elements 0-15, high nibbles 16-31; Q4_K's
+ * nibbles are regrouped into this order as it loads) followed by its scales ({@code cols / 16} bytes: a half per
+ * Q4_0 block, or Q4_K's 16-byte header per super-block of 256).
+ *
+ * <p>Multiplying copies a panel of rows into the heap and expands it to floats there ({@link
+ * DotProduct#unpackNibbles}, exactly ggml's dequantization), then runs the float kernel's tiles over every token of
+ * the block: the results are bit-identical to a {@link FloatMatrix} of the dequantized tensor, so a Q4 file computes
+ * the same numbers in int4 as in fp32, while the weights cross memory at a seventh of the bytes.
+ */
+public final class Int4Matrix extends PanelMatrix {
+  /** How a row's scale bytes are laid out. */
+  private enum Scales {
+    /** One half {@code d} per block of 32: levels less 8, times {@code d}. */
+    Q4_0,
+    /** Per super-block of 256: half {@code d}, half {@code dmin}, 12 bytes of 6-bit scales and minima. */
+    Q4_K
+  }
+
+  private final Scales scales;
+  private final int nibbleBytes;
+  private final int rowBytes;
+
+  private Int4Matrix(int rows, int cols, DirectRows data, Scales scales, DotProduct kernel) {
+    super(rows, cols, data, kernel);
+    this.scales = scales;
+    this.nibbleBytes = cols / 2;
+    this.rowBytes = cols / 2 + cols / 16;
+  }
+
+  /** Whether a matrix with rows of {@code cols} elements can be stored in 4-bit blocks. */
+  public static boolean fits(int cols) {
+    return cols % FourBitBlocks.BLOCK == 0;
+  }
+
+  /** The bytes a {@code rows × cols} matrix takes: 18 per block of 32, like Q4_0 and Q4_K. */
+  public static long bytesFor(long rows, long cols) {
+    return rows * (cols / 2 + cols / 16);
+  }
+
+  /**
+   * Keeps {@code t}'s Q4_0 or Q4_K rows as stored, or quantizes its rows to Q4_0 blocks.
+   *
+   * @throws IllegalArgumentException if the rows are not whole blocks of 32 (see {@link #fits})
+   */
+  public static Int4Matrix of(Tensor t, DotProduct kernel) {
+    int rows = t.rows();
+    int cols = t.columns();
+    if (!fits(cols)) {
+      throw new IllegalArgumentException("4-bit rows are whole blocks of 32; " + t.name() + " has " + cols);
+    }
+    DType type = t.dtype();
+    Scales scales = type == DType.Q4_K ? Scales.Q4_K : Scales.Q4_0;
+    DirectRows data = DirectRows.bytes(rows, cols / 2 + cols / 16);
+    byte[] stored = new byte[Math.toIntExact(type == DType.Q4_0 || type == DType.Q4_K ? type.bytesFor(cols) : 0)];
+    byte[] row = new byte[cols / 2 + cols / 16];
+    float[] values = type == DType.Q4_0 || type == DType.Q4_K ? new float[0] : new float[cols];
+    byte[] block = new byte[FourBitBlocks.Q4_0_BYTES];
+    for (int r = 0; r < rows; r++) {
+      if (type == DType.Q4_0) {
+        t.readStoredRow(r, stored, 0);
+        for (int b = 0; b < cols / FourBitBlocks.BLOCK; b++) {
+          putQ40Block(stored, b * FourBitBlocks.Q4_0_BYTES, b, row, cols);
+        }
+      } else if (type == DType.Q4_K) {
+        t.readStoredRow(r, stored, 0);
+        fromQ4K(stored, cols, row);
+      } else {
+        t.read((long) r * cols, values, 0, cols);
+        for (int b = 0; b < cols / FourBitBlocks.BLOCK; b++) {
+          FourBitBlocks.quantizeQ40(values, b * FourBitBlocks.BLOCK, block, 0);
+          putQ40Block(block, 0, b, row, cols);
+        }
+      }
+      data.putBytes(r, row, 0);
+    }
+    return new Int4Matrix(rows, cols, data, scales, kernel);
+  }
+
+  /** Puts the Q4_0 block at {@code src[at ..]} as block {@code b} of a row of {@code cols}: nibbles, then its half. */
+  private static void putQ40Block(byte[] src, int at, int b, byte[] row, int cols) {
+    System.arraycopy(src, at + 2, row, b * 16, 16);
+    row[cols / 2 + 2 * b] = src[at];
+    row[cols / 2 + 2 * b + 1] = src[at + 1];
+  }
+
+  /**
+   * Regroups a row of Q4_K super-blocks: each 64 elements are 32 bytes whose low nibbles are elements 0-31 and high
+   * nibbles 32-63; in this matrix's order, block {@code 2g} takes the low nibbles and block {@code 2g + 1} the high.
+   */
+  private static void fromQ4K(byte[] stored, int cols, byte[] row) {
+    int supers = cols / 256;
+    for (int s = 0; s < supers; s++) {
+      int in = s * 144;
+      System.arraycopy(stored, in, row, cols / 2 + 16 * s, 16);
+      for (int g = 0; g < 4; g++) {
+        int qs = in + 16 + 32 * g;
+        int low = (s * 8 + 2 * g) * 16;
+        int high = low + 16;
+        for (int i = 0; i < 16; i++) {
+          int a = stored[qs + i] & 0xff;
+          int c = stored[qs + 16 + i] & 0xff;
+          row[low + i] = (byte) ((a & 15) | (c & 15) << 4);
+          row[high + i] = (byte) ((a >>> 4) | (c >>> 4) << 4);
+        }
+      }
+    }
+  }
+
+  /** A panel: the stored rows, their blocks' scales and offsets, and the rows as floats. */
+  private static final class Panel {
+    final byte[] stored;
+    final float[] scale;
+    final float[] offset;
+    final float[] weights;
+
+    Panel(int rows, int cols, int rowBytes) {
+      stored = new byte[rows * rowBytes];
+      scale = new float[rows * cols / FourBitBlocks.BLOCK];
+      offset = new float[scale.length];
+      weights = new float[rows * cols];
+    }
+  }
+
+  @Override
+  Object newPanel() {
+    return new Panel(PANEL_ROWS, cols, rowBytes);
+  }
+
+  @Override
+  void load(int r, int count, Object panel) {
+    Panel p = (Panel) panel;
+    data.copyBytes(r, count, p.stored);
+    int blocks = cols / FourBitBlocks.BLOCK;
+    for (int j = 0; j < count; j++) {
+      expand(p.stored, j * rowBytes, p, j * blocks, p.weights, j * cols);
+    }
+  }
+
+  /** Decodes the row at {@code stored[at ..]}: its scales, then its nibbles to floats at {@code dst[dsto ..]}. */
+  private void expand(byte[] stored, int at, Panel p, int so, float[] dst, int dsto) {
+    int blocks = cols / FourBitBlocks.BLOCK;
+    int s = at + nibbleBytes;
+    if (scales == Scales.Q4_0) {
+      for (int b = 0; b < blocks; b++) {
+        float d = HalfFloat.toFloat((stored[s + 2 * b] & 0xff) | (stored[s + 2 * b + 1] & 0xff) << 8);
+        p.scale[so + b] = d;
+        p.offset[so + b] = -0f;
+      }
+    } else {
+      for (int sb = 0; sb < blocks / 8; sb++) {
+        int h = s + 16 * sb;
+        float d = HalfFloat.toFloat((stored[h] & 0xff) | (stored[h + 1] & 0xff) << 8);
+        float dmin = HalfFloat.toFloat((stored[h + 2] & 0xff) | (stored[h + 3] & 0xff) << 8);
+        for (int j = 0; j < 8; j++) {
+          int sc;
+          int mn;
+          if (j < 4) {
+            sc = stored[h + 4 + j] & 63;
+            mn = stored[h + 8 + j] & 63;
+          } else {
+            sc = (stored[h + 8 + j] & 15) | ((stored[h + j] & 0xff) >>> 6) << 4;
+            mn = ((stored[h + 8 + j] & 0xff) >>> 4) | ((stored[h + 4 + j] & 0xff) >>> 6) << 4;
+          }
+          p.scale[so + 8 * sb + j] = d * sc;
+          p.offset[so + 8 * sb + j] = -(dmin * mn);
+        }
+      }
+    }
+    kernel.unpackNibbles(stored, at, scales == Scales.Q4_0 ? 8 : 0, p.scale, p.offset, so, blocks, dst, dsto);
+  }
+
+  @Override
+  void multiplyPanel(Object panel, int r, int count, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    kernel.panel(((Panel) panel).weights, count, cols, x, xo, n, y, yo, ldy);
+  }
+
+  @Override
+  public void row(int r, float[] dst, int offset) {
+    Panel p = new Panel(1, cols, rowBytes);
+    data.copyBytes(r, 1, p.stored);
+    expand(p.stored, 0, p, 0, dst, offset);
+  }
+}
