@@ -40,6 +40,16 @@ public interface DotProduct {
   void unpackNibbles(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks, float[] dst,
       int dsto);
 
+  /**
+   * The products of {@code rows} 4-bit rows with {@code n} tokens read straight from the nibbles, for the few tokens
+   * of decoding, where expanding a panel to floats would cost more than the products: row {@code j}'s nibbles are
+   * {@code q[j * rowBytes ..]} (as {@link #unpackNibbles} reads them) and its blocks' scales and offsets
+   * {@code scale/offset[j * cols / 32 ..]}; {@code y[yo + t*ldy + j]} is bit-identical to
+   * {@link #dot(float[], int, float[], int, int)} of the row expanded by {@link #unpackNibbles}.
+   */
+  void panel4(byte[] q, int rowBytes, int zero, float[] scale, float[] offset, int rows, int cols, float[] x, int xo,
+      int n, float[] y, int yo, int ldy);
+
   /** A short name for diagnostics ("scalar", "vector-512"). */
   String name();
 }

@@ -28,7 +28,7 @@ public final class FloatMatrix extends PanelMatrix {
   }
 
   @Override
-  void load(int r, int count, Object panel) {
+  void load(int r, int count, int tokens, Object panel) {
     data.copyFloats(r, count, (float[]) panel);
   }
 

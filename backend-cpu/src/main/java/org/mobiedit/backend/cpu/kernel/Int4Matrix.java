@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu.kernel;
 
+import java.util.Arrays;
 import org.mobiedit.backend.cpu.memory.DirectRows;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.Tensor;
@@ -25,6 +26,24 @@ public final class Int4Matrix extends PanelMatrix {
     Q4_0,
     /** Per super-block of 256: half {@code d}, half {@code dmin}, 12 bytes of 6-bit scales and minima. */
     Q4_K
+  }
+
+  /**
+   * Up to this many tokens, products read the nibbles directly ({@link DotProduct#panel4}); beyond, a panel is
+   * expanded to floats once and shared by all its tokens. Both give the same bits.
+   */
+  private static final int DIRECT_MAX_TOKENS = 2;
+
+  /**
+   * Every half as a float ({@link HalfFloat#toFloat}), 256 KiB: the scales are decoded for every product, once per
+   * block of 32 weights, and a table read is cheaper there than the conversion's branches and shifts.
+   */
+  private static final float[] HALVES = new float[1 << 16];
+
+  static {
+    for (int h = 0; h < HALVES.length; h++) {
+      HALVES[h] = HalfFloat.toFloat(h);
+    }
   }
 
   private final Scales scales;
@@ -128,6 +147,7 @@ public final class Int4Matrix extends PanelMatrix {
       stored = new byte[rows * rowBytes];
       scale = new float[rows * cols / FourBitBlocks.BLOCK];
       offset = new float[scale.length];
+      Arrays.fill(offset, -0f); // Q4_0's offset; Q4_K's are decoded with its scales
       weights = new float[rows * cols];
     }
   }
@@ -138,30 +158,36 @@ public final class Int4Matrix extends PanelMatrix {
   }
 
   @Override
-  void load(int r, int count, Object panel) {
+  void load(int r, int count, int tokens, Object panel) {
     Panel p = (Panel) panel;
     data.copyBytes(r, count, p.stored);
     int blocks = cols / FourBitBlocks.BLOCK;
     for (int j = 0; j < count; j++) {
-      expand(p.stored, j * rowBytes, p, j * blocks, p.weights, j * cols);
+      decodeScales(p.stored, j * rowBytes, p, j * blocks);
+      if (tokens > DIRECT_MAX_TOKENS) {
+        kernel.unpackNibbles(p.stored, j * rowBytes, zero(), p.scale, p.offset, j * blocks, blocks, p.weights,
+            j * cols);
+      }
     }
   }
 
-  /** Decodes the row at {@code stored[at ..]}: its scales, then its nibbles to floats at {@code dst[dsto ..]}. */
-  private void expand(byte[] stored, int at, Panel p, int so, float[] dst, int dsto) {
+  private int zero() {
+    return scales == Scales.Q4_0 ? 8 : 0;
+  }
+
+  /** Decodes the scales and offsets of the row at {@code stored[at ..]} into {@code p}'s, from {@code so}. */
+  private void decodeScales(byte[] stored, int at, Panel p, int so) {
     int blocks = cols / FourBitBlocks.BLOCK;
     int s = at + nibbleBytes;
     if (scales == Scales.Q4_0) {
       for (int b = 0; b < blocks; b++) {
-        float d = HalfFloat.toFloat((stored[s + 2 * b] & 0xff) | (stored[s + 2 * b + 1] & 0xff) << 8);
-        p.scale[so + b] = d;
-        p.offset[so + b] = -0f;
+        p.scale[so + b] = HALVES[(stored[s + 2 * b] & 0xff) | (stored[s + 2 * b + 1] & 0xff) << 8];
       }
     } else {
       for (int sb = 0; sb < blocks / 8; sb++) {
         int h = s + 16 * sb;
-        float d = HalfFloat.toFloat((stored[h] & 0xff) | (stored[h + 1] & 0xff) << 8);
-        float dmin = HalfFloat.toFloat((stored[h + 2] & 0xff) | (stored[h + 3] & 0xff) << 8);
+        float d = HALVES[(stored[h] & 0xff) | (stored[h + 1] & 0xff) << 8];
+        float dmin = HALVES[(stored[h + 2] & 0xff) | (stored[h + 3] & 0xff) << 8];
         for (int j = 0; j < 8; j++) {
           int sc;
           int mn;
@@ -177,18 +203,24 @@ public final class Int4Matrix extends PanelMatrix {
         }
       }
     }
-    kernel.unpackNibbles(stored, at, scales == Scales.Q4_0 ? 8 : 0, p.scale, p.offset, so, blocks, dst, dsto);
   }
+
 
   @Override
   void multiplyPanel(Object panel, int r, int count, float[] x, int xo, int n, float[] y, int yo, int ldy) {
-    kernel.panel(((Panel) panel).weights, count, cols, x, xo, n, y, yo, ldy);
+    Panel p = (Panel) panel;
+    if (n > DIRECT_MAX_TOKENS) {
+      kernel.panel(p.weights, count, cols, x, xo, n, y, yo, ldy);
+    } else {
+      kernel.panel4(p.stored, rowBytes, zero(), p.scale, p.offset, count, cols, x, xo, n, y, yo, ldy);
+    }
   }
 
   @Override
   public void row(int r, float[] dst, int offset) {
     Panel p = new Panel(1, cols, rowBytes);
     data.copyBytes(r, 1, p.stored);
-    expand(p.stored, 0, p, 0, dst, offset);
+    decodeScales(p.stored, 0, p, 0);
+    kernel.unpackNibbles(p.stored, 0, zero(), p.scale, p.offset, 0, cols / FourBitBlocks.BLOCK, dst, offset);
   }
 }

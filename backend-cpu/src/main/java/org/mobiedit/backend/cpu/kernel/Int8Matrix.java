@@ -39,7 +39,7 @@ public final class Int8Matrix extends PanelMatrix {
   }
 
   @Override
-  void load(int r, int count, Object panel) {
+  void load(int r, int count, int tokens, Object panel) {
     data.copyBytes(r, count, (byte[]) panel);
   }
 

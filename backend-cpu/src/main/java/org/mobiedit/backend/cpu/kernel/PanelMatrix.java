@@ -44,7 +44,7 @@ abstract class PanelMatrix implements Matrix {
       int tokens = Math.min(block, n - t);
       for (int r = rowFrom; r < rowTo; r += PANEL_ROWS) {
         int count = Math.min(PANEL_ROWS, rowTo - r);
-        load(r, count, panel);
+        load(r, count, tokens, panel);
         multiplyPanel(panel, r, count, x, t * cols, tokens, y, t * ldy + r, ldy);
       }
     }
@@ -53,8 +53,8 @@ abstract class PanelMatrix implements Matrix {
   /** A heap array for {@link #PANEL_ROWS} rows. */
   abstract Object newPanel();
 
-  /** Copies rows {@code [r, r + count)} into {@code panel}. */
-  abstract void load(int r, int count, Object panel);
+  /** Copies rows {@code [r, r + count)} into {@code panel}, for a block of {@code tokens} tokens. */
+  abstract void load(int r, int count, int tokens, Object panel);
 
   /** The kernel's panel product for rows {@code [r, r + count)} held in {@code panel}, scaled as stored. */
   abstract void multiplyPanel(Object panel, int r, int count, float[] x, int xo, int n, float[] y, int yo, int ldy);

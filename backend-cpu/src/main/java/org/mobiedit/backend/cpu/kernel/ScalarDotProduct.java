@@ -228,6 +228,20 @@ final class ScalarDotProduct implements DotProduct {
     }
   }
 
+  /** Expands each row and takes its {@link #dot}: the definition itself. */
+  @Override
+  public void panel4(byte[] q, int rowBytes, int zero, float[] scale, float[] offset, int rows, int cols, float[] x,
+      int xo, int n, float[] y, int yo, int ldy) {
+    float[] row = new float[cols];
+    int blocks = cols / 32;
+    for (int j = 0; j < rows; j++) {
+      unpackNibbles(q, j * rowBytes, zero, scale, offset, j * blocks, blocks, row, 0);
+      for (int t = 0; t < n; t++) {
+        y[yo + t * ldy + j] = dot(row, 0, x, xo + t * cols, cols);
+      }
+    }
+  }
+
   @Override
   public void unpackNibbles(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks,
       float[] dst, int dsto) {

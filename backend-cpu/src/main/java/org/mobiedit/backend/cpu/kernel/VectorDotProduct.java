@@ -367,11 +367,114 @@ final class VectorDotProduct implements DotProduct {
         FloatVector low = (FloatVector) levels.and((byte) 15).sub((byte) zero)
             .convertShape(VectorOperators.B2F, F, 0);
         low.fma(s, m).intoArray(dst, out + i);
-        FloatVector high = (FloatVector) levels.lanewise(VectorOperators.LSHR, 4).and((byte) 15).sub((byte) zero)
-            .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector high = (FloatVector) levels.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4)
+            .reinterpretAsBytes().and((byte) 15).sub((byte) zero).convertShape(VectorOperators.B2F, F, 0);
         high.fma(s, m).intoArray(dst, out + 16 + i);
       }
     }
+  }
+
+  /**
+   * Token by token, rows three at a time ({@code threeRows4}), then one by one: every nibble vector is widened, mapped
+   * by its block's scale and offset in one fused multiply-add (exact, as {@link #unpackNibbles} does) and multiplied
+   * into the row's sum in element order, the chain {@link #dot} runs on the expanded row.
+   */
+  @Override
+  public void panel4(byte[] q, int rowBytes, int zero, float[] scale, float[] offset, int rows, int cols, float[] x,
+      int xo, int n, float[] y, int yo, int ldy) {
+    if (16 % F.length() != 0) {
+      ScalarDotProduct.INSTANCE.panel4(q, rowBytes, zero, scale, offset, rows, cols, x, xo, n, y, yo, ldy);
+      return;
+    }
+    int blocks = cols / 32;
+    for (int t = 0; t < n; t++) {
+      int j = 0;
+      for (; j + 2 < rows; j += 3) {
+        threeRows4(q, j * rowBytes, rowBytes, zero, scale, offset, j * blocks, blocks, x, xo + t * cols, y,
+            yo + t * ldy + j);
+      }
+      for (; j < rows; j++) {
+        y[yo + t * ldy + j] = oneRow4(q, j * rowBytes, zero, scale, offset, j * blocks, blocks, x, xo + t * cols);
+      }
+    }
+  }
+
+  /** Three 4-bit rows (at {@code qo}, {@code qo + rowBytes}, {@code qo + 2 rowBytes}) times one token. */
+  private static void threeRows4(byte[] q, int qo, int rowBytes, int zero, float[] scale, float[] offset, int so,
+      int blocks, float[] x, int xo, float[] y, int yo) {
+    int q1 = qo + rowBytes;
+    int q2 = q1 + rowBytes;
+    int s1 = so + blocks;
+    int s2 = s1 + blocks;
+    byte z = (byte) zero;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    for (int b = 0; b < blocks; b++) {
+      FloatVector c0 = FloatVector.broadcast(F, scale[so + b]);
+      FloatVector m0 = FloatVector.broadcast(F, offset[so + b]);
+      FloatVector c1 = FloatVector.broadcast(F, scale[s1 + b]);
+      FloatVector m1 = FloatVector.broadcast(F, offset[s1 + b]);
+      FloatVector c2 = FloatVector.broadcast(F, scale[s2 + b]);
+      FloatVector m2 = FloatVector.broadcast(F, offset[s2 + b]);
+      int in = 16 * b;
+      int at = xo + 32 * b;
+      for (int i = 0; i < 16; i += F.length()) {
+        FloatVector u = FloatVector.fromArray(F, x, at + i);
+        FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, qo + in + i).and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, q1 + in + i).and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, q2 + in + i).and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        a0 = v0.fma(c0, m0).fma(u, a0);
+        a1 = v1.fma(c1, m1).fma(u, a1);
+        a2 = v2.fma(c2, m2).fma(u, a2);
+      }
+      for (int i = 0; i < 16; i += F.length()) {
+        FloatVector u = FloatVector.fromArray(F, x, at + 16 + i);
+        FloatVector v0 = (FloatVector) ByteVector.fromArray(B, q, qo + in + i).reinterpretAsInts()
+            .lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v1 = (FloatVector) ByteVector.fromArray(B, q, q1 + in + i).reinterpretAsInts()
+            .lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector v2 = (FloatVector) ByteVector.fromArray(B, q, q2 + in + i).reinterpretAsInts()
+            .lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        a0 = v0.fma(c0, m0).fma(u, a0);
+        a1 = v1.fma(c1, m1).fma(u, a1);
+        a2 = v2.fma(c2, m2).fma(u, a2);
+      }
+    }
+    y[yo] = a0.reduceLanes(VectorOperators.ADD);
+    y[yo + 1] = a1.reduceLanes(VectorOperators.ADD);
+    y[yo + 2] = a2.reduceLanes(VectorOperators.ADD);
+  }
+
+  /** One 4-bit row times one token. */
+  private static float oneRow4(byte[] q, int qo, int zero, float[] scale, float[] offset, int so, int blocks,
+      float[] x, int xo) {
+    byte z = (byte) zero;
+    FloatVector acc = FloatVector.zero(F);
+    for (int b = 0; b < blocks; b++) {
+      FloatVector c = FloatVector.broadcast(F, scale[so + b]);
+      FloatVector m = FloatVector.broadcast(F, offset[so + b]);
+      int in = qo + 16 * b;
+      int at = xo + 32 * b;
+      for (int i = 0; i < 16; i += F.length()) {
+        FloatVector v = (FloatVector) ByteVector.fromArray(B, q, in + i).and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        acc = v.fma(c, m).fma(FloatVector.fromArray(F, x, at + i), acc);
+      }
+      for (int i = 0; i < 16; i += F.length()) {
+        FloatVector v = (FloatVector) ByteVector.fromArray(B, q, in + i).reinterpretAsInts()
+            .lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 15).sub(z)
+            .convertShape(VectorOperators.B2F, F, 0);
+        acc = v.fma(c, m).fma(FloatVector.fromArray(F, x, at + 16 + i), acc);
+      }
+    }
+    return acc.reduceLanes(VectorOperators.ADD);
   }
 
   @Override
