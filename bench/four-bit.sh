@@ -8,20 +8,23 @@
 # ../shared/data/tokenizers/qwen2): qwen2.5-3b-q4k.gguf (`mobiedit synthesize --format gguf --dtype q4_k`: Q4_K
 # matrices, Q4_0 where rows are not whole 256-element super-blocks) and qwen2.5-3b-hf (bf16, for PyTorch).
 #
-# Order: SDK int4 under -Xmx64m (so finishing proves the heap bound), SDK int8, PyTorch ROME step with the LM head
-# everywhere (what ROME does) on the SDK's int4 rows. Each in its own process, one after another.
+# Order: SDK int4 under -Xmx of --heap (so finishing shows the heap it needs), SDK int8, PyTorch ROME step with the LM
+# head everywhere (what ROME does) on the SDK's int4 rows. Each in its own process, one after another.
 #
-# Usage: bench/four-bit.sh [--threads N] [--steps N] [--out DIR]     defaults: 2 threads, 3 steps (first a warm-up)
+# Usage: bench/four-bit.sh [--threads N] [--steps N] [--heap SIZE] [--out DIR]
+# Defaults: 2 threads, 3 steps (the first a warm-up), heap 128m.
 # Prints a markdown table; the raw JSON lines stay in OUT/results.jsonl.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads=2
 steps=3
+heap=128m
 out="$root/bench/out/four-bit"
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
+    --heap) heap="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) echo "four-bit.sh: unknown option $1 (see the header of this script)" >&2; exit 2 ;;
   esac
@@ -55,8 +58,8 @@ results="$out/results.jsonl"
 : > "$results"
 bench=(bench --threads "$threads" --prompt-tokens 64 --decode-tokens 16 --warmup-tokens 8 --steps "$steps"
   --variants cache+batch --json)
-echo "four-bit.sh: SDK int4 (-Xmx64m)..." >&2
-MOBIEDIT_JAVA_OPTS="-Xmx64m -XX:MaxDirectMemorySize=16g" "$cli" "${bench[@]}" -m "$gguf" --precision int4 \
+echo "four-bit.sh: SDK int4 (-Xmx$heap)..." >&2
+MOBIEDIT_JAVA_OPTS="-Xmx$heap -XX:MaxDirectMemorySize=16g" "$cli" "${bench[@]}" -m "$gguf" --precision int4 \
   --rows-out "$out/rows.json" | sed 's/^{/{"run":"sdk-int4",/' >> "$results"
 echo "four-bit.sh: SDK int8..." >&2
 "$cli" "${bench[@]}" -m "$gguf" --precision int8 \

@@ -35,8 +35,8 @@ import org.mobiedit.spi.numerics.SymmetricGrid;
  * ({@link Precision#FP32}), to int8 with one scale per output channel ({@link Precision#INT8}, including the
  * embedding and LM head), or to 4-bit blocks ({@link Precision#INT4}: a file's Q4_0 and Q4_K tensors as stored);
  * norms and biases stay float. With {@link Precision#INT8_A8} / {@link Precision#INT8_A16} the inputs of every
- * matrix product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files are not
- * needed afterwards.
+ * matrix product are also quantized with static calibrated scales ({@link ActivationQuantizer}). The model's files
+ * are not needed afterwards.
  *
  * <p>Thread safety: {@link #forward} may run concurrently; each sequence is confined to one thread at a time.
  */
@@ -222,28 +222,55 @@ final class CpuModel implements BackendModel {
     return new CpuPrefixState(this, layer, out);
   }
 
-  /** Receives the logits of one row for one delta, {@code [k][vocab]}, as soon as they are computed. */
+  /**
+   * Receives the logits at position {@code k} of row {@code row} for one delta, {@code logits[from .. from + vocab)},
+   * as soon as they are computed, for every delta of a row in order, {@code k} in order within each; the array is
+   * reused once this returns.
+   */
   @FunctionalInterface
-  private interface RowLogits {
-    void accept(int delta, int row, float[][] logits);
+  private interface PositionLogits {
+    void accept(int delta, int row, int k, float[] logits, int from);
+  }
+
+  /** A sink that keeps every position's logits in {@code out[delta][row][k]}. */
+  private PositionLogits keep(float[][][][] out, int[][] logitPositions) {
+    int vocab = spec.vocabSize();
+    for (float[][][] perRow : out) {
+      for (int r = 0; r < perRow.length; r++) {
+        perRow[r] = new float[logitPositions[r].length][];
+      }
+    }
+    return (dir, r, k, logits, from) -> out[dir][r][k] = Arrays.copyOfRange(logits, from, from + vocab);
+  }
+
+  /** A sink that adds each position's loss terms to its point, so that the logits of a step never exist at once. */
+  private PositionLogits evaluate(LossRequest request, LossTerms.Point[] points) {
+    int vocab = spec.vocabSize();
+    return (dir, r, k, logits, from) -> {
+      try {
+        request.evaluateAt(r, k, logits, from, vocab, points[dir]);
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
+    };
   }
 
   @Override
   public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
     float[][][][] out = new float[deltas.length][logitPositions.length][][];
-    resume(prefix, deltas, logitPositions, (dir, r, logits) -> out[dir][r] = logits);
+    resume(prefix, deltas, logitPositions, keep(out, logitPositions));
     return out;
   }
 
-  /** The loss terms computed here, row by row, so that the full logits of a step never exist at once. */
+  /** The loss terms computed here, position by position, so that the full logits of a step never exist at once. */
   @Override
   public LossTerms resumeLoss(PrefixState prefix, float[][] deltas, int[][] logitPositions, LossRequest request) {
     LossTerms.Point[] points = newPoints(deltas.length, logitPositions, request);
-    resume(prefix, deltas, logitPositions, (dir, r, logits) -> evaluate(request, points[dir], r, logits));
+    resume(prefix, deltas, logitPositions, evaluate(request, points));
     return new LossTerms(points);
   }
 
-  private void resume(PrefixState prefix, float[][] deltas, int[][] logitPositions, RowLogits sink) {
+  private void resume(PrefixState prefix, float[][] deltas, int[][] logitPositions, PositionLogits sink) {
     checkOpen();
     if (!(prefix instanceof CpuPrefixState) || ((CpuPrefixState) prefix).owner != this) {
       throw invalid("this prefix state was not built by this model");
@@ -279,10 +306,10 @@ final class CpuModel implements BackendModel {
         }
       }
       row.cache.truncate(row.injectAt);
-      float[][] logits = transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at);
-      for (int dir = 0; dir < dirs; dir++) {
-        sink.accept(dir, r, Arrays.copyOfRange(logits, dir * local.length, (dir + 1) * local.length));
-      }
+      int rowIndex = r;
+      int perDelta = local.length;
+      transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at,
+          (i, logits, from) -> sink.accept(i / perDelta, rowIndex, i % perDelta, logits, from));
     }
   }
 
@@ -290,7 +317,7 @@ final class CpuModel implements BackendModel {
   public float[][][][] injectForward(
       int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions) {
     float[][][][] out = new float[deltas.length][rows.length][][];
-    injectForward(rows, layer, injectAt, deltas, logitPositions, (dir, r, logits) -> out[dir][r] = logits);
+    injectForward(rows, layer, injectAt, deltas, logitPositions, keep(out, logitPositions));
     return out;
   }
 
@@ -298,13 +325,12 @@ final class CpuModel implements BackendModel {
   public LossTerms injectForwardLoss(int[][] rows, int layer, int[] injectAt, float[][] deltas,
       int[][] logitPositions, LossRequest request) {
     LossTerms.Point[] points = newPoints(deltas.length, logitPositions, request);
-    injectForward(rows, layer, injectAt, deltas, logitPositions,
-        (dir, r, logits) -> evaluate(request, points[dir], r, logits));
+    injectForward(rows, layer, injectAt, deltas, logitPositions, evaluate(request, points));
     return new LossTerms(points);
   }
 
   private void injectForward(int[][] rows, int layer, int[] injectAt, float[][] deltas, int[][] logitPositions,
-      RowLogits sink) {
+      PositionLogits sink) {
     checkOpen();
     checkLayer(spec, layer);
     sameLength(rows.length, injectAt.length, "inject positions");
@@ -319,8 +345,11 @@ final class CpuModel implements BackendModel {
       }
       for (int dir = 0; dir < deltas.length; dir++) {
         MlpHook hook = new MlpHook(layer, injectAt[r], deltas[dir]);
-        sink.accept(dir, r, transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length),
-            transformer.embed(rows[r]), rows[r].length, 0, spec.layers(), hook, logitPositions[r]));
+        int delta = dir;
+        int row = r;
+        transformer.run(new KvCache(spec.layers(), spec.kvDim(), rows[r].length), transformer.embed(rows[r]),
+            rows[r].length, 1, 0, spec.layers(), hook, logitPositions[r],
+            (k, logits, from) -> sink.accept(delta, row, k, logits, from));
       }
     }
   }
@@ -335,16 +364,6 @@ final class CpuModel implements BackendModel {
       points[p] = request.newPoint();
     }
     return points;
-  }
-
-  private void evaluate(LossRequest request, LossTerms.Point point, int row, float[][] logits) {
-    for (int k = 0; k < logits.length; k++) {
-      try {
-        request.evaluateAt(row, k, logits[k], 0, logits[k].length, point);
-      } catch (IllegalArgumentException e) {
-        throw invalid(e.getMessage());
-      }
-    }
   }
 
   @Override

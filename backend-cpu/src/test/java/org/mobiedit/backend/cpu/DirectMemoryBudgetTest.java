@@ -128,7 +128,7 @@ class DirectMemoryBudgetTest {
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
             assertThat(e.getReason()).isEqualTo(Reason.BACKEND_FAILURE);
             assertThat(e.getMessage()).contains("need about 1 MiB of memory outside the Java heap in fp32",
-                "only 0 MiB of the JVM's 64 MiB", "int8 precision", "smaller model", "-XX:MaxDirectMemorySize",
+                "only 0 MiB of the JVM's 64 MiB", "int8 or int4 precision", "smaller model", "-XX:MaxDirectMemorySize",
                 "MOBIEDIT_JAVA_OPTS");
           });
     }
@@ -140,7 +140,7 @@ class DirectMemoryBudgetTest {
       assertThatThrownBy(() -> backend.load(untouchable(SEVEN_B), Precision.INT8))
           .isInstanceOfSatisfying(MobiEditException.class, e -> {
             assertThat(e.getMessage()).contains("6,4", " MiB of memory outside the Java heap in int8", "100 MiB of the JVM's 1,024 MiB")
-                .doesNotContain("int8 precision");
+                .doesNotContain("int8 or int4 precision");
           });
     }
   }

@@ -6,11 +6,12 @@ import org.mobiedit.spi.numerics.FourBitBlocks;
 
 /**
  * The memory the CPU backend's copy of a model's weights takes (matrices in direct buffers, off the Java heap),
- * computed from the spec alone, before anything is allocated. It follows how {@link org.mobiedit.backend.cpu.model.Transformer#load} stores them: in fp32 every weight
- * is a float, which is {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect}
- * prints); with int8 weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay
- * float; in int4 a matrix whose rows are whole blocks of 32 takes 18 bytes a block (others int8). A tied LM head shares
- * the embedding. This is what the loaded model's {@code memory()} reports.
+ * computed from the spec alone, before anything is allocated. It follows how
+ * {@link org.mobiedit.backend.cpu.model.Transformer#load} stores them: in fp32 every weight is a float, which is
+ * {@code 4 * }{@link ModelSpec#parameterCount()} (the parameter count {@code mobiedit inspect} prints); with int8
+ * weights every matrix is a byte per weight plus a float scale per row, while norms and biases stay float; in int4 a
+ * matrix whose rows are whole blocks of 32 takes 18 bytes a block (others int8). A tied LM head shares the embedding.
+ * This is what the loaded model's {@code memory()} reports.
  */
 public final class WeightFootprint {
   private WeightFootprint() {}

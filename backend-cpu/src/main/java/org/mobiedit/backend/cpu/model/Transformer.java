@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu.model;
 
+import java.util.Arrays;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
@@ -41,9 +42,12 @@ public final class Transformer {
   private final DotProduct kernel;
   private final @Nullable ActivationQuantizer quantizer;
   private final long weightBytes;
+  private final long headBudgetBytes;
 
   private Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
-      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer, long weightBytes) {
+      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer, long weightBytes,
+      long headBudgetBytes) {
+    this.headBudgetBytes = headBudgetBytes;
     this.kernel = kernel;
     this.quantizer = quantizer;
     this.spec = spec;
@@ -66,6 +70,17 @@ public final class Transformer {
    */
   public static Transformer load(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel,
       @Nullable ActivationQuantizer quantizer) {
+    return load(weights, precision, workers, kernel, quantizer,
+        Math.max(8L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  /**
+   * As {@link #load(ModelWeights, Precision, Workers, DotProduct, ActivationQuantizer)}, with the heap the LM head's
+   * logits of one group may take ({@link #run(KvCache, float[], int, int, int, int, MlpHook, int[], LogitSink)}):
+   * by default an eighth of the maximum Java heap, at least 8 MiB.
+   */
+  public static Transformer load(ModelWeights weights, Precision precision, Workers workers, DotProduct kernel,
+      @Nullable ActivationQuantizer quantizer, long headBudgetBytes) {
     ModelSpec spec = weights.spec();
     Function<Tensor, Matrix> matrix = t -> {
       Matrix m;
@@ -98,7 +113,7 @@ public final class Transformer {
       bytes += lmHead.bytes();
     }
     return new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel, quantizer,
-        bytes + 4L * outputNorm.length);
+        bytes + 4L * outputNorm.length, headBudgetBytes);
   }
 
   /** Bytes of converted weights held (rank-one terms not counted). */
@@ -145,6 +160,32 @@ public final class Transformer {
    */
   public float[][] run(KvCache cache, float[] x, int n, int segments, int fromLayer, int toLayer,
       @Nullable MlpHook hook, int[] logitAt) {
+    int vocab = spec.vocabSize();
+    float[][] out = new float[logitAt.length][];
+    run(cache, x, n, segments, fromLayer, toLayer, hook, logitAt,
+        (i, logits, from) -> out[i] = Arrays.copyOfRange(logits, from, from + vocab));
+    return out;
+  }
+
+  /** Receives the logits at one requested position. */
+  @FunctionalInterface
+  public interface LogitSink {
+    /**
+     * The logits at {@code logitAt[index]}: {@code logits[from .. from + vocab)}. The array is reused once this
+     * returns, so a sink that keeps them copies them.
+     */
+    void accept(int index, float[] logits, int from);
+  }
+
+  /**
+   * As {@link #run(KvCache, float[], int, int, int, int, MlpHook, int[])}, handing the logits to {@code sink} position
+   * by position, in the order of {@code logitAt}. The LM head runs over as many positions at once as the head's
+   * budget allows (see {@link #load(ModelWeights, Precision, Workers, DotProduct, ActivationQuantizer, long)}), so the
+   * full-vocabulary logits of a long chunk never exist at once; a position's logits are the same bits whatever group
+   * computed them.
+   */
+  public void run(KvCache cache, float[] x, int n, int segments, int fromLayer, int toLayer, @Nullable MlpHook hook,
+      int[] logitAt, LogitSink sink) {
     if (toLayer < layers.length && logitAt.length > 0) {
       throw new IllegalArgumentException("logits need every layer");
     }
@@ -215,7 +256,7 @@ public final class Transformer {
       quantizer.applyHead(all, all.length);
     }
     if (logitAt.length == 0) {
-      return new float[0][];
+      return;
     }
     float[] last = new float[logitAt.length * d];
     for (int i = 0; i < logitAt.length; i++) {
@@ -227,18 +268,31 @@ public final class Transformer {
       quantizer.applyHead(normed, normed.length);
     }
     int vocab = spec.vocabSize();
-    float[] logits = new float[logitAt.length * vocab];
-    if ((long) vocab * d * logitAt.length < PARALLEL_WORK) {
-      lmHead.multiply(normed, logitAt.length, logits, vocab, 0, vocab);
-    } else {
-      workers.forEachRange(vocab, MIN_ROWS_PER_TASK,
-          (a, b) -> lmHead.multiply(normed, logitAt.length, logits, vocab, a, b));
+    int group = headPositions(logitAt.length);
+    float[] logits = new float[group * vocab];
+    for (int first = 0; first < logitAt.length; first += group) {
+      int count = Math.min(group, logitAt.length - first);
+      float[] in = Arrays.copyOfRange(normed, first * d, (first + count) * d);
+      if ((long) vocab * d * count < PARALLEL_WORK) {
+        lmHead.multiply(in, count, logits, vocab, 0, vocab);
+      } else {
+        workers.forEachRange(vocab, MIN_ROWS_PER_TASK, (a, b) -> lmHead.multiply(in, count, logits, vocab, a, b));
+      }
+      for (int i = 0; i < count; i++) {
+        sink.accept(first + i, logits, i * vocab);
+      }
     }
-    float[][] out = new float[logitAt.length][];
-    for (int i = 0; i < logitAt.length; i++) {
-      out[i] = java.util.Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
-    }
-    return out;
+  }
+
+  /**
+   * How many positions' logits the LM head computes at once: all of them while they fit the head's budget (by
+   * default an eighth of the maximum Java heap, at least 8 MiB), else as many as fit, at least one. Each group reads
+   * the LM head once, so a desktop's large heap keeps one pass per chunk, and a small heap (a phone's, or a 3B model
+   * under {@code -Xmx64m}) trades a few more passes for memory.
+   */
+  private int headPositions(int positions) {
+    long perPosition = 4L * spec.vocabSize();
+    return (int) Math.max(1, Math.min(positions, headBudgetBytes / perPosition));
   }
 
   /** Adds a rank-one side term to {@code W_down} of {@code layer}, after the ones it has. */
