@@ -217,6 +217,7 @@ final class CpuModel implements BackendModel {
       KvCache cache = new KvCache(spec.layers(), spec.kvDim(), Integer.MAX_VALUE / spec.kvDim());
       transformer.run(cache, transformer.embed(row), row.length, 0, spec.layers(), hook, new int[0]);
       float[] suffix = Arrays.copyOfRange(residualAfter, s * d, row.length * d);
+      cache.truncateAndTrim(s); // every resume recomputes the positions from s on
       out[r] = new CpuPrefixState.Row(cache, s, row.length, suffix, residualBefore, mlpOutput);
     }
     return new CpuPrefixState(this, layer, out);
@@ -310,6 +311,7 @@ final class CpuModel implements BackendModel {
       int perDelta = local.length;
       transformer.run(row.cache, x, dirs * n, dirs, state.layer + 1, spec.layers(), null, at,
           (i, logits, from) -> sink.accept(i / perDelta, rowIndex, i % perDelta, logits, from));
+      row.cache.truncateAndTrim(row.injectAt); // the segments' keys and values are not needed again
     }
   }
 

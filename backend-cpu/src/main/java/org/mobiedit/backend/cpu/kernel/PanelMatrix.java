@@ -38,7 +38,7 @@ abstract class PanelMatrix implements Matrix {
 
   @Override
   public final void multiply(float[] x, int n, float[] y, int ldy, int rowFrom, int rowTo) {
-    int block = Math.max(4, TOKEN_BLOCK_BYTES / Math.max(1, 4 * cols) / 4 * 4);
+    int block = Math.max(4, tokenBlockBytes() / Math.max(1, 4 * cols) / 4 * 4);
     Object panel = newPanel();
     for (int t = 0; t < n; t += block) {
       int tokens = Math.min(block, n - t);
@@ -48,6 +48,11 @@ abstract class PanelMatrix implements Matrix {
         multiplyPanel(panel, r, count, x, t * cols, tokens, y, t * ldy + r, ldy);
       }
     }
+  }
+
+  /** Activation bytes of a token block (see {@link #TOKEN_BLOCK_BYTES}). */
+  int tokenBlockBytes() {
+    return TOKEN_BLOCK_BYTES;
   }
 
   /** A heap array for {@link #PANEL_ROWS} rows. */

@@ -42,6 +42,21 @@ public final class KvCache {
     length = newLength;
   }
 
+  /**
+   * Forgets the positions from {@code newLength} on and gives back the storage beyond them: what a prefix state
+   * keeps between resumes, whose batched segments would otherwise leave every row's cache at its largest.
+   */
+  public void truncateAndTrim(int newLength) {
+    truncate(newLength);
+    int keep = Math.max(1, newLength) * kvDim;
+    if (keys[0].length > keep) {
+      for (int l = 0; l < layers; l++) {
+        keys[l] = Arrays.copyOf(keys[l], keep);
+        values[l] = Arrays.copyOf(values[l], keep);
+      }
+    }
+  }
+
   /** Makes room for {@code positions} positions in total. */
   void ensure(int positions) {
     int have = keys[0].length / kvDim;

@@ -33,7 +33,7 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   static final int MAX_COMBINING_RUN = 1_000;
 
   private final Pattern pretokenizer;
-  final Map<String, Integer> mergeRanks;
+  private final MergeRanks mergeRanks;
   private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
   private final boolean nfc;
@@ -53,18 +53,17 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
       boolean ignoreMerges) {
     super(vocab);
     this.pretokenizer = pretokenizer;
-    this.mergeRanks = mergeRanks;
+    this.mergeRanks = new MergeRanks(mergeRanks, vocab.ids);
     this.nfc = nfc;
     this.ignoreMerges = ignoreMerges;
     // A byte-level token of k symbols is k bytes, and every UTF-16 unit of text is at least one byte; added tokens
     // stored as plain text stand for their own characters.
     this.maxCharsPerToken = (int) Math.min(Integer.MAX_VALUE,
         (long) longestTokenChars() * (nfc ? NFC_CHARS_PER_BYTE : 1));
-    StringBuilder key = new StringBuilder(3);
     for (int a = 0; a < 256; a++) {
       for (int b = 0; b < 256; b++) {
         String pair = new String(new char[] {ByteAlphabet.charOf(a), ByteAlphabet.charOf(b)});
-        bytePairRanks[a << 8 | b] = rankOf(pair, 0, 1, 1, key);
+        bytePairRanks[a << 8 | b] = rankOf(pair, 0, 1, 1);
       }
     }
   }
@@ -141,21 +140,21 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
     }
     String symbols = new String(word);
     if (ignoreMerges) {
-      Integer whole = vocab.ids.get(symbols);
-      if (whole != null) {
+      int whole = vocab.ids.find(symbols);
+      if (whole >= 0) {
         return new int[] {whole};
       }
     }
     IntList ids = new IntList();
     for (String s : merge(symbols)) {
-      Integer id = vocab.ids.get(s);
-      if (id != null) {
+      int id = vocab.ids.find(s);
+      if (id >= 0) {
         ids.add(id);
       } else {
         // Not in the vocabulary (a truncated vocabulary): fall back to single byte symbols.
         for (int i = 0; i < s.length(); i++) {
-          Integer b = vocab.ids.get(String.valueOf(s.charAt(i)));
-          if (b != null) {
+          int b = vocab.ids.find(s, i, i + 1);
+          if (b >= 0) {
             ids.add(b);
           }
         }
@@ -191,7 +190,6 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
         queue.add(MergeQueue.entry(pairRank[i], i));
       }
     }
-    StringBuilder key = new StringBuilder();
     MergeQueue created = new MergeQueue(16);
     while (!queue.isEmpty()) {
       int rank = MergeQueue.key(queue.peek());
@@ -207,10 +205,10 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
         pairRank[left] = -1;
         if (next < n) {
           prev[next] = left;
-          pairRank[left] = offer(created, word, left, len[left], len[next], key);
+          pairRank[left] = offer(created, word, left, len[left], len[next]);
         }
         if (prev[left] >= 0) {
-          pairRank[prev[left]] = offer(created, word, prev[left], len[prev[left]], len[left], key);
+          pairRank[prev[left]] = offer(created, word, prev[left], len[prev[left]], len[left]);
         }
       }
       while (!created.isEmpty()) {
@@ -225,8 +223,8 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   }
 
   /** Queues the pair of symbols at {@code left} if it is a merge; returns its rank, or -1. */
-  private int offer(MergeQueue queue, String word, int left, int leftLen, int rightLen, StringBuilder key) {
-    int rank = rankOf(word, left, leftLen, rightLen, key);
+  private int offer(MergeQueue queue, String word, int left, int leftLen, int rightLen) {
+    int rank = rankOf(word, left, leftLen, rightLen);
     if (rank >= 0) {
       queue.add(MergeQueue.entry(rank, left));
     }
@@ -241,11 +239,14 @@ final class ByteLevelBpeTokenizer extends AbstractTokenizer {
   }
 
   /** The merge rank of the pair of symbols at {@code left}, or -1 if the pair is not in the merge list. */
-  private int rankOf(String word, int left, int leftLen, int rightLen, StringBuilder key) {
-    key.setLength(0);
-    key.append(word, left, left + leftLen).append(' ').append(word, left + leftLen, left + leftLen + rightLen);
-    Integer r = mergeRanks.get(key.toString());
-    return r == null || r < 0 ? -1 : r;
+  private int rankOf(String word, int left, int leftLen, int rightLen) {
+    return mergeRanks.rank(word, left, left + leftLen, left + leftLen + rightLen);
+  }
+
+  /** The rank of merging {@code left} with {@code right}, or -1 if they are not a merge. */
+  int rank(String left, String right) {
+    String pair = left + right;
+    return mergeRanks.rank(pair, 0, left.length(), pair.length());
   }
 
   @Override

@@ -87,12 +87,11 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
       }
     }
     for (int i = 0; i < n; i += len[i]) {
-      String t = s.substring(i, i + len[i]);
-      Integer id = vocab.ids.get(t);
-      if (id != null) {
+      int id = vocab.ids.find(s, i, i + len[i]);
+      if (id >= 0) {
         out.add(id);
       } else {
-        for (byte b : t.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : s.substring(i, i + len[i]).getBytes(StandardCharsets.UTF_8)) {
           int bt = byteTokens[b & 0xff];
           out.add(bt >= 0 ? bt : unknownId());
         }
@@ -117,8 +116,8 @@ final class SentencePieceBpeTokenizer extends AbstractTokenizer {
    */
   private long mergeKey(String s, int left, int leftLen, int rightLen) {
     int end = left + leftLen + rightLen;
-    Integer id = vocab.ids.get(s.substring(left, end));
-    if (id == null) {
+    int id = vocab.ids.find(s, left, end);
+    if (id < 0) {
       return NO_MERGE;
     }
     if (scores != null) {

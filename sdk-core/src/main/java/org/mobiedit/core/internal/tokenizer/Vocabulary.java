@@ -1,6 +1,5 @@
 package org.mobiedit.core.internal.tokenizer;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,7 +21,7 @@ final class Vocabulary {
 
   /** Token texts by id; null for an id no file names. */
   final @Nullable String[] tokens;
-  final Map<String, Integer> ids;
+  final TokenIndex ids;
   final boolean[] special;
   final Map<String, Integer> matchedInText;
   final @Nullable Integer bos;
@@ -49,12 +48,7 @@ final class Vocabulary {
     this.eos = eos;
     this.addBos = addBos && bos != null;
     this.chatFormat = chatFormat;
-    this.ids = new HashMap<>(tokens.length * 2);
-    for (int i = 0; i < tokens.length; i++) {
-      if (tokens[i] != null) {
-        ids.putIfAbsent(tokens[i], i);
-      }
-    }
+    this.ids = new TokenIndex(tokens);
   }
 
   private void requireId(@Nullable Integer id) {
@@ -77,7 +71,7 @@ final class Vocabulary {
   }
 
   OptionalInt idOf(String text) {
-    Integer id = ids.get(text);
-    return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    int id = ids.find(text);
+    return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
   }
 }
