@@ -68,8 +68,6 @@ esac
 has_part() { case ",$parts," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 cli="$root/mobiedit"
-py="$root/bench/.venv/bin/python"
-node_modules="$root/bench/.node/node_modules"
 tokenizer="${MOBIEDIT_SHARED_DATA:-$root/../shared/data}/tokenizers/qwen2"
 hf="$out/qwen2.5-0.5b-hf"
 rows="$out/rows.json"
@@ -77,16 +75,8 @@ log="$out/hot-loop.log"
 mkdir -p "$out"
 
 # ---------------------------------------------------------------- set up once
-if [ ! -x "$py" ]; then
-  echo "hot-loop: creating bench/.venv (torch, transformers)..." >&2
-  python3 -m venv "$root/bench/.venv"
-  PIP_RETRIES=0 "$py" -m pip install -q -r "$root/bench/rome/requirements.txt" >&2
-fi
-if [ ! -d "$node_modules/node-llama-cpp" ]; then
-  echo "hot-loop: installing node-llama-cpp@3.21.1 into bench/.node..." >&2
-  mkdir -p "$root/bench/.node"
-  npm install --prefix "$root/bench/.node" --no-audit --no-fund -E node-llama-cpp@3.21.1 >&2
-fi
+# shellcheck source=bench/peers.sh
+. "$root/bench/peers.sh"
 [ -f "$tokenizer/vocab.json" ] || { echo "hot-loop: no Qwen2 tokenizer at $tokenizer (shared data)" >&2; exit 1; }
 if [ ! -f "$hf/config.json" ]; then
   "$cli" synthesize --shape qwen2.5-0.5b --format hf --dtype bf16 --seed 1 --tokenizer "$tokenizer" --out "$hf" \

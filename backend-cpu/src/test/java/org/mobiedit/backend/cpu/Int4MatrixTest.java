@@ -89,7 +89,7 @@ class Int4MatrixTest {
             q.row(r, row, 0);
             assertArrayEquals(expectedRow, row, t.name() + " row " + r);
           }
-          for (int n : new int[] {1, 2, 3, 4, 9, 70}) {
+          for (int n : new int[] {1, 2, 3, 4, 9, 70, 400}) { // 400: two token blocks of 512 columns
             float[] x = new float[n * 512];
             for (int i = 0; i < x.length; i++) {
               x[i] = (float) random.nextGaussian();

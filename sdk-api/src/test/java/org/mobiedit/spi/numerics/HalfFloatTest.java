@@ -25,6 +25,7 @@ class HalfFloatTest {
     assertEquals(65504f, HalfFloat.toFloat(0x7bff));
     assertEquals(0x1p-24f, HalfFloat.toFloat(0x0001));
     assertEquals(Float.NEGATIVE_INFINITY, HalfFloat.toFloat(0xfc00));
+    assertThat(HalfFloat.toFloat(0x7e00)).isNaN();
     // 1 + 2^-11 is halfway between 1 and the next half (1 + 2^-10): ties go to the even significand, 1.
     assertEquals((short) 0x3c00, HalfFloat.fromFloat(1f + 0x1p-11f));
     assertEquals((short) 0x3c02, HalfFloat.fromFloat(1f + 3 * 0x1p-11f));
