@@ -136,6 +136,7 @@ public final class LanguageModel implements Model {
     }
     try {
       Tokenizer tokenizer = TokenizerLocator.forModel(files);
+      files.releaseTokenizerLists();
       if (tokenizer.vocabSize() > files.spec().vocabSize()) {
         throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
             "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
