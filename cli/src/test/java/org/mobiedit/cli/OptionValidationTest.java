@@ -76,7 +76,7 @@ class OptionValidationTest {
     all.add(bad("--epsilon", concat(edit, "--epsilon", "0")));
     all.add(bad("--directions", concat(edit, "--directions", "0")));
     all.add(bad("--layer", concat(edit, "--layer", "-1")));
-    all.add(bad("--precision", concat(edit, "--precision", "int4")));
+    all.add(bad("--precision", concat(edit, "--precision", "int3")));
     all.add(bad("--edits", concat(edit, "--edits", "MISSING")));
     all.add(bad("--save", concat(edit, "--save", "EXISTING")));
     all.add(bad("--save", concat(edit, "--save", "/dev/null", "--force"))); // not replaced by a file, even forced
