@@ -38,11 +38,13 @@ final class SynthesizeCommand implements Callable<Integer> {
           "that are not whole 256-element super-blocks are written q4_0, as llama.cpp does). Default: bf16."})
   String dtype;
 
-  @Option(names = "--tokenizer", paramLabel = "DIR",
+  @Option(names = "--tokenizer", paramLabel = "DIR|FILE",
       description = {"A Hugging Face tokenizer folder (tokenizer.json, or vocab.json + merges.txt), so that text has",
           "real token counts (e.g. ../shared/data/tokenizers/qwen2 for the Qwen2.5 shapes): hf copies its files in;",
           "gguf writes it into the metadata as llama.cpp's converter does (byte-level BPE only: GPT-2, Qwen2,",
-          "Llama 3 split patterns). Default: one token per byte."})
+          "Llama 3 split patterns). Or, with --format gguf, a GGUF file whose tokenizer is copied as it is (e.g.",
+          "../shared/data/tokenizers/llama-spm/ggml-vocab-llama-spm.gguf, Llama 2's SentencePiece vocabulary, for",
+          "--shape llama-0.5b-32k). Default: one token per byte."})
   Path tokenizer;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed. Default: 1.")
@@ -68,9 +70,13 @@ final class SynthesizeCommand implements Callable<Integer> {
       throw check.fail("--shape " + name + " uses Llama 3 rope scaling, which GGUF stores as a rope_freqs tensor the"
           + " SDK does not read yet: use --format hf.");
     }
-    if (tokenizer != null && !java.nio.file.Files.isDirectory(tokenizer)) {
-      throw check.fail("--tokenizer " + tokenizer + " is not a folder: give the folder that holds tokenizer.json or"
-          + " vocab.json + merges.txt.");
+    if (tokenizer != null && !java.nio.file.Files.isDirectory(tokenizer)
+        && !(gguf && java.nio.file.Files.isRegularFile(tokenizer))) {
+      throw check.fail("--tokenizer " + tokenizer + (java.nio.file.Files.isRegularFile(tokenizer)
+          ? " is a file: a GGUF file's tokenizer can only be written into a GGUF model; add --format gguf, or give"
+              + " a folder with tokenizer.json or vocab.json + merges.txt."
+          : " is not a folder: give the folder that holds tokenizer.json or vocab.json + merges.txt (or, with"
+              + " --format gguf, a GGUF file with a vocabulary)."));
     }
     if (gguf) {
       check.newFile("--out", out, force);

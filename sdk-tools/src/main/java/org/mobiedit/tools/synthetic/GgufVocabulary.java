@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.files.GgufMetadataFile;
 import org.mobiedit.tools.writer.GgufWriter;
 
 /**
@@ -74,6 +76,47 @@ final class GgufVocabulary {
     w.put("tokenizer.ggml.model", "gpt2").put("tokenizer.ggml.pre", pre).put("tokenizer.ggml.tokens", tokens)
         .put("tokenizer.ggml.token_type", types).put("tokenizer.ggml.merges", merges);
     ids.forEach(w::put);
+  }
+
+  /**
+   * The {@code tokenizer.*} entries of a GGUF file (a model or a vocabulary-only file such as llama.cpp's
+   * {@code ggml-vocab-llama-spm.gguf}), to be copied as they are into a model of {@code rows} embedding rows: this is
+   * how a synthetic Llama 2 shape gets the real SentencePiece vocabulary, scores and token types, which llama.cpp and
+   * the SDK both read from the copy.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} when the file holds no tokenizer the SDK loads, its token count
+   *     is not {@code rows} (llama.cpp sizes the vocabulary by the token list, the model by its embedding), or an
+   *     entry has a type the writer cannot copy; {@code MODEL_CORRUPT} or {@code IO} for an unreadable file
+   */
+  static Map<String, Object> entriesOfGguf(Path file, int rows) {
+    Map<String, Object> metadata = GgufMetadataFile.read(file);
+    Object tokens = metadata.get("tokenizer.ggml.tokens");
+    if (!(tokens instanceof List)) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, file + " holds no tokenizer (no"
+          + " tokenizer.ggml.tokens list): give a GGUF file with a vocabulary, or a Hugging Face tokenizer folder.");
+    }
+    int size = ((List<?>) tokens).size();
+    if (size != rows) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The tokenizer in " + file + " has "
+          + size + " tokens but this shape's embedding has " + rows + " rows: choose a shape with exactly that"
+          + " vocabulary (llama-0.5b-32k for Llama 2's 32,000 tokens).");
+    }
+    MobiEdit.openTokenizer(file); // the SDK must read it too
+    Map<String, Object> out = new LinkedHashMap<>();
+    metadata.forEach((key, value) -> {
+      if (!key.startsWith("tokenizer.")) {
+        return;
+      }
+      boolean copyable = value instanceof Long || value instanceof Double || value instanceof Boolean
+          || value instanceof String || value instanceof long[] || value instanceof double[]
+          || (value instanceof List && ((List<?>) value).stream().allMatch(String.class::isInstance));
+      if (!copyable) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The entry " + key + " of " + file
+            + " has a type the GGUF writer cannot copy (" + value.getClass().getSimpleName() + ").");
+      }
+      out.put(key, value);
+    });
+    return out;
   }
 
   /**

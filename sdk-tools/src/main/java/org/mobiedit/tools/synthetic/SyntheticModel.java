@@ -97,6 +97,11 @@ public final class SyntheticModel {
               + " types q8_0, q4_0 and q4_k.");
     }
     if (tokenizerFolder != null) {
+      if (Files.isRegularFile(tokenizerFolder)) {
+        throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, tokenizerFolder + " is a file: a"
+            + " tokenizer taken from a GGUF file can only be written into a GGUF model (--format gguf); a Hugging Face"
+            + " folder needs tokenizer files.");
+      }
       checkTokenizer(tokenizerFolder, spec.vocabSize());
     }
     try {
@@ -197,7 +202,10 @@ public final class SyntheticModel {
               + " this shape as a Hugging Face folder (--format hf).");
     }
     GgufVocabulary vocabulary = null;
-    if (tokenizerFolder != null) {
+    Map<String, Object> copied = null;
+    if (tokenizerFolder != null && Files.isRegularFile(tokenizerFolder)) {
+      copied = GgufVocabulary.entriesOfGguf(tokenizerFolder, spec.vocabSize());
+    } else if (tokenizerFolder != null) {
       checkTokenizer(tokenizerFolder, spec.vocabSize());
       vocabulary = GgufVocabulary.fromHfFolder(tokenizerFolder, spec.vocabSize());
     }
@@ -214,7 +222,9 @@ public final class SyntheticModel {
         .put(arch + ".attention.layer_norm_rms_epsilon", (double) spec.rmsNormEps())
         .put(arch + ".rope.freq_base", spec.ropeTheta())
         .put(arch + ".vocab_size", (long) spec.vocabSize());
-    if (vocabulary != null) {
+    if (copied != null) {
+      copied.forEach(w::put);
+    } else if (vocabulary != null) {
       vocabulary.putInto(w);
     } else {
       putByteVocabulary(w, spec.vocabSize());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.files.GgufMetadataFile;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.testing.SharedData;
 import org.mobiedit.core.tokenizer.Tokenizer;
@@ -170,5 +171,48 @@ class SyntheticTokenizerTest {
         .isInstanceOf(MobiEditException.class).hasMessageContaining("not a byte-level BPE tokenizer")
         .hasMessageContaining("--format hf");
     assertThat(gguf).doesNotExist();
+  }
+
+  private static Path llamaSpmVocabulary() {
+    assumeTrue(SharedData.root().isPresent(), "../shared/data is absent: no Llama SentencePiece vocabulary here");
+    return SharedData.require("tokenizers/llama-spm").resolve("ggml-vocab-llama-spm.gguf");
+  }
+
+  private static ModelSpec tinyLlama(int vocab) {
+    return ModelSpec.builder().architecture(Architecture.LLAMA).hiddenSize(32).intermediateSize(32).layers(1)
+        .heads(2).kvHeads(2).vocabSize(vocab).contextLength(64).ropeTheta(10000).rmsNormEps(1e-5f).build();
+  }
+
+  @Test
+  void aGgufModelTakesLlama2sSentencePieceVocabularyFromAVocabularyFile() {
+    Path vocabulary = llamaSpmVocabulary();
+    Path model = dir.resolve("llama.gguf");
+    SyntheticModel.writeGguf(tinyLlama(32000), model, 1, DType.F32, vocabulary);
+    Tokenizer real = MobiEdit.openTokenizer(vocabulary);
+    Tokenizer byModel;
+    try (var weights = MobiEdit.openWeights(model)) {
+      byModel = weights.tokenizer();
+    }
+    String text = "The Eiffel Tower is located in the city of";
+    assertThat(byModel.encode(text)).containsExactly(real.encode(text));
+    assertThat(byModel.encode(text).length).isLessThan(text.length() / 3);
+    Map<String, Object> copied = GgufMetadataFile.read(model);
+    GgufMetadataFile.read(vocabulary).forEach((key, value) -> {
+      if (key.startsWith("tokenizer.")) {
+        assertThat(copied.get(key)).as(key).isEqualTo(value);
+      }
+    });
+  }
+
+  @Test
+  void aGgufVocabularyOfAnotherSizeOrForAFolderIsRefused() {
+    Path vocabulary = llamaSpmVocabulary();
+    assertThatThrownBy(() -> SyntheticModel.writeGguf(tinyLlama(32064), dir.resolve("a.gguf"), 1, DType.F32,
+        vocabulary)).isInstanceOf(MobiEditException.class).hasMessageContaining("has 32000 tokens")
+        .hasMessageContaining("32064 rows");
+    assertThatThrownBy(() -> SyntheticModel.writeHf(tinyLlama(32000), dir.resolve("hf"), 1, DType.F32, vocabulary))
+        .isInstanceOf(MobiEditException.class).hasMessageContaining("--format gguf");
+    assertThat(dir.resolve("a.gguf")).doesNotExist();
+    assertThat(dir.resolve("hf")).doesNotExist();
   }
 }
