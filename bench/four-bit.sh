@@ -12,8 +12,7 @@
 # --dtype q4_k`: Q4_K matrices, Q4_0 where rows are not whole 256-element super-blocks, 896 at 0.5B) and
 # qwen2.5-3b-hf (bf16, for PyTorch). bench/.venv and bench/.node as bench/hot-loop.sh sets them up.
 #
-# The int4 run at 3B gets -Xmx of --heap and a young generation of 8 MiB (the launcher's 32 MiB would leave a 64 MiB
-# heap no room for what lives long), so finishing shows the heap it needs.
+# The int4 run at 3B gets -Xmx of --heap, so finishing shows that heap is enough.
 #
 # Usage: bench/four-bit.sh [--threads N] [--steps N] [--heap SIZE] [--reps R] [--out DIR]
 # Defaults: 2 threads at 3B, 3 steps (the first a warm-up), heap 64m, 2 repetitions at 0.5B.
@@ -65,7 +64,7 @@ tag() { sed "s/^{/{\"run\":\"$1\",\"rep\":$2,/"; }
 big=(bench --threads "$threads" --prompt-tokens 64 --decode-tokens 16 --warmup-tokens 8 --steps "$steps"
   --variants cache+batch --json)
 echo "four-bit.sh: 3B, SDK int4 (-Xmx$heap)..." >&2
-MOBIEDIT_JAVA_OPTS="-Xmx$heap -Xmn8m -XX:MaxDirectMemorySize=16g" "$cli" "${big[@]}" -m "$out/qwen2.5-3b-q4k.gguf" \
+MOBIEDIT_JAVA_OPTS="-Xmx$heap -XX:MaxDirectMemorySize=16g" "$cli" "${big[@]}" -m "$out/qwen2.5-3b-q4k.gguf" \
   --precision int4 --rows-out "$out/rows-3b.json" | tag 3b-sdk-int4 1 >> "$results"
 echo "four-bit.sh: 3B, SDK int8..." >&2
 "$cli" "${big[@]}" -m "$out/qwen2.5-3b-q4k.gguf" --precision int8 | tag 3b-sdk-int8 1 >> "$results"
