@@ -188,28 +188,28 @@ public final class Int4Matrix extends PanelMatrix {
   /** Decodes the scales and offsets of the row at {@code stored[at ..]} into {@code p}'s, from {@code so}. */
   private void decodeScales(byte[] stored, int at, Panel p, int so) {
     int blocks = cols / FourBitBlocks.BLOCK;
+    float[] scale = p.scale;
+    float[] offset = p.offset;
     int s = at + nibbleBytes;
     if (scales == Scales.Q4_0) {
       for (int b = 0; b < blocks; b++) {
-        p.scale[so + b] = HALVES[(stored[s + 2 * b] & 0xff) | (stored[s + 2 * b + 1] & 0xff) << 8];
+        scale[so + b] = HALVES[(stored[s + 2 * b] & 0xff) | (stored[s + 2 * b + 1] & 0xff) << 8];
       }
     } else {
       for (int sb = 0; sb < blocks / 8; sb++) {
         int h = s + 16 * sb;
         float d = HALVES[(stored[h] & 0xff) | (stored[h + 1] & 0xff) << 8];
         float dmin = HALVES[(stored[h + 2] & 0xff) | (stored[h + 3] & 0xff) << 8];
-        for (int j = 0; j < 8; j++) {
-          int sc;
-          int mn;
-          if (j < 4) {
-            sc = stored[h + 4 + j] & 63;
-            mn = stored[h + 8 + j] & 63;
-          } else {
-            sc = (stored[h + 8 + j] & 15) | ((stored[h + j] & 0xff) >>> 6) << 4;
-            mn = ((stored[h + 8 + j] & 0xff) >>> 4) | ((stored[h + 4 + j] & 0xff) >>> 6) << 4;
-          }
-          p.scale[so + 8 * sb + j] = d * sc;
-          p.offset[so + 8 * sb + j] = -(dmin * mn);
+        int o = so + 8 * sb;
+        // Blocks 0-3 keep their 6 bits whole; blocks 4-7 take 4 low bits and borrow 2 high bits from 0-3's bytes.
+        for (int j = 0; j < 4; j++) {
+          scale[o + j] = d * (stored[h + 4 + j] & 63);
+          offset[o + j] = -(dmin * (stored[h + 8 + j] & 63));
+        }
+        for (int j = 4; j < 8; j++) {
+          int low = stored[h + 8 + j] & 0xff;
+          scale[o + j] = d * ((low & 15) | ((stored[h + j] & 0xff) >>> 6) << 4);
+          offset[o + j] = -(dmin * ((low >>> 4) | ((stored[h + 4 + j] & 0xff) >>> 6) << 4));
         }
       }
     }
