@@ -14,7 +14,8 @@ import java.util.Locale;
  *   <li>{@link #INT8_A16}: int8 weights and static int16 activations (the NPUs' higher-accuracy mode).
  *   <li>{@link #INT4}: 4-bit weights in blocks of 32 ({@link org.mobiedit.spi.numerics.FourBitBlocks}), float32
  *       activations. Tensors a GGUF file stores as Q4_0 or Q4_K are kept exactly as stored, so a 4-bit file computes
- *       the same numbers as in {@link #FP32} at a seventh of the memory; other matrices are quantized to Q4_0 blocks.
+ *       the same numbers as in {@link #FP32} at a seventh of the memory; float matrices are quantized to Q4_0
+ *       blocks, and matrices a file stores with more bits (Q8_0, Q6_K) become int8, as in {@link #INT8}.
  * </ul>
  *
  * <p>Static activation scales are calibrated on real tokens ({@code BackendModel.calibrateActivations}); the editor

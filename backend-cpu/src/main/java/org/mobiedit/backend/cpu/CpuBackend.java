@@ -53,7 +53,7 @@ public final class CpuBackend implements Backend {
       throw new IllegalStateException("this backend was closed");
     }
     // Every weight is copied into direct buffers: refuse a model that cannot fit before copying any.
-    budget.check(weights.spec(), precision);
+    budget.check(weights, precision);
     CpuModel m = new CpuModel(weights, precision, workers, kernel);
     models.add(m);
     return m;

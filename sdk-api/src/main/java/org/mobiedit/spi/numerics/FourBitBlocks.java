@@ -15,7 +15,7 @@ package org.mobiedit.spi.numerics;
  * numbers gives the same bits. A backend that keeps a file's Q4_0 and Q4_K tensors in
  * this form computes with exactly the file's weights.
  *
- * <p>Other matrices (float, half, Q8_0, Q6_K) are quantized to Q4_0 blocks by {@link #quantizeQ40}, llama.cpp's rule:
+ * <p>Float matrices (F32, F16, BF16) are quantized to Q4_0 blocks by {@link #quantizeQ40}, llama.cpp's rule:
  * the element of largest magnitude {@code m} (its sign kept) sets {@code d = m / -8}, so it lands on level 0 (value
  * {@code -8d = m}) and the others round to nearest in {@code [0, 15]}.
  *

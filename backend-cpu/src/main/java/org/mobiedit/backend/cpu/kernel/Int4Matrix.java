@@ -9,7 +9,8 @@ import org.mobiedit.spi.numerics.HalfFloat;
 
 /**
  * A matrix of 4-bit weights in blocks of 32 ({@link FourBitBlocks}), off heap at the file's own size (0.5625 bytes a
- * weight): a tensor stored Q4_0 or Q4_K is kept exactly, any other is quantized to Q4_0 blocks row by row. Each row
+ * weight): a tensor stored Q4_0 or Q4_K is kept exactly, a float one is quantized to Q4_0 blocks row by row
+ * ({@link #keeps4Bit} says which matrices the int4 precision stores this way). Each row
  * holds its nibbles ({@code cols / 2} bytes, 16 a block: low nibbles elements 0-15, high nibbles 16-31; Q4_K's
  * nibbles are regrouped into this order as it loads) followed by its scales ({@code cols / 16} bytes: a half per
  * Q4_0 block, or Q4_K's 16-byte header per super-block of 256).
@@ -58,8 +59,21 @@ public final class Int4Matrix extends PanelMatrix {
   }
 
   /** Whether a matrix with rows of {@code cols} elements can be stored in 4-bit blocks. */
-  public static boolean fits(int cols) {
+  public static boolean fits(long cols) {
     return cols % FourBitBlocks.BLOCK == 0;
+  }
+
+  /**
+   * Whether the int4 precision stores a matrix of {@code type} with rows of {@code cols} in 4 bits: a file's Q4_0 and
+   * Q4_K tensors (kept as they are) and float tensors (quantized to Q4_0), when the rows are whole blocks of 32. A
+   * tensor the file already quantized with more bits (Q8_0, Q6_K: what Q4_K_M files use for the embedding, the output
+   * and some down projections, where their authors chose more precision) is stored int8 instead, like the rows that
+   * are not whole blocks.
+   */
+  public static boolean keeps4Bit(DType type, long cols) {
+    boolean fourBitOrFloat = type == DType.Q4_0 || type == DType.Q4_K || type == DType.F32 || type == DType.F16
+        || type == DType.BF16;
+    return fourBitOrFloat && fits(cols);
   }
 
   /** The bytes a {@code rows × cols} matrix takes: 18 per block of 32, like Q4_0 and Q4_K. */

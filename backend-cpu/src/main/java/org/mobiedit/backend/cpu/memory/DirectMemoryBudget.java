@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.spi.ModelWeights;
 
 /**
  * Refuses, before any weight is copied, a model whose weights cannot fit in the direct memory the JVM still allows,
@@ -72,9 +73,10 @@ public final class DirectMemoryBudget {
     return new DirectMemoryBudget(() -> freeBytes, maxBytes);
   }
 
-  /** Throws {@code BACKEND_FAILURE} when the weights of {@code spec} in {@code precision} do not fit. */
-  public void check(ModelSpec spec, Precision precision) {
-    long needed = WeightFootprint.bytes(spec, precision);
+  /** Throws {@code BACKEND_FAILURE} when {@code weights} in {@code precision} do not fit. */
+  public void check(ModelWeights weights, Precision precision) {
+    ModelSpec spec = weights.spec();
+    long needed = WeightFootprint.bytes(spec, precision, name -> weights.tensor(name).dtype());
     long available = free.getAsLong();
     if (needed <= available) {
       return;

@@ -62,8 +62,8 @@ public final class Transformer {
 
   /**
    * Converts every weight once: to float32 arrays, or with {@link Precision#quantizesWeights()} to int8 with one scale
-   * per output channel (including the embedding and LM head), or for {@link Precision#INT4} to 4-bit blocks (a matrix
-   * whose rows are not whole blocks of 32 to int8); norms and biases stay float. Each matrix's source pages
+   * per output channel (including the embedding and LM head), or for {@link Precision#INT4} to 4-bit blocks (where
+   * {@link Int4Matrix#keeps4Bit} says so, else int8); norms and biases stay float. Each matrix's source pages
    * are released as soon as it is converted, so peak memory stays near one tensor above the converted weights.
    *
    * @param quantizer the static activation quantizer (int8-a8 / int8-a16), else null
@@ -84,7 +84,7 @@ public final class Transformer {
     ModelSpec spec = weights.spec();
     Function<Tensor, Matrix> matrix = t -> {
       Matrix m;
-      if (precision == Precision.INT4 && Int4Matrix.fits(t.columns())) {
+      if (precision == Precision.INT4 && Int4Matrix.keeps4Bit(t.dtype(), t.columns())) {
         m = Int4Matrix.of(t, kernel);
       } else {
         m = precision.quantizesWeights() ? Int8Matrix.of(t, kernel) : FloatMatrix.of(t, kernel);

@@ -90,4 +90,25 @@ class SyntheticFormatsTest {
       }
     }
   }
+
+  @Test
+  void int4KeepsMatricesAFileQuantizedWithMoreBitsInInt8() {
+    // A Q8_0 file (Q4_K_M files keep the embedding and some layers at 6 or 8 bits): int4 does not requantize those to
+    // 4 bits but stores them int8, exactly as the int8 precision does.
+    ModelSpec spec = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(256).intermediateSize(512)
+        .layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).ropeTheta(1e6).rmsNormEps(1e-6f)
+        .tiedEmbeddings(true).attentionBias(true).build();
+    Path file = dir.resolve("q8.gguf");
+    SyntheticModel.writeGguf(spec, file, 9, DType.Q8_0);
+    try (LanguageModel a = LanguageModel.load(file, new LoadOptions(Precision.INT8, "cpu", 2));
+        LanguageModel b = LanguageModel.load(file, new LoadOptions(Precision.INT4, "cpu", 2))) {
+      int[] ids = a.encodePrompt("The capital of France is");
+      float[][] la = logits(a, ids);
+      float[][] lb = logits(b, ids);
+      for (int t = 0; t < ids.length; t++) {
+        assertArrayEquals(la[t], lb[t], "position " + t);
+      }
+      assertEquals(a.backendModel().memory().weightBytes(), b.backendModel().memory().weightBytes());
+    }
+  }
 }
