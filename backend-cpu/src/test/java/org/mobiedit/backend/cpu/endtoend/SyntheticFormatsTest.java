@@ -29,6 +29,11 @@ class SyntheticFormatsTest {
       .intermediateSize(96).layers(2).heads(2).kvHeads(1).vocabSize(300).contextLength(64).ropeTheta(1e6)
       .rmsNormEps(1e-6f).tiedEmbeddings(true).attentionBias(true).build();
 
+  /** Rows of 256 and 512: whole Q4_K super-blocks, so every matrix can be written in any block type. */
+  private static final ModelSpec BLOCK_ROWS = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(256)
+      .intermediateSize(512).layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).ropeTheta(1e6)
+      .rmsNormEps(1e-6f).tiedEmbeddings(true).attentionBias(true).build();
+
   private static float[][] logits(LanguageModel m, int[] ids) {
     int[] pos = new int[ids.length];
     Arrays.setAll(pos, i -> i);
@@ -68,10 +73,7 @@ class SyntheticFormatsTest {
 
   @Test
   void a4BitFileComputesTheSameLogitsInInt4AsInFp32AtASeventhOfTheMemory() {
-    // Rows of 256 and 512: whole Q4_K super-blocks, so the file holds Q4_K matrices (and Q4_0 in the second file).
-    ModelSpec spec = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(256).intermediateSize(512)
-        .layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).ropeTheta(1e6).rmsNormEps(1e-6f)
-        .tiedEmbeddings(true).attentionBias(true).build();
+    ModelSpec spec = BLOCK_ROWS;
     for (DType type : new DType[] {DType.Q4_K, DType.Q4_0}) {
       Path file = dir.resolve(type + ".gguf");
       SyntheticModel.writeGguf(spec, file, 9, type);
@@ -95,9 +97,7 @@ class SyntheticFormatsTest {
   void int4KeepsMatricesAFileQuantizedWithMoreBitsInInt8() {
     // A Q8_0 file (Q4_K_M files keep the embedding and some layers at 6 or 8 bits): int4 does not requantize those to
     // 4 bits but stores them int8, exactly as the int8 precision does.
-    ModelSpec spec = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(256).intermediateSize(512)
-        .layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).ropeTheta(1e6).rmsNormEps(1e-6f)
-        .tiedEmbeddings(true).attentionBias(true).build();
+    ModelSpec spec = BLOCK_ROWS;
     Path file = dir.resolve("q8.gguf");
     SyntheticModel.writeGguf(spec, file, 9, DType.Q8_0);
     try (LanguageModel a = LanguageModel.load(file, new LoadOptions(Precision.INT8, "cpu", 2));
