@@ -1,6 +1,7 @@
 package org.mobiedit.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.cpu.kernel.DotProduct;
 import org.mobiedit.backend.cpu.kernel.DotProducts;
 import org.mobiedit.backend.cpu.kernel.FloatMatrix;
@@ -143,5 +145,34 @@ class Int4MatrixTest {
     for (int i = 2; i < block.length; i++) {
       assertEquals((byte) 0x88, block[i]);
     }
+  }
+
+  @Test
+  void aQ4SourceThatCannotGiveItsStoredBytesIsRefusedWithWhatToDo() {
+    Tensor q4 = new Tensor() { // stored Q4_0, readable only as floats (the SPI's default for stored bytes)
+      @Override
+      public String name() {
+        return "blk.0.ffn_down.weight";
+      }
+
+      @Override
+      public DType dtype() {
+        return DType.Q4_0;
+      }
+
+      @Override
+      public long[] shape() {
+        return new long[] {2, 32};
+      }
+
+      @Override
+      public void read(long start, float[] dst, int dstOffset, int count) {
+        java.util.Arrays.fill(dst, dstOffset, dstOffset + count, 0f);
+      }
+    };
+    assertThatThrownBy(() -> Int4Matrix.of(q4, KERNELS[0])).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("blk.0.ffn_down.weight").hasMessageContaining("int8 or fp32")
+        .extracting(e -> ((MobiEditException) e).getReason())
+        .isEqualTo(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION);
   }
 }

@@ -1,6 +1,7 @@
 package org.mobiedit.backend.cpu.kernel;
 
 import java.util.Arrays;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.cpu.memory.DirectRows;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.Tensor;
@@ -101,12 +102,12 @@ public final class Int4Matrix extends PanelMatrix {
     byte[] block = new byte[FourBitBlocks.Q4_0_BYTES];
     for (int r = 0; r < rows; r++) {
       if (type == DType.Q4_0) {
-        t.readStoredRow(r, stored, 0);
+        readStored(t, r, stored);
         for (int b = 0; b < cols / FourBitBlocks.BLOCK; b++) {
           putQ40Block(stored, b * FourBitBlocks.Q4_0_BYTES, b, row, cols);
         }
       } else if (type == DType.Q4_K) {
-        t.readStoredRow(r, stored, 0);
+        readStored(t, r, stored);
         fromQ4K(stored, cols, row);
       } else {
         t.read((long) r * cols, values, 0, cols);
@@ -118,6 +119,17 @@ public final class Int4Matrix extends PanelMatrix {
       data.putBytes(r, row, 0);
     }
     return new Int4Matrix(rows, cols, data, scales, kernel);
+  }
+
+  /** Row {@code r}'s stored bytes; a source that cannot give them is refused with what to do instead. */
+  private static void readStored(Tensor t, int r, byte[] stored) {
+    try {
+      t.readStoredRow(r, stored, 0);
+    } catch (UnsupportedOperationException e) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
+          "Tensor " + t.name() + " is stored " + t.dtype() + " but its source does not give the stored bytes that"
+              + " int4 keeps (" + e.getMessage() + "): load the model in int8 or fp32.", e);
+    }
   }
 
   /** Puts the Q4_0 block at {@code src[at ..]} as block {@code b} of a row of {@code cols}: nibbles, then its half. */
