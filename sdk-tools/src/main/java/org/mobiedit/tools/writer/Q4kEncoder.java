@@ -1,5 +1,6 @@
 package org.mobiedit.tools.writer;
 
+import org.mobiedit.spi.numerics.FourBitBlocks;
 import org.mobiedit.spi.numerics.HalfFloat;
 
 /**
@@ -12,7 +13,7 @@ import org.mobiedit.spi.numerics.HalfFloat;
  */
 final class Q4kEncoder {
   private static final int SUPER = 256;
-  private static final int BLOCK = 32;
+  private static final int BLOCK = FourBitBlocks.BLOCK;
 
   private Q4kEncoder() {}
 

@@ -1,6 +1,7 @@
 package org.mobiedit.backend.cpu.kernel;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.cpu.memory.DirectRows;
 import org.mobiedit.spi.DType;
@@ -56,7 +57,7 @@ public final class Int4Matrix extends PanelMatrix {
     super(rows, cols, data, kernel);
     this.scales = scales;
     this.nibbleBytes = cols / 2;
-    this.rowBytes = cols / 2 + cols / 16;
+    this.rowBytes = rowBytes(cols);
   }
 
   /** Whether a matrix with rows of {@code cols} elements can be stored in 4-bit blocks. */
@@ -77,9 +78,18 @@ public final class Int4Matrix extends PanelMatrix {
     return fourBitOrFloat && fits(cols);
   }
 
-  /** The bytes a {@code rows × cols} matrix takes: 18 per block of 32, like Q4_0 and Q4_K. */
+  /**
+   * The bytes a {@code rows × cols} matrix takes: 18 per block of 32, like Q4_0 and Q4_K.
+   *
+   * @throws ArithmeticException if that overflows a long
+   */
   public static long bytesFor(long rows, long cols) {
-    return rows * (cols / 2 + cols / 16);
+    return Math.multiplyExact(rows, cols / FourBitBlocks.BLOCK * FourBitBlocks.Q4_0_BYTES);
+  }
+
+  /** The bytes of one row: its nibbles ({@code cols / 2}), then its scales ({@code cols / 16}). */
+  private static int rowBytes(int cols) {
+    return cols / 2 + cols / 16;
   }
 
   /**
@@ -95,10 +105,11 @@ public final class Int4Matrix extends PanelMatrix {
     }
     DType type = t.dtype();
     Scales scales = type == DType.Q4_K ? Scales.Q4_K : Scales.Q4_0;
-    DirectRows data = DirectRows.bytes(rows, cols / 2 + cols / 16);
-    byte[] stored = new byte[Math.toIntExact(type == DType.Q4_0 || type == DType.Q4_K ? type.bytesFor(cols) : 0)];
-    byte[] row = new byte[cols / 2 + cols / 16];
-    float[] values = type == DType.Q4_0 || type == DType.Q4_K ? new float[0] : new float[cols];
+    boolean asStored = type == DType.Q4_0 || type == DType.Q4_K;
+    DirectRows data = DirectRows.bytes(rows, rowBytes(cols));
+    byte[] stored = new byte[asStored ? Math.toIntExact(type.bytesFor(cols)) : 0];
+    byte[] row = new byte[rowBytes(cols)];
+    float[] values = new float[asStored ? 0 : cols];
     byte[] block = new byte[FourBitBlocks.Q4_0_BYTES];
     for (int r = 0; r < rows; r++) {
       if (type == DType.Q4_0) {
@@ -162,19 +173,33 @@ public final class Int4Matrix extends PanelMatrix {
     }
   }
 
-  /** A panel: the stored rows, their blocks' scales and offsets, and the rows as floats. */
+  /**
+   * A panel: the stored rows, their blocks' scales and offsets, and the rows as floats, made only when a block of
+   * tokens is expanded (decoding and embedding lookups never need them).
+   */
   private static final class Panel {
     final byte[] stored;
     final float[] scale;
     final float[] offset;
-    final float[] weights;
+    private final int weightCount;
+    private float @Nullable [] weights;
 
     Panel(int rows, int cols, int rowBytes) {
+      weightCount = rows * cols;
       stored = new byte[rows * rowBytes];
       scale = new float[rows * cols / FourBitBlocks.BLOCK];
       offset = new float[scale.length];
       Arrays.fill(offset, -0f); // Q4_0's offset; Q4_K's are decoded with its scales
-      weights = new float[rows * cols];
+    }
+
+    /** The panel's weights as floats, made on first use. */
+    float[] weights() {
+      float[] w = weights;
+      if (w == null) {
+        w = new float[weightCount];
+        weights = w;
+      }
+      return w;
     }
   }
 
@@ -201,8 +226,8 @@ public final class Int4Matrix extends PanelMatrix {
     for (int j = 0; j < count; j++) {
       decodeScales(p.stored, j * rowBytes, p, j * blocks);
       if (tokens > DIRECT_MAX_TOKENS) {
-        kernel.unpackNibbles(p.stored, j * rowBytes, zero(), p.scale, p.offset, j * blocks, blocks, p.weights,
-            j * cols);
+        kernel.unpackNibbles(p.stored, j * rowBytes, zero(), p.scale, p.offset, j * blocks, blocks,
+            p.weights(), j * cols);
       }
     }
   }
@@ -241,12 +266,11 @@ public final class Int4Matrix extends PanelMatrix {
     }
   }
 
-
   @Override
   void multiplyPanel(Object panel, int r, int count, float[] x, int xo, int n, float[] y, int yo, int ldy) {
     Panel p = (Panel) panel;
     if (n > DIRECT_MAX_TOKENS) {
-      kernel.panel(p.weights, count, cols, x, xo, n, y, yo, ldy);
+      kernel.panel(p.weights(), count, cols, x, xo, n, y, yo, ldy);
     } else {
       kernel.panel4(p.stored, rowBytes, zero(), p.scale, p.offset, count, cols, x, xo, n, y, yo, ldy);
     }

@@ -5,7 +5,6 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.kernel.Int4Matrix;
 import org.mobiedit.spi.DType;
 import org.mobiedit.spi.ModelSpec;
-import org.mobiedit.spi.numerics.FourBitBlocks;
 
 /**
  * The memory the CPU backend's copy of a model's weights takes (matrices in direct buffers, off the Java heap),
@@ -43,7 +42,7 @@ public final class WeightFootprint {
         boolean matrix = shape.length == 2;
         long bytes;
         if (matrix && precision == Precision.INT4 && Int4Matrix.keeps4Bit(storedAs.apply(name), shape[1])) {
-          bytes = Math.multiplyExact(elements / FourBitBlocks.BLOCK, FourBitBlocks.Q4_0_BYTES);
+          bytes = Int4Matrix.bytesFor(shape[0], shape[1]);
         } else if (matrix && precision.quantizesWeights()) {
           bytes = Math.addExact(elements, Math.multiplyExact(4L, shape[0]));
         } else {

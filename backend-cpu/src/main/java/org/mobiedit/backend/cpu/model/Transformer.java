@@ -272,12 +272,7 @@ public final class Transformer {
     float[] logits = new float[group * vocab];
     for (int first = 0; first < logitAt.length; first += group) {
       int count = Math.min(group, logitAt.length - first);
-      float[] in = Arrays.copyOfRange(normed, first * d, (first + count) * d);
-      if ((long) vocab * d * count < PARALLEL_WORK) {
-        lmHead.multiply(in, count, logits, vocab, 0, vocab);
-      } else {
-        workers.forEachRange(vocab, MIN_ROWS_PER_TASK, (a, b) -> lmHead.multiply(in, count, logits, vocab, a, b));
-      }
+      multiply(lmHead, Arrays.copyOfRange(normed, first * d, (first + count) * d), count, logits);
       for (int i = 0; i < count; i++) {
         sink.accept(first + i, logits, i * vocab);
       }

@@ -24,7 +24,7 @@ final class MergeRanks {
    */
   MergeRanks(Map<String, Integer> ranks, TokenIndex index) {
     this.index = index;
-    int size = Integer.highestOneBit(Math.max(4, (int) Math.min(1 << 30, ranks.size() * 5L / 3))) * 2;
+    int size = TokenIndex.tableSize(ranks.size());
     this.pairs = new long[size];
     this.ranks = new int[size];
     this.mask = size - 1;

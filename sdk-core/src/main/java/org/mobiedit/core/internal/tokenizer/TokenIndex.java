@@ -20,7 +20,7 @@ final class TokenIndex {
     for (String t : tokens) {
       count += t == null ? 0 : 1;
     }
-    int size = Integer.highestOneBit(Math.max(4, (int) Math.min(1 << 30, count * 5L / 3))) * 2;
+    int size = tableSize(count);
     this.slots = new int[size];
     this.mask = size - 1;
     for (int id = 0; id < tokens.length; id++) {
@@ -36,6 +36,14 @@ final class TokenIndex {
         slots[slot] = id + 1;
       }
     }
+  }
+
+  /**
+   * Slots of an open-addressed table for {@code entries} entries: a power of two that keeps it at most 60 % full, so
+   * that a probe meets an empty slot soon (shared with {@link MergeRanks}).
+   */
+  static int tableSize(long entries) {
+    return Integer.highestOneBit(Math.max(4, (int) Math.min(1 << 30, entries * 5 / 3))) * 2;
   }
 
   /** The id of {@code text}, or -1. */
