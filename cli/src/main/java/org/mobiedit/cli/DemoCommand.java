@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
   boolean recall;
 
   @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-      description = "fp32, int8, int8-a8, int8-a16 or int4. Default: ${DEFAULT-VALUE}.")
+      description = "fp32, int8, int8-a8, int8-a16, int8-dynamic or int4. Default: ${DEFAULT-VALUE}.")
   String precision;
 
   @Option(names = "--layer", paramLabel = "L",

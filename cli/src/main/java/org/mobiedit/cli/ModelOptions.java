@@ -14,8 +14,10 @@ final class ModelOptions {
 
   @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
       description = "fp32, int8 (int8 weights per output channel, float activations), int8-a8 or int8-a16 (int8"
-          + " weights, static int8/int16 activations calibrated on real tokens, as an NPU runs), int4 (4-bit weights in"
-          + " blocks of 32, a Q4_0/Q4_K file's exactly as stored; backend-cpu). Default: ${DEFAULT-VALUE}.")
+          + " weights, static int8/int16 activations calibrated on real tokens, as an NPU runs), int8-dynamic (int8 weights,"
+          + " every matrix product's input rounded to int8 per token as it runs, as llama.cpp's q8_0 does; XNNPACK's"
+          + " integer kernels on backend-litert), int4 (4-bit weights in blocks of 32, a Q4_0/Q4_K file's exactly as"
+          + " stored; backend-cpu). Default: ${DEFAULT-VALUE}.")
   String precision;
 
   @Mixin BackendOptions where;

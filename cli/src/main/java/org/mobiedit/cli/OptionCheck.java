@@ -92,7 +92,7 @@ final class OptionCheck {
     try {
       return Precision.fromId(value);
     } catch (MobiEditException e) {
-      throw fail(option + " " + quoted(value) + " is not a precision: use fp32, int8, int8-a8, int8-a16 or int4.");
+      throw fail(option + " " + quoted(value) + " is not a precision: use fp32, int8, int8-a8, int8-a16, int8-dynamic or int4.");
     }
   }
 

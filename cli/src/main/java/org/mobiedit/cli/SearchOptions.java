@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 final class SearchOptions {
   @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
       description = "fp32, int8 (int8 weights), int8-a8 or int8-a16 (int8 weights and static int8/int16 activations"
-          + " calibrated on the edit's tokens, as an NPU runs), int4 (4-bit weights; a Q4_0/Q4_K file's exactly, on"
-          + " backend-cpu). Default: ${DEFAULT-VALUE}.")
+          + " calibrated on the edit's tokens, as an NPU runs), int8-dynamic (int8 weights, activations rounded to int8 per"
+          + " token as they run; XNNPACK's fast integer kernels on backend-litert), int4 (4-bit weights; a Q4_0/Q4_K"
+          + " file's exactly, on backend-cpu). Default: ${DEFAULT-VALUE}.")
   String precision;
 
   @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Step budget. Default: 600.")

@@ -12,6 +12,11 @@ import java.util.Locale;
  *   <li>{@link #INT8_A8}: int8 weights and static int8 activations with calibrated per-tensor scales: what a phone
  *       NPU runs. Available where the backend reports the capability.
  *   <li>{@link #INT8_A16}: int8 weights and static int16 activations (the NPUs' higher-accuracy mode).
+ *   <li>{@link #INT8_DYNAMIC}: int8 weights as in {@link #INT8}, and the input of every matrix product quantized to
+ *       int8 per token while the model runs (asymmetric, from the token's own range:
+ *       {@link org.mobiedit.spi.numerics.DynamicActivations}), products summed over integers: what llama.cpp's q8_0
+ *       and XNNPACK's dynamically quantized kernels compute, and the fastest CPU route where a backend runs it
+ *       natively. Nothing to calibrate.
  *   <li>{@link #INT4}: 4-bit weights in blocks of 32 ({@link org.mobiedit.spi.numerics.FourBitBlocks}), float32
  *       activations. Tensors a GGUF file stores as Q4_0 or Q4_K are kept exactly as stored, so a 4-bit file computes
  *       the same numbers as in {@link #FP32} at a seventh of the memory; float matrices are quantized to Q4_0
@@ -26,6 +31,7 @@ public enum Precision {
   INT8("int8"),
   INT8_A8("int8-a8"),
   INT8_A16("int8-a16"),
+  INT8_DYNAMIC("int8-dynamic"),
   INT4("int4");
 
   private final String id;
@@ -36,7 +42,7 @@ public enum Precision {
 
   /**
    * The short id used on the command line and in files: {@code fp32}, {@code int8}, {@code int8-a8},
-   * {@code int8-a16}, {@code int4}.
+   * {@code int8-a16}, {@code int8-dynamic}, {@code int4}.
    */
   public String getId() {
     return id;
@@ -45,6 +51,11 @@ public enum Precision {
   /** Whether activations are quantized with static, calibrated scales ({@link #INT8_A8}, {@link #INT8_A16}). */
   public boolean quantizesActivations() {
     return this == INT8_A8 || this == INT8_A16;
+  }
+
+  /** Whether matrix products quantize their inputs per token as they run ({@link #INT8_DYNAMIC}). */
+  public boolean quantizesActivationsDynamically() {
+    return this == INT8_DYNAMIC;
   }
 
   /** Whether the linear layers' weights are stored as integers (int8, or 4-bit for {@link #INT4}). */
@@ -62,6 +73,6 @@ public enum Precision {
     }
     throw new MobiEditException(
         MobiEditException.Reason.INVALID_REQUEST,
-        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8, int8-a16, int4.");
+        "Unknown precision '" + id + "': use one of fp32, int8, int8-a8, int8-a16, int8-dynamic, int4.");
   }
 }

@@ -13,6 +13,8 @@ public enum Capability {
   PRECISION_INT8_A8,
   /** Runs models with int8 weights and static int16 activations. */
   PRECISION_INT8_A16,
+  /** Runs models with int8 weights and int8 activations quantized per token at run time. */
+  PRECISION_INT8_DYNAMIC,
   /** Runs models with 4-bit block weights ({@link org.mobiedit.spi.numerics.FourBitBlocks}) and float activations. */
   PRECISION_INT4,
   /** Incremental decoding with a key/value cache ({@link BackendModel#newSequence(int)}). */

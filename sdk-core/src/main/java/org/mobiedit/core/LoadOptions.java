@@ -23,7 +23,7 @@ public record LoadOptions(Precision precision, @Nullable String backendId, int t
   public LoadOptions {
     if (precision == null) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
-          "Invalid load options: no precision given; use one of fp32, int8, int8-a8, int8-a16, int4.");
+          "Invalid load options: no precision given; use one of fp32, int8, int8-a8, int8-a16, int8-dynamic, int4.");
     }
     if (threads < 0 || threads > MAX_THREADS) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,

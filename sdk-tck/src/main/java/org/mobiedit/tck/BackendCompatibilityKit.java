@@ -157,6 +157,7 @@ public abstract class BackendCompatibilityKit {
       case INT8 -> Capability.PRECISION_INT8;
       case INT8_A8 -> Capability.PRECISION_INT8_A8;
       case INT8_A16 -> Capability.PRECISION_INT8_A16;
+      case INT8_DYNAMIC -> Capability.PRECISION_INT8_DYNAMIC;
       case INT4 -> Capability.PRECISION_INT4;
     };
   }

@@ -23,14 +23,17 @@ public record Tolerance(double relative, double top1) {
 
   /**
    * The kit's default for a precision: fp32 1e-4 / 100 %, int8 and int4 2e-3 / 98 % (both hold the same weights as
-   * backend-cpu through the shared quantizers, so only summation order differs), int8-a16 1e-2 / 95 %, int8-a8
-   * 8e-2 / 85 %.
+   * backend-cpu through the shared quantizers, so only summation order differs), int8-a16 1e-2 / 95 %, int8-dynamic
+   * 2e-2 / 95 % (one product matches the shared rule to 1e-7, but an activation that a different summation order
+   * puts on the other side of a rounding boundary moves by a whole level of its token's grid, and on the kit's tiny
+   * models such moves add up to 1e-2 over the layers), int8-a8 8e-2 / 85 %.
    */
   public static Tolerance defaultFor(Precision p) {
     return switch (p) {
       case FP32 -> new Tolerance(1e-4, 1.0);
       case INT8, INT4 -> new Tolerance(2e-3, 0.98);
       case INT8_A16 -> new Tolerance(1e-2, 0.95);
+      case INT8_DYNAMIC -> new Tolerance(2e-2, 0.95);
       case INT8_A8 -> new Tolerance(8e-2, 0.85);
     };
   }

@@ -4,6 +4,7 @@ import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.RopeLayout;
 import org.mobiedit.spi.TensorNames;
+import org.mobiedit.spi.numerics.DynamicActivations;
 
 /**
  * The numeric oracle: a deliberately plain, single-threaded, double-precision forward pass over the whole sequence
@@ -12,10 +13,17 @@ import org.mobiedit.spi.TensorNames;
 final class ReferenceForward {
   private final ModelSpec s;
   private final ModelWeights w;
+  /** int8-dynamic: each product's input is first rounded to its token's grid ({@link DynamicActivations}). */
+  private final boolean roundProductInputs;
 
   ReferenceForward(ModelWeights w) {
+    this(w, false);
+  }
+
+  ReferenceForward(ModelWeights w, boolean roundProductInputs) {
     this.s = w.spec();
     this.w = w;
+    this.roundProductInputs = roundProductInputs;
   }
 
   private double[][] matrix(String name) {
@@ -40,7 +48,19 @@ final class ReferenceForward {
     return v;
   }
 
-  private static double[] mul(double[][] m, double[] x) {
+  private double[] mul(double[][] m, double[] input) {
+    double[] x = input;
+    if (roundProductInputs) {
+      float[] f = new float[x.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) x[i];
+      }
+      DynamicActivations.roundToken(f, 0, f.length);
+      x = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        x[i] = f[i];
+      }
+    }
     double[] y = new double[m.length];
     for (int r = 0; r < m.length; r++) {
       double sum = 0;

@@ -102,9 +102,11 @@ final class LitertModel implements BackendModel {
    * What a compiled graph is estimated to cost in resident memory, from what was measured at the 0.5B shape. Float32
    * weights: XNNPACK's packed copy plus the mapped file's pages, which stay resident while the graph runs (twice the
    * file). Int8 weights: the graph dequantizes them and the runtime keeps float32 copies (about 8 times the file).
+   * int8-dynamic: the products read the int8 constants, XNNPACK packs them as int8 (twice the file).
    */
   private long cost(TfliteInterpreter g) {
-    return g.modelBytes() * (precision.quantizesWeights() ? 8 : 2);
+    boolean floatCopies = precision.quantizesWeights() && !precision.quantizesActivationsDynamically();
+    return g.modelBytes() * (floatCopies ? 8 : 2);
   }
 
   @Override
@@ -280,9 +282,9 @@ final class LitertModel implements BackendModel {
       checkOpen();
       TfliteInterpreter g = graphs.get(key);
       if (g == null) {
-        boolean int8 = precision.quantizesWeights();
+        TransformerGraph.WeightForm form = TransformerGraph.WeightForm.of(precision);
         g = cache.open(weights.fingerprint(), key + "-" + precision.getId(),
-            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, int8, scales), "mobiedit " + key),
+            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, form, scales), "mobiedit " + key),
             threads);
         graphs.put(key, g);
         graphBytes += cost(g);

@@ -17,6 +17,7 @@ import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.Tensor;
 import org.mobiedit.spi.TensorNames;
 import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.DynamicActivations;
 import org.mobiedit.spi.numerics.RotaryTables;
 
 /**
@@ -41,13 +42,16 @@ public final class Transformer {
   private final RotaryTables rope;
   private final DotProduct kernel;
   private final @Nullable ActivationQuantizer quantizer;
+  /** {@link Precision#INT8_DYNAMIC}: every matrix product rounds its input tokens ({@link DynamicActivations}). */
+  private final boolean roundsProductInputs;
   private final long weightBytes;
   private final long headBudgetBytes;
 
   private Transformer(ModelSpec spec, Matrix embedding, LayerWeights[] layers, float[] outputNorm, Matrix lmHead,
-      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer, long weightBytes,
-      long headBudgetBytes) {
+      Workers workers, DotProduct kernel, @Nullable ActivationQuantizer quantizer, boolean roundsProductInputs,
+      long weightBytes, long headBudgetBytes) {
     this.headBudgetBytes = headBudgetBytes;
+    this.roundsProductInputs = roundsProductInputs;
     this.kernel = kernel;
     this.quantizer = quantizer;
     this.spec = spec;
@@ -113,7 +117,7 @@ public final class Transformer {
       bytes += lmHead.bytes();
     }
     return new Transformer(spec, embedding, layers, outputNorm, lmHead, workers, kernel, quantizer,
-        bytes + 4L * outputNorm.length, headBudgetBytes);
+        precision.quantizesActivationsDynamically(), bytes + 4L * outputNorm.length, headBudgetBytes);
   }
 
   /** Bytes of converted weights held (rank-one terms not counted). */
@@ -311,13 +315,25 @@ public final class Transformer {
     }
   }
 
-  private void multiply(Matrix m, float[] x, int n, float[] y) {
+  /**
+   * {@code y = x · mᵀ} for {@code n} tokens. In {@link Precision#INT8_DYNAMIC} the product sees each token rounded to
+   * its own int8 grid, on a copy: other readers of {@code x} (the rank-one terms, a capture) get the float values, as
+   * in a graph where the rounding happens inside the fully connected kernel.
+   */
+  private void multiply(Matrix m, float[] input, int n, float[] y) {
+    float[] in = roundsProductInputs ? rounded(input, n, m.cols()) : input;
     int rows = m.rows();
     if ((long) rows * m.cols() * n < PARALLEL_WORK) {
-      m.multiply(x, n, y, rows, 0, rows); // too little work to pay for waking other threads
+      m.multiply(in, n, y, rows, 0, rows); // too little work to pay for waking other threads
       return;
     }
-    workers.forEachRange(rows, MIN_ROWS_PER_TASK, (a, b) -> m.multiply(x, n, y, rows, a, b));
+    workers.forEachRange(rows, MIN_ROWS_PER_TASK, (a, b) -> m.multiply(in, n, y, rows, a, b));
+  }
+
+  private static float[] rounded(float[] x, int n, int cols) {
+    float[] copy = Arrays.copyOf(x, n * cols);
+    DynamicActivations.roundTokens(copy, 0, n, cols);
+    return copy;
   }
 
   private static void addBias(float[] y, float @Nullable [] bias, int n) {

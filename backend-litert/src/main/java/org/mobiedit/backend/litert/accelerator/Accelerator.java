@@ -19,7 +19,9 @@ public enum Accelerator {
    * int8 weights (dequantized in the graph), not the static integer activations an NPU needs.
    */
   GPU,
-  /** The CPU, through XNNPACK. Every precision. */
+  /**
+   * The CPU, through XNNPACK. Every precision; int8-dynamic runs on XNNPACK's dynamically quantized integer kernels.
+   */
   CPU;
 
   /** The setting's spelling: {@code npu}, {@code gpu}, {@code cpu}. */
@@ -31,9 +33,13 @@ public enum Accelerator {
   public @Nullable String refuses(Precision precision) {
     return switch (this) {
       case NPU -> precision.quantizesActivations() ? null
-          : "NPUs run integer graphs; " + precision.getId() + " keeps float activations (choose int8-a8 or int8-a16)";
-      case GPU -> precision.quantizesActivations()
-          ? "the GPU computes in floating point and would not reproduce the static integer activations of "
+          : precision.quantizesActivationsDynamically()
+              ? "NPUs run integer graphs with static activation scales; " + precision.getId() + " sets them per token"
+                  + " while it runs (choose int8-a8 or int8-a16)"
+              : "NPUs run integer graphs; " + precision.getId() + " keeps float activations (choose int8-a8 or"
+                  + " int8-a16)";
+      case GPU -> precision.quantizesActivations() || precision.quantizesActivationsDynamically()
+          ? "the GPU computes in floating point and would not reproduce the integer activations of "
               + precision.getId() + " (choose fp32 or int8, or the NPU)"
           : null;
       case CPU -> null;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
 import org.mobiedit.backend.litert.tflite.TensorType;
 import org.mobiedit.backend.litert.tflite.TfliteGraph;
 import org.mobiedit.backend.litert.tflite.TfliteGraph.Tensor;
@@ -131,6 +132,32 @@ public final class TransformerGraph {
     }
   }
 
+  /** How a graph holds its matrices (embedding, projections, MLP, LM head); norms and biases are always float32. */
+  public enum WeightForm {
+    /** float32 constants ({@link Precision#FP32}). */
+    FLOAT32,
+    /**
+     * int8 constants with one scale per output row, quantized as backend-cpu quantizes them and dequantized to
+     * float32 in the graph: int8 weights, float activations ({@link Precision#INT8} and the static-activation
+     * precisions).
+     */
+    INT8,
+    /**
+     * The same int8 constants fed to the fully connected operators as they are, which the runtime reads as
+     * dynamically quantized products (XNNPACK rounds each input token to its own int8 grid and sums integers):
+     * {@link Precision#INT8_DYNAMIC}. The graph holds no float copy of a matrix, and XNNPACK packs int8.
+     */
+    INT8_IN_PRODUCTS;
+
+    /** The form a precision's graphs use. */
+    public static WeightForm of(Precision precision) {
+      if (precision.quantizesActivationsDynamically()) {
+        return INT8_IN_PRODUCTS;
+      }
+      return precision.quantizesWeights() ? INT8 : FLOAT32;
+    }
+  }
+
   private final ModelSpec spec;
   private final ModelWeights weights;
   private final TfliteGraph g = new TfliteGraph();
@@ -138,18 +165,20 @@ public final class TransformerGraph {
   private final Map<String, Tensor> constants = new HashMap<>();
   private final Variant v;
   private final int positions;
-  private final boolean int8Weights;
+  private final WeightForm form;
+  /** In {@link WeightForm#INT8_IN_PRODUCTS}: each int8 matrix's row scales, by name (the embedding's lookup needs them). */
+  private final Map<String, float[]> rowScales = new HashMap<>();
   private final @Nullable ActivationScales activations;
   /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
   private final Map<Integer, Tensor> observed = new java.util.TreeMap<>();
 
-  private TransformerGraph(ModelWeights weights, Variant v, boolean int8Weights,
+  private TransformerGraph(ModelWeights weights, Variant v, WeightForm form,
       @Nullable ActivationScales activations) {
     this.spec = weights.spec();
     this.weights = weights;
     this.v = v;
     this.positions = v.positions();
-    this.int8Weights = int8Weights;
+    this.form = form;
     this.activations = activations;
   }
 
@@ -202,14 +231,20 @@ public final class TransformerGraph {
    * float32 in the graph (int8 weights, float activations). Norms and biases stay float32.
    */
   public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights) {
-    return build(weights, variant, int8Weights, null);
+    return build(weights, variant, int8Weights ? WeightForm.INT8 : WeightForm.FLOAT32, null);
   }
 
   /** As above, with static activation quantization at every {@link ActivationPoint} (null: float activations). */
   public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights,
       @Nullable ActivationScales activations) {
+    return build(weights, variant, int8Weights ? WeightForm.INT8 : WeightForm.FLOAT32, activations);
+  }
+
+  /** The graph of {@code variant} with its matrices in {@code form}, and static activation scales or null. */
+  public static TfliteGraph build(ModelWeights weights, Variant variant, WeightForm form,
+      @Nullable ActivationScales activations) {
     checkSupported(weights.spec());
-    TransformerGraph t = new TransformerGraph(weights, variant, int8Weights, activations);
+    TransformerGraph t = new TransformerGraph(weights, variant, form, activations);
     t.build();
     return t.g;
   }
@@ -225,8 +260,7 @@ public final class TransformerGraph {
     Tensor tokens = g.input("tokens", TensorType.INT32, positions);
     Tensor logitPositions = capture || prefix ? null : g.input("logit_positions", TensorType.INT32, v.logitRows());
     Tensor[][] terms = termInputs();
-    Tensor embedding = weight(TensorNames.TOKEN_EMBEDDING);
-    Tensor x = g.reshape(g.gather(embedding, tokens), 1, positions, d);
+    Tensor x = g.reshape(embed(tokens), 1, positions, d);
     Rotary rope = rotaryTables();
     Tensor mask = causalMask();
     int last = capture ? v.layer() : spec.layers() - 1;
@@ -258,6 +292,21 @@ public final class TransformerGraph {
       return;
     }
     g.output(logits(x, logitPositions));
+  }
+
+  /**
+   * The embeddings of {@code tokens}. With the matrices left int8 for the products, the lookup takes int8 rows and
+   * multiplies each by its scale ({@code scale · q}, one float product, as backend-cpu expands a row), so no float copy
+   * of the table exists.
+   */
+  private Tensor embed(Tensor tokens) {
+    Tensor table = weight(TensorNames.TOKEN_EMBEDDING);
+    if (form != WeightForm.INT8_IN_PRODUCTS) {
+      return g.gather(table, tokens);
+    }
+    float[] scales = rowScales.get(TensorNames.TOKEN_EMBEDDING);
+    Tensor scale = g.constant(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {scales.length, 1}, scales);
+    return g.mul(g.cast(g.gather(table, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
   }
 
   private Tensor logits(Tensor x, Tensor logitPositions) {
@@ -456,11 +505,11 @@ public final class TransformerGraph {
   }
 
   /**
-   * A float32 constant (its values produced when the file is written), or for a matrix in int8 mode the dequantized
-   * int8 constant (quantized now: the scales go into the FlatBuffer).
+   * A float32 constant (its values produced when the file is written), or for a matrix in an int8 form the int8
+   * constant (quantized now: the scales go into the FlatBuffer), dequantized in the graph or left for the products.
    */
   private Tensor values(String name, int[] shape, Supplier<float[]> values) {
-    if (!int8Weights || shape.length != 2) {
+    if (form == WeightForm.FLOAT32 || shape.length != 2) {
       return g.constant(name, shape, values);
     }
     float[] data = values.get();
@@ -471,7 +520,12 @@ public final class TransformerGraph {
     for (int r = 0; r < rows; r++) {
       scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
     }
-    return g.dequantize(g.constantInt8(name, shape, q, scales));
+    Tensor stored = g.constantInt8(name, shape, q, scales);
+    if (form == WeightForm.INT8) {
+      return g.dequantize(stored);
+    }
+    rowScales.put(name, scales);
+    return stored;
   }
 
   private static int[] shape(org.mobiedit.spi.Tensor t) {

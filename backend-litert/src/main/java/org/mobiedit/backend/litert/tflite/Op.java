@@ -6,6 +6,7 @@ package org.mobiedit.backend.litert.tflite;
  */
 public enum Op {
   ADD(0, 11),
+  CAST(53, 0),
   CONCATENATION(2, 10),
   DEQUANTIZE(6, 0),
   FULLY_CONNECTED(9, 8),

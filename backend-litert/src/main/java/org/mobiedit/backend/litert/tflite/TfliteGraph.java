@@ -133,6 +133,11 @@ public final class TfliteGraph {
     return node(Op.QUANTIZE, null, out, x);
   }
 
+  /** {@code x} converted element by element to {@code type} (the values, not a quantization's meaning). */
+  public Tensor cast(Tensor x, TensorType type) {
+    return node(Op.CAST, null, activation("cast", type, x.shape()), x);
+  }
+
   /** The float32 values of an int8 constant ({@code scale[row] · q}) or of a quantized activation. */
   public Tensor dequantize(Tensor x) {
     return node(Op.DEQUANTIZE, null, activation("dequantize", TensorType.FLOAT32, x.shape()), x);
