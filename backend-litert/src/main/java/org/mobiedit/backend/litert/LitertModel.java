@@ -18,6 +18,8 @@ import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.spi.BackendInputs;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
+import org.mobiedit.spi.LossRequest;
+import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.MemoryUsage;
 import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
@@ -431,13 +433,65 @@ final class LitertModel implements BackendModel {
 
   @Override
   public float[][][][] resume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
+    CachedPrefix p = checkResume(prefix, deltas, logitPositions);
+    float[][][][] out = new float[deltas.length][p.perRow().length][][];
+    int vocab = spec.vocabSize();
+    for (int r = 0; r < p.perRow().length; r++) {
+      int row = r;
+      int count = logitPositions[r].length;
+      for (int dir = 0; dir < deltas.length; dir++) {
+        out[dir][r] = new float[count][];
+      }
+      resumeRow(p.perRow()[r], p.layer(), deltas, logitPositions[r], (graph, k) -> {
+        for (int dir = 0; dir < deltas.length; dir++) {
+          for (int i = 0; i < count; i++) {
+            float[] logits = new float[vocab];
+            graph.readOutput(0, (long) (dir * k + i) * vocab, logits, 0, vocab);
+            out[dir][row][i] = logits;
+          }
+        }
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The loss terms of {@link #resume}'s logits, computed here from each logit row as the runtime left it, with
+   * {@link LossRequest#evaluateAt}: the same numbers as the reference, without a copy of every row on the Java heap
+   * (at the 0.5B shape a resume's logits are 78 MB, and allocating and copying them took as long as the graph ran).
+   */
+  @Override
+  public LossTerms resumeLoss(PrefixState prefix, float[][] deltas, int[][] logitPositions, LossRequest request) {
+    CachedPrefix p = checkResume(prefix, deltas, logitPositions);
+    sameLength(request.rows(), logitPositions.length, "rows of loss labels");
+    LossTerms.Point[] points = new LossTerms.Point[deltas.length];
+    for (int dir = 0; dir < points.length; dir++) {
+      points[dir] = request.newPoint();
+    }
+    int vocab = spec.vocabSize();
+    float[] logits = new float[vocab];
+    for (int r = 0; r < p.perRow().length; r++) {
+      int row = r;
+      int count = logitPositions[r].length;
+      resumeRow(p.perRow()[r], p.layer(), deltas, logitPositions[r], (graph, k) -> {
+        for (int dir = 0; dir < deltas.length; dir++) {
+          for (int i = 0; i < count; i++) {
+            graph.readOutput(0, (long) (dir * k + i) * vocab, logits, 0, vocab);
+            request.evaluateAt(row, i, logits, 0, vocab, points[dir]);
+          }
+        }
+      });
+    }
+    return new LossTerms(points);
+  }
+
+  private CachedPrefix checkResume(PrefixState prefix, float[][] deltas, int[][] logitPositions) {
     checkOpen();
     if (!(prefix instanceof CachedPrefix p)) {
       throw invalid("this prefix state was made by another backend");
     }
     sameLength(p.perRow().length, logitPositions.length, "lists of logit positions");
     checkDeltas(deltas);
-    float[][][][] out = new float[deltas.length][p.perRow().length][][];
     for (int r = 0; r < p.perRow().length; r++) {
       RowPrefix row = p.perRow()[r];
       for (int q : logitPositions[r]) {
@@ -446,24 +500,42 @@ final class LitertModel implements BackendModel {
               + (row.length() - 1) + ")");
         }
       }
-      float[][][] perDirection = resumeRow(row, p.layer(), deltas, logitPositions[r]);
-      for (int dir = 0; dir < deltas.length; dir++) {
-        out[dir][r] = perDirection[dir];
-      }
     }
-    return out;
+    return p;
   }
 
-  /** One row's resume, with the rank-one terms of the later layers as they are now (as backend-cpu resumes). */
-  private float[][][] resumeRow(RowPrefix row, int layer, float[][] deltas, int[] positions) {
+  /**
+   * The directions a resume graph takes: exactly as many as given up to {@value #EXACT_DIRECTIONS} (an edit uses the
+   * same number, 2q, at every step, so this makes one graph, and padding 10 directions to 16 cost 60 % more work),
+   * then powers of two.
+   */
+  static int directionsBucket(int directions) {
+    return directions <= EXACT_DIRECTIONS ? directions : bucket(directions, Integer.MAX_VALUE);
+  }
+
+  /** Up to this many directions a resume graph is written for the exact count. */
+  static final int EXACT_DIRECTIONS = 32;
+
+  /** Reads what a resume graph left in its outputs; {@code k} is its bucket of logit positions. */
+  @FunctionalInterface
+  private interface ResumeOutputs {
+    void read(TfliteInterpreter graph, int k);
+  }
+
+  /**
+   * One row's resume, with the rank-one terms of the later layers as they are now (as backend-cpu resumes); the
+   * logits of direction {@code dir} at position {@code i} are floats {@code [(dir·k + i)·vocab, +vocab)} of output 0
+   * while {@code outputs} runs.
+   */
+  private void resumeRow(RowPrefix row, int layer, float[][] deltas, int[] positions, ResumeOutputs outputs) {
     if (positions.length == 0) {
-      return new float[deltas.length][0][];
+      return;
     }
     int sb = row.suffixBucket();
     int pb = row.prefixBucket();
     int d = spec.hiddenSize();
     int k = bucket(positions.length, Integer.MAX_VALUE);
-    int b = bucket(deltas.length, Integer.MAX_VALUE);
+    int b = directionsBucket(deltas.length);
     int[] relative = new int[k];
     for (int i = 0; i < positions.length; i++) {
       relative[i] = positions[i] - row.s();
@@ -474,7 +546,6 @@ final class LitertModel implements BackendModel {
     }
     int[] slots = terms.slots();
     TfliteInterpreter graph = graph(Variant.resume(sb, pb, k, b, layer, slots));
-    float[] flat;
     synchronized (graph) {
       int in = 0;
       graph.setInput(in++, row.suffixResidual());
@@ -489,9 +560,8 @@ final class LitertModel implements BackendModel {
       }
       setTermInputs(graph, in, slots, l -> l > layer);
       graph.run();
-      flat = graph.floatOutput(0);
+      outputs.read(graph, k);
     }
-    return split(flat, deltas.length, k, positions.length);
   }
 
   /** The same computation as {@link #resume}, with the prefix built for this call (so the two agree bit for bit). */
@@ -501,6 +571,16 @@ final class LitertModel implements BackendModel {
     checkDeltas(deltas);
     try (PrefixState prefix = buildPrefix(rows, layer, injectAt)) {
       return resume(prefix, deltas, logitPositions);
+    }
+  }
+
+  /** {@link #resumeLoss} with the prefix built for this call, as {@link #injectForward} is. */
+  @Override
+  public LossTerms injectForwardLoss(int[][] rows, int layer, int[] injectAt, float[][] deltas,
+      int[][] logitPositions, LossRequest request) {
+    checkDeltas(deltas);
+    try (PrefixState prefix = buildPrefix(rows, layer, injectAt)) {
+      return resumeLoss(prefix, deltas, logitPositions, request);
     }
   }
 

@@ -39,7 +39,8 @@ public enum Accelerator {
               : "NPUs run integer graphs; " + precision.getId() + " keeps float activations (choose int8-a8 or"
                   + " int8-a16)";
       case GPU -> precision.quantizesActivations() || precision.quantizesActivationsDynamically()
-          ? "the GPU computes in floating point and would not reproduce the integer activations of "
+          ? "the GPU computes in floating point and would not reproduce the "
+              + (precision.quantizesActivations() ? "static" : "per-token") + " integer activations of "
               + precision.getId() + " (choose fp32 or int8, or the NPU)"
           : null;
       case CPU -> null;

@@ -3,6 +3,7 @@ package org.mobiedit.backend.litert.runtime;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorByteSize;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyFromBuffer;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyToBuffer;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +140,23 @@ public final class TfliteInterpreter implements AutoCloseable {
       p.get(out);
     }
     return out;
+  }
+
+  /**
+   * Copies floats {@code [from, from + count)} of float32 output {@code index} into {@code dst[off ..]}, straight
+   * from the runtime's tensor: no buffer the size of the whole output is made, so a caller that needs a few rows of a
+   * large output (logits over the vocabulary) reads only those.
+   */
+  public void readOutput(int index, long from, float[] dst, int off, int count) {
+    checkOpen();
+    TfLiteTensor t = interpreter.output_tensor(index);
+    long floats = TfLiteTensorByteSize(t) / 4;
+    if (from < 0 || count < 0 || from + count > floats) {
+      throw new IndexOutOfBoundsException("floats " + from + ".." + (from + count) + " of an output of " + floats);
+    }
+    try (FloatPointer p = new FloatPointer(TfLiteTensorData(t))) {
+      p.position(from).get(dst, off, count);
+    }
   }
 
   private static void check(int status, String what) {

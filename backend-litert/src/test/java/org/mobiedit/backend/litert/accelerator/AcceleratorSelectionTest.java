@@ -41,6 +41,17 @@ class AcceleratorSelectionTest {
   }
 
   @Test
+  void perTokenIntegerActivationsRunOnTheCpuOnlyEvenWhereAnNpuAndAGpuExist() {
+    AcceleratorSelection.Choice c = AcceleratorSelection.select(null, Precision.INT8_DYNAMIC, PHONE);
+    assertThat(c.accelerator()).isEqualTo(Accelerator.CPU);
+    assertThat(c.skipped()).containsExactly(
+        "npu: NPUs run integer graphs with static activation scales; int8-dynamic sets them per token while it runs"
+            + " (choose int8-a8 or int8-a16)",
+        "gpu: the GPU computes in floating point and would not reproduce the per-token integer activations of"
+            + " int8-dynamic (choose fp32 or int8, or the NPU)");
+  }
+
+  @Test
   void autoEndsOnTheCpuWhenNothingElseIsThere() {
     for (Precision p : Precision.values()) {
       assertThat(AcceleratorSelection.select(null, p, CPU_ONLY).accelerator()).isEqualTo(Accelerator.CPU);
