@@ -41,7 +41,8 @@ final class LitertBackend implements Backend {
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.PRECISION_FP32, Capability.PRECISION_INT8, Capability.PRECISION_INT8_A8,
-        Capability.PRECISION_INT8_A16, Capability.PRECISION_INT8_DYNAMIC, Capability.BATCHED_FORWARD,
+        Capability.PRECISION_INT8_A16, Capability.PRECISION_INT8_DYNAMIC, Capability.KV_CACHE,
+        Capability.BATCHED_FORWARD,
         Capability.LAYER_CAPTURE,
         Capability.RESUME_WITH_INJECTION, Capability.RANK_ONE_UPDATE);
   }

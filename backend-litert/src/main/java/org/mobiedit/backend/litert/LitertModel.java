@@ -613,8 +613,11 @@ final class LitertModel implements BackendModel {
   // ---- sequences -----------------------------------------------------------------------------------------------------
 
   /**
-   * A sequence that runs the whole row again for every append (this backend has no key/value cache graph yet, so it
-   * does not claim {@code KV_CACHE}); correct, and quadratic in the length.
+   * A sequence with its key/value cache in Java arrays, run by the decode graph ({@link Variant#decode}): each append
+   * runs every layer on the new tokens only, reading the cached keys/values of the earlier positions, and adds the
+   * new tokens' keys/values to the cache. One token at a time runs a graph of one position, so decoding costs one pass
+   * over the weights per token. The cache holds {@code bucket(capacity)} positions; the mask hides those not yet
+   * written, so one graph serves the whole sequence.
    */
   @Override
   public InferenceSequence newSequence(int capacity) {
@@ -622,45 +625,100 @@ final class LitertModel implements BackendModel {
     if (capacity < 1 || capacity > spec.contextLength()) {
       throw invalid("a sequence's capacity must be within 1.." + spec.contextLength() + ", not " + capacity);
     }
-    return new InferenceSequence() {
-      private int[] tokens = new int[0];
+    return new CachedSequence(capacity);
+  }
 
-      @Override
-      public int length() {
-        return tokens.length;
+  private final class CachedSequence implements InferenceSequence {
+    private final int capacity;
+    private final int cached;
+    private final float[][] keys;
+    private final float[][] values;
+    /** The tokens so far: calibration (static activations) needs them, and a rewind keeps the cache's prefix. */
+    private int[] tokens = new int[0];
+
+    CachedSequence(int capacity) {
+      this.capacity = capacity;
+      this.cached = bucket(capacity, Integer.MAX_VALUE);
+      int kv = spec.kvHeads() * spec.headDim();
+      this.keys = new float[spec.layers()][cached * kv];
+      this.values = new float[spec.layers()][cached * kv];
+    }
+
+    @Override
+    public int length() {
+      return tokens.length;
+    }
+
+    @Override
+    public int capacity() {
+      return capacity;
+    }
+
+    @Override
+    public float[] append(int[] more) {
+      checkOpen();
+      if (more.length == 0) {
+        throw invalid("nothing to append");
       }
-
-      @Override
-      public int capacity() {
-        return capacity;
+      int p0 = tokens.length;
+      if (p0 + more.length > capacity) {
+        throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
+            (p0 + more.length) + " positions exceed the sequence's capacity of " + capacity + ".");
       }
+      checkTokens(spec, more, 0);
+      int[] next = Arrays.copyOf(tokens, p0 + more.length);
+      System.arraycopy(more, 0, next, p0, more.length);
+      calibrateIfNeeded(new int[][] {next});
+      float[] logits = run(p0, more);
+      tokens = next;
+      return logits;
+    }
 
-      @Override
-      public float[] append(int[] more) {
-        if (more.length == 0) {
-          throw invalid("nothing to append");
+    /** Runs {@code more} at positions {@code p0 ..}, stores their keys/values, returns the last one's logits. */
+    private float[] run(int p0, int[] more) {
+      int n = more.length;
+      int s = n == 1 ? 1 : bucket(n, Integer.MAX_VALUE);
+      int kv = spec.kvHeads() * spec.headDim();
+      float[][] rotary = rope.table(p0, s);
+      float[] mask = new float[s * (cached + s)];
+      for (int i = 0; i < s; i++) {
+        for (int j = 0; j < cached + s; j++) {
+          boolean visible = j < cached ? j < p0 : j - cached <= i;
+          mask[i * (cached + s) + j] = visible ? 0f : TransformerGraph.MASKED;
         }
-        if (tokens.length + more.length > capacity) {
-          throw new MobiEditException(MobiEditException.Reason.CONTEXT_OVERFLOW,
-              (tokens.length + more.length) + " positions exceed the sequence's capacity of " + capacity + ".");
+      }
+      int[] slots = terms.slots();
+      TfliteInterpreter graph = graph(Variant.decode(s, cached, slots));
+      float[] logits = new float[spec.vocabSize()];
+      synchronized (graph) {
+        int in = 0;
+        graph.setInput(in++, Arrays.copyOf(more, s));
+        graph.setInput(in++, new int[] {n - 1});
+        graph.setInput(in++, rotary[0]);
+        graph.setInput(in++, rotary[1]);
+        graph.setInput(in++, mask);
+        for (int l = 0; l < spec.layers(); l++) {
+          graph.writeInput(in++, 0, keys[l], 0, keys[l].length);
+          graph.writeInput(in++, 0, values[l], 0, values[l].length);
         }
-        int[] next = Arrays.copyOf(tokens, tokens.length + more.length);
-        System.arraycopy(more, 0, next, tokens.length, more.length);
-        checkTokens(spec, next, 0);
-        calibrateIfNeeded(new int[][] {next});
-        float[] logits = run(next, new int[] {next.length - 1})[0];
-        tokens = next;
-        return logits;
+        setTermInputs(graph, in, slots, l -> true);
+        graph.run();
+        graph.readOutput(0, 0, logits, 0, logits.length);
+        for (int l = 0; l < spec.layers(); l++) {
+          graph.readOutput(1 + 2 * l, 0, keys[l], p0 * kv, n * kv);
+          graph.readOutput(2 + 2 * l, 0, values[l], p0 * kv, n * kv);
+        }
       }
+      return logits;
+    }
 
-      @Override
-      public void truncate(int newLength) {
-        tokens = Arrays.copyOf(tokens, Math.min(newLength, tokens.length));
-      }
+    @Override
+    public void truncate(int newLength) {
+      tokens = Arrays.copyOf(tokens, Math.max(0, Math.min(newLength, tokens.length)));
+    }
 
-      @Override
-      public void close() {}
-    };
+    @Override
+    public void close() {}
   }
 
   // ---- checks --------------------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ public final class TransformerGraph {
   public static final float MASKED = -1e9f;
 
   /** The graphs this builder writes. */
-  public enum Kind { FORWARD, CAPTURE, PREFIX, RESUME, CALIBRATE }
+  public enum Kind { FORWARD, CAPTURE, PREFIX, RESUME, CALIBRATE, DECODE }
 
   /**
    * What a graph computes.
@@ -100,10 +100,18 @@ public final class TransformerGraph {
       return new Variant(Kind.RESUME, suffix, prefix, logitRows, directions, layer, rankTerms);
     }
 
+    /**
+     * Every layer on S new tokens of a sequence, reading the P cached keys/values of its earlier positions: the
+     * logits after one of the new tokens, and the new tokens' keys and values for the cache.
+     */
+    public static Variant decode(int tokens, int cached, int[] rankTerms) {
+      return new Variant(Kind.DECODE, tokens, cached, 1, 1, -1, rankTerms);
+    }
+
     /** The rank-term slots of the layers this graph runs (the others take no inputs). */
     boolean runsLayer(int l) {
       return switch (kind) {
-        case FORWARD, CALIBRATE -> true;
+        case FORWARD, CALIBRATE, DECODE -> true;
         case CAPTURE -> l <= layer;
         case PREFIX -> true;
         case RESUME -> l > layer;
@@ -117,7 +125,7 @@ public final class TransformerGraph {
         b.append(layer);
       }
       b.append("-T").append(positions);
-      if (kind == Kind.RESUME) {
+      if (kind == Kind.RESUME || kind == Kind.DECODE) {
         b.append("-P").append(prefixPositions);
       }
       if (kind == Kind.FORWARD || kind == Kind.RESUME) {
@@ -252,6 +260,10 @@ public final class TransformerGraph {
   private void build() {
     if (v.kind() == Kind.RESUME) {
       buildResume();
+      return;
+    }
+    if (v.kind() == Kind.DECODE) {
+      buildDecode();
       return;
     }
     int d = spec.hiddenSize();
@@ -465,6 +477,45 @@ public final class TransformerGraph {
       x = g.add(out.afterAttention(), out.mlpOutput());
     }
     g.output(logits(x, logitPositions));
+  }
+
+  /**
+   * The decode graph: every layer on S new tokens after P cached positions. Inputs, in order: {@code tokens [S]},
+   * {@code logit_positions [1]} (which new token's logits), {@code rope_cos}/{@code rope_sin} {@code [S, headDim/2]}
+   * (for the absolute positions), {@code mask [S, P + S]} (0 where visible), then per layer {@code cache_k}/
+   * {@code cache_v} {@code [P, kvHeads, headDim]}, then the rank-one inputs. Outputs: the logits {@code [1, 1,
+   * vocab]}, then per layer the new tokens' rotated keys and values {@code [1, S, kvHeads, headDim]}.
+   */
+  private void buildDecode() {
+    int d = spec.hiddenSize();
+    int half = spec.headDim() / 2;
+    int s = positions;
+    int p = v.prefixPositions();
+    Tensor tokens = g.input("tokens", TensorType.INT32, s);
+    Tensor logitPositions = g.input("logit_positions", TensorType.INT32, 1);
+    Tensor cos = g.input("rope_cos", TensorType.FLOAT32, s, half);
+    Tensor sin = g.input("rope_sin", TensorType.FLOAT32, s, half);
+    Tensor mask = g.input("mask", TensorType.FLOAT32, s, p + s);
+    Tensor[][] cache = new Tensor[spec.layers()][];
+    for (int l = 0; l < spec.layers(); l++) {
+      cache[l] = new Tensor[] {
+          g.input("cache_k_" + l, TensorType.FLOAT32, p, spec.kvHeads(), spec.headDim()),
+          g.input("cache_v_" + l, TensorType.FLOAT32, p, spec.kvHeads(), spec.headDim())};
+    }
+    Tensor[][] terms = termInputs();
+    Tensor x = g.reshape(embed(tokens), 1, s, d);
+    Rotary rope = new Rotary(g.reshape(cos, 1, s, 1, half), g.reshape(sin, 1, s, 1, half), half);
+    Tensor mask3 = g.reshape(mask, 1, s, p + s);
+    List<Tensor> newKv = new ArrayList<>();
+    for (int l = 0; l < spec.layers(); l++) {
+      Tensor[] kv = new Tensor[2];
+      Layer out = layer(l, x, rope, mask3, kv, cache[l], terms[l]);
+      newKv.add(kv[0]);
+      newKv.add(kv[1]);
+      x = g.add(out.afterAttention(), out.mlpOutput());
+    }
+    g.output(logits(x, logitPositions));
+    newKv.forEach(g::output);
   }
 
   /**

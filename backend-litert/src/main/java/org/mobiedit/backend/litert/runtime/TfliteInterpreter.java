@@ -143,20 +143,35 @@ public final class TfliteInterpreter implements AutoCloseable {
   }
 
   /**
+   * Writes {@code src[off .. off + count)} into floats {@code [from, from + count)} of float32 input {@code index},
+   * straight into the runtime's tensor (no intermediate buffer; the rest of the tensor keeps what it held).
+   */
+  public void writeInput(int index, long from, float[] src, int off, int count) {
+    checkOpen();
+    try (FloatPointer p = floats(interpreter.input_tensor(index), from, count)) {
+      p.put(src, off, count);
+    }
+  }
+
+  /**
    * Copies floats {@code [from, from + count)} of float32 output {@code index} into {@code dst[off ..]}, straight
    * from the runtime's tensor: no buffer the size of the whole output is made, so a caller that needs a few rows of a
    * large output (logits over the vocabulary) reads only those.
    */
   public void readOutput(int index, long from, float[] dst, int off, int count) {
     checkOpen();
-    TfLiteTensor t = interpreter.output_tensor(index);
+    try (FloatPointer p = floats(interpreter.output_tensor(index), from, count)) {
+      p.get(dst, off, count);
+    }
+  }
+
+  /** A view of floats {@code [from, from + count)} of a float32 tensor's own memory (nothing is allocated). */
+  private static FloatPointer floats(TfLiteTensor t, long from, int count) {
     long floats = TfLiteTensorByteSize(t) / 4;
     if (from < 0 || count < 0 || from + count > floats) {
-      throw new IndexOutOfBoundsException("floats " + from + ".." + (from + count) + " of an output of " + floats);
+      throw new IndexOutOfBoundsException("floats " + from + ".." + (from + count) + " of a tensor of " + floats);
     }
-    try (FloatPointer p = new FloatPointer(TfLiteTensorData(t))) {
-      p.position(from).get(dst, off, count);
-    }
+    return new FloatPointer(TfLiteTensorData(t)).position(from);
   }
 
   private static void check(int status, String what) {
