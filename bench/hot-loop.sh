@@ -9,8 +9,9 @@
 # bf16 for the SDK and PyTorch, GGUF f32 and q8_0 for llama.cpp, all with the real Qwen2 vocabulary) and rows.json
 # (the SDK's edit-step rows, from `mobiedit bench --rows-out` in fp32, which PyTorch's ROME step runs on).
 #
-# Per repetition and thread count, in this order: SDK fp32 and SDK int8 (`mobiedit bench`: prefill + decode, then
-# the edit step, variant cache+batch), PyTorch fp32 and bf16 (prefill + decode), llama.cpp f32 and q8_0 (prefill +
+# Per repetition and thread count, in this order: SDK fp32 and SDK int8 on backend-cpu, SDK int8-dynamic on
+# backend-litert (XNNPACK's integer kernels) (`mobiedit bench`: prefill + decode, then the edit step, variant
+# cache+batch), PyTorch fp32 and bf16 (prefill + decode), llama.cpp f32 and q8_0 (prefill +
 # decode), PyTorch's ROME step with the LM head everywhere and at the labels only.
 #
 # Usage: bench/hot-loop.sh [--quick] [--reps R] [--threads "1 2"] [--prompt-tokens N] [--decode-tokens N]
@@ -136,6 +137,13 @@ for rep in $(seq 1 "$reps"); do
           --decode-tokens "$decode" --warmup-tokens "$warmup" "${sdk_variants[@]}" --json
       fi
     done
+    if has_part generate || has_part edit; then
+      # backend-litert compiles one graph per shape: the warm-up runs the measured prompt length, so the prefill and
+      # decode graphs are compiled before the clock starts (the edit step's are compiled by its warm-up step).
+      measure "sdk-litert-int8-dynamic" "$rep" "$t" env MOBIEDIT_LITERT_GRAPH_CACHE="$out/litert-graphs" "$cli" bench \
+        --backend litert -m "$hf" --precision int8-dynamic --threads "$t" --prompt-tokens "$prompt" \
+        --decode-tokens "$decode" --warmup-tokens "$prompt" "${sdk_variants[@]}" --json
+    fi
     if has_part generate; then
       for d in fp32 bf16; do
         measure "torch-$d" "$rep" "$t" "$py" "$root/bench/hot-loop/torch_generate.py" --model "$hf" --dtype "$d" \

@@ -8,10 +8,11 @@ import json
 import statistics
 import sys
 
-GENERATORS = ["sdk-fp32", "sdk-int8", "torch-fp32", "torch-bf16", "llama-f32", "llama-q8_0"]
-EDIT_STEPS = ["sdk-fp32", "sdk-int8", "torch-rome-full", "torch-rome-labels"]
+GENERATORS = ["sdk-fp32", "sdk-int8", "sdk-litert-int8-dynamic", "torch-fp32", "torch-bf16", "llama-f32", "llama-q8_0"]
+EDIT_STEPS = ["sdk-fp32", "sdk-int8", "sdk-litert-int8-dynamic", "torch-rome-full", "torch-rome-labels"]
 LABELS = {
-    "sdk-fp32": "MobiEdit SDK, fp32", "sdk-int8": "MobiEdit SDK, int8", "torch-fp32": "PyTorch, fp32",
+    "sdk-fp32": "MobiEdit SDK, fp32", "sdk-int8": "MobiEdit SDK, int8",
+    "sdk-litert-int8-dynamic": "MobiEdit SDK, int8-dynamic on backend-litert (XNNPACK)", "torch-fp32": "PyTorch, fp32",
     "torch-bf16": "PyTorch, bf16", "llama-f32": "llama.cpp, f32 GGUF", "llama-q8_0": "llama.cpp, q8_0 GGUF",
     "torch-rome-full": "PyTorch ROME backprop, fp32, LM head everywhere",
     "torch-rome-labels": "PyTorch ROME backprop, fp32, LM head at the labels only",
