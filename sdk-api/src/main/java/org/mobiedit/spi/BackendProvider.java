@@ -1,5 +1,7 @@
 package org.mobiedit.spi;
 
+import org.mobiedit.api.Precision;
+
 /**
  * The entry point of a backend, found with {@link java.util.ServiceLoader}. Register an implementation in
  * {@code META-INF/services/org.mobiedit.spi.BackendProvider}.
@@ -17,7 +19,7 @@ package org.mobiedit.spi;
  *
  * <p>Selection (see the SDK's backend selector): an explicit backend wins, then the {@code mobiedit.backend}
  * system property or {@code MOBIEDIT_BACKEND} environment variable naming an {@link #id()}, then the supported
- * provider with the highest {@link #priority()}, ties broken by id.
+ * provider with the highest {@link #priority(Precision)} for the precision the model is loaded in, ties broken by id.
  */
 public interface BackendProvider {
 
@@ -41,6 +43,15 @@ public interface BackendProvider {
    * more; a test fake is {@link Integer#MAX_VALUE} so it wins whenever it is on the test classpath.
    */
   int priority();
+
+  /**
+   * The priority for a model loaded in {@code precision}: by default {@link #priority()}. A backend whose fast path
+   * is one precision (backend-litert's int8-dynamic runs on XNNPACK's integer kernels, where backend-cpu computes the
+   * reference in Java) ranks itself higher for that precision only.
+   */
+  default int priority(Precision precision) {
+    return priority();
+  }
 
   /**
    * The SPI version the provider was built against. Every provider implements it as

@@ -75,7 +75,7 @@ public final class MobiEdit {
       throw new IllegalArgumentException("the load options' precision (" + load.precision().getId() + ") differs from"
           + " the edit options' (" + options.getPrecision().getId() + "); set the same precision in both");
     }
-    BackendSelection selection = selector.select(load.backendId());
+    BackendSelection selection = selector.select(load.backendId(), load.precision());
     Backend backend = selection.provider().create(new BackendConfig(load.effectiveThreads()));
     Editor standIn;
     try {

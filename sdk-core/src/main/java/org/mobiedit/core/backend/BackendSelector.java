@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.Precision;
 import org.mobiedit.spi.BackendProvider;
 import org.mobiedit.spi.Support;
 import org.slf4j.Logger;
@@ -181,11 +182,23 @@ public final class BackendSelector {
 
   /** The supported providers in the order automatic selection prefers them (priority, then id). */
   public List<ProviderCandidate> ranked() {
+    return ranked(null);
+  }
+
+  /**
+   * The supported providers in the order automatic selection prefers them for a model in {@code precision}
+   * ({@link org.mobiedit.spi.BackendProvider#priority(Precision)}, then id; null: {@code priority()}).
+   */
+  public List<ProviderCandidate> ranked(@Nullable Precision precision) {
     return candidates.stream()
         .filter(ProviderCandidate::usable)
-        .sorted(Comparator.comparingInt((ProviderCandidate c) -> -c.provider().priority())
+        .sorted(Comparator.comparingInt((ProviderCandidate c) -> -priority(c, precision))
             .thenComparing(ProviderCandidate::id))
         .collect(Collectors.toList());
+  }
+
+  private static int priority(ProviderCandidate c, @Nullable Precision precision) {
+    return precision == null ? c.provider().priority() : c.provider().priority(precision);
   }
 
   /** What discovery noticed. */
@@ -205,6 +218,14 @@ public final class BackendSelector {
    *     when no provider is usable; the message lists every provider tried and why it was skipped
    */
   public BackendSelection select(@Nullable String requestedId) {
+    return select(requestedId, null);
+  }
+
+  /**
+   * As {@link #select(String)}, ranking by each provider's priority for a model in {@code precision} (null: its
+   * plain priority).
+   */
+  public BackendSelection select(@Nullable String requestedId, @Nullable Precision precision) {
     if (requestedId == null || requestedId.isBlank()) {
       // the caller named none: the property, then the environment variable, may (documented order)
       requestedId = settings.apply(PROPERTY);
@@ -229,7 +250,7 @@ public final class BackendSelector {
           "Unknown backend id '" + id + "' (from " + PROPERTY + "/" + ENVIRONMENT + " or the caller). Valid ids: "
               + (candidates.isEmpty() ? "none (no provider found)" : ids(false)) + ". " + ADD_ARTIFACT_HINT);
     }
-    List<ProviderCandidate> usable = ranked();
+    List<ProviderCandidate> usable = ranked(precision);
     if (usable.isEmpty()) {
       throw failure(BackendDiagnostic.Code.NONE_USABLE, "-",
           "No usable backend. " + ADD_ARTIFACT_HINT);
@@ -237,7 +258,8 @@ public final class BackendSelector {
     ProviderCandidate chosen = usable.get(0);
     String rule = usable.size() == 1
         ? "the only supported provider"
-        : "highest priority (" + chosen.provider().priority() + ") of " + usable.size() + " supported: " + ids(true);
+        : "highest priority (" + priority(chosen, precision) + (precision == null ? "" : " for " + precision.getId())
+            + ") of " + usable.size() + " supported: " + ids(true);
     LOG.debug("Selected backend '{}': {}", chosen.id(), rule);
     return new BackendSelection(chosen.provider(), rule, diagnostics);
   }

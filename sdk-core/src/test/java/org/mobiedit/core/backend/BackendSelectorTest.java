@@ -54,6 +54,18 @@ class BackendSelectorTest {
   }
 
   @Test
+  void aProviderRanksByItsPriorityForTheLoadedPrecision() throws IOException {
+    BackendSelector s = discover(Map.of(), name(TestProviders.High.class),
+        name(TestProviders.FastInOnePrecision.class));
+    assertEquals("high", s.select().provider().id());
+    assertEquals("high", s.select(null, org.mobiedit.api.Precision.INT8).provider().id());
+    BackendSelection fast = s.select(null, org.mobiedit.api.Precision.INT8_DYNAMIC);
+    assertEquals("fast-int8-dynamic", fast.provider().id());
+    assertTrue(fast.rule().contains("for int8-dynamic"), fast.rule());
+    assertEquals("fast-int8-dynamic", s.ranked(org.mobiedit.api.Precision.INT8_DYNAMIC).get(0).id());
+  }
+
+  @Test
   void equalPrioritiesAreBrokenByIdSoTheChoiceIsDeterministic() throws IOException {
     BackendSelection a = discover(Map.of(), name(TestProviders.OtherHigh.class), name(TestProviders.High.class))
         .select();

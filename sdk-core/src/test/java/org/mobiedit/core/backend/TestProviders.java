@@ -50,6 +50,24 @@ final class TestProviders {
     }
   }
 
+  /** Below {@link High} except for int8-dynamic, where it ranks above it (a backend with one fast precision). */
+  public static final class FastInOnePrecision extends Base {
+    @Override
+    public String id() {
+      return "fast-int8-dynamic";
+    }
+
+    @Override
+    public int priority() {
+      return -10;
+    }
+
+    @Override
+    public int priority(org.mobiedit.api.Precision precision) {
+      return precision == org.mobiedit.api.Precision.INT8_DYNAMIC ? 1000 : priority();
+    }
+  }
+
   /** Same priority as {@link High}; loses the tie by id ("high" < "other"). */
   public static final class OtherHigh extends Base {
     @Override

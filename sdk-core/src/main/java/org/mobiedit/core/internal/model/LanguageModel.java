@@ -76,7 +76,7 @@ public final class LanguageModel implements Model {
    * of the model itself (missing, corrupt) is never retried.
    */
   public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
-    BackendSelection selection = selector.select(options.backendId());
+    BackendSelection selection = selector.select(options.backendId(), options.precision());
     try {
       return load(path, options.precision(), create(selection.provider(), options), selection.rule());
     } catch (MobiEditException e) {
@@ -87,7 +87,7 @@ public final class LanguageModel implements Model {
       List<String> triedIds = new ArrayList<>();
       tried.add(selection.provider().id() + " (" + e.getMessage() + ")");
       triedIds.add(selection.provider().id());
-      for (ProviderCandidate next : selector.ranked()) {
+      for (ProviderCandidate next : selector.ranked(options.precision())) {
         if (next.provider() == selection.provider()) {
           continue;
         }
