@@ -107,7 +107,7 @@ final class LitertModel implements BackendModel {
    * int8-dynamic: the products read the int8 constants, XNNPACK packs them as int8 (twice the file).
    */
   private long cost(TfliteInterpreter g) {
-    boolean floatCopies = precision.quantizesWeights() && !precision.quantizesActivationsDynamically();
+    boolean floatCopies = TransformerGraph.WeightForm.of(precision) == TransformerGraph.WeightForm.INT8;
     return g.modelBytes() * (floatCopies ? 8 : 2);
   }
 
@@ -421,14 +421,23 @@ final class LitertModel implements BackendModel {
       }
     }
     float[][] rotary = rope.table(s, sb);
-    float[] mask = new float[sb * (pb + sb)];
-    for (int i = 0; i < sb; i++) {
-      for (int j = 0; j < pb + sb; j++) {
-        boolean visible = j < pb ? j < s : j - pb <= i; // cached positions before s; the suffix causally
-        mask[i * (pb + sb) + j] = visible ? 0f : TransformerGraph.MASKED;
+    return new RowPrefix(row.length, s, sb, pb, residual, keys, values, rotary[0], rotary[1],
+        cachedThenCausalMask(sb, pb, s));
+  }
+
+  /**
+   * The attention mask of a graph that reads {@code cached} cached positions and then its own {@code own}: query
+   * {@code i} sees the first {@code written} cached positions and its own positions up to itself, causally.
+   */
+  private static float[] cachedThenCausalMask(int own, int cached, int written) {
+    float[] mask = new float[own * (cached + own)];
+    for (int i = 0; i < own; i++) {
+      for (int j = 0; j < cached + own; j++) {
+        boolean visible = j < cached ? j < written : j - cached <= i;
+        mask[i * (cached + own) + j] = visible ? 0f : TransformerGraph.MASKED;
       }
     }
-    return new RowPrefix(row.length, s, sb, pb, residual, keys, values, rotary[0], rotary[1], mask);
+    return mask;
   }
 
   @Override
@@ -680,13 +689,7 @@ final class LitertModel implements BackendModel {
       int s = n == 1 ? 1 : bucket(n, Integer.MAX_VALUE);
       int kv = spec.kvHeads() * spec.headDim();
       float[][] rotary = rope.table(p0, s);
-      float[] mask = new float[s * (cached + s)];
-      for (int i = 0; i < s; i++) {
-        for (int j = 0; j < cached + s; j++) {
-          boolean visible = j < cached ? j < p0 : j - cached <= i;
-          mask[i * (cached + s) + j] = visible ? 0f : TransformerGraph.MASKED;
-        }
-      }
+      float[] mask = cachedThenCausalMask(s, cached, p0);
       int[] slots = terms.slots();
       TfliteInterpreter graph = graph(Variant.decode(s, cached, slots));
       float[] logits = new float[spec.vocabSize()];
