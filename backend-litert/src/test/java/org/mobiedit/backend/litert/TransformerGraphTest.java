@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
-import org.mobiedit.backend.litert.graph.TransformerGraph;
+import org.mobiedit.backend.graph.TransformerGraph;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
 import org.mobiedit.backend.litert.tflite.TfliteFile;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;

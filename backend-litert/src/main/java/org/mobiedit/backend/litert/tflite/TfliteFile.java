@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
+import org.mobiedit.backend.graph.ConstantData;
 
 /**
  * A written TFLite model: the FlatBuffer (operators, tensors, and buffers that say where their data is) followed by

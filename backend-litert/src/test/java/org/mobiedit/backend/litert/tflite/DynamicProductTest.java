@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.backend.graph.Graph;
+import org.mobiedit.backend.graph.TensorType;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
 import org.mobiedit.spi.numerics.DynamicActivations;
 import org.mobiedit.spi.numerics.WeightQuantizer;
@@ -40,9 +42,9 @@ class DynamicProductTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) (r.nextGaussian() + (i / COLS == 2 ? 3 : 0)); // one token far from zero-centred
     }
-    TfliteGraph g = new TfliteGraph();
-    TfliteGraph.Tensor in = g.input("x", TensorType.FLOAT32, 1, TOKENS, COLS);
-    g.output(g.fullyConnected(in, g.constantInt8("w", new int[] {ROWS, COLS}, q, scales), null));
+    Graph g = new Graph();
+    Graph.Tensor in = g.input("x", TensorType.FLOAT32, 1, TOKENS, COLS);
+    g.output(g.fullyConnected(in, g.weightInt8("w", new int[] {ROWS, COLS}, q, scales), null));
     Path file = dir.resolve("fc.tflite");
     try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       TfliteWriter.write(g, "dynamic product").writeTo(c);

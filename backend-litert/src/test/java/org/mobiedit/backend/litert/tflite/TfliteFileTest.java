@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.backend.graph.Graph;
+import org.mobiedit.backend.graph.TensorType;
 import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
 
 /**
@@ -32,13 +34,13 @@ class TfliteFileTest {
 
   /** Two lookups into two constants, added: an output that depends on where each constant's bytes are. */
   private static TfliteFile lookupGraph(int[] producedCount) {
-    TfliteGraph g = new TfliteGraph();
-    TfliteGraph.Tensor row = g.input("row", TensorType.INT32, 1);
-    TfliteGraph.Tensor a = g.constant("a", new int[] {ROWS, COLS}, () -> {
+    Graph g = new Graph();
+    Graph.Tensor row = g.input("row", TensorType.INT32, 1);
+    Graph.Tensor a = g.constant("a", new int[] {ROWS, COLS}, () -> {
       producedCount[0]++;
       return table(0);
     });
-    TfliteGraph.Tensor b = g.constant("b", new int[] {ROWS, COLS}, table(0.5f));
+    Graph.Tensor b = g.constant("b", new int[] {ROWS, COLS}, table(0.5f));
     g.output(g.add(g.gather(a, row), g.gather(b, row)));
     return TfliteWriter.write(g, "layout test");
   }
@@ -92,8 +94,8 @@ class TfliteFileTest {
 
   @Test
   void aSupplierThatProducesTheWrongCountIsCaughtWhenWritten(@TempDir Path dir) {
-    TfliteGraph g = new TfliteGraph();
-    TfliteGraph.Tensor x = g.input("x", TensorType.FLOAT32, 2);
+    Graph g = new Graph();
+    Graph.Tensor x = g.input("x", TensorType.FLOAT32, 2);
     g.output(g.add(x, g.constant("c", new int[] {2}, () -> new float[3])));
     TfliteFile f = TfliteWriter.write(g, "wrong count");
     assertThatThrownBy(() -> {

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert.graph;
+package org.mobiedit.backend.graph;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,9 +8,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.backend.litert.tflite.TensorType;
-import org.mobiedit.backend.litert.tflite.TfliteGraph;
-import org.mobiedit.backend.litert.tflite.TfliteGraph.Tensor;
+import org.mobiedit.backend.graph.Graph.Tensor;
 import org.mobiedit.spi.Architecture;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
@@ -23,10 +21,10 @@ import org.mobiedit.spi.numerics.SymmetricGrid;
 import org.mobiedit.spi.numerics.WeightQuantizer;
 
 /**
- * A Llama or Qwen2 model as a TFLite graph, for one row of {@code positions} tokens (a shape bucket: shorter rows are
- * padded at the end, which causal attention keeps out of every earlier position). One builder writes every graph the
- * SPI needs, chosen by {@link Variant}, and every kind runs its layers through the same decoder-layer and attention
- * builders:
+ * A Llama or Qwen2 model as a {@link Graph}, which backend-litert writes as TFLite and backend-qnn as ONNX, for one row
+ * of {@code positions} tokens (a shape bucket: shorter rows are padded at the end, which causal attention keeps out of
+ * every earlier position). One builder writes every graph the SPI needs, chosen by {@link Variant}, and every kind runs
+ * its layers through the same decoder-layer and attention builders:
  * <ul>
  *   <li>{@link Kind#FORWARD}: inputs {@code tokens} int32 {@code [T]}, {@code logit_positions} int32 {@code [K]};
  *       output logits {@code [1, K, vocab]};
@@ -151,9 +149,9 @@ public final class TransformerGraph {
      */
     INT8,
     /**
-     * The same int8 constants fed to the fully connected operators as they are, which the runtime reads as
-     * dynamically quantized products (XNNPACK rounds each input token to its own int8 grid and sums integers):
-     * {@link Precision#INT8_DYNAMIC}. The graph holds no float copy of a matrix, and XNNPACK packs int8.
+     * The same int8 constants fed to the fully connected operators as they are, which the runtimes read as
+     * dynamically quantized products (each input token rounded to its own int8 grid, integer sums: XNNPACK under
+     * TFLite, MLAS under ONNX Runtime): {@link Precision#INT8_DYNAMIC}. The graph holds no float copy of a matrix.
      */
     INT8_IN_PRODUCTS;
 
@@ -168,7 +166,7 @@ public final class TransformerGraph {
 
   private final ModelSpec spec;
   private final ModelWeights weights;
-  private final TfliteGraph g = new TfliteGraph();
+  private final Graph g = new Graph();
   /** Weights written once per graph, however often they are used (tied embeddings). */
   private final Map<String, Tensor> constants = new HashMap<>();
   private final Variant v;
@@ -206,7 +204,7 @@ public final class TransformerGraph {
     SymmetricGrid grid = activations.grid();
     TensorType type = grid == SymmetricGrid.INT8 ? TensorType.INT8 : TensorType.INT16;
     float scale = activations.get(index);
-    // a symmetric grid (±levels), as backend-cpu and symmetric NPU quantization use: TFLite's QUANTIZE would
+    // a symmetric grid (±levels), as backend-cpu and symmetric NPU quantization use: a runtime's quantize would
     // saturate negative values one step further (-128 in int8)
     Tensor floor = g.constant("floor_" + index, new int[] {1}, new float[] {-grid.levels() * scale});
     return g.dequantize(g.quantize(g.maximum(x, floor), scale, type));
@@ -229,7 +227,7 @@ public final class TransformerGraph {
    * rank-one inputs by layer ({@code right}, {@code left_t}); a resume graph's inputs are listed at
    * {@link #buildResume()}.
    */
-  public static TfliteGraph build(ModelWeights weights, Variant variant) {
+  public static Graph build(ModelWeights weights, Variant variant) {
     return build(weights, variant, false);
   }
 
@@ -238,18 +236,18 @@ public final class TransformerGraph {
    * output) is stored as int8 with one scale per output row, exactly as backend-cpu quantizes it, and dequantized to
    * float32 in the graph (int8 weights, float activations). Norms and biases stay float32.
    */
-  public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights) {
+  public static Graph build(ModelWeights weights, Variant variant, boolean int8Weights) {
     return build(weights, variant, int8Weights ? WeightForm.INT8 : WeightForm.FLOAT32, null);
   }
 
   /** As above, with static activation quantization at every {@link ActivationPoint} (null: float activations). */
-  public static TfliteGraph build(ModelWeights weights, Variant variant, boolean int8Weights,
+  public static Graph build(ModelWeights weights, Variant variant, boolean int8Weights,
       @Nullable ActivationScales activations) {
     return build(weights, variant, int8Weights ? WeightForm.INT8 : WeightForm.FLOAT32, activations);
   }
 
   /** The graph of {@code variant} with its matrices in {@code form}, and static activation scales or null. */
-  public static TfliteGraph build(ModelWeights weights, Variant variant, WeightForm form,
+  public static Graph build(ModelWeights weights, Variant variant, WeightForm form,
       @Nullable ActivationScales activations) {
     checkSupported(weights.spec());
     TransformerGraph t = new TransformerGraph(weights, variant, form, activations);
@@ -317,7 +315,7 @@ public final class TransformerGraph {
       return g.gather(table, tokens);
     }
     float[] scales = rowScales.get(TensorNames.TOKEN_EMBEDDING);
-    Tensor scale = g.constant(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {scales.length, 1}, scales);
+    Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {scales.length, 1}, scales);
     return g.mul(g.cast(g.gather(table, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
   }
 
@@ -561,7 +559,7 @@ public final class TransformerGraph {
    */
   private Tensor values(String name, int[] shape, Supplier<float[]> values) {
     if (form == WeightForm.FLOAT32 || shape.length != 2) {
-      return g.constant(name, shape, values);
+      return g.weight(name, shape, values);
     }
     float[] data = values.get();
     int rows = shape[0];
@@ -571,7 +569,7 @@ public final class TransformerGraph {
     for (int r = 0; r < rows; r++) {
       scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
     }
-    Tensor stored = g.constantInt8(name, shape, q, scales);
+    Tensor stored = g.weightInt8(name, shape, q, scales);
     if (form == WeightForm.INT8) {
       return g.dequantize(stored);
     }
@@ -597,7 +595,7 @@ public final class TransformerGraph {
 
   private @Nullable Tensor rotaryBias(String name, int heads) {
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
-    return g.constant(name, shape(t), toRotateHalf(t.readAll(), heads, 1));
+    return g.weight(name, shape(t), toRotateHalf(t.readAll(), heads, 1));
   }
 
   private float[] toRotateHalf(float[] rows, int heads, int cols) {
@@ -635,7 +633,7 @@ public final class TransformerGraph {
 
   /** Rotate-half rotary embedding of {@code [B, T, N, hd]} with per-position tables {@code [1, T, 1, half]}. */
   private record Rotary(Tensor cos, Tensor sin, int half) {
-    Tensor apply(TfliteGraph g, Tensor x) {
+    Tensor apply(Graph g, Tensor x) {
       int b = x.dim(0);
       int t = x.dim(1);
       int n = x.dim(2);

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert.tflite;
+package org.mobiedit.backend.graph;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,7 +7,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.function.Supplier;
 
 /**
- * The bytes of one constant, produced when the file is written rather than when the graph is built. Weights are
+ * The bytes of one constant, produced when a graph file is written rather than when the graph is built. Weights are
  * read from the model only then, one tensor at a time, and streamed through a small buffer: a graph of a 0.5B model
  * never holds its 2 GB of float32 weights in the Java heap.
  */
@@ -22,8 +22,8 @@ public abstract class ConstantData {
   /** Writes exactly {@link #size()} bytes, little-endian. */
   public abstract void writeTo(WritableByteChannel out) throws IOException;
 
-  /** Bytes as given (the FlatBuffer, int8 weights, int32 constants). */
-  static ConstantData bytes(byte[] b) {
+  /** Bytes as given (a file header, int8 weights, int32 constants); not copied. */
+  public static ConstantData bytes(byte[] b) {
     return new ConstantData() {
       @Override
       public long size() {
@@ -37,8 +37,15 @@ public abstract class ConstantData {
     };
   }
 
+  /** int32 values, little-endian. */
+  public static ConstantData ints(int[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asIntBuffer().put(values);
+    return bytes(b.array());
+  }
+
   /** {@code count} float32 values, produced by {@code values} at write time (and checked to be that many). */
-  static ConstantData floats(String name, long count, Supplier<float[]> values) {
+  public static ConstantData floats(String name, long count, Supplier<float[]> values) {
     return new ConstantData() {
       @Override
       public long size() {
@@ -63,7 +70,8 @@ public abstract class ConstantData {
     };
   }
 
-  static void drain(WritableByteChannel out, ByteBuffer b) throws IOException {
+  /** Writes all of {@code b}. */
+  public static void drain(WritableByteChannel out, ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
       out.write(b);
     }

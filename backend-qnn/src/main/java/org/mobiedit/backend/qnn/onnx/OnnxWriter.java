@@ -1,0 +1,345 @@
+package org.mobiedit.backend.qnn.onnx;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.mobiedit.backend.graph.ConstantData;
+import org.mobiedit.backend.graph.Graph;
+import org.mobiedit.backend.graph.GraphOp;
+import org.mobiedit.backend.graph.TensorType;
+
+/**
+ * Encodes a {@link Graph} as an ONNX model (IR version 10, default opset 21) in the protobuf wire format, from the
+ * message and field numbers of the public {@code onnx.proto}. Each graph operator becomes one ONNX node or a short
+ * fixed sequence (a fully connected product is a {@code Gemm} with {@code transB} between two reshapes; an inverse
+ * square root is {@code Sqrt} then {@code Reciprocal}).
+ *
+ * <p>Model weights ({@link Graph.TensorDef#modelWeight()}) are not written into the model: they become extra graph
+ * inputs, listed in {@link OnnxGraph#weights()}, which the runtime feeds from one set of buffers shared by every
+ * session of a model. So however many graphs a model compiles, its weights exist once in memory (an initializer would
+ * be copied, and prepacked, by every session). The graph's own constants (masks, rotary tables, parameters) are
+ * initializers with their bytes inside the model.
+ */
+public final class OnnxWriter {
+  /** ONNX IR version written (the one opset 21 needs). */
+  static final int IR_VERSION = 10;
+  /** The default-domain opset: 21 is the first with int16 in QuantizeLinear/DequantizeLinear. */
+  static final int OPSET = 21;
+
+  /** A model weight the graph takes as an input: its name, element type, shape and bytes. */
+  public record Weight(String name, TensorType type, int[] shape, ConstantData data) {}
+
+  /**
+   * A written graph: the model's bytes; its inputs in order (the graph's own inputs, then the weights); its outputs in
+   * order; and the weights, by input name.
+   */
+  public record OnnxGraph(byte[] model, List<String> inputNames, List<String> outputNames, List<Weight> weights) {}
+
+  private final Graph g;
+  private final List<ProtoMessage> nodes = new ArrayList<>();
+  private final List<ProtoMessage> initializers = new ArrayList<>();
+  private final String[] names;
+  private int counter;
+
+  private OnnxWriter(Graph g) {
+    this.g = g;
+    this.names = new String[g.tensorCount()];
+    Set<String> used = new HashSet<>();
+    for (Graph.TensorDef d : g.tensors()) {
+      Graph.Tensor t = d.tensor();
+      String name = t.name();
+      if (!used.add(name)) {
+        name = t.name() + "#" + t.index();
+        used.add(name);
+      }
+      names[t.index()] = name;
+    }
+  }
+
+  /** Encodes {@code graph}; {@code description} goes into the model's doc string. */
+  public static OnnxGraph write(Graph graph, String description) {
+    return new OnnxWriter(graph).encode(description);
+  }
+
+  private OnnxGraph encode(String description) {
+    List<ProtoMessage> inputs = new ArrayList<>();
+    List<String> inputNames = new ArrayList<>();
+    for (int i : g.inputs()) {
+      inputs.add(valueInfo(names[i], g.tensor(i).type(), g.tensor(i).shape()));
+      inputNames.add(names[i]);
+    }
+    List<Weight> weights = new ArrayList<>();
+    for (Graph.TensorDef d : g.tensors()) {
+      Graph.Tensor t = d.tensor();
+      ConstantData data = d.data();
+      if (data == null) {
+        continue;
+      }
+      if (d.modelWeight()) {
+        inputs.add(valueInfo(names[t.index()], t.type(), t.shape()));
+        inputNames.add(names[t.index()]);
+        weights.add(new Weight(names[t.index()], t.type(), t.shape(), data));
+        if (d.scales() != null) {
+          String scaleName = scalesName(t.index());
+          float[] scales = d.scales();
+          inputs.add(valueInfo(scaleName, TensorType.FLOAT32, new int[] {scales.length}));
+          inputNames.add(scaleName);
+          weights.add(new Weight(scaleName, TensorType.FLOAT32, new int[] {scales.length},
+              ConstantData.floats(scaleName, scales.length, () -> scales)));
+        }
+      } else {
+        if (d.scales() != null && t.type() == TensorType.INT8) {
+          initializers.add(floats(scalesName(t.index()), new int[] {d.scales().length}, d.scales()));
+        }
+        initializers.add(tensor(names[t.index()], t.type(), t.shape(), bytesOf(data)));
+      }
+    }
+    for (Graph.Node n : g.nodes()) {
+      lower(n);
+    }
+    List<ProtoMessage> outputs = new ArrayList<>();
+    List<String> outputNames = new ArrayList<>();
+    for (int o : g.outputs()) {
+      outputs.add(valueInfo(names[o], g.tensor(o).type(), g.tensor(o).shape()));
+      outputNames.add(names[o]);
+    }
+    ProtoMessage graph = new ProtoMessage();
+    nodes.forEach(n -> graph.message(1, n));
+    graph.string(2, "main");
+    initializers.forEach(t -> graph.message(5, t));
+    inputs.forEach(v -> graph.message(11, v));
+    outputs.forEach(v -> graph.message(12, v));
+    ProtoMessage model = new ProtoMessage()
+        .varint(1, IR_VERSION)
+        .string(2, "mobiedit")
+        .string(6, description)
+        .message(7, graph)
+        .message(8, new ProtoMessage().string(1, "").varint(2, OPSET));
+    return new OnnxGraph(model.toByteArray(), List.copyOf(inputNames), List.copyOf(outputNames),
+        List.copyOf(weights));
+  }
+
+  private String scalesName(int tensor) {
+    return names[tensor] + ".scales";
+  }
+
+  // ---- operators -----------------------------------------------------------------------------------------------------
+
+  private void lower(Graph.Node n) {
+    String out = names[n.output()];
+    String[] in = new String[n.inputs().length];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = names[n.inputs()[i]];
+    }
+    Graph.Tensor x = g.tensor(n.inputs()[0]);
+    switch (n.op()) {
+      case ADD -> node("Add", in, out);
+      case SUB -> node("Sub", in, out);
+      case MUL -> node("Mul", in, out);
+      case MAXIMUM -> node("Max", in, out);
+      case LOGISTIC -> node("Sigmoid", in, out);
+      case RSQRT -> node("Reciprocal", new String[] {node("Sqrt", in, fresh("sqrt"))}, out);
+      case SQUARE -> node("Mul", new String[] {in[0], in[0]}, out);
+      case CAST -> node("Cast", in, out, new ProtoMessage().string(1, "to").varint(3, dataType(g.tensor(n.output())
+          .type())).varint(20, 2));
+      case RESHAPE -> node("Reshape", new String[] {in[0], longs("shape", n.ints())}, out);
+      case TRANSPOSE -> node("Transpose", in, out, ints("perm", n.ints()));
+      case SLICE -> {
+        int[] end = new int[n.ints().length];
+        int[] axes = new int[end.length];
+        for (int i = 0; i < end.length; i++) {
+          end[i] = n.ints()[i] + n.sizes()[i];
+          axes[i] = i;
+        }
+        node("Slice", new String[] {in[0], longs("starts", n.ints()), longs("ends", end), longs("axes", axes)}, out);
+      }
+      case CONCATENATION -> node("Concat", in, out, intAttribute("axis", n.axis()));
+      case GATHER -> node("Gather", in, out, intAttribute("axis", n.axis()));
+      case MEAN_LAST_AXIS -> node("ReduceMean", new String[] {in[0], longs("axes", new int[] {x.rank() - 1})}, out,
+          intAttribute("keepdims", 1));
+      case SOFTMAX -> node("Softmax", in, out, intAttribute("axis", -1));
+      case FULLY_CONNECTED -> fullyConnected(n, in, out);
+      case BATCH_MATMUL -> {
+        String b = in[1];
+        if (n.transposeB()) {
+          int rank = g.tensor(n.inputs()[1]).rank();
+          int[] perm = new int[rank];
+          for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+          }
+          perm[rank - 2] = rank - 1;
+          perm[rank - 1] = rank - 2;
+          b = node("Transpose", new String[] {b}, fresh("transposed"), ints("perm", perm));
+        }
+        node("MatMul", new String[] {in[0], b}, out);
+      }
+      case QUANTIZE -> {
+        Graph.TensorDef def = g.tensors().get(n.output());
+        float scale = def.scales()[0];
+        String zero = scalar(fresh("zero"), g.tensor(n.output()).type());
+        node("QuantizeLinear", new String[] {in[0], floats(fresh("scale"), new float[] {scale}), zero}, out);
+      }
+      case DEQUANTIZE -> dequantize(n, in[0], out);
+      default -> throw new IllegalArgumentException("no ONNX form for " + n.op());
+    }
+  }
+
+  /** {@code x · wᵀ (+ bias)}: Gemm over {@code x} viewed as rows, then the leading axes restored. */
+  private void fullyConnected(Graph.Node n, String[] in, String out) {
+    Graph.Tensor x = g.tensor(n.inputs()[0]);
+    Graph.Tensor w = g.tensor(n.inputs()[1]);
+    if (w.type() != TensorType.FLOAT32) {
+      throw new IllegalArgumentException("the ONNX writer takes float32 weights in products, not " + w);
+    }
+    int rows = (int) (x.count() / x.dim(-1));
+    String a = x.rank() == 2 ? in[0] : node("Reshape", new String[] {in[0],
+        longs("rows", new int[] {rows, x.dim(-1)})}, fresh("rows"));
+    String[] operands = in.length == 3 ? new String[] {a, in[1], in[2]} : new String[] {a, in[1]};
+    if (x.rank() == 2) {
+      node("Gemm", operands, out, intAttribute("transB", 1));
+      return;
+    }
+    String product = node("Gemm", operands, fresh("gemm"), intAttribute("transB", 1));
+    node("Reshape", new String[] {product, longs("shape", g.tensor(n.output()).shape())}, out);
+  }
+
+  /** An int8 weight (per-row scales along axis 0) or a quantized activation (one scale) as float32. */
+  private void dequantize(Graph.Node n, String in, String out) {
+    int index = n.inputs()[0];
+    Graph.TensorDef def = g.tensors().get(index);
+    if (def.data() != null) {
+      node("DequantizeLinear", new String[] {in, scalesName(index)}, out, intAttribute("axis", 0));
+      return;
+    }
+    Graph.Node producer = producerOf(index);
+    float scale = g.tensors().get(producer.output()).scales()[0];
+    String zero = scalar(fresh("zero"), def.tensor().type());
+    node("DequantizeLinear", new String[] {in, floats(fresh("scale"), new float[] {scale}), zero}, out);
+  }
+
+  private Graph.Node producerOf(int tensor) {
+    for (Graph.Node n : g.nodes()) {
+      if (n.output() == tensor) {
+        return n;
+      }
+    }
+    throw new IllegalArgumentException("no operator produces " + g.tensor(tensor));
+  }
+
+  private String node(String opType, String[] inputs, String output, ProtoMessage... attributes) {
+    ProtoMessage node = new ProtoMessage();
+    for (String i : inputs) {
+      node.string(1, i);
+    }
+    node.string(2, output);
+    node.string(3, opType + "_" + nodes.size());
+    node.string(4, opType);
+    for (ProtoMessage a : attributes) {
+      node.message(5, a);
+    }
+    nodes.add(node);
+    return output;
+  }
+
+  private String fresh(String what) {
+    return "_" + what + "_" + (counter++);
+  }
+
+  // ---- attributes and initializers -----------------------------------------------------------------------------------
+
+  /** AttributeProto: name 1, i 3, ints 8, type 20 (INT 2, INTS 7). */
+  private static ProtoMessage intAttribute(String name, long value) {
+    return new ProtoMessage().string(1, name).varint(3, value).varint(20, 2);
+  }
+
+  private static ProtoMessage ints(String name, int[] values) {
+    long[] v = new long[values.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = values[i];
+    }
+    return new ProtoMessage().string(1, name).packedVarints(8, v).varint(20, 7);
+  }
+
+  /** A 1-D int64 initializer (shapes, slice bounds, axes); returns its name. */
+  private String longs(String what, int[] values) {
+    String name = fresh(what);
+    long[] dims = {values.length};
+    byte[] raw = new byte[values.length * 8];
+    for (int i = 0; i < values.length; i++) {
+      long v = values[i];
+      for (int b = 0; b < 8; b++) {
+        raw[8 * i + b] = (byte) (v >>> (8 * b));
+      }
+    }
+    initializers.add(tensorProto(name, 7, dims, raw));
+    return name;
+  }
+
+  /** A float32 initializer (1-D); returns its name. */
+  private String floats(String name, float[] values) {
+    initializers.add(floats(name, new int[] {values.length}, values));
+    return name;
+  }
+
+  private static ProtoMessage floats(String name, int[] shape, float[] values) {
+    return tensor(name, TensorType.FLOAT32, shape, bytesOf(ConstantData.floats(name, values.length, () -> values)));
+  }
+
+  /** A zero of {@code type} (rank 0): a quantization's zero point, which also names its integer type. */
+  private String scalar(String name, TensorType type) {
+    initializers.add(tensorProto(name, dataType(type), new long[0], new byte[type.bytes()]));
+    return name;
+  }
+
+  private static ProtoMessage tensor(String name, TensorType type, int[] shape, byte[] raw) {
+    long[] dims = new long[shape.length];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = shape[i];
+    }
+    return tensorProto(name, dataType(type), dims, raw);
+  }
+
+  /** TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian). */
+  private static ProtoMessage tensorProto(String name, int dataType, long[] dims, byte[] raw) {
+    ProtoMessage t = new ProtoMessage();
+    if (dims.length > 0) {
+      t.packedVarints(1, dims);
+    }
+    return t.varint(2, dataType).string(8, name).bytes(9, raw);
+  }
+
+  /** ValueInfoProto: name 1, type 2 (TypeProto.tensor_type 1: elem_type 1, shape 2 (dim 1: dim_value 1)). */
+  private static ProtoMessage valueInfo(String name, TensorType type, int[] shape) {
+    ProtoMessage dims = new ProtoMessage();
+    for (int d : shape) {
+      dims.message(1, new ProtoMessage().varint(1, d));
+    }
+    ProtoMessage tensorType = new ProtoMessage().varint(1, dataType(type)).message(2, dims);
+    return new ProtoMessage().string(1, name).message(2, new ProtoMessage().message(1, tensorType));
+  }
+
+  /** ONNX's {@code TensorProto.DataType} code. */
+  static int dataType(TensorType t) {
+    return switch (t) {
+      case FLOAT32 -> 1;
+      case INT8 -> 3;
+      case INT16 -> 5;
+      case INT32 -> 6;
+    };
+  }
+
+  private static byte[] bytesOf(ConstantData data) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, data.size()));
+    try {
+      data.writeTo(Channels.newChannel(b));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+}

@@ -1,0 +1,133 @@
+package org.mobiedit.backend.qnn.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.api.Precision;
+import org.mobiedit.backend.cpu.CpuBackendProvider;
+import org.mobiedit.backend.graph.TensorType;
+import org.mobiedit.backend.graph.TransformerGraph;
+import org.mobiedit.core.internal.format.ModelFiles;
+import org.mobiedit.core.internal.format.OpenModel;
+import org.mobiedit.core.internal.model.TokenizerLocator;
+import org.mobiedit.spi.Architecture;
+import org.mobiedit.spi.BackendConfig;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.DType;
+import org.mobiedit.spi.ModelSpec;
+import org.mobiedit.tools.synthetic.SyntheticModel;
+import org.mobiedit.world.WorldModel;
+
+/**
+ * The forward graph written as ONNX, run by the real ONNX Runtime (CPU provider) with the weights fed as inputs, gives
+ * backend-cpu's logits (largest difference over the largest logit).
+ */
+class OnnxForwardTest {
+
+  private static double compare(OpenModel m, int[] row, int bucket, boolean int8) throws OrtException {
+    int[] positions = new int[row.length];
+    for (int i = 0; i < row.length; i++) {
+      positions[i] = i;
+    }
+    OnnxWriter.OnnxGraph graph = OnnxWriter.write(TransformerGraph.build(m,
+        TransformerGraph.Variant.forward(bucket, row.length, new int[m.spec().layers()]), int8), "test");
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    float[] flat;
+    Map<String, OnnxTensor> feeds = new HashMap<>();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(2);
+      try (OrtSession session = env.createSession(graph.model(), options)) {
+        feeds.put(graph.inputNames().get(0), OnnxTensor.createTensor(env, IntBuffer.wrap(Arrays.copyOf(row, bucket)),
+            new long[] {bucket}));
+        feeds.put(graph.inputNames().get(1), OnnxTensor.createTensor(env, IntBuffer.wrap(positions),
+            new long[] {positions.length}));
+        for (OnnxWriter.Weight w : graph.weights()) {
+          feeds.put(w.name(), tensorOf(env, w));
+        }
+        try (OrtSession.Result r = session.run(feeds)) {
+          OnnxTensor out = (OnnxTensor) r.get(0);
+          flat = new float[(int) out.getInfo().getNumElements()];
+          out.getFloatBuffer().get(flat);
+        }
+      }
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+    BackendModel cpu = new CpuBackendProvider().create(new BackendConfig(2)).load(m,
+        int8 ? Precision.INT8 : Precision.FP32);
+    float[][] ref = cpu.forward(new int[][] {row}, new int[][] {positions})[0];
+    cpu.close();
+    assertThat(flat).hasSize(ref.length * m.spec().vocabSize());
+    double largest = 0;
+    double worst = 0;
+    for (int at = 0; at < flat.length; at++) {
+      float expected = ref[at / m.spec().vocabSize()][at % m.spec().vocabSize()];
+      largest = Math.max(largest, Math.abs(expected));
+      worst = Math.max(worst, Math.abs(expected - flat[at]));
+    }
+    return worst / largest;
+  }
+
+  private static OnnxTensor tensorOf(OrtEnvironment env, OnnxWriter.Weight w) throws OrtException {
+    ByteBuffer b = ByteBuffer.allocateDirect((int) w.data().size()).order(ByteOrder.nativeOrder());
+    try {
+      w.data().writeTo(new WritableByteChannel() {
+        @Override
+        public int write(ByteBuffer src) {
+          int n = src.remaining();
+          b.put(src);
+          return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+          return true;
+        }
+
+        @Override
+        public void close() {}
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    b.flip();
+    long[] shape = Arrays.stream(w.shape()).asLongStream().toArray();
+    return w.type() == TensorType.INT8
+        ? OnnxTensor.createTensor(env, b, shape, ai.onnxruntime.OnnxJavaType.INT8)
+        : OnnxTensor.createTensor(env, b.asFloatBuffer(), shape);
+  }
+
+  @Test
+  void theDemoModelsLogitsMatchTheCpuBackend() throws OrtException {
+    try (OpenModel m = ModelFiles.open(WorldModel.extract())) {
+      int[] row = TokenizerLocator.forModel(m).encodeForModel("Zevour was born in");
+      assertThat(compare(m, row, 16, false)).isLessThan(1e-4);
+      assertThat(compare(m, row, 16, true)).isLessThan(1e-4);
+    }
+  }
+
+  @Test
+  void aTinyQwen2sLogitsMatchTheCpuBackend(@TempDir Path dir) throws OrtException {
+    ModelSpec spec = ModelSpec.builder().architecture(Architecture.QWEN2).hiddenSize(64).intermediateSize(96)
+        .layers(3).heads(4).kvHeads(2).vocabSize(300).contextLength(64).rmsNormEps(1e-6f).ropeTheta(1e6)
+        .tiedEmbeddings(true).attentionBias(true).build();
+    SyntheticModel.writeHf(spec, dir, 7, DType.F32);
+    try (OpenModel m = ModelFiles.open(dir)) {
+      assertThat(compare(m, new int[] {5, 17, 260, 3, 99, 42, 7}, 8, false)).isLessThan(1e-4);
+    }
+  }
+}
