@@ -7,6 +7,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.GraphModel;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
 import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
@@ -20,7 +21,7 @@ final class LitertBackend implements Backend {
   private final int threads;
   private final @Nullable Accelerator wanted;
   private final AcceleratorProbe probe;
-  private final List<LitertModel> models = new ArrayList<>();
+  private final List<GraphModel> models = new ArrayList<>();
   private boolean closed;
 
   /**
@@ -60,7 +61,8 @@ final class LitertBackend implements Backend {
     // Refuses, with the reason, an accelerator that was named but cannot run this precision here. This binding runs
     // every graph on the CPU, the only accelerator its probe reports; a phone binding would compile for the choice.
     AcceleratorSelection.select(wanted, precision, probe);
-    LitertModel m = new LitertModel(weights, precision, threads);
+    GraphModel m = new GraphModel(weights, precision, new TfliteCompiler(precision, threads),
+        GraphModel.budget(weights.spec(), TfliteCompiler.BUDGET_PROPERTY));
     models.add(m);
     return m;
   }
@@ -69,7 +71,7 @@ final class LitertBackend implements Backend {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      models.forEach(LitertModel::close);
+      models.forEach(GraphModel::close);
       models.clear();
     }
   }

@@ -17,7 +17,7 @@ import org.mobiedit.world.WorldModel;
 class LitertGraphMemoryTest {
   @AfterEach
   void clearSetting() {
-    System.clearProperty(LitertModel.BUDGET_PROPERTY);
+    System.clearProperty(TfliteCompiler.BUDGET_PROPERTY);
   }
 
   private static float[][] forward(BackendModel m, int length) {
@@ -40,7 +40,7 @@ class LitertGraphMemoryTest {
       long oneGraph = free.memory().weightBytes() / 3;
       assertThat(oneGraph).isPositive();
 
-      System.setProperty(LitertModel.BUDGET_PROPERTY, "1");
+      System.setProperty(TfliteCompiler.BUDGET_PROPERTY, "1");
       BackendModel tight = backend.load(weights, Precision.FP32);
       for (int round = 0; round < 3; round++) {
         assertThat(forward(tight, 6)).isDeepEqualTo(expected[0]);
@@ -53,7 +53,7 @@ class LitertGraphMemoryTest {
 
   @Test
   void anInvalidBoundIsRefusedNamingTheSetting() throws Exception {
-    System.setProperty(LitertModel.BUDGET_PROPERTY, "lots");
+    System.setProperty(TfliteCompiler.BUDGET_PROPERTY, "lots");
     try (OpenModel weights = ModelFiles.open(WorldModel.extract());
         Backend backend = new LitertBackendProvider().create(new BackendConfig(1))) {
       assertThatThrownBy(() -> backend.load(weights, Precision.FP32))

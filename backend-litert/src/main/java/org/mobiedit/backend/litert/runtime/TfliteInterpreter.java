@@ -17,6 +17,7 @@ import org.bytedeco.tensorflowlite.Interpreter;
 import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.graph.CompiledGraph;
 
 /**
  * One TFLite model ready to run: the model file mapped into memory (the runtime reads constants in place; mapped pages
@@ -30,8 +31,10 @@ import org.mobiedit.api.MobiEditException;
  *
  * <p>Not thread-safe: an interpreter runs one invocation at a time; callers serialise or hold one per thread.
  */
-public final class TfliteInterpreter implements AutoCloseable {
+public final class TfliteInterpreter implements CompiledGraph {
   private final long size;
+  /** {@link #residentBytes()} in multiples of the file: twice it unless the backend estimates otherwise. */
+  private int residentFactor = 2;
   private final FlatBufferModel model;
   private final BuiltinOpResolverWithXNNPACK resolver;
   private final InterpreterBuilder builder;
@@ -98,6 +101,17 @@ public final class TfliteInterpreter implements AutoCloseable {
   /** The model file's size in bytes (mapped, so the kernel can drop pages the runtime has copied or packed). */
   public long modelBytes() {
     return size;
+  }
+
+  /** Sets {@link #residentBytes()} to {@code factor} times the file (see the backend's estimate); returns this. */
+  public TfliteInterpreter estimateResidentAs(int factor) {
+    this.residentFactor = factor;
+    return this;
+  }
+
+  @Override
+  public long residentBytes() {
+    return size * residentFactor;
   }
 
   public void setInput(int index, float[] values) {

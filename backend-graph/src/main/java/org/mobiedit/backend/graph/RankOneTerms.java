@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert;
+package org.mobiedit.backend.graph;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

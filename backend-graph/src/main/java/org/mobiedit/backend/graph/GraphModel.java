@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert;
+package org.mobiedit.backend.graph;
 
 import static org.mobiedit.spi.BackendInputs.checkLayer;
 import static org.mobiedit.spi.BackendInputs.checkTokens;
@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
-import org.mobiedit.backend.graph.TransformerGraph;
 import org.mobiedit.backend.graph.TransformerGraph.Variant;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
-import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.spi.BackendInputs;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.InferenceSequence;
@@ -31,10 +28,11 @@ import org.mobiedit.spi.numerics.RotaryTables;
 import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
- * A model on the LiteRT backend: written and compiled graphs per {@link Variant} (shape buckets: positions, logit
- * rows and directions rounded up to powers of two; the injection or capture layer; the rank-one term slots), kept in
- * a least-recently-used cache. Each graph runs one invocation at a time; calls from several threads on different
- * graphs run in parallel.
+ * A model on a graph backend (backend-litert, backend-qnn): the SPI carried out by compiled graphs, one per
+ * {@link Variant} (shape buckets: positions, logit rows and directions rounded up to powers of two; the injection or
+ * capture layer; the rank-one term slots), described by {@link TransformerGraph}, compiled by the backend's
+ * {@link GraphCompiler}, and kept in a least-recently-used cache within a memory budget. Each graph runs one
+ * invocation at a time; calls from several threads on different graphs run in parallel.
  *
  * <p>Rank-one updates are graph inputs ({@link RankOneTerms}), so applying or reverting one never rewrites weights.
  * The prefix cache keeps, per row, the residual after the injection layer and every later layer's keys and values
@@ -42,49 +40,58 @@ import org.mobiedit.spi.numerics.SymmetricGrid;
  * {@link #injectForward} builds a prefix and resumes from it, so the two agree bit for bit (the kit compares both with
  * backend-cpu's numbers).
  */
-final class LitertModel implements BackendModel {
+public final class GraphModel implements BackendModel {
   /** Compiled graphs kept at most. */
   private static final int CACHED_GRAPHS = 12;
   /**
-   * The memory the kept graphs may cost by default, in float32 copies of all weights ({@link #cost} estimates each
-   * graph). An edit's working set must fit, or graphs are compiled again at every step: measured at the 0.5B shape in
-   * int8, a budget of 2 or 4 copies made a step 26–27 s instead of 11 s. Eight copies hold the working set and still
-   * stop shape buckets from piling up. Apps that need less set {@link #BUDGET_PROPERTY} and accept recompiles.
+   * The memory the kept graphs may cost by default, in float32 copies of all weights (each graph's
+   * {@link CompiledGraph#residentBytes()}). An edit's working set must fit, or graphs are compiled again at every step:
+   * measured on backend-litert at the 0.5B shape in int8, a budget of 2 or 4 copies made a step 26–27 s instead of
+   * 11 s. Eight copies hold the working set and still stop shape buckets from piling up. Apps that need less set the
+   * backend's budget property and accept recompiles.
    */
   static final int DEFAULT_BUDGET_FLOAT_COPIES = 8;
-  /** Overrides the budget, in MiB: {@code -Dmobiedit.litert.graphMemoryMiB=N}. */
-  static final String BUDGET_PROPERTY = "mobiedit.litert.graphMemoryMiB";
   private static final int MIN_BUCKET = 8;
 
   private final ModelWeights weights;
   private final ModelSpec spec;
   private final RotaryTables rope;
-  private final int threads;
   private final Precision precision;
-  private final GraphCache cache = GraphCache.fromSettings();
+  private final GraphCompiler compiler;
   private final RankOneTerms terms;
-  private final Map<String, TfliteInterpreter> graphs = new LinkedHashMap<>(16, 0.75f, true);
-  /** Estimated memory of the compiled graphs ({@link #cost}; guarded by {@code graphs}). */
+  private final Map<String, CompiledGraph> graphs = new LinkedHashMap<>(16, 0.75f, true);
+  /** Estimated memory of the compiled graphs ({@link CompiledGraph#residentBytes()}; guarded by {@code graphs}). */
   private long graphBytes;
-  /** Upper bound on {@link #graphBytes} ({@link #DEFAULT_BUDGET_FLOAT_COPIES}, {@link #BUDGET_PROPERTY}). */
+  /** Upper bound on {@link #graphBytes} ({@link #budget}). */
   private final long graphBudget;
   /** Static activation scales (int8-a8 / int8-a16 only); null until calibrated. Replaced as a whole. */
   private volatile @org.jspecify.annotations.Nullable ActivationScales activations;
   private volatile boolean closed;
 
-  LitertModel(ModelWeights weights, Precision precision, int threads) {
+  /**
+   * @param compiler the backend's runtime; closed with this model
+   * @param graphBudget the memory the kept graphs may cost ({@link #budget})
+   * @throws MobiEditException {@code MODEL_UNSUPPORTED} for a model the graphs cannot express, naming what
+   */
+  public GraphModel(ModelWeights weights, Precision precision, GraphCompiler compiler, long graphBudget) {
+    TransformerGraph.checkSupported(weights.spec()); // fails now, with a clear message, for what cannot be written
     this.weights = weights;
     this.precision = precision;
     this.spec = weights.spec();
     this.rope = RotaryTables.of(spec);
-    this.threads = threads;
+    this.compiler = compiler;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
-    TransformerGraph.checkSupported(spec); // fails now, with a clear message, for what the writer cannot express
-    this.graphBudget = budget(spec);
+    this.graphBudget = graphBudget;
   }
 
-  private static long budget(ModelSpec spec) {
-    String v = System.getProperty(BUDGET_PROPERTY);
+  /**
+   * The graph budget: the system property {@code property} in MiB when set (a positive number), else
+   * {@link #DEFAULT_BUDGET_FLOAT_COPIES} float32 copies of the weights plus 64 MiB.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} for a property that is not a positive number
+   */
+  public static long budget(ModelSpec spec, String property) {
+    String v = System.getProperty(property);
     if (v != null && !v.isBlank()) {
       try {
         long mib = Long.parseLong(v.trim());
@@ -94,21 +101,10 @@ final class LitertModel implements BackendModel {
       } catch (NumberFormatException ignored) {
         // reported below
       }
-      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, BUDGET_PROPERTY + " must be a positive"
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, property + " must be a positive"
           + " number of MiB, not '" + v + "'.");
     }
     return DEFAULT_BUDGET_FLOAT_COPIES * spec.parameterCount() * 4 + (64L << 20);
-  }
-
-  /**
-   * What a compiled graph is estimated to cost in resident memory, from what was measured at the 0.5B shape. Float32
-   * weights: XNNPACK's packed copy plus the mapped file's pages, which stay resident while the graph runs (twice the
-   * file). Int8 weights: the graph dequantizes them and the runtime keeps float32 copies (about 8 times the file).
-   * int8-dynamic: the products read the int8 constants, XNNPACK packs them as int8 (twice the file).
-   */
-  private long cost(TfliteInterpreter g) {
-    boolean floatCopies = TransformerGraph.WeightForm.of(precision) == TransformerGraph.WeightForm.INT8;
-    return g.modelBytes() * (floatCopies ? 8 : 2);
   }
 
   @Override
@@ -122,8 +118,9 @@ final class LitertModel implements BackendModel {
   }
 
   /**
-   * Weights: the compiled graphs' estimated memory ({@link #cost}), 0 before the first graph. Mapped: the bytes of the
-   * model's tensors as stored in its files, which stay mapped ({@link #keepsModelFilesMapped()}).
+   * Weights: the compiled graphs' estimated memory ({@link CompiledGraph#residentBytes()}, 0 before the first graph)
+   * plus what the compiler shares between them. Mapped: the bytes of the model's tensors as stored in its files,
+   * which stay mapped ({@link #keepsModelFilesMapped()}).
    */
   @Override
   public MemoryUsage memory() {
@@ -133,7 +130,7 @@ final class LitertModel implements BackendModel {
       mapped += t.dtype().bytesFor(t.elementCount());
     }
     synchronized (graphs) {
-      return new MemoryUsage(graphBytes, mapped);
+      return new MemoryUsage(graphBytes + compiler.sharedBytes(), mapped);
     }
   }
 
@@ -165,7 +162,7 @@ final class LitertModel implements BackendModel {
     for (int[] row : rows) {
       checkTokens(spec, row, 0);
       int t = bucket(row.length, spec.contextLength());
-      TfliteInterpreter graph = graph(Variant.calibrate(t, slots));
+      CompiledGraph graph = graph(Variant.calibrate(t, slots));
       synchronized (graph) {
         graph.setInput(0, Arrays.copyOf(row, t));
         setTermInputs(graph, 1, slots, l -> true);
@@ -221,7 +218,7 @@ final class LitertModel implements BackendModel {
     int t = bucket(row.length, spec.contextLength());
     int k = bucket(positions.length, t);
     int[] slots = terms.slots();
-    TfliteInterpreter graph = graph(Variant.forward(t, k, slots));
+    CompiledGraph graph = graph(Variant.forward(t, k, slots));
     float[] flat;
     synchronized (graph) {
       graph.setInput(0, Arrays.copyOf(row, t)); // padding after the row cannot reach it (causal attention)
@@ -247,7 +244,7 @@ final class LitertModel implements BackendModel {
   }
 
   /** Feeds the rank-one inputs of the layers {@code runs} accepts, from input index {@code first}; returns the next. */
-  private int setTermInputs(TfliteInterpreter graph, int first, int[] slots, java.util.function.IntPredicate runs) {
+  private int setTermInputs(CompiledGraph graph, int first, int[] slots, java.util.function.IntPredicate runs) {
     List<float[]> inputs = terms.inputs(slots);
     int in = first;
     int k = 0;
@@ -272,7 +269,7 @@ final class LitertModel implements BackendModel {
     return Math.min(b, Math.max(max, n));
   }
 
-  private TfliteInterpreter graph(Variant variant) {
+  private CompiledGraph graph(Variant variant) {
     ActivationScales scales = variant.kind() == TransformerGraph.Kind.CALIBRATE ? null : activations;
     if (precision.quantizesActivations() && scales == null && variant.kind() != TransformerGraph.Kind.CALIBRATE) {
       throw new IllegalStateException("activation scales are not calibrated");
@@ -282,19 +279,18 @@ final class LitertModel implements BackendModel {
         + Integer.toHexString(java.util.Arrays.hashCode(scales.toArray())));
     synchronized (graphs) {
       checkOpen();
-      TfliteInterpreter g = graphs.get(key);
+      CompiledGraph g = graphs.get(key);
       if (g == null) {
         TransformerGraph.WeightForm form = TransformerGraph.WeightForm.of(precision);
-        g = cache.open(weights.fingerprint(), key + "-" + precision.getId(),
-            () -> TfliteWriter.write(TransformerGraph.build(weights, variant, form, scales), "mobiedit " + key),
-            threads);
+        g = compiler.compile(weights.fingerprint(), key + "-" + precision.getId(),
+            () -> TransformerGraph.build(weights, variant, form, scales));
         graphs.put(key, g);
-        graphBytes += cost(g);
+        graphBytes += g.residentBytes();
         // keep the most recently used graphs within both bounds, but always the one just compiled
         while (graphs.size() > 1 && (graphs.size() > CACHED_GRAPHS || graphBytes > graphBudget)) {
           var eldest = graphs.entrySet().iterator().next();
           graphs.remove(eldest.getKey());
-          graphBytes -= cost(eldest.getValue());
+          graphBytes -= eldest.getValue().residentBytes();
           synchronized (eldest.getValue()) {
             eldest.getValue().close();
           }
@@ -345,7 +341,7 @@ final class LitertModel implements BackendModel {
     calibrateIfNeeded(new int[][] {row});
     int t = bucket(row.length, spec.contextLength());
     int[] slots = terms.slots();
-    TfliteInterpreter graph = graph(Variant.capture(t, layer, slots));
+    CompiledGraph graph = graph(Variant.capture(t, layer, slots));
     synchronized (graph) {
       graph.setInput(0, Arrays.copyOf(row, t));
       setTermInputs(graph, 1, slots, l -> l <= layer); // later layers do not run in a capture graph
@@ -406,7 +402,7 @@ final class LitertModel implements BackendModel {
     float[][] keys = new float[spec.layers()][];
     float[][] values = new float[spec.layers()][];
     float[] residual = new float[sb * d];
-    TfliteInterpreter graph = graph(Variant.prefix(t, layer, slots));
+    CompiledGraph graph = graph(Variant.prefix(t, layer, slots));
     synchronized (graph) {
       graph.setInput(0, Arrays.copyOf(row, t));
       setTermInputs(graph, 1, slots, l -> true);
@@ -528,7 +524,7 @@ final class LitertModel implements BackendModel {
   /** Reads what a resume graph left in its outputs; {@code k} is its bucket of logit positions. */
   @FunctionalInterface
   private interface ResumeOutputs {
-    void read(TfliteInterpreter graph, int k);
+    void read(CompiledGraph graph, int k);
   }
 
   /**
@@ -554,7 +550,7 @@ final class LitertModel implements BackendModel {
       System.arraycopy(deltas[i], 0, packed, i * d, d);
     }
     int[] slots = terms.slots();
-    TfliteInterpreter graph = graph(Variant.resume(sb, pb, k, b, layer, slots));
+    CompiledGraph graph = graph(Variant.resume(sb, pb, k, b, layer, slots));
     synchronized (graph) {
       int in = 0;
       graph.setInput(in++, row.suffixResidual());
@@ -691,7 +687,7 @@ final class LitertModel implements BackendModel {
       float[][] rotary = rope.table(p0, s);
       float[] mask = cachedThenCausalMask(s, cached, p0);
       int[] slots = terms.slots();
-      TfliteInterpreter graph = graph(Variant.decode(s, cached, slots));
+      CompiledGraph graph = graph(Variant.decode(s, cached, slots));
       float[] logits = new float[spec.vocabSize()];
       synchronized (graph) {
         int in = 0;
@@ -739,13 +735,14 @@ final class LitertModel implements BackendModel {
         return;
       }
       closed = true;
-      for (TfliteInterpreter g : graphs.values()) {
+      for (CompiledGraph g : graphs.values()) {
         synchronized (g) {
           g.close();
         }
       }
       graphs.clear();
       graphBytes = 0;
+      compiler.close();
     }
   }
 }
