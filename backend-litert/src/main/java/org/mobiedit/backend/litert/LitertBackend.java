@@ -1,28 +1,23 @@
 package org.mobiedit.backend.litert;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.GraphBackend;
 import org.mobiedit.backend.graph.GraphModel;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
 import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
-import org.mobiedit.spi.Backend;
-import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
 import org.mobiedit.spi.ModelWeights;
 
 /** The created LiteRT backend. Closing it closes every model it loaded. Thread-safe. */
-final class LitertBackend implements Backend {
+final class LitertBackend extends GraphBackend {
   private final int threads;
   private final @Nullable Accelerator wanted;
   private final AcceleratorProbe probe;
-  private final List<GraphModel> models = new ArrayList<>();
-  private boolean closed;
 
   /**
    * @param wanted the accelerator the user named, or null to choose per model ({@link AcceleratorSelection})
@@ -49,10 +44,7 @@ final class LitertBackend implements Backend {
   }
 
   @Override
-  public synchronized BackendModel load(ModelWeights weights, Precision precision) {
-    if (closed) {
-      throw new IllegalStateException("this backend is closed");
-    }
+  protected GraphModel open(ModelWeights weights, Precision precision) {
     if (precision == Precision.INT4) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNSUPPORTED_OPERATION,
           "backend-litert does not run int4 weights: its graphs hold float32 or int8 weights. Load the model in int8"
@@ -61,18 +53,7 @@ final class LitertBackend implements Backend {
     // Refuses, with the reason, an accelerator that was named but cannot run this precision here. This binding runs
     // every graph on the CPU, the only accelerator its probe reports; a phone binding would compile for the choice.
     AcceleratorSelection.select(wanted, precision, probe);
-    GraphModel m = new GraphModel(weights, precision, new TfliteCompiler(precision, threads),
+    return new GraphModel(weights, precision, new TfliteCompiler(precision, threads),
         GraphModel.budget(weights.spec(), TfliteCompiler.BUDGET_PROPERTY));
-    models.add(m);
-    return m;
-  }
-
-  @Override
-  public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      models.forEach(GraphModel::close);
-      models.clear();
-    }
   }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.placement.HardwareSelection;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
@@ -41,8 +42,8 @@ class LitertAcceleratorTest {
     RuntimeAccelerators probe = new RuntimeAccelerators();
     assertThat(probe.unavailable(Accelerator.CPU)).isNull();
     assertThat(probe.unavailable(Accelerator.NPU)).contains("reaches the CPU only").contains("NPU");
-    AcceleratorSelection.Choice c = AcceleratorSelection.select(null, Precision.INT8_A8, probe);
-    assertThat(c.accelerator()).isEqualTo(Accelerator.CPU);
+    HardwareSelection.Choice<Accelerator> c = AcceleratorSelection.select(null, Precision.INT8_A8, probe);
+    assertThat(c.chosen()).isEqualTo(Accelerator.CPU);
     assertThat(c.skipped()).hasSize(2);
   }
 

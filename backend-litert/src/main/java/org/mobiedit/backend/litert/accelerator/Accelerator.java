@@ -3,12 +3,13 @@ package org.mobiedit.backend.litert.accelerator;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.placement.Hardware;
 
 /**
  * The hardware a written graph can run on, in the order {@code auto} tries them. Each knows which precisions it runs
  * faithfully, that is with the numbers backend-cpu's reference mode gives for that precision.
  */
-public enum Accelerator {
+public enum Accelerator implements Hardware {
   /**
    * The phone's neural processor, through LiteRT's NPU accelerators (Qualcomm AI Engine Direct, MediaTek NeuroPilot).
    * They run integer graphs: int8 weights with static int8 or int16 activations, the SDK's int8-a8 and int8-a16.
@@ -25,19 +26,16 @@ public enum Accelerator {
   CPU;
 
   /** The setting's spelling: {@code npu}, {@code gpu}, {@code cpu}. */
+  @Override
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /** Null when this accelerator runs {@code precision} faithfully; otherwise why not and what to choose instead. */
+  @Override
   public @Nullable String refuses(Precision precision) {
     return switch (this) {
-      case NPU -> precision.quantizesActivations() ? null
-          : precision.quantizesActivationsDynamically()
-              ? "NPUs run integer graphs with static activation scales; " + precision.getId() + " sets them per token"
-                  + " while it runs (choose int8-a8 or int8-a16)"
-              : "NPUs run integer graphs; " + precision.getId() + " keeps float activations (choose int8-a8 or"
-                  + " int8-a16)";
+      case NPU -> Hardware.unlessStaticIntegers("NPUs run", precision);
       case GPU -> precision.quantizesActivations() || precision.quantizesActivationsDynamically()
           ? "the GPU computes in floating point and would not reproduce the "
               + (precision.quantizesActivations() ? "static" : "per-token") + " integer activations of "

@@ -1,13 +1,7 @@
 package org.mobiedit.backend.litert.accelerator;
 
-import org.jspecify.annotations.Nullable;
+import org.mobiedit.backend.graph.placement.HardwareProbe;
 
-/**
- * Whether the runtime binding can reach an accelerator on this device. Separate from {@link AcceleratorSelection} so
- * the selection can be tested with any device's answers.
- */
+/** Whether the runtime binding can reach an accelerator on this device ({@link HardwareProbe} for LiteRT). */
 @FunctionalInterface
-public interface AcceleratorProbe {
-  /** Null when {@code accelerator} can be used here; otherwise why not, in words for the user. */
-  @Nullable String unavailable(Accelerator accelerator);
-}
+public interface AcceleratorProbe extends HardwareProbe<Accelerator> {}

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.placement.HardwareSelection;
 
 /** The choice of hardware, against devices described by their probes' answers. */
 class AcceleratorSelectionTest {
@@ -22,18 +23,18 @@ class AcceleratorSelectionTest {
 
   @Test
   void autoSendsIntegerGraphsToTheNpuAndFloatGraphsToTheGpu() {
-    assertThat(AcceleratorSelection.select(null, Precision.INT8_A8, PHONE).accelerator()).isEqualTo(Accelerator.NPU);
-    assertThat(AcceleratorSelection.select(null, Precision.INT8_A16, PHONE).accelerator()).isEqualTo(Accelerator.NPU);
-    AcceleratorSelection.Choice fp32 = AcceleratorSelection.select(null, Precision.FP32, PHONE);
-    assertThat(fp32.accelerator()).isEqualTo(Accelerator.GPU);
+    assertThat(AcceleratorSelection.select(null, Precision.INT8_A8, PHONE).chosen()).isEqualTo(Accelerator.NPU);
+    assertThat(AcceleratorSelection.select(null, Precision.INT8_A16, PHONE).chosen()).isEqualTo(Accelerator.NPU);
+    HardwareSelection.Choice<Accelerator> fp32 = AcceleratorSelection.select(null, Precision.FP32, PHONE);
+    assertThat(fp32.chosen()).isEqualTo(Accelerator.GPU);
     assertThat(fp32.skipped()).singleElement().asString().startsWith("npu: NPUs run integer graphs");
-    assertThat(AcceleratorSelection.select(null, Precision.INT8, PHONE).accelerator()).isEqualTo(Accelerator.GPU);
+    assertThat(AcceleratorSelection.select(null, Precision.INT8, PHONE).chosen()).isEqualTo(Accelerator.GPU);
   }
 
   @Test
   void autoNeverSendsStaticIntegerActivationsToTheGpu() {
-    AcceleratorSelection.Choice c = AcceleratorSelection.select(null, Precision.INT8_A8, NO_NPU);
-    assertThat(c.accelerator()).isEqualTo(Accelerator.CPU);
+    HardwareSelection.Choice<Accelerator> c = AcceleratorSelection.select(null, Precision.INT8_A8, NO_NPU);
+    assertThat(c.chosen()).isEqualTo(Accelerator.CPU);
     assertThat(c.skipped()).containsExactly("npu: no npu on this device",
         "gpu: the GPU computes in floating point and would not reproduce the static integer activations of int8-a8"
             + " (choose fp32 or int8, or the NPU)");
@@ -42,8 +43,8 @@ class AcceleratorSelectionTest {
 
   @Test
   void perTokenIntegerActivationsRunOnTheCpuOnlyEvenWhereAnNpuAndAGpuExist() {
-    AcceleratorSelection.Choice c = AcceleratorSelection.select(null, Precision.INT8_DYNAMIC, PHONE);
-    assertThat(c.accelerator()).isEqualTo(Accelerator.CPU);
+    HardwareSelection.Choice<Accelerator> c = AcceleratorSelection.select(null, Precision.INT8_DYNAMIC, PHONE);
+    assertThat(c.chosen()).isEqualTo(Accelerator.CPU);
     assertThat(c.skipped()).containsExactly(
         "npu: NPUs run integer graphs with static activation scales; int8-dynamic sets them per token while it runs"
             + " (choose int8-a8 or int8-a16)",
@@ -54,13 +55,13 @@ class AcceleratorSelectionTest {
   @Test
   void autoEndsOnTheCpuWhenNothingElseIsThere() {
     for (Precision p : Precision.values()) {
-      assertThat(AcceleratorSelection.select(null, p, CPU_ONLY).accelerator()).isEqualTo(Accelerator.CPU);
+      assertThat(AcceleratorSelection.select(null, p, CPU_ONLY).chosen()).isEqualTo(Accelerator.CPU);
     }
   }
 
   @Test
   void aNamedAcceleratorIsTakenOrRefusedWithItsReasonNeverReplaced() {
-    assertThat(AcceleratorSelection.select(Accelerator.CPU, Precision.INT8_A8, PHONE).accelerator())
+    assertThat(AcceleratorSelection.select(Accelerator.CPU, Precision.INT8_A8, PHONE).chosen())
         .isEqualTo(Accelerator.CPU);
     assertThat(AcceleratorSelection.select(Accelerator.GPU, Precision.FP32, PHONE).skipped()).isEmpty();
     assertThatThrownBy(() -> AcceleratorSelection.select(Accelerator.NPU, Precision.FP32, PHONE))

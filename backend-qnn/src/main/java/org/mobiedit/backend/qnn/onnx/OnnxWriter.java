@@ -34,11 +34,19 @@ public final class OnnxWriter {
   /** A model weight the graph takes as an input: its name, element type, shape and bytes. */
   public record Weight(String name, TensorType type, int[] shape, ConstantData data) {}
 
+  /** A graph input or output: its name in the model, element type and static shape. */
+  public record Port(String name, TensorType type, int[] shape) {
+    /** Elements. */
+    public long count() {
+      return Graph.count(shape);
+    }
+  }
+
   /**
-   * A written graph: the model's bytes; its inputs in order (the graph's own inputs, then the weights); its outputs in
-   * order; and the weights, by input name.
+   * A written graph: the model's bytes; the graph's own inputs and its outputs, in the order {@link Graph} lists them;
+   * and the weights, which are further inputs of the model, fed by name.
    */
-  public record OnnxGraph(byte[] model, List<String> inputNames, List<String> outputNames, List<Weight> weights) {}
+  public record OnnxGraph(byte[] model, List<Port> inputs, List<Port> outputs, List<Weight> weights) {}
 
   private final Graph g;
   private final List<ProtoMessage> nodes = new ArrayList<>();
@@ -68,10 +76,10 @@ public final class OnnxWriter {
 
   private OnnxGraph encode(String description) {
     List<ProtoMessage> inputs = new ArrayList<>();
-    List<String> inputNames = new ArrayList<>();
+    List<Port> inputPorts = new ArrayList<>();
     for (int i : g.inputs()) {
       inputs.add(valueInfo(names[i], g.tensor(i).type(), g.tensor(i).shape()));
-      inputNames.add(names[i]);
+      inputPorts.add(new Port(names[i], g.tensor(i).type(), g.tensor(i).shape()));
     }
     List<Weight> weights = new ArrayList<>();
     for (Graph.TensorDef d : g.tensors()) {
@@ -82,13 +90,11 @@ public final class OnnxWriter {
       }
       if (d.modelWeight()) {
         inputs.add(valueInfo(names[t.index()], t.type(), t.shape()));
-        inputNames.add(names[t.index()]);
         weights.add(new Weight(names[t.index()], t.type(), t.shape(), data));
         if (d.scales() != null) {
           String scaleName = scalesName(t.index());
           float[] scales = d.scales();
           inputs.add(valueInfo(scaleName, TensorType.FLOAT32, new int[] {scales.length}));
-          inputNames.add(scaleName);
           weights.add(new Weight(scaleName, TensorType.FLOAT32, new int[] {scales.length},
               ConstantData.floats(scaleName, scales.length, () -> scales)));
         }
@@ -103,10 +109,10 @@ public final class OnnxWriter {
       lower(n);
     }
     List<ProtoMessage> outputs = new ArrayList<>();
-    List<String> outputNames = new ArrayList<>();
+    List<Port> outputPorts = new ArrayList<>();
     for (int o : g.outputs()) {
       outputs.add(valueInfo(names[o], g.tensor(o).type(), g.tensor(o).shape()));
-      outputNames.add(names[o]);
+      outputPorts.add(new Port(names[o], g.tensor(o).type(), g.tensor(o).shape()));
     }
     ProtoMessage graph = new ProtoMessage();
     nodes.forEach(n -> graph.message(1, n));
@@ -120,7 +126,7 @@ public final class OnnxWriter {
         .string(6, description)
         .message(7, graph)
         .message(8, new ProtoMessage().string(1, "").varint(2, OPSET));
-    return new OnnxGraph(model.toByteArray(), List.copyOf(inputNames), List.copyOf(outputNames),
+    return new OnnxGraph(model.toByteArray(), List.copyOf(inputPorts), List.copyOf(outputPorts),
         List.copyOf(weights));
   }
 
@@ -213,7 +219,11 @@ public final class OnnxWriter {
     int index = n.inputs()[0];
     Graph.TensorDef def = g.tensors().get(index);
     if (def.data() != null) {
-      node("DequantizeLinear", new String[] {in, scalesName(index)}, out, intAttribute("axis", 0));
+      // zero points as many as scales: ONNX Runtime's fused integer kernels (QGemm) need both per channel
+      int rows = def.tensor().dim(0);
+      String zeros = fresh("zero_points");
+      initializers.add(tensorProto(zeros, dataType(TensorType.INT8), new long[] {rows}, new byte[rows]));
+      node("DequantizeLinear", new String[] {in, scalesName(index), zeros}, out, intAttribute("axis", 0));
       return;
     }
     Graph.Node producer = producerOf(index);

@@ -6,11 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.IntBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
-import org.mobiedit.backend.graph.TensorType;
 import org.mobiedit.backend.graph.TransformerGraph;
+import org.mobiedit.backend.qnn.runtime.SharedWeights;
 import org.mobiedit.core.internal.format.ModelFiles;
 import org.mobiedit.core.internal.format.OpenModel;
 import org.mobiedit.core.internal.model.TokenizerLocator;
@@ -48,17 +44,19 @@ class OnnxForwardTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     float[] flat;
     Map<String, OnnxTensor> feeds = new HashMap<>();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+    try (SharedWeights weights = new SharedWeights(env);
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(2);
       try (OrtSession session = env.createSession(graph.model(), options)) {
-        feeds.put(graph.inputNames().get(0), OnnxTensor.createTensor(env, IntBuffer.wrap(Arrays.copyOf(row, bucket)),
+        feeds.put(graph.inputs().get(0).name(), OnnxTensor.createTensor(env, IntBuffer.wrap(Arrays.copyOf(row, bucket)),
             new long[] {bucket}));
-        feeds.put(graph.inputNames().get(1), OnnxTensor.createTensor(env, IntBuffer.wrap(positions),
+        feeds.put(graph.inputs().get(1).name(), OnnxTensor.createTensor(env, IntBuffer.wrap(positions),
             new long[] {positions.length}));
+        Map<String, OnnxTensor> all = new HashMap<>(feeds);
         for (OnnxWriter.Weight w : graph.weights()) {
-          feeds.put(w.name(), tensorOf(env, w));
+          all.put(w.name(), weights.get(w));
         }
-        try (OrtSession.Result r = session.run(feeds)) {
+        try (OrtSession.Result r = session.run(all)) {
           OnnxTensor out = (OnnxTensor) r.get(0);
           flat = new float[(int) out.getInfo().getNumElements()];
           out.getFloatBuffer().get(flat);
@@ -80,35 +78,6 @@ class OnnxForwardTest {
       worst = Math.max(worst, Math.abs(expected - flat[at]));
     }
     return worst / largest;
-  }
-
-  private static OnnxTensor tensorOf(OrtEnvironment env, OnnxWriter.Weight w) throws OrtException {
-    ByteBuffer b = ByteBuffer.allocateDirect((int) w.data().size()).order(ByteOrder.nativeOrder());
-    try {
-      w.data().writeTo(new WritableByteChannel() {
-        @Override
-        public int write(ByteBuffer src) {
-          int n = src.remaining();
-          b.put(src);
-          return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-          return true;
-        }
-
-        @Override
-        public void close() {}
-      });
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    b.flip();
-    long[] shape = Arrays.stream(w.shape()).asLongStream().toArray();
-    return w.type() == TensorType.INT8
-        ? OnnxTensor.createTensor(env, b, shape, ai.onnxruntime.OnnxJavaType.INT8)
-        : OnnxTensor.createTensor(env, b.asFloatBuffer(), shape);
   }
 
   @Test
