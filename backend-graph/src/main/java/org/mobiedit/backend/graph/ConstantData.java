@@ -37,6 +37,25 @@ public abstract class ConstantData {
     };
   }
 
+  /** {@code count} bytes, produced by {@code values} at write time (and checked to be that many). */
+  public static ConstantData bytes(String name, long count, Supplier<byte[]> values) {
+    return new ConstantData() {
+      @Override
+      public long size() {
+        return count;
+      }
+
+      @Override
+      public void writeTo(WritableByteChannel out) throws IOException {
+        byte[] v = values.get();
+        if (v.length != count) {
+          throw new IllegalStateException(name + ": " + v.length + " bytes produced, " + count + " declared");
+        }
+        drain(out, ByteBuffer.wrap(v));
+      }
+    };
+  }
+
   /** int32 values, little-endian. */
   public static ConstantData ints(int[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -39,14 +39,25 @@ public final class Graph {
   }
 
   /**
-   * A tensor's declaration: constant data (little-endian bytes) or none for activations and inputs; {@code scales}:
-   * for an int8 constant the symmetric per-row scales (along axis 0, zero points 0), for a {@link GraphOp#QUANTIZE}
-   * output its one scale, else null. {@code modelWeight}: a constant that holds the same values under the same name in
-   * every graph of a loaded model (a weight, or a value derived from weights only), which a writer may store once for
-   * all of them; other constants (masks, rotary tables, calibrated bounds) belong to their graph.
+   * A tensor's declaration: constant data (little-endian bytes) or none for activations and inputs; {@code
+   * scaleValues}: for an int8 constant the symmetric per-row scales (along axis 0, zero points 0), for a
+   * {@link GraphOp#QUANTIZE} output its one scale, else null; produced when first asked for, as the data is.
+   * {@code modelWeight}: a constant that holds the same values under the same name in every graph of a loaded model (a
+   * weight, or a value derived from weights only), which a writer may store once for all of them; other constants
+   * (masks, rotary tables, calibrated bounds) belong to their graph.
    */
-  public record TensorDef(Tensor tensor, @Nullable ConstantData data, float @Nullable [] scales,
-      boolean modelWeight) {}
+  public record TensorDef(Tensor tensor, @Nullable ConstantData data, @Nullable Supplier<float[]> scaleValues,
+      boolean modelWeight) {
+    /** Whether this tensor carries scales (without producing them). */
+    public boolean hasScales() {
+      return scaleValues != null;
+    }
+
+    /** The scales, produced now if they were not yet; null if none. */
+    public float @Nullable [] scales() {
+      return scaleValues == null ? null : scaleValues.get();
+    }
+  }
 
   /**
    * An operator: its inputs (tensor indexes, in the order {@link GraphOp} documents), its output, and its attributes:
@@ -136,15 +147,50 @@ public final class Graph {
    */
   public Tensor weightInt8(String name, int[] shape, byte[] q, float[] scales) {
     checkCount(name, shape, q.length);
+    checkScales(name, shape, scales);
+    byte[] data = q.clone();
+    float[] s = scales.clone();
+    return weightInt8(name, shape, () -> new Int8Rows(data, s));
+  }
+
+  /** An int8 matrix's values and its per-row scales. */
+  public record Int8Rows(byte[] q, float[] scales) {}
+
+  /**
+   * As {@link #weightInt8(String, int[], byte[], float[])}, quantized only when a writer first needs the values or
+   * the scales (once, however many ask): a writer that keeps weights from an earlier graph never quantizes them again.
+   */
+  public Tensor weightInt8(String name, int[] shape, Supplier<Int8Rows> rows) {
+    long count = count(shape);
+    Supplier<Int8Rows> once = new Supplier<>() {
+      private @Nullable Int8Rows made;
+
+      @Override
+      public synchronized Int8Rows get() {
+        if (made == null) {
+          Int8Rows r = rows.get();
+          checkCount(name, shape, r.q().length);
+          checkScales(name, shape, r.scales());
+          made = r;
+        }
+        return made;
+      }
+    };
+    Tensor t = new Tensor(tensors.size(), name, TensorType.INT8, shape.clone());
+    tensors.add(new TensorDef(t, ConstantData.bytes(name, count, () -> once.get().q()), () -> once.get().scales(),
+        true));
+    return t;
+  }
+
+  private static void checkScales(String name, int[] shape, float[] scales) {
     if (scales.length != shape[0]) {
       throw new IllegalArgumentException(name + ": " + scales.length + " scales for " + shape[0] + " channels");
     }
-    return markWeight(declare(name, TensorType.INT8, shape, ConstantData.bytes(q.clone()), scales.clone()));
   }
 
   private Tensor markWeight(Tensor t) {
     TensorDef d = tensors.get(t.index());
-    tensors.set(t.index(), new TensorDef(t, d.data(), d.scales(), true));
+    tensors.set(t.index(), new TensorDef(t, d.data(), d.scaleValues(), true));
     return t;
   }
 
@@ -159,7 +205,7 @@ public final class Graph {
   private Tensor declare(String name, TensorType type, int[] shape, @Nullable ConstantData data,
       float @Nullable [] scales) {
     Tensor t = new Tensor(tensors.size(), name, type, shape.clone());
-    tensors.add(new TensorDef(t, data, scales, false));
+    tensors.add(new TensorDef(t, data, scales == null ? null : () -> scales, false));
     return t;
   }
 

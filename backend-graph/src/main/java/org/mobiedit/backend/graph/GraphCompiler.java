@@ -15,6 +15,20 @@ public interface GraphCompiler extends AutoCloseable {
    */
   CompiledGraph compile(String modelFingerprint, String key, Supplier<Graph> graph);
 
+  /**
+   * Whether this compiler keeps its own copy of every model weight once it has seen a graph naming it (backend-qnn's
+   * shared weights). Then {@link GraphModel} hands it, at load, a graph that names them all ({@link #keepWeights}),
+   * never reads the model's files again, and lets the SDK release them.
+   */
+  default boolean keepsWeights() {
+    return false;
+  }
+
+  /** Takes a copy of the model weights {@code graph} names (only called when {@link #keepsWeights()}). */
+  default void keepWeights(Graph graph) {
+    throw new UnsupportedOperationException("this compiler does not keep weights");
+  }
+
   /** Memory held for every graph at once (weights the compiler shares between graphs), in bytes; 0 if none. */
   default long sharedBytes() {
     return 0;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.graph.TransformerGraph.Variant;
@@ -82,6 +83,11 @@ public final class GraphModel implements BackendModel {
     this.compiler = compiler;
     this.terms = new RankOneTerms(spec.layers(), spec.hiddenSize(), spec.intermediateSize());
     this.graphBudget = graphBudget;
+    if (compiler.keepsWeights()) {
+      // the smallest forward graph names every weight: the compiler takes them all now, the files can go
+      compiler.keepWeights(TransformerGraph.build(weights, Variant.forward(MIN_BUCKET, 1, new int[spec.layers()]),
+          TransformerGraph.WeightForm.of(precision), null));
+    }
   }
 
   /**
@@ -119,13 +125,13 @@ public final class GraphModel implements BackendModel {
 
   /**
    * Weights: the compiled graphs' estimated memory ({@link CompiledGraph#residentBytes()}, 0 before the first graph)
-   * plus what the compiler shares between them. Mapped: the bytes of the model's tensors as stored in its files,
-   * which stay mapped ({@link #keepsModelFilesMapped()}).
+   * plus what the compiler shares between them. Mapped: the bytes of the model's tensors as stored in its files, when
+   * they stay mapped ({@link #keepsModelFilesMapped()}), else 0.
    */
   @Override
   public MemoryUsage memory() {
     long mapped = 0;
-    for (String name : weights.tensorNames()) {
+    for (String name : keepsModelFilesMapped() ? weights.tensorNames() : Set.<String>of()) {
       org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
       mapped += t.dtype().bytesFor(t.elementCount());
     }
@@ -134,10 +140,13 @@ public final class GraphModel implements BackendModel {
     }
   }
 
-  /** True: every new variant (shape bucket, layer, rank-one slots, activation scales) is written from the weights. */
+  /**
+   * True unless the compiler keeps the weights itself ({@link GraphCompiler#keepsWeights()}): every new variant (shape
+   * bucket, layer, rank-one slots, activation scales) is written from the weights.
+   */
   @Override
   public boolean keepsModelFilesMapped() {
-    return true;
+    return !compiler.keepsWeights();
   }
 
   // ---- static activation scales -------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ public final class TransformerGraph {
   private final int positions;
   private final WeightForm form;
   /** In {@link WeightForm#INT8_IN_PRODUCTS}: each int8 matrix's row scales, by name (the embedding's lookup needs them). */
-  private final Map<String, float[]> rowScales = new HashMap<>();
+  private final Map<String, Supplier<float[]>> rowScales = new HashMap<>();
   private final @Nullable ActivationScales activations;
   /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
   private final Map<Integer, Tensor> observed = new java.util.TreeMap<>();
@@ -314,8 +314,8 @@ public final class TransformerGraph {
     if (form != WeightForm.INT8_IN_PRODUCTS) {
       return g.gather(table, tokens);
     }
-    float[] scales = rowScales.get(TensorNames.TOKEN_EMBEDDING);
-    Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {scales.length, 1}, scales);
+    Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {table.dim(0), 1},
+        rowScales.get(TensorNames.TOKEN_EMBEDDING));
     return g.mul(g.cast(g.gather(table, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
   }
 
@@ -554,26 +554,29 @@ public final class TransformerGraph {
   }
 
   /**
-   * A float32 constant (its values produced when the file is written), or for a matrix in an int8 form the int8
-   * constant (quantized now: the scales go into the FlatBuffer), dequantized in the graph or left for the products.
+   * A model weight: float32 (its values produced when the graph is written), or for a matrix in an int8 form the int8
+   * weight, quantized by {@link WeightQuantizer} only when a writer first needs it, dequantized in the graph or left
+   * for the products.
    */
   private Tensor values(String name, int[] shape, Supplier<float[]> values) {
     if (form == WeightForm.FLOAT32 || shape.length != 2) {
       return g.weight(name, shape, values);
     }
-    float[] data = values.get();
     int rows = shape[0];
     int cols = shape[1];
-    byte[] q = new byte[data.length];
-    float[] scales = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
-    }
-    Tensor stored = g.weightInt8(name, shape, q, scales);
+    Tensor stored = g.weightInt8(name, shape, () -> {
+      float[] data = values.get();
+      byte[] q = new byte[data.length];
+      float[] scales = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
+      }
+      return new Graph.Int8Rows(q, scales);
+    });
     if (form == WeightForm.INT8) {
       return g.dequantize(stored);
     }
-    rowScales.put(name, scales);
+    rowScales.put(name, () -> g.tensors().get(stored.index()).scales());
     return stored;
   }
 
@@ -595,7 +598,7 @@ public final class TransformerGraph {
 
   private @Nullable Tensor rotaryBias(String name, int heads) {
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
-    return g.weight(name, shape(t), toRotateHalf(t.readAll(), heads, 1));
+    return g.weight(name, shape(t), () -> toRotateHalf(t.readAll(), heads, 1));
   }
 
   private float[] toRotateHalf(float[] rows, int heads, int cols) {

@@ -3,6 +3,8 @@ package org.mobiedit.backend.qnn;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,6 +17,7 @@ import org.mobiedit.backend.qnn.onnx.OnnxWriter;
 import org.mobiedit.backend.qnn.provider.ExecutionProvider;
 import org.mobiedit.backend.qnn.runtime.OrtGraph;
 import org.mobiedit.backend.qnn.runtime.SharedWeights;
+import org.mobiedit.backend.qnn.runtime.WeightFile;
 
 /**
  * backend-qnn's runtime for {@link org.mobiedit.backend.graph.GraphModel}: a graph is written as ONNX
@@ -24,29 +27,70 @@ import org.mobiedit.backend.qnn.runtime.SharedWeights;
 final class OrtCompiler implements GraphCompiler {
   /** Overrides the graph budget, in MiB: {@code -Dmobiedit.qnn.graphMemoryMiB=N}. */
   static final String BUDGET_PROPERTY = "mobiedit.qnn.graphMemoryMiB";
+  /**
+   * A folder where each session saves its graph as ONNX Runtime optimized it ({@code -Dmobiedit.qnn.optimizedModels=DIR}):
+   * the fused kernels it chose (QGemm, MatMulInteger, …) can be read there. Unset: nothing is saved.
+   */
+  static final String OPTIMIZED_MODELS_PROPERTY = "mobiedit.qnn.optimizedModels";
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final SharedWeights weights = new SharedWeights(env);
   private final ExecutionProvider provider;
   private final int threads;
   private final @Nullable Path contextCache;
+  /** With weights in the graphs: the weights file and the folder the graphs are written to; else null. */
+  private final @Nullable WeightFile weightFile;
+  private final @Nullable Path temporaryFolder;
 
   /**
    * @param contextCache where the QNN provider keeps compiled context binaries (the app's cache folder), or null
    */
   OrtCompiler(ExecutionProvider provider, int threads, @Nullable Path contextCache) {
+    this(provider, threads, contextCache, provider == ExecutionProvider.NPU);
+  }
+
+  /**
+   * @param weightsInGraphs whether graphs hold the weights as initializers in an external data file (what the QNN
+   *     provider needs to compile them as constants) instead of taking them as inputs from {@link SharedWeights}
+   */
+  OrtCompiler(ExecutionProvider provider, int threads, @Nullable Path contextCache, boolean weightsInGraphs) {
     this.provider = provider;
     this.threads = threads;
     this.contextCache = contextCache;
+    if (weightsInGraphs) {
+      try {
+        this.temporaryFolder = contextCache == null ? Files.createTempDirectory("mobiedit-onnx-") : null;
+      } catch (IOException e) {
+        throw new MobiEditException(MobiEditException.Reason.IO, "No temporary folder for ONNX graphs ("
+            + e.getMessage() + "): set -D" + QnnBackendProvider.CONTEXT_CACHE_PROPERTY + " to a writable folder.", e);
+      }
+      Path folder = contextCache != null ? contextCache : temporaryFolder;
+      this.weightFile = new WeightFile(folder.resolve("weights-" + Long.toHexString(System.nanoTime()) + ".bin"));
+    } else {
+      this.temporaryFolder = null;
+      this.weightFile = null;
+    }
   }
 
   @Override
   public CompiledGraph compile(String modelFingerprint, String key, Supplier<Graph> graph) {
-    OnnxWriter.OnnxGraph written = OnnxWriter.write(graph.get(), "mobiedit " + key);
+    OnnxWriter.OnnxGraph written = weightFile == null ? OnnxWriter.write(graph.get(), "mobiedit " + key)
+        : OnnxWriter.write(graph.get(), "mobiedit " + key, weightFile);
     OrtSession session;
     try (OrtSession.SessionOptions options = options(modelFingerprint, key)) {
-      session = env.createSession(written.model(), options);
-    } catch (OrtException e) {
+      if (weightFile == null) {
+        session = env.createSession(written.model(), options);
+      } else {
+        // external data resolves against the model's folder: the graph is written next to the weights
+        Path model = weightFile.folder().resolve(key + ".onnx");
+        Files.write(model, written.model());
+        try {
+          session = env.createSession(model.toString(), options);
+        } finally {
+          Files.deleteIfExists(model); // read by now, weights included
+        }
+      }
+    } catch (OrtException | IOException e) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE, "ONNX Runtime could not compile the graph "
           + key + " on its " + provider.id() + " provider: " + e.getMessage(), e);
     }
@@ -59,6 +103,10 @@ final class OrtCompiler implements GraphCompiler {
     try {
       o.setIntraOpNumThreads(threads);
       o.setInterOpNumThreads(1);
+      String optimized = System.getProperty(OPTIMIZED_MODELS_PROPERTY);
+      if (optimized != null && !optimized.isBlank()) {
+        o.setOptimizedModelFilePath(Path.of(optimized).resolve(key + ".onnx").toString());
+      }
       if (provider == ExecutionProvider.NPU) {
         addQnn(o, contextCache == null ? null
             : contextCache.resolve(key + "-" + Integer.toHexString(modelFingerprint.hashCode()) + "_ctx.onnx"));
@@ -84,6 +132,22 @@ final class OrtCompiler implements GraphCompiler {
     o.addQnn(Map.of("backend_type", "htp", "htp_performance_mode", "burst"));
   }
 
+  /** True: every session is fed the same weight tensors, made once from the model ({@link SharedWeights}). */
+  @Override
+  public boolean keepsWeights() {
+    return true;
+  }
+
+  @Override
+  public void keepWeights(Graph graph) {
+    if (weightFile != null) {
+      OnnxWriter.write(graph, "weights", weightFile); // places every weight in the file
+    } else {
+      OnnxWriter.write(graph, "weights").weights().forEach(weights::get);
+    }
+  }
+
+  /** The shared weight tensors (weights in graphs: 0, each session holds what the provider made of the file). */
   @Override
   public long sharedBytes() {
     return weights.bytes();
@@ -92,5 +156,15 @@ final class OrtCompiler implements GraphCompiler {
   @Override
   public void close() {
     weights.close();
+    if (weightFile != null) {
+      weightFile.close();
+    }
+    if (temporaryFolder != null) {
+      try (var files = Files.walk(temporaryFolder)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        // a temporary folder left behind is not worth failing a close for
+      }
+    }
   }
 }

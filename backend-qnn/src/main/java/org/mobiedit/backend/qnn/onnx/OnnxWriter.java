@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.backend.graph.ConstantData;
 import org.mobiedit.backend.graph.Graph;
 import org.mobiedit.backend.graph.GraphOp;
@@ -31,8 +32,23 @@ public final class OnnxWriter {
   /** The default-domain opset: 21 is the first with int16 in QuantizeLinear/DequantizeLinear. */
   static final int OPSET = 21;
 
-  /** A model weight the graph takes as an input: its name, element type, shape and bytes. */
+  /** A model weight: its name, element type, shape and bytes. */
   public record Weight(String name, TensorType type, int[] shape, ConstantData data) {}
+
+  /** Where a weight's bytes are in the external data file. */
+  public record Location(long offset, long length) {}
+
+  /**
+   * The file model weights are written to when a graph must hold them as initializers (a provider that compiles them
+   * as constants): it places each weight once and says where.
+   */
+  public interface ExternalWeights {
+    /** The file's name, relative to the folder the model is written to. */
+    String fileName();
+
+    /** Where {@code w}'s bytes are, writing them if this file does not hold them yet. */
+    Location place(Weight w);
+  }
 
   /** A graph input or output: its name in the model, element type and static shape. */
   public record Port(String name, TensorType type, int[] shape) {
@@ -49,13 +65,15 @@ public final class OnnxWriter {
   public record OnnxGraph(byte[] model, List<Port> inputs, List<Port> outputs, List<Weight> weights) {}
 
   private final Graph g;
+  private final @Nullable ExternalWeights external;
   private final List<ProtoMessage> nodes = new ArrayList<>();
   private final List<ProtoMessage> initializers = new ArrayList<>();
   private final String[] names;
   private int counter;
 
-  private OnnxWriter(Graph g) {
+  private OnnxWriter(Graph g, @Nullable ExternalWeights external) {
     this.g = g;
+    this.external = external;
     this.names = new String[g.tensorCount()];
     Set<String> used = new HashSet<>();
     for (Graph.TensorDef d : g.tensors()) {
@@ -69,9 +87,19 @@ public final class OnnxWriter {
     }
   }
 
-  /** Encodes {@code graph}; {@code description} goes into the model's doc string. */
+  /**
+   * Encodes {@code graph} with its model weights as inputs; {@code description} goes into the model's doc string.
+   */
   public static OnnxGraph write(Graph graph, String description) {
-    return new OnnxWriter(graph).encode(description);
+    return new OnnxWriter(graph, null).encode(description);
+  }
+
+  /**
+   * Encodes {@code graph} with its model weights as initializers whose data is in {@code external} (ONNX's external
+   * data: location, offset, length); the result has no weights to feed.
+   */
+  public static OnnxGraph write(Graph graph, String description, ExternalWeights external) {
+    return new OnnxWriter(graph, external).encode(description);
   }
 
   private OnnxGraph encode(String description) {
@@ -89,17 +117,24 @@ public final class OnnxWriter {
         continue;
       }
       if (d.modelWeight()) {
-        inputs.add(valueInfo(names[t.index()], t.type(), t.shape()));
-        weights.add(new Weight(names[t.index()], t.type(), t.shape(), data));
-        if (d.scales() != null) {
+        List<Weight> named = new ArrayList<>();
+        named.add(new Weight(names[t.index()], t.type(), t.shape(), data));
+        if (d.hasScales()) {
           String scaleName = scalesName(t.index());
-          float[] scales = d.scales();
-          inputs.add(valueInfo(scaleName, TensorType.FLOAT32, new int[] {scales.length}));
-          weights.add(new Weight(scaleName, TensorType.FLOAT32, new int[] {scales.length},
-              ConstantData.floats(scaleName, scales.length, () -> scales)));
+          int rows = t.dim(0);
+          named.add(new Weight(scaleName, TensorType.FLOAT32, new int[] {rows},
+              ConstantData.floats(scaleName, rows, d::scales)));
+        }
+        for (Weight w : named) {
+          if (external == null) {
+            inputs.add(valueInfo(w.name(), w.type(), w.shape()));
+            weights.add(w);
+          } else {
+            initializers.add(externalTensor(w, external.fileName(), external.place(w)));
+          }
         }
       } else {
-        if (d.scales() != null && t.type() == TensorType.INT8) {
+        if (d.hasScales() && t.type() == TensorType.INT8) {
           initializers.add(floats(scalesName(t.index()), new int[] {d.scales().length}, d.scales()));
         }
         initializers.add(tensor(names[t.index()], t.type(), t.shape(), bytesOf(data)));
@@ -312,6 +347,26 @@ public final class OnnxWriter {
       dims[i] = shape[i];
     }
     return tensorProto(name, dataType(type), dims, raw);
+  }
+
+  /**
+   * TensorProto of a weight in the external file: dims 1, data_type 2, name 8, external_data 13 (StringStringEntryProto:
+   * key 1, value 2: location, offset, length), data_location 14 (EXTERNAL = 1).
+   */
+  private static ProtoMessage externalTensor(Weight w, String file, Location at) {
+    ProtoMessage t = new ProtoMessage();
+    long[] dims = new long[w.shape().length];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = w.shape()[i];
+    }
+    if (dims.length > 0) {
+      t.packedVarints(1, dims);
+    }
+    t.varint(2, dataType(w.type())).string(8, w.name());
+    t.message(13, new ProtoMessage().string(1, "location").string(2, file));
+    t.message(13, new ProtoMessage().string(1, "offset").string(2, Long.toString(at.offset())));
+    t.message(13, new ProtoMessage().string(1, "length").string(2, Long.toString(at.length())));
+    return t.varint(14, 1);
   }
 
   /** TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian). */

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Runs the same edit requests on the cpu and litert backends and prints a Markdown table.
+"""Runs the same edit requests on backend-cpu and on a graph backend (litert or qnn) and prints a Markdown table.
 
-    python3 bench/litert/edits_vs_cpu.py MODEL REQUESTS.json [extra mobiedit edit options...]
+    python3 bench/graph-backends/edits_vs_cpu.py [--backend litert|qnn] MODEL REQUESTS.json [extra edit options...]
 
 Each request runs in a fresh `mobiedit edit --json` process. The times are the engine's own: model loading is
-excluded; on litert, writing and compiling the graphs happens inside the edit and is included.
+excluded; on a graph backend, writing and compiling the graphs happens inside the edit and is included.
 """
 import json
 import os
@@ -24,14 +24,14 @@ def edit(model, req, backend, extra):
         sys.exit(f"{backend}: mobiedit edit printed no result (exit {out.returncode}):\n{out.stderr[-3000:]}")
 
 
-def main(model, requests, extra):
+def main(backend, model, requests, extra):
     reqs = json.load(open(requests))
     rows = []
     for r in reqs:
         c = edit(model, r, "cpu", extra)
-        t = edit(model, r, "litert", extra)
+        t = edit(model, r, backend, extra)
         rows.append((r, c, t))
-    print("| request | cpu: success, steps, ms | litert: success, steps, ms | steps within ±10% "
+    print(f"| request | cpu: success, steps, ms | {backend}: success, steps, ms | steps within ±10% "
           "| loss curves: largest difference |")
     print("|---|---|---|---|---|")
     for r, c, t in rows:
@@ -47,9 +47,13 @@ def main(model, requests, extra):
     print()
     print(f"same outcome: {same}/{len(rows)}; steps within ±10%: {close}/{len(rows)}; "
           f"median ms per edit cpu {statistics.median(c['wallMillis'] for _, c, _ in rows):.0f}, "
-          f"litert {statistics.median(t['wallMillis'] for _, _, t in rows):.0f}; "
-          f"median ms per step cpu {per_step('c'):.1f}, litert {per_step('t'):.1f}")
+          f"{backend} {statistics.median(t['wallMillis'] for _, _, t in rows):.0f}; "
+          f"median ms per step cpu {per_step('c'):.1f}, {backend} {per_step('t'):.1f}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    args = sys.argv[1:]
+    chosen = "litert"
+    if args[:1] == ["--backend"]:
+        chosen, args = args[1], args[2:]
+    main(chosen, args[0], args[1], args[2:])
