@@ -5,20 +5,23 @@
 # cache+batch step, wall and CPU), and the process's peak resident memory during the edit steps (after loading), set
 # against the weight bytes of the precision (parameters × 4 in fp32, × 1 in the int8 precisions).
 #
-# Usage: bench/graph-backends.sh [--reps R] [--threads T] [--steps N] [--out DIR]
-# Defaults: 2 repetitions, 1 thread, 3 edit steps (the first is a warm-up), DIR bench/out/hot-loop (where
-# bench/hot-loop.sh leaves the model; it is synthesized here if absent).
+# Usage: bench/graph-backends.sh [--reps R] [--threads T] [--steps N] [--only "backend:precision ..."] [--out DIR]
+# Defaults: 2 repetitions, 1 thread, 3 edit steps (the first is a warm-up), every pair (cpu int8 and int8-a8, litert
+# int8-dynamic, qnn int8, int8-a8 and fp32), DIR bench/out/hot-loop (where bench/hot-loop.sh leaves the model; it is
+# synthesized here if absent).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps=2
 threads=1
 steps=3
+only=""
 out="$root/bench/out/hot-loop"
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) sed -n '/^# Usage:/,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
   esac
@@ -40,7 +43,7 @@ log="$out/graph-backends.log"
 : >"$results"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # backend:precision, in the order each repetition runs them (litert in int8 is left out: 22 GB, docs/backend-litert.md)
-combos="cpu:int8 cpu:int8-a8 litert:int8-dynamic qnn:int8 qnn:int8-a8 qnn:fp32"
+combos="${only:-cpu:int8 cpu:int8-a8 litert:int8-dynamic qnn:int8 qnn:int8-a8 qnn:fp32}"
 for rep in $(seq 1 "$reps"); do
   for c in $combos; do
     b="${c%%:*}"

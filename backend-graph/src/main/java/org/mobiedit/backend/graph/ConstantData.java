@@ -56,6 +56,43 @@ public abstract class ConstantData {
     };
   }
 
+  /** Reads one row of a matrix. */
+  @FunctionalInterface
+  public interface RowReader {
+    /** Fills {@code dst[0 .. cols)} with row {@code row}. */
+    void read(int row, float[] dst);
+  }
+
+  /**
+   * A {@code rows × cols} float32 matrix produced row by row at write time, through a small buffer: the whole matrix
+   * never exists on the Java heap.
+   */
+  public static ConstantData floatRows(int rows, int cols, RowReader reader) {
+    return new ConstantData() {
+      @Override
+      public long size() {
+        return 4L * rows * cols;
+      }
+
+      @Override
+      public void writeTo(WritableByteChannel out) throws IOException {
+        float[] row = new float[cols];
+        int perChunk = Math.max(1, CHUNK_FLOATS / Math.max(1, cols));
+        ByteBuffer chunk = ByteBuffer.allocate(perChunk * cols * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < rows; r += perChunk) {
+          int n = Math.min(perChunk, rows - r);
+          chunk.clear();
+          for (int i = 0; i < n; i++) {
+            reader.read(r + i, row);
+            chunk.asFloatBuffer().put(i * cols, row);
+          }
+          chunk.limit(n * cols * 4);
+          drain(out, chunk);
+        }
+      }
+    };
+  }
+
   /** int32 values, little-endian. */
   public static ConstantData ints(int[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -136,6 +136,14 @@ public final class Graph {
     return markWeight(constant(name, shape, values));
   }
 
+  /** A float32 model matrix ({@code [rows, cols]}) produced row by row when the graph is written. */
+  public Tensor weightRows(String name, int[] shape, ConstantData.RowReader rows) {
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(name + ": rows of a matrix, not of shape " + Arrays.toString(shape));
+    }
+    return markWeight(declare(name, TensorType.FLOAT32, shape, ConstantData.floatRows(shape[0], shape[1], rows), null));
+  }
+
   /** A float32 model weight given now (a value derived from weights only, such as an int8 matrix's row scales). */
   public Tensor weight(String name, int[] shape, float[] values) {
     return markWeight(constant(name, shape, values));

@@ -172,7 +172,8 @@ public final class TransformerGraph {
   private final Variant v;
   private final int positions;
   private final WeightForm form;
-  /** In {@link WeightForm#INT8_IN_PRODUCTS}: each int8 matrix's row scales, by name (the embedding's lookup needs them). */
+  /** In the int8 forms: each matrix as stored (int8) and its row scales, by name (the embedding's lookup needs them). */
+  private final Map<String, Tensor> int8Matrices = new HashMap<>();
   private final Map<String, Supplier<float[]>> rowScales = new HashMap<>();
   private final @Nullable ActivationScales activations;
   /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
@@ -214,11 +215,13 @@ public final class TransformerGraph {
   public static void checkSupported(ModelSpec spec) {
     if (spec.architecture() != Architecture.LLAMA && spec.architecture() != Architecture.QWEN2) {
       throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
-          "The LiteRT backend writes graphs for Llama and Qwen2 models, not " + spec.architecture() + ".");
+          "The graph backends (litert, qnn) write graphs for Llama and Qwen2 models, not " + spec.architecture()
+              + ": run this model on backend-cpu (MOBIEDIT_BACKEND=cpu).");
     }
     if (spec.headDim() % 2 != 0) {
       throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED,
-          "The LiteRT backend needs an even head size for rotary embeddings, not " + spec.headDim() + ".");
+          "The graph backends (litert, qnn) need an even head size for rotary embeddings, not " + spec.headDim()
+              + ": run this model on backend-cpu (MOBIEDIT_BACKEND=cpu).");
     }
   }
 
@@ -305,18 +308,18 @@ public final class TransformerGraph {
   }
 
   /**
-   * The embeddings of {@code tokens}. With the matrices left int8 for the products, the lookup takes int8 rows and
-   * multiplies each by its scale ({@code scale · q}, one float product, as backend-cpu expands a row), so no float copy
-   * of the table exists.
+   * The embeddings of {@code tokens}. With int8 matrices the lookup takes the int8 rows and multiplies each by its
+   * scale ({@code scale · q}, one float product, as backend-cpu expands a row and as a dequantization computes it), so
+   * a lookup never dequantizes the whole table and no float copy of it exists.
    */
   private Tensor embed(Tensor tokens) {
-    Tensor table = weight(TensorNames.TOKEN_EMBEDDING);
-    if (form != WeightForm.INT8_IN_PRODUCTS) {
-      return g.gather(table, tokens);
+    if (form == WeightForm.FLOAT32) {
+      return g.gather(weight(TensorNames.TOKEN_EMBEDDING), tokens);
     }
-    Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {table.dim(0), 1},
+    Tensor rows = int8Matrix(TensorNames.TOKEN_EMBEDDING);
+    Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {rows.dim(0), 1},
         rowScales.get(TensorNames.TOKEN_EMBEDDING));
-    return g.mul(g.cast(g.gather(table, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
+    return g.mul(g.cast(g.gather(rows, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
   }
 
   private Tensor logits(Tensor x, Tensor logitPositions) {
@@ -527,10 +530,10 @@ public final class TransformerGraph {
     int groups = spec.kvHeads();
     int hd = spec.headDim();
     boolean bias = spec.attentionBias();
-    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l), heads),
-        bias ? rotaryBias(TensorNames.attnQBias(l), heads) : null);
-    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l), groups),
-        bias ? rotaryBias(TensorNames.attnKBias(l), groups) : null);
+    Tensor q = g.fullyConnected(h, rotaryRows(TensorNames.attnQ(l)),
+        bias ? rotaryBias(TensorNames.attnQBias(l)) : null);
+    Tensor k = g.fullyConnected(h, rotaryRows(TensorNames.attnK(l)),
+        bias ? rotaryBias(TensorNames.attnKBias(l)) : null);
     Tensor v = g.fullyConnected(h, weight(TensorNames.attnV(l)), bias ? weight(TensorNames.attnVBias(l)) : null);
     q = point(l, ActivationPoint.QUERY, rope.apply(g, g.reshape(q, batch, t, heads, hd)));
     k = point(l, ActivationPoint.KEY, rope.apply(g, g.reshape(k, batch, t, groups, hd)));
@@ -548,34 +551,59 @@ public final class TransformerGraph {
     }
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow(() -> new MobiEditException(
         MobiEditException.Reason.MODEL_INCONSISTENT, "The model has no tensor " + name + "."));
-    Tensor c = values(name, shape(t), t::readAll);
+    int[] shape = shape(t);
+    Tensor c = shape.length == 2 ? matrix(name, shape, (r, dst) -> t.read((long) r * shape[1], dst, 0, shape[1]))
+        : g.weight(name, shape, t::readAll);
     constants.put(name, c);
     return c;
   }
 
   /**
-   * A model weight: float32 (its values produced when the graph is written), or for a matrix in an int8 form the int8
-   * weight, quantized by {@link WeightQuantizer} only when a writer first needs it, dequantized in the graph or left
-   * for the products.
+   * A model matrix read row by row (never whole on the heap): float32 (produced when the graph is written), or in an
+   * int8 form the int8 matrix ({@link #int8Matrix}), dequantized in the graph or left for the products.
    */
-  private Tensor values(String name, int[] shape, Supplier<float[]> values) {
-    if (form == WeightForm.FLOAT32 || shape.length != 2) {
-      return g.weight(name, shape, values);
+  private Tensor matrix(String name, int[] shape, ConstantData.RowReader rows) {
+    if (form == WeightForm.FLOAT32) {
+      return g.weightRows(name, shape, rows);
     }
-    int rows = shape[0];
+    Tensor stored = int8Matrix(name, shape, rows);
+    return form == WeightForm.INT8 ? g.dequantize(stored) : stored;
+  }
+
+  /** The int8 form of the model's matrix {@code name}, as stored (no dequantization). */
+  private Tensor int8Matrix(String name) {
+    Tensor known = int8Matrices.get(name);
+    if (known != null) {
+      return known;
+    }
+    org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow(() -> new MobiEditException(
+        MobiEditException.Reason.MODEL_INCONSISTENT, "The model has no tensor " + name + "."));
+    int[] shape = shape(t);
+    return int8Matrix(name, shape, (r, dst) -> t.read((long) r * shape[1], dst, 0, shape[1]));
+  }
+
+  /**
+   * The int8 matrix {@code name} (once per graph), quantized row by row by {@link WeightQuantizer} only when a writer
+   * first needs its values or scales.
+   */
+  private Tensor int8Matrix(String name, int[] shape, ConstantData.RowReader rows) {
+    Tensor known = int8Matrices.get(name);
+    if (known != null) {
+      return known;
+    }
+    int count = shape[0];
     int cols = shape[1];
     Tensor stored = g.weightInt8(name, shape, () -> {
-      float[] data = values.get();
-      byte[] q = new byte[data.length];
-      float[] scales = new float[rows];
-      for (int r = 0; r < rows; r++) {
-        scales[r] = WeightQuantizer.quantizeRow(data, r * cols, cols, q, r * cols);
+      float[] row = new float[cols];
+      byte[] q = new byte[Math.multiplyExact(count, cols)];
+      float[] scales = new float[count];
+      for (int r = 0; r < count; r++) {
+        rows.read(r, row);
+        scales[r] = WeightQuantizer.quantizeRow(row, 0, cols, q, r * cols);
       }
       return new Graph.Int8Rows(q, scales);
     });
-    if (form == WeightForm.INT8) {
-      return g.dequantize(stored);
-    }
+    int8Matrices.put(name, stored);
     rowScales.put(name, () -> g.tensors().get(stored.index()).scales());
     return stored;
   }
@@ -589,32 +617,47 @@ public final class TransformerGraph {
     return out;
   }
 
-  /** A query/key weight with its rows in rotate-half order within each head. */
-  private Tensor rotaryRows(String name, int heads) {
+  /** A query/key weight with its rows in rotate-half order within each head (read row by row, permuted). */
+  private Tensor rotaryRows(String name) {
+    Tensor known = constants.get(name);
+    if (known != null) {
+      return known;
+    }
     org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
-    int cols = Math.toIntExact(t.shape()[1]);
-    return values(name, shape(t), () -> toRotateHalf(t.readAll(), heads, cols));
+    int[] shape = shape(t);
+    int cols = shape[1];
+    Tensor c = matrix(name, shape, (r, dst) -> t.read((long) rotateHalfSource(r) * cols, dst, 0, cols));
+    constants.put(name, c);
+    return c;
   }
 
-  private @Nullable Tensor rotaryBias(String name, int heads) {
-    org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
-    return g.weight(name, shape(t), () -> toRotateHalf(t.readAll(), heads, 1));
-  }
-
-  private float[] toRotateHalf(float[] rows, int heads, int cols) {
+  /**
+   * The row of the stored weight that goes to row {@code r} in rotate-half order: GGUF's interleaved layout keeps a
+   * head's rotary pairs adjacent ({@code 2i, 2i+1}), rotate-half keeps the first of each pair in the head's first half
+   * and the second in its second half. Identity for rotate-half models.
+   */
+  private int rotateHalfSource(int r) {
     if (spec.ropeLayout() != RopeLayout.INTERLEAVED) {
-      return rows;
+      return r;
     }
     int hd = spec.headDim();
     int half = hd / 2;
-    float[] out = new float[rows.length];
-    for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < half; i++) {
-        System.arraycopy(rows, (h * hd + 2 * i) * cols, out, (h * hd + i) * cols, cols);
-        System.arraycopy(rows, (h * hd + 2 * i + 1) * cols, out, (h * hd + half + i) * cols, cols);
+    int head = r / hd;
+    int j = r % hd;
+    return head * hd + (j < half ? 2 * j : 2 * (j - half) + 1);
+  }
+
+  /** A query/key bias in rotate-half order (one value per row of its weight). */
+  private Tensor rotaryBias(String name) {
+    org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
+    return g.weight(name, shape(t), () -> {
+      float[] stored = t.readAll();
+      float[] out = new float[stored.length];
+      for (int r = 0; r < out.length; r++) {
+        out[r] = stored[rotateHalfSource(r)];
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   private Tensor causalMask() {

@@ -25,7 +25,7 @@ import org.mobiedit.backend.litert.tflite.TfliteFile;
  */
 final class GraphCache {
   /** Bump when the writer or a graph builder changes what it writes. */
-  static final int WRITER_VERSION = 4;
+  static final int WRITER_VERSION = 5;
   static final String PROPERTY = "mobiedit.litert.graphCache";
   static final String ENVIRONMENT = "MOBIEDIT_LITERT_GRAPH_CACHE";
 
