@@ -74,10 +74,14 @@ final class OrtCompiler implements GraphCompiler {
 
   @Override
   public CompiledGraph compile(String modelFingerprint, String key, Supplier<Graph> graph) {
+    Path context = contextFile(modelFingerprint, key);
+    if (context != null && Files.isRegularFile(context)) {
+      return fromContext(context, key, graph.get());
+    }
     OnnxWriter.OnnxGraph written = weightFile == null ? OnnxWriter.write(graph.get(), "mobiedit " + key)
         : OnnxWriter.write(graph.get(), "mobiedit " + key, weightFile);
     OrtSession session;
-    try (OrtSession.SessionOptions options = options(modelFingerprint, key)) {
+    try (OrtSession.SessionOptions options = options(key, context)) {
       if (weightFile == null) {
         session = env.createSession(written.model(), options);
       } else {
@@ -97,8 +101,40 @@ final class OrtCompiler implements GraphCompiler {
     return new OrtGraph(env, session, written, weights);
   }
 
-  /** The session options for {@link #provider}. */
-  OrtSession.SessionOptions options(String modelFingerprint, String key) throws OrtException {
+  /**
+   * Where the QNN provider keeps the compiled context of graph {@code key}: a file in the context cache folder named
+   * by the graph and the model, or null (no NPU, or no cache folder).
+   */
+  @Nullable Path contextFile(String modelFingerprint, String key) {
+    if (provider != ExecutionProvider.NPU || contextCache == null) {
+      return null;
+    }
+    return contextCache.resolve(key + "-" + Integer.toHexString(modelFingerprint.hashCode()) + "_ctx.onnx");
+  }
+
+  /**
+   * A session from a context compiled earlier (an app's later starts): the context model holds the HTP's compiled
+   * graph and its weights, so nothing is written and no weight is fed; the graph is described only for its ports.
+   */
+  private CompiledGraph fromContext(Path context, String key, Graph graph) {
+    OnnxWriter.OnnxGraph ports = OnnxWriter.write(graph, "mobiedit " + key);
+    OrtSession session;
+    try (OrtSession.SessionOptions options = options(key, null)) {
+      session = env.createSession(context.toString(), options);
+    } catch (OrtException e) {
+      throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE, "ONNX Runtime could not load the compiled"
+          + " context " + context + " of graph " + key + " (" + e.getMessage() + "): delete it to compile the graph"
+          + " again.", e);
+    }
+    return new OrtGraph(env, session, new OnnxWriter.OnnxGraph(ports.model(), ports.inputs(), ports.outputs(),
+        java.util.List.of()), weights);
+  }
+
+  /**
+   * The session options for {@link #provider}; on the NPU with {@code generateContext} the compiled context is saved
+   * there.
+   */
+  OrtSession.SessionOptions options(String key, @Nullable Path generateContext) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     try {
       o.setIntraOpNumThreads(threads);
@@ -108,8 +144,7 @@ final class OrtCompiler implements GraphCompiler {
         o.setOptimizedModelFilePath(Path.of(optimized).resolve(key + ".onnx").toString());
       }
       if (provider == ExecutionProvider.NPU) {
-        addQnn(o, contextCache == null ? null
-            : contextCache.resolve(key + "-" + Integer.toHexString(modelFingerprint.hashCode()) + "_ctx.onnx"));
+        addQnn(o, generateContext);
       }
       return o;
     } catch (OrtException | RuntimeException e) {
@@ -119,9 +154,10 @@ final class OrtCompiler implements GraphCompiler {
   }
 
   /**
-   * The QNN provider on the HTP: {@code backend_type htp}, and with a cache folder the compiled context binary kept
-   * there ({@code ep.context_enable}), so a graph compiles once per app install; CPU fallback is disabled, so a graph
-   * the HTP cannot take fails instead of running elsewhere unnoticed.
+   * The QNN provider on the HTP: {@code backend_type htp}, and with {@code contextFile} the compiled context binary
+   * saved there ({@code ep.context_enable}), which {@link #compile} loads instead of compiling on later starts, so a
+   * graph compiles once per app install; CPU fallback is disabled, so a graph the HTP cannot take fails instead of
+   * running elsewhere unnoticed.
    */
   static void addQnn(OrtSession.SessionOptions o, @Nullable Path contextFile) throws OrtException {
     o.addConfigEntry("session.disable_cpu_ep_fallback", "1");

@@ -104,6 +104,22 @@ class QnnProviderTest {
   }
 
   @Test
+  void compiledContextsAreKeptPerGraphAndModelOnlyForTheNpuWithACacheFolder(@TempDir Path cache) {
+    try (OrtCompiler npu = new OrtCompiler(ExecutionProvider.NPU, 1, cache, false);
+        OrtCompiler noFolder = new OrtCompiler(ExecutionProvider.NPU, 1, null, false);
+        OrtCompiler cpu = new OrtCompiler(ExecutionProvider.CPU, 1, cache)) {
+      Path a = npu.contextFile("model-a", "forward-T8");
+      assertThat(a).isNotNull();
+      assertThat(a.getParent()).isEqualTo(cache);
+      assertThat(a.getFileName().toString()).startsWith("forward-T8-").endsWith("_ctx.onnx");
+      assertThat(npu.contextFile("model-b", "forward-T8")).isNotEqualTo(a);
+      assertThat(npu.contextFile("model-a", "resume3-T8")).isNotEqualTo(a);
+      assertThat(noFolder.contextFile("model-a", "forward-T8")).isNull();
+      assertThat(cpu.contextFile("model-a", "forward-T8")).isNull();
+    }
+  }
+
+  @Test
   void aNamedNpuIsRefusedAtLoadOnThisMachine() {
     System.setProperty(ProviderSelection.PROPERTY, "npu");
     try (var backend = new QnnBackendProvider().create(new BackendConfig(1));
