@@ -156,37 +156,21 @@ public final class Graph {
   public Tensor weightInt8(String name, int[] shape, byte[] q, float[] scales) {
     checkCount(name, shape, q.length);
     checkScales(name, shape, scales);
-    byte[] data = q.clone();
-    float[] s = scales.clone();
-    return weightInt8(name, shape, () -> new Int8Rows(data, s));
+    return markWeight(declare(name, TensorType.INT8, shape, ConstantData.bytes(q.clone()), scales.clone()));
   }
 
-  /** An int8 matrix's values and its per-row scales. */
-  public record Int8Rows(byte[] q, float[] scales) {}
-
   /**
-   * As {@link #weightInt8(String, int[], byte[], float[])}, quantized only when a writer first needs the values or
-   * the scales (once, however many ask): a writer that keeps weights from an earlier graph never quantizes them again.
+   * The int8 form of a float matrix read row by row, quantized by the shared rule only when a writer asks for its
+   * values or scales, and row by row ({@link QuantizedRows}): neither the float matrix nor its int8 form is ever
+   * whole on the Java heap.
    */
-  public Tensor weightInt8(String name, int[] shape, Supplier<Int8Rows> rows) {
-    long count = count(shape);
-    Supplier<Int8Rows> once = new Supplier<>() {
-      private @Nullable Int8Rows made;
-
-      @Override
-      public synchronized Int8Rows get() {
-        if (made == null) {
-          Int8Rows r = rows.get();
-          checkCount(name, shape, r.q().length);
-          checkScales(name, shape, r.scales());
-          made = r;
-        }
-        return made;
-      }
-    };
+  public Tensor weightInt8(String name, int[] shape, ConstantData.RowReader floatRows) {
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(name + ": an int8 matrix, not of shape " + Arrays.toString(shape));
+    }
+    QuantizedRows q = new QuantizedRows(name, shape[0], shape[1], floatRows);
     Tensor t = new Tensor(tensors.size(), name, TensorType.INT8, shape.clone());
-    tensors.add(new TensorDef(t, ConstantData.bytes(name, count, () -> once.get().q()), () -> once.get().scales(),
-        true));
+    tensors.add(new TensorDef(t, q.data(), q::scales, true));
     return t;
   }
 

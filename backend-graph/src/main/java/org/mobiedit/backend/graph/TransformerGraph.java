@@ -584,25 +584,14 @@ public final class TransformerGraph {
 
   /**
    * The int8 matrix {@code name} (once per graph), quantized row by row by {@link WeightQuantizer} only when a writer
-   * first needs its values or scales.
+   * needs its values or scales ({@link Graph#weightInt8(String, int[], ConstantData.RowReader)}).
    */
   private Tensor int8Matrix(String name, int[] shape, ConstantData.RowReader rows) {
     Tensor known = int8Matrices.get(name);
     if (known != null) {
       return known;
     }
-    int count = shape[0];
-    int cols = shape[1];
-    Tensor stored = g.weightInt8(name, shape, () -> {
-      float[] row = new float[cols];
-      byte[] q = new byte[Math.multiplyExact(count, cols)];
-      float[] scales = new float[count];
-      for (int r = 0; r < count; r++) {
-        rows.read(r, row);
-        scales[r] = WeightQuantizer.quantizeRow(row, 0, cols, q, r * cols);
-      }
-      return new Graph.Int8Rows(q, scales);
-    });
+    Tensor stored = g.weightInt8(name, shape, rows);
     int8Matrices.put(name, stored);
     rowScales.put(name, () -> g.tensors().get(stored.index()).scales());
     return stored;
