@@ -97,6 +97,16 @@ public final class GraphModel implements BackendModel {
    * @throws MobiEditException {@code INVALID_REQUEST} for a property that is not a positive number
    */
   public static long budget(ModelSpec spec, String property) {
+    return budget(property, DEFAULT_BUDGET_FLOAT_COPIES * spec.parameterCount() * 4 + (64L << 20));
+  }
+
+  /**
+   * The graph budget: the system property {@code property} in MiB when set (a positive number), else
+   * {@code defaultBytes}.
+   *
+   * @throws MobiEditException {@code INVALID_REQUEST} for a property that is not a positive number
+   */
+  public static long budget(String property, long defaultBytes) {
     String v = System.getProperty(property);
     if (v != null && !v.isBlank()) {
       try {
@@ -110,7 +120,7 @@ public final class GraphModel implements BackendModel {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, property + " must be a positive"
           + " number of MiB, not '" + v + "'.");
     }
-    return DEFAULT_BUDGET_FLOAT_COPIES * spec.parameterCount() * 4 + (64L << 20);
+    return defaultBytes;
   }
 
   @Override

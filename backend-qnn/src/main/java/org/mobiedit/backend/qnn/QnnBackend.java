@@ -60,7 +60,8 @@ final class QnnBackend extends GraphBackend {
               + " int8-a16 on it, or use backend-cpu (MOBIEDIT_BACKEND=cpu).");
     }
     ExecutionProvider provider = providerFor(precision).chosen();
-    return new GraphModel(weights, precision, new OrtCompiler(provider, threads, contextCache),
-        GraphModel.budget(weights.spec(), OrtCompiler.BUDGET_PROPERTY));
+    return new GraphModel(weights, precision, new OrtCompiler(provider, threads, contextCache,
+        provider == ExecutionProvider.NPU, OrtCompiler.workspace(weights.spec(), precision)),
+        GraphModel.budget(OrtCompiler.BUDGET_PROPERTY, OrtCompiler.defaultBudget(weights.spec(), precision)));
   }
 }

@@ -120,6 +120,21 @@ class QnnProviderTest {
   }
 
   @Test
+  void theGraphBudgetCountsEachSessionsWorkspaceAndHalfTheWeights() {
+    var spec = org.mobiedit.spi.ModelSpec.builder().architecture(org.mobiedit.spi.Architecture.QWEN2).hiddenSize(896)
+        .intermediateSize(4864).layers(24).heads(14).kvHeads(2).vocabSize(151936).contextLength(32768)
+        .rmsNormEps(1e-6f).ropeTheta(1e6).tiedEmbeddings(true).attentionBias(true).build();
+    long lmHead = 151936L * 896;
+    assertThat(OrtCompiler.workspace(spec, Precision.FP32)).isZero();
+    assertThat(OrtCompiler.workspace(spec, Precision.INT8_A8)).isEqualTo(lmHead);
+    assertThat(OrtCompiler.workspace(spec, Precision.INT8)).isEqualTo(4 * lmHead);
+    assertThat(OrtCompiler.workspace(spec, Precision.INT8_A16)).isEqualTo(4 * lmHead);
+    assertThat(OrtCompiler.defaultBudget(spec, Precision.INT8_A8))
+        .isEqualTo(spec.parameterCount() / 2 + lmHead + (64L << 20));
+    assertThat(OrtCompiler.defaultBudget(spec, Precision.FP32)).isEqualTo(spec.parameterCount() * 2 + (64L << 20));
+  }
+
+  @Test
   void aNamedNpuIsRefusedAtLoadOnThisMachine() {
     System.setProperty(ProviderSelection.PROPERTY, "npu");
     try (var backend = new QnnBackendProvider().create(new BackendConfig(1));

@@ -35,8 +35,11 @@ public final class OrtGraph implements CompiledGraph {
 
   /**
    * @param session the compiled session of {@code graph}; owned (closed) by this object from now on
+   * @param workspace what the runtime's arena is expected to keep for this session beyond its inputs and outputs
+   *     (its integer kernels' packing buffers), counted in {@link #residentBytes()}
    */
-  public OrtGraph(OrtEnvironment env, OrtSession session, OnnxWriter.OnnxGraph graph, SharedWeights weights) {
+  public OrtGraph(OrtEnvironment env, OrtSession session, OnnxWriter.OnnxGraph graph, SharedWeights weights,
+      long workspace) {
     this.session = session;
     this.inputs = graph.inputs();
     this.inputBuffers = new ByteBuffer[inputs.size()];
@@ -62,8 +65,9 @@ public final class OrtGraph implements CompiledGraph {
       close();
       throw e instanceof RuntimeException r ? r : failure("prepare its inputs", (OrtException) e);
     }
-    // inputs and outputs, the graph's own constants, and the runtime's arena for the activations in between
-    this.resident = 4 * io + graph.model().length;
+    // inputs and outputs, the graph's own constants, the runtime's arena for the activations in between, and the
+    // workspace its kernels keep
+    this.resident = 4 * io + graph.model().length + workspace;
   }
 
   private static ByteBuffer direct(OnnxWriter.Port p) {
