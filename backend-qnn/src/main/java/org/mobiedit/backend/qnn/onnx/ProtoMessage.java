@@ -5,15 +5,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One protocol-buffers message being encoded, field by field, in the wire format the protobuf encoding guide
- * describes: a key ({@code field << 3 | wire type}) then a varint, a little-endian fixed32, or a length and bytes (for
- * strings, bytes, nested messages and packed repeated numbers). Only the wire types ONNX's messages use are here.
+ * describes: a key ({@code field << 3 | wire type}) then a varint, or a length and bytes (for strings, bytes, nested
+ * messages and packed repeated numbers). Only the wire types ONNX's messages use are here.
  *
- * <p>ONNX graphs written by the SDK keep their weights in an external data file, so a message stays small (the
- * graph's structure), and building it in memory is fine.
+ * <p>ONNX graphs written by the SDK keep the model's weights out of the message (graph inputs, or an external data
+ * file), so a message holds the graph's structure and small constants, and building it in memory is fine.
  */
 final class ProtoMessage {
   private static final int VARINT = 0;
-  private static final int FIXED32 = 5;
   private static final int LENGTH_DELIMITED = 2;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -22,16 +21,6 @@ final class ProtoMessage {
   ProtoMessage varint(int field, long value) {
     key(field, VARINT);
     writeVarint(value);
-    return this;
-  }
-
-  /** A float field. */
-  ProtoMessage float32(int field, float value) {
-    key(field, FIXED32);
-    int bits = Float.floatToIntBits(value);
-    for (int i = 0; i < 4; i++) {
-      out.write(bits >>> (8 * i));
-    }
     return this;
   }
 
@@ -60,18 +49,6 @@ final class ProtoMessage {
       packed.writeVarint(v);
     }
     return bytes(field, packed.toByteArray());
-  }
-
-  /** A packed repeated float field. */
-  ProtoMessage packedFloats(int field, float[] values) {
-    byte[] b = new byte[values.length * 4];
-    for (int i = 0; i < values.length; i++) {
-      int bits = Float.floatToIntBits(values[i]);
-      for (int j = 0; j < 4; j++) {
-        b[4 * i + j] = (byte) (bits >>> (8 * j));
-      }
-    }
-    return bytes(field, b);
   }
 
   byte[] toByteArray() {
