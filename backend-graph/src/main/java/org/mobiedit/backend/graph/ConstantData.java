@@ -37,25 +37,6 @@ public abstract class ConstantData {
     };
   }
 
-  /** {@code count} bytes, produced by {@code values} at write time (and checked to be that many). */
-  public static ConstantData bytes(String name, long count, Supplier<byte[]> values) {
-    return new ConstantData() {
-      @Override
-      public long size() {
-        return count;
-      }
-
-      @Override
-      public void writeTo(WritableByteChannel out) throws IOException {
-        byte[] v = values.get();
-        if (v.length != count) {
-          throw new IllegalStateException(name + ": " + v.length + " bytes produced, " + count + " declared");
-        }
-        drain(out, ByteBuffer.wrap(v));
-      }
-    };
-  }
-
   /** Reads one row of a matrix. */
   @FunctionalInterface
   public interface RowReader {

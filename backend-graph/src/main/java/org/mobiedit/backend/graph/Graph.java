@@ -144,11 +144,6 @@ public final class Graph {
     return markWeight(declare(name, TensorType.FLOAT32, shape, ConstantData.floatRows(shape[0], shape[1], rows), null));
   }
 
-  /** A float32 model weight given now (a value derived from weights only, such as an int8 matrix's row scales). */
-  public Tensor weight(String name, int[] shape, float[] values) {
-    return markWeight(constant(name, shape, values));
-  }
-
   /**
    * An int8 model weight with one scale per index of axis 0 (symmetric: the value is {@code scale[row] · q}), as
    * per-row (per output channel) quantization describes it.
@@ -406,9 +401,5 @@ public final class Graph {
 
   public int tensorCount() {
     return tensors.size();
-  }
-
-  public int operatorCount() {
-    return nodes.size();
   }
 }

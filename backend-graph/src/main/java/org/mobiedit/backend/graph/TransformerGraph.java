@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
@@ -172,9 +171,8 @@ public final class TransformerGraph {
   private final Variant v;
   private final int positions;
   private final WeightForm form;
-  /** In the int8 forms: each matrix as stored (int8) and its row scales, by name (the embedding's lookup needs them). */
+  /** In the int8 forms: each matrix as stored (int8, its row scales with it), by name. */
   private final Map<String, Tensor> int8Matrices = new HashMap<>();
-  private final Map<String, Supplier<float[]>> rowScales = new HashMap<>();
   private final @Nullable ActivationScales activations;
   /** In a calibration graph: the float tensor seen at each quantization point, by point index. */
   private final Map<Integer, Tensor> observed = new java.util.TreeMap<>();
@@ -318,7 +316,7 @@ public final class TransformerGraph {
     }
     Tensor rows = int8Matrix(TensorNames.TOKEN_EMBEDDING);
     Tensor scale = g.weight(TensorNames.TOKEN_EMBEDDING + ".row_scales", new int[] {rows.dim(0), 1},
-        rowScales.get(TensorNames.TOKEN_EMBEDDING));
+        () -> g.tensors().get(rows.index()).scales());
     return g.mul(g.cast(g.gather(rows, tokens), TensorType.FLOAT32), g.gather(scale, tokens));
   }
 
@@ -593,7 +591,6 @@ public final class TransformerGraph {
     }
     Tensor stored = g.weightInt8(name, shape, rows);
     int8Matrices.put(name, stored);
-    rowScales.put(name, () -> g.tensors().get(stored.index()).scales());
     return stored;
   }
 

@@ -48,20 +48,8 @@ final class OrtCompiler implements GraphCompiler {
 
   /**
    * @param contextCache where the QNN provider keeps compiled context binaries (the app's cache folder), or null
-   */
-  OrtCompiler(ExecutionProvider provider, int threads, @Nullable Path contextCache) {
-    this(provider, threads, contextCache, provider == ExecutionProvider.NPU, 0);
-  }
-
-  /**
    * @param weightsInGraphs whether graphs hold the weights as initializers in an external data file (what the QNN
    *     provider needs to compile them as constants) instead of taking them as inputs from {@link SharedWeights}
-   */
-  OrtCompiler(ExecutionProvider provider, int threads, @Nullable Path contextCache, boolean weightsInGraphs) {
-    this(provider, threads, contextCache, weightsInGraphs, 0);
-  }
-
-  /**
    * @param workspace what each session's arena is expected to keep besides its inputs and outputs
    *     ({@link #workspace(ModelSpec, Precision)}), counted in each graph's resident bytes
    */

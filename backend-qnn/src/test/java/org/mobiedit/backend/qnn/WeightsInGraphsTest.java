@@ -54,6 +54,6 @@ class WeightsInGraphsTest {
   }
 
   private static GraphModel model(OpenModel m, Precision p, Path cache, boolean weightsInGraphs) {
-    return new GraphModel(m, p, new OrtCompiler(ExecutionProvider.CPU, 1, cache, weightsInGraphs), 1L << 30);
+    return new GraphModel(m, p, new OrtCompiler(ExecutionProvider.CPU, 1, cache, weightsInGraphs, 0), 1L << 30);
   }
 }

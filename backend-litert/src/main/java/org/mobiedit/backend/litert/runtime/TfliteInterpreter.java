@@ -98,11 +98,6 @@ public final class TfliteInterpreter implements CompiledGraph {
     }
   }
 
-  /** The model file's size in bytes (mapped, so the kernel can drop pages the runtime has copied or packed). */
-  public long modelBytes() {
-    return size;
-  }
-
   /** Sets {@link #residentBytes()} to {@code factor} times the file (see the backend's estimate); returns this. */
   public TfliteInterpreter estimateResidentAs(int factor) {
     this.residentFactor = factor;

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.backend.graph.ConstantData;
@@ -67,6 +70,7 @@ public final class OnnxWriter {
   private final Graph g;
   private final @Nullable ExternalWeights external;
   private final List<ProtoMessage> nodes = new ArrayList<>();
+  private final Map<TensorType, String> zeros = new EnumMap<>(TensorType.class);
   private final List<ProtoMessage> initializers = new ArrayList<>();
   private final String[] names;
   private int counter;
@@ -134,9 +138,6 @@ public final class OnnxWriter {
           }
         }
       } else {
-        if (d.hasScales() && t.type() == TensorType.INT8) {
-          initializers.add(floats(scalesName(t.index()), new int[] {d.scales().length}, d.scales()));
-        }
         initializers.add(tensor(names[t.index()], t.type(), t.shape(), bytesOf(data)));
       }
     }
@@ -220,10 +221,9 @@ public final class OnnxWriter {
         node("MatMul", new String[] {in[0], b}, out);
       }
       case QUANTIZE -> {
-        Graph.TensorDef def = g.tensors().get(n.output());
-        float scale = def.scales()[0];
-        String zero = scalar(fresh("zero"), g.tensor(n.output()).type());
-        node("QuantizeLinear", new String[] {in[0], floats(fresh("scale"), new float[] {scale}), zero}, out);
+        float scale = g.tensors().get(n.output()).scales()[0];
+        node("QuantizeLinear", new String[] {in[0], floats(fresh("scale"), new float[] {scale}),
+            zeroOf(g.tensor(n.output()).type())}, out);
       }
       case DEQUANTIZE -> dequantize(n, in[0], out);
       default -> throw new IllegalArgumentException("no ONNX form for " + n.op());
@@ -261,19 +261,9 @@ public final class OnnxWriter {
       node("DequantizeLinear", new String[] {in, scalesName(index), zeros}, out, intAttribute("axis", 0));
       return;
     }
-    Graph.Node producer = producerOf(index);
-    float scale = g.tensors().get(producer.output()).scales()[0];
-    String zero = scalar(fresh("zero"), def.tensor().type());
-    node("DequantizeLinear", new String[] {in, floats(fresh("scale"), new float[] {scale}), zero}, out);
-  }
-
-  private Graph.Node producerOf(int tensor) {
-    for (Graph.Node n : g.nodes()) {
-      if (n.output() == tensor) {
-        return n;
-      }
-    }
-    throw new IllegalArgumentException("no operator produces " + g.tensor(tensor));
+    // a quantized activation: the quantizer's output carries its scale
+    node("DequantizeLinear", new String[] {in, floats(fresh("scale"), new float[] {def.scales()[0]}),
+        zeroOf(def.tensor().type())}, out);
   }
 
   private String node(String opType, String[] inputs, String output, ProtoMessage... attributes) {
@@ -335,10 +325,16 @@ public final class OnnxWriter {
     return tensor(name, TensorType.FLOAT32, shape, bytesOf(ConstantData.floats(name, values.length, () -> values)));
   }
 
-  /** A zero of {@code type} (rank 0): a quantization's zero point, which also names its integer type. */
-  private String scalar(String name, TensorType type) {
-    initializers.add(tensorProto(name, dataType(type), new long[0], new byte[type.bytes()]));
-    return name;
+  /**
+   * A zero of {@code type} (rank 0), one initializer per type for the whole graph: a quantization's zero point, which
+   * also names its integer type.
+   */
+  private String zeroOf(TensorType type) {
+    return zeros.computeIfAbsent(type, t -> {
+      String name = fresh("zero_" + t.name().toLowerCase(Locale.ROOT));
+      initializers.add(tensorProto(name, dataType(t), new long[0], new byte[t.bytes()]));
+      return name;
+    });
   }
 
   private static ProtoMessage tensor(String name, TensorType type, int[] shape, byte[] raw) {
