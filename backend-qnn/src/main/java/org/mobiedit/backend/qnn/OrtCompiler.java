@@ -171,17 +171,20 @@ final class OrtCompiler implements GraphCompiler {
   }
 
   /**
-   * What ONNX Runtime's arena keeps per session on the CPU provider, measured at the 0.5B shape: with int8 weights
-   * fed as inputs, the integer products (int8-a8) pack each int8 weight into a buffer of about its size, and the
-   * float ones (int8, int8-a16) dequantize it to float32; the arena keeps the largest such buffer (the LM head's, or
-   * the embedding's when tied). Float32 weights are multiplied as they are.
+   * What ONNX Runtime's arena keeps per session on the CPU provider: with int8 weights fed as inputs, the integer
+   * products (int8-a8) transpose each int8 weight into a buffer of its size, and the float ones (int8, int8-a16)
+   * dequantize it to float32; the arena keeps the largest such buffer, which is a layer's largest matrix, since the
+   * writer splits an LM head larger than twice that into blocks no larger ({@link OnnxWriter}). Float32 weights are
+   * multiplied as they are.
    */
   static long workspace(ModelSpec spec, Precision precision) {
     if (precision == Precision.FP32) {
       return 0;
     }
-    long largest = Math.max((long) spec.vocabSize() * spec.hiddenSize(),
-        (long) spec.intermediateSize() * spec.hiddenSize());
+    long layer = Math.max((long) spec.intermediateSize() * spec.hiddenSize(),
+        (long) spec.hiddenSize() * spec.hiddenSize());
+    long head = (long) spec.vocabSize() * spec.hiddenSize();
+    long largest = head > 2 * layer ? layer : Math.max(head, layer);
     return precision == Precision.INT8_A8 ? largest : 4 * largest;
   }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,11 @@ import org.mobiedit.backend.graph.TensorType;
  * session of a model. So however many graphs a model compiles, its weights exist once in memory (an initializer would
  * be copied, and prepacked, by every session). The graph's own constants (masks, rotary tables, parameters) are
  * initializers with their bytes inside the model.
+ *
+ * <p>A product whose int8 weight is far larger than the graph's other products (the LM head) is written over blocks of
+ * the weight's rows ({@link Weight#whole()}: the blocks are views of the one weight, not copies), so that what a
+ * runtime makes of a weight in each run (ONNX Runtime's CPU provider dequantizes or transposes a weight it cannot
+ * prepack) is one block's size.
  */
 public final class OnnxWriter {
   /** ONNX IR version written (the one opset 21 needs). */
@@ -35,8 +41,31 @@ public final class OnnxWriter {
   /** The default-domain opset: 21 is the first with int16 in QuantizeLinear/DequantizeLinear. */
   static final int OPSET = 21;
 
-  /** A model weight: its name, element type, shape and bytes. */
-  public record Weight(String name, TensorType type, int[] shape, ConstantData data) {}
+  /**
+   * A model weight: its name, element type, shape and bytes; or a block of rows of one ({@code whole} not null), which
+   * holds no bytes of its own: it is {@code whole}'s bytes from {@code offset} on, and {@code data} is {@code whole}'s.
+   */
+  public record Weight(String name, TensorType type, int[] shape, ConstantData data, @Nullable Weight whole,
+      long offset) {
+    /** A whole weight. */
+    public Weight(String name, TensorType type, int[] shape, ConstantData data) {
+      this(name, type, shape, data, null, 0);
+    }
+
+    /** Bytes of this weight (of the block, for a part). */
+    public long bytes() {
+      return Graph.count(shape) * type.bytes();
+    }
+
+    /** Rows {@code [first, first + count)} of this weight, as a part of the whole weight. */
+    Weight rows(int first, int count) {
+      int[] partShape = shape.clone();
+      partShape[0] = count;
+      long rowBytes = bytes() / shape[0];
+      return new Weight(name + "[" + first + ":" + (first + count) + "]", type, partShape, data,
+          whole == null ? this : whole, offset + first * rowBytes);
+    }
+  }
 
   /** Where a weight's bytes are in the external data file. */
   public record Location(long offset, long length) {}
@@ -49,7 +78,10 @@ public final class OnnxWriter {
     /** The file's name, relative to the folder the model is written to. */
     String fileName();
 
-    /** Where {@code w}'s bytes are, writing them if this file does not hold them yet. */
+    /**
+     * Where {@code w}'s bytes are, writing them if this file does not hold them yet; for a part of a weight, where its
+     * block lies within the whole weight's bytes.
+     */
     Location place(Weight w);
   }
 
@@ -72,6 +104,18 @@ public final class OnnxWriter {
   private final List<ProtoMessage> nodes = new ArrayList<>();
   private final Map<TensorType, String> zeros = new EnumMap<>(TensorType.class);
   private final List<ProtoMessage> initializers = new ArrayList<>();
+  private final List<ProtoMessage> inputs = new ArrayList<>();
+  private final List<Weight> weights = new ArrayList<>();
+  /** Per int8 weight tensor (by index): its weight and its scales, as fed or placed. */
+  private final Map<Integer, Weight[]> quantizedWeights = new HashMap<>();
+  /** The row-zero initializers of per-row dequantizations, by row count. */
+  private final Map<Integer, String> rowZeros = new HashMap<>();
+  /** The node producing each tensor, by index (null for inputs and constants). */
+  private final Graph.@Nullable Node[] producers;
+  /** How many nodes read each tensor, by index. */
+  private final int[] readers;
+  /** The most elements a block of a split product's weight may hold ({@link #partRows}). */
+  private final long partElements;
   private final String[] names;
   private int counter;
 
@@ -89,6 +133,15 @@ public final class OnnxWriter {
       }
       names[t.index()] = name;
     }
+    this.producers = new Graph.Node[g.tensorCount()];
+    this.readers = new int[g.tensorCount()];
+    for (Graph.Node n : g.nodes()) {
+      producers[n.output()] = n;
+      for (int i : n.inputs()) {
+        readers[i]++;
+      }
+    }
+    this.partElements = partElements();
   }
 
   /**
@@ -107,13 +160,11 @@ public final class OnnxWriter {
   }
 
   private OnnxGraph encode(String description) {
-    List<ProtoMessage> inputs = new ArrayList<>();
     List<Port> inputPorts = new ArrayList<>();
     for (int i : g.inputs()) {
       inputs.add(valueInfo(names[i], g.tensor(i).type(), g.tensor(i).shape()));
       inputPorts.add(new Port(names[i], g.tensor(i).type(), g.tensor(i).shape()));
     }
-    List<Weight> weights = new ArrayList<>();
     for (Graph.TensorDef d : g.tensors()) {
       Graph.Tensor t = d.tensor();
       ConstantData data = d.data();
@@ -128,15 +179,15 @@ public final class OnnxWriter {
           int rows = t.dim(0);
           named.add(new Weight(scaleName, TensorType.FLOAT32, new int[] {rows},
               ConstantData.floats(scaleName, rows, d::scales)));
+          quantizedWeights.put(t.index(), named.toArray(new Weight[0]));
         }
-        for (Weight w : named) {
-          if (external == null) {
-            inputs.add(valueInfo(w.name(), w.type(), w.shape()));
-            weights.add(w);
-          } else {
-            initializers.add(externalTensor(w, external.fileName(), external.place(w)));
+        if (onlyInParts(t.index())) {
+          if (external != null) {
+            named.forEach(external::place); // the parts point into the whole's bytes
           }
+          continue;
         }
+        named.forEach(this::declareWeight);
       } else {
         initializers.add(tensor(names[t.index()], t.type(), t.shape(), bytesOf(data)));
       }
@@ -168,6 +219,84 @@ public final class OnnxWriter {
 
   private String scalesName(int tensor) {
     return names[tensor] + ".scales";
+  }
+
+  /** A weight (or part) as a graph input to feed, or as an initializer in the external file. */
+  private void declareWeight(Weight w) {
+    if (external == null) {
+      inputs.add(valueInfo(w.name(), w.type(), w.shape()));
+      weights.add(w);
+    } else {
+      initializers.add(externalTensor(w, external.fileName(), external.place(w)));
+    }
+  }
+
+  // ---- products split by rows ----------------------------------------------------------------------------------------
+
+  /**
+   * The most elements a block of a split product's weight may hold: the largest int8 product weight that is not more
+   * than half of the largest one. A product whose int8 weight holds more than twice that many (the LM head beside the
+   * layers' matrices) is written as products over blocks of its rows, concatenated: a runtime that feeds an integer
+   * product with a weight it cannot prepack (ONNX Runtime's CPU provider dequantizes it, or transposes it for its
+   * integer kernel, in every run) then needs a buffer the size of one block, not of the whole LM head, and each
+   * session's arena keeps only that.
+   */
+  private long partElements() {
+    List<Long> sizes = new ArrayList<>();
+    for (Graph.Node n : g.nodes()) {
+      if (n.op() == GraphOp.FULLY_CONNECTED && quantizedSource(n.inputs()[1]) >= 0) {
+        sizes.add(g.tensor(n.inputs()[1]).count());
+      }
+    }
+    long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
+    return sizes.stream().mapToLong(Long::longValue).filter(c -> 2 * c <= largest).max().orElse(Long.MAX_VALUE);
+  }
+
+  /** The int8 model weight that {@code tensor} dequantizes, or -1 if {@code tensor} is not such a dequantization. */
+  private int quantizedSource(int tensor) {
+    Graph.Node p = producers[tensor];
+    if (p == null || p.op() != GraphOp.DEQUANTIZE) {
+      return -1;
+    }
+    Graph.TensorDef source = g.tensors().get(p.inputs()[0]);
+    return source.modelWeight() && source.data() != null ? p.inputs()[0] : -1;
+  }
+
+  /** Rows per block of product {@code n}'s weight, or 0 if the product is written whole. */
+  private int partRows(Graph.Node n) {
+    Graph.Tensor w = g.tensor(n.inputs()[1]);
+    if (quantizedSource(w.index()) < 0 || w.count() <= 2 * partElements) {
+      return 0;
+    }
+    int rows = (int) Math.max(1, partElements / w.dim(1));
+    return rows >= 32 ? rows / 32 * 32 : rows;
+  }
+
+  /** Whether every reader of {@code tensor} (and of its dequantization) is a product written in blocks. */
+  private boolean onlyInParts(int tensor) {
+    boolean any = false;
+    for (Graph.Node n : g.nodes()) {
+      for (int i = 0; i < n.inputs().length; i++) {
+        if (n.inputs()[i] != tensor) {
+          continue;
+        }
+        if (n.op() != GraphOp.DEQUANTIZE || !dequantizedOnlyInParts(n.output())) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private boolean dequantizedOnlyInParts(int dequantized) {
+    int inParts = 0;
+    for (Graph.Node n : g.nodes()) {
+      if (n.op() == GraphOp.FULLY_CONNECTED && n.inputs()[1] == dequantized && partRows(n) > 0) {
+        inParts++;
+      }
+    }
+    return inParts > 0 && inParts == readers[dequantized];
   }
 
   // ---- operators -----------------------------------------------------------------------------------------------------
@@ -230,7 +359,11 @@ public final class OnnxWriter {
     }
   }
 
-  /** {@code x · wᵀ (+ bias)}: Gemm over {@code x} viewed as rows, then the leading axes restored. */
+  /**
+   * {@code x · wᵀ (+ bias)}: Gemm over {@code x} viewed as rows, then the leading axes restored; a product whose int8
+   * weight is split ({@link #partRows}) is one Gemm per block of the weight's rows, each reading its block's
+   * dequantization, concatenated.
+   */
   private void fullyConnected(Graph.Node n, String[] in, String out) {
     Graph.Tensor x = g.tensor(n.inputs()[0]);
     Graph.Tensor w = g.tensor(n.inputs()[1]);
@@ -240,13 +373,45 @@ public final class OnnxWriter {
     int rows = (int) (x.count() / x.dim(-1));
     String a = x.rank() == 2 ? in[0] : node("Reshape", new String[] {in[0],
         longs("rows", new int[] {rows, x.dim(-1)})}, fresh("rows"));
-    String[] operands = in.length == 3 ? new String[] {a, in[1], in[2]} : new String[] {a, in[1]};
-    if (x.rank() == 2) {
-      node("Gemm", operands, out, intAttribute("transB", 1));
-      return;
+    String product = x.rank() == 2 ? out : fresh("gemm");
+    int partRows = partRows(n);
+    if (partRows == 0) {
+      String[] operands = in.length == 3 ? new String[] {a, in[1], in[2]} : new String[] {a, in[1]};
+      node("Gemm", operands, product, intAttribute("transB", 1));
+    } else {
+      Weight[] whole = quantizedWeights.get(quantizedSource(w.index()));
+      List<String> parts = new ArrayList<>();
+      for (int first = 0; first < w.dim(0); first += partRows) {
+        int count = Math.min(partRows, w.dim(0) - first);
+        Weight q = whole[0].rows(first, count);
+        Weight scales = whole[1].rows(first, count);
+        declareWeight(q);
+        declareWeight(scales);
+        String block = node("DequantizeLinear", new String[] {q.name(), scales.name(), rowZeros(count)},
+            fresh("block"), intAttribute("axis", 0));
+        parts.add(node("Gemm", new String[] {a, block}, fresh("block_product"), intAttribute("transB", 1)));
+      }
+      String joined = in.length == 3 ? fresh("blocks") : product;
+      node("Concat", parts.toArray(new String[0]), joined, intAttribute("axis", 1));
+      if (in.length == 3) {
+        node("Add", new String[] {joined, in[2]}, product);
+      }
     }
-    String product = node("Gemm", operands, fresh("gemm"), intAttribute("transB", 1));
-    node("Reshape", new String[] {product, longs("shape", g.tensor(n.output()).shape())}, out);
+    if (x.rank() != 2) {
+      node("Reshape", new String[] {product, longs("shape", g.tensor(n.output()).shape())}, out);
+    }
+  }
+
+  /**
+   * Zero points for {@code rows} per-row dequantized rows, one initializer per row count: ONNX Runtime's fused integer
+   * kernels (QGemm) need as many zero points as scales.
+   */
+  private String rowZeros(int rows) {
+    return rowZeros.computeIfAbsent(rows, r -> {
+      String name = fresh("zero_points");
+      initializers.add(tensorProto(name, dataType(TensorType.INT8), new long[] {r}, new byte[r]));
+      return name;
+    });
   }
 
   /** An int8 weight (per-row scales along axis 0) or a quantized activation (one scale) as float32. */
@@ -254,11 +419,11 @@ public final class OnnxWriter {
     int index = n.inputs()[0];
     Graph.TensorDef def = g.tensors().get(index);
     if (def.data() != null) {
-      // zero points as many as scales: ONNX Runtime's fused integer kernels (QGemm) need both per channel
-      int rows = def.tensor().dim(0);
-      String zeros = fresh("zero_points");
-      initializers.add(tensorProto(zeros, dataType(TensorType.INT8), new long[] {rows}, new byte[rows]));
-      node("DequantizeLinear", new String[] {in, scalesName(index), zeros}, out, intAttribute("axis", 0));
+      if (dequantizedOnlyInParts(n.output())) {
+        return; // each block of rows is dequantized where it is multiplied
+      }
+      node("DequantizeLinear", new String[] {in, scalesName(index), rowZeros(def.tensor().dim(0))}, out,
+          intAttribute("axis", 0));
       return;
     }
     // a quantized activation: the quantizer's output carries its scale

@@ -24,6 +24,8 @@ import org.mobiedit.backend.qnn.onnx.OnnxWriter;
 public final class SharedWeights implements AutoCloseable {
   private final OrtEnvironment env;
   private final Map<String, OnnxTensor> tensors = new HashMap<>();
+  /** The buffers of whole weights, by name (parts are views of them). */
+  private final Map<String, ByteBuffer> buffers = new HashMap<>();
   private long bytes;
   private boolean closed;
 
@@ -31,16 +33,29 @@ public final class SharedWeights implements AutoCloseable {
     this.env = env;
   }
 
-  /** The tensor holding {@code w}, made from its data the first time. */
+  /**
+   * The tensor holding {@code w}, made from its data the first time; a part of a weight is a view of the whole
+   * weight's buffer (made then if it was not yet), so it costs no bytes of its own.
+   */
   public synchronized OnnxTensor get(OnnxWriter.Weight w) {
     if (closed) {
       throw new IllegalStateException("these weights were released");
     }
     OnnxTensor t = tensors.get(w.name());
     if (t == null) {
-      t = create(w);
+      OnnxWriter.Weight whole = w.whole();
+      if (whole == null) {
+        ByteBuffer b = read(w);
+        buffers.put(w.name(), b);
+        t = wrap(w, b);
+        bytes += w.data().size();
+      } else {
+        get(whole);
+        ByteBuffer all = buffers.get(whole.name()).duplicate();
+        all.position((int) w.offset()).limit((int) (w.offset() + w.bytes()));
+        t = wrap(w, all.slice().order(ByteOrder.nativeOrder()));
+      }
       tensors.put(w.name(), t);
-      bytes += w.data().size();
     }
     return t;
   }
@@ -50,7 +65,8 @@ public final class SharedWeights implements AutoCloseable {
     return bytes;
   }
 
-  private OnnxTensor create(OnnxWriter.Weight w) {
+  /** {@code w}'s bytes in a new direct buffer. */
+  private static ByteBuffer read(OnnxWriter.Weight w) {
     long size = w.data().size();
     if (size > Integer.MAX_VALUE) {
       throw new MobiEditException(MobiEditException.Reason.MODEL_UNSUPPORTED, "The weight " + w.name() + " holds "
@@ -71,6 +87,11 @@ public final class SharedWeights implements AutoCloseable {
           + e.getMessage(), e);
     }
     b.flip();
+    return b;
+  }
+
+  /** A tensor over {@code b}, not a copy of it. */
+  private OnnxTensor wrap(OnnxWriter.Weight w, ByteBuffer b) {
     long[] shape = Arrays.stream(w.shape()).asLongStream().toArray();
     try {
       return w.type() == TensorType.INT8
@@ -87,6 +108,7 @@ public final class SharedWeights implements AutoCloseable {
     closed = true;
     tensors.values().forEach(OnnxTensor::close);
     tensors.clear();
+    buffers.clear();
     bytes = 0;
   }
 

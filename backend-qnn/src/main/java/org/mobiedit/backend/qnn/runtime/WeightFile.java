@@ -50,6 +50,10 @@ public final class WeightFile implements OnnxWriter.ExternalWeights, AutoCloseab
 
   @Override
   public synchronized OnnxWriter.Location place(OnnxWriter.Weight w) {
+    if (w.whole() != null) {
+      OnnxWriter.Location whole = place(w.whole());
+      return new OnnxWriter.Location(whole.offset() + w.offset(), w.bytes());
+    }
     OnnxWriter.Location known = placed.get(w.name());
     if (known != null) {
       return known;

@@ -99,4 +99,33 @@ class OnnxForwardTest {
       assertThat(compare(m, new int[] {5, 17, 260, 3, 99, 42, 7}, 8, false)).isLessThan(1e-4);
     }
   }
+
+  /**
+   * An int8 LM head more than twice the size of the layers' matrices is written as products over blocks of its rows,
+   * each block a view of the one weight (fed once), and still gives backend-cpu's logits: tied (the embedding is also
+   * read whole, by the lookup) and untied (the head is only read in blocks, so it is not an input of its own).
+   */
+  @Test
+  void aLargeInt8HeadIsMultipliedInBlocksOfRowsWithTheSameLogits(@TempDir Path dir) throws OrtException {
+    for (boolean tied : new boolean[] {true, false}) {
+      ModelSpec spec = ModelSpec.builder().architecture(tied ? Architecture.QWEN2 : Architecture.LLAMA).hiddenSize(64)
+          .intermediateSize(96).layers(2).heads(4).kvHeads(2).vocabSize(300).contextLength(64).rmsNormEps(1e-6f)
+          .ropeTheta(1e6).tiedEmbeddings(tied).attentionBias(tied).build();
+      Path folder = dir.resolve(tied ? "tied" : "untied");
+      SyntheticModel.writeHf(spec, folder, 11, DType.F32);
+      try (OpenModel m = ModelFiles.open(folder)) {
+        OnnxWriter.OnnxGraph graph = OnnxWriter.write(TransformerGraph.build(m,
+            TransformerGraph.Variant.forward(8, 7, new int[spec.layers()]), true), "test");
+        // 64 x 96 = 6144 elements per layer matrix: the 300-row head in blocks of 96 rows (96, 96, 96, 12)
+        var parts = graph.weights().stream().filter(w -> w.whole() != null).toList();
+        assertThat(parts).hasSize(8); // rows and scales of four blocks
+        assertThat(parts.stream().filter(w -> w.type() == org.mobiedit.backend.graph.TensorType.INT8)
+            .mapToInt(w -> w.shape()[0])).containsExactly(96, 96, 96, 12);
+        OnnxWriter.Weight head = parts.get(0).whole();
+        assertThat(parts).allSatisfy(p -> assertThat(p.whole().name()).isIn(head.name(), head.name() + ".scales"));
+        assertThat(graph.weights().stream().anyMatch(w -> w.name().equals(head.name()))).isEqualTo(tied);
+        assertThat(compare(m, new int[] {5, 17, 260, 3, 99, 42, 7}, 8, true)).isLessThan(1e-4);
+      }
+    }
+  }
 }
