@@ -41,6 +41,8 @@ final class OrtCompiler implements GraphCompiler {
   private final int threads;
   /** What each session's arena is expected to keep besides its inputs and outputs ({@link #workspace}). */
   private final long workspace;
+  /** The most elements of an int8 weight a product reads at once ({@link #blockElements}). */
+  private final long blockElements;
   private final @Nullable Path contextCache;
   /** With weights in the graphs: the weights file and the folder the graphs are written to; else null. */
   private final @Nullable WeightFile weightFile;
@@ -52,12 +54,15 @@ final class OrtCompiler implements GraphCompiler {
    *     provider needs to compile them as constants) instead of taking them as inputs from {@link SharedWeights}
    * @param workspace what each session's arena is expected to keep besides its inputs and outputs
    *     ({@link #workspace(ModelSpec, Precision)}), counted in each graph's resident bytes
+   * @param blockElements products whose int8 weight holds more than twice this many elements are written over blocks
+   *     of its rows holding at most that many ({@link #blockElements(ModelSpec)})
    */
   OrtCompiler(ExecutionProvider provider, int threads, @Nullable Path contextCache, boolean weightsInGraphs,
-      long workspace) {
+      long workspace, long blockElements) {
     this.provider = provider;
     this.threads = threads;
     this.workspace = workspace;
+    this.blockElements = blockElements;
     this.contextCache = contextCache;
     if (weightsInGraphs) {
       try {
@@ -80,8 +85,9 @@ final class OrtCompiler implements GraphCompiler {
     if (context != null && Files.isRegularFile(context)) {
       return fromContext(context, key, graph.get());
     }
-    OnnxWriter.OnnxGraph written = weightFile == null ? OnnxWriter.write(graph.get(), "mobiedit " + key)
-        : OnnxWriter.write(graph.get(), "mobiedit " + key, weightFile);
+    OnnxWriter.OnnxGraph written = weightFile == null
+        ? OnnxWriter.write(graph.get(), "mobiedit " + key, blockElements)
+        : OnnxWriter.write(graph.get(), "mobiedit " + key, blockElements, weightFile);
     OrtSession session;
     try (OrtSession.SessionOptions options = options(key, context)) {
       if (weightFile == null) {
@@ -119,7 +125,7 @@ final class OrtCompiler implements GraphCompiler {
    * graph and its weights, so nothing is written and no weight is fed; the graph is described only for its ports.
    */
   private CompiledGraph fromContext(Path context, String key, Graph graph) {
-    OnnxWriter.OnnxGraph ports = OnnxWriter.write(graph, "mobiedit " + key);
+    OnnxWriter.OnnxGraph ports = OnnxWriter.write(graph, "mobiedit " + key, blockElements);
     OrtSession session;
     try (OrtSession.SessionOptions options = options(key, null)) {
       session = env.createSession(context.toString(), options);
@@ -171,20 +177,25 @@ final class OrtCompiler implements GraphCompiler {
   }
 
   /**
+   * The most elements of an int8 weight a product reads at once: a layer's largest matrix. The LM head (or tied
+   * embedding), when larger than twice that, is multiplied in blocks of its rows no larger ({@link OnnxWriter}).
+   */
+  static long blockElements(ModelSpec spec) {
+    return Math.max((long) spec.intermediateSize(), (long) spec.heads() * spec.headDim()) * spec.hiddenSize();
+  }
+
+  /**
    * What ONNX Runtime's arena keeps per session on the CPU provider: with int8 weights fed as inputs, the integer
    * products (int8-a8) transpose each int8 weight into a buffer of its size, and the float ones (int8, int8-a16)
-   * dequantize it to float32; the arena keeps the largest such buffer, which is a layer's largest matrix, since the
-   * writer splits an LM head larger than twice that into blocks no larger ({@link OnnxWriter}). Float32 weights are
-   * multiplied as they are.
+   * dequantize it to float32; the arena keeps the largest such buffer, at most {@link #blockElements} elements of a
+   * weight. Float32 weights are multiplied as they are.
    */
   static long workspace(ModelSpec spec, Precision precision) {
     if (precision == Precision.FP32) {
       return 0;
     }
-    long layer = Math.max((long) spec.intermediateSize() * spec.hiddenSize(),
-        (long) spec.hiddenSize() * spec.hiddenSize());
     long head = (long) spec.vocabSize() * spec.hiddenSize();
-    long largest = head > 2 * layer ? layer : Math.max(head, layer);
+    long largest = head / 2 > blockElements(spec) ? blockElements(spec) : Math.max(head, blockElements(spec));
     return precision == Precision.INT8_A8 ? largest : 4 * largest;
   }
 
@@ -207,9 +218,9 @@ final class OrtCompiler implements GraphCompiler {
   @Override
   public void keepWeights(Graph graph) {
     if (weightFile != null) {
-      OnnxWriter.write(graph, "weights", weightFile); // places every weight in the file
+      OnnxWriter.write(graph, "weights", blockElements, weightFile); // places every weight in the file
     } else {
-      OnnxWriter.write(graph, "weights").weights().forEach(weights::get);
+      OnnxWriter.write(graph, "weights", blockElements).weights().forEach(weights::get);
     }
   }
 

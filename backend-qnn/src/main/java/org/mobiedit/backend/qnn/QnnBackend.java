@@ -61,7 +61,8 @@ final class QnnBackend extends GraphBackend {
     }
     ExecutionProvider provider = providerFor(precision).chosen();
     return new GraphModel(weights, precision, new OrtCompiler(provider, threads, contextCache,
-        provider == ExecutionProvider.NPU, OrtCompiler.workspace(weights.spec(), precision)),
+        provider == ExecutionProvider.NPU, OrtCompiler.workspace(weights.spec(), precision),
+        OrtCompiler.blockElements(weights.spec())),
         GraphModel.budget(OrtCompiler.BUDGET_PROPERTY, OrtCompiler.defaultBudget(weights.spec(), precision)));
   }
 }

@@ -105,9 +105,9 @@ class QnnProviderTest {
 
   @Test
   void compiledContextsAreKeptPerGraphAndModelOnlyForTheNpuWithACacheFolder(@TempDir Path cache) {
-    try (OrtCompiler npu = new OrtCompiler(ExecutionProvider.NPU, 1, cache, false, 0);
-        OrtCompiler noFolder = new OrtCompiler(ExecutionProvider.NPU, 1, null, false, 0);
-        OrtCompiler cpu = new OrtCompiler(ExecutionProvider.CPU, 1, cache, false, 0)) {
+    try (OrtCompiler npu = new OrtCompiler(ExecutionProvider.NPU, 1, cache, false, 0, Long.MAX_VALUE);
+        OrtCompiler noFolder = new OrtCompiler(ExecutionProvider.NPU, 1, null, false, 0, Long.MAX_VALUE);
+        OrtCompiler cpu = new OrtCompiler(ExecutionProvider.CPU, 1, cache, false, 0, Long.MAX_VALUE)) {
       Path a = npu.contextFile("model-a", "forward-T8");
       assertThat(a).isNotNull();
       assertThat(a.getParent()).isEqualTo(cache);

@@ -70,6 +70,7 @@ class WeightsInGraphsTest {
   }
 
   private static GraphModel model(OpenModel m, Precision p, Path cache, boolean weightsInGraphs) {
-    return new GraphModel(m, p, new OrtCompiler(ExecutionProvider.CPU, 1, cache, weightsInGraphs, 0), 1L << 30);
+    return new GraphModel(m, p, new OrtCompiler(ExecutionProvider.CPU, 1, cache, weightsInGraphs, 0,
+        OrtCompiler.blockElements(m.spec())), 1L << 30);
   }
 }

@@ -30,8 +30,8 @@ import org.mobiedit.backend.graph.TensorType;
  * be copied, and prepacked, by every session). The graph's own constants (masks, rotary tables, parameters) are
  * initializers with their bytes inside the model.
  *
- * <p>A product whose int8 weight is far larger than the graph's other products (the LM head) is written over blocks of
- * the weight's rows ({@link Weight#whole()}: the blocks are views of the one weight, not copies), so that what a
+ * <p>A product whose int8 weight is far larger than a given block (the LM head beside a layer's largest matrix) is
+ * written over blocks of the weight's rows ({@link Weight#whole()}: the blocks are views of the one weight, not copies), so that what a
  * runtime makes of a weight in each run (ONNX Runtime's CPU provider dequantizes or transposes a weight it cannot
  * prepack) is one block's size.
  */
@@ -115,11 +115,14 @@ public final class OnnxWriter {
   /** How many nodes read each tensor, by index. */
   private final int[] readers;
   /** The most elements a block of a split product's weight may hold ({@link #partRows}). */
-  private final long partElements;
+  private final long blockElements;
   private final String[] names;
   private int counter;
 
-  private OnnxWriter(Graph g, @Nullable ExternalWeights external) {
+  private OnnxWriter(Graph g, long blockElements, @Nullable ExternalWeights external) {
+    if (blockElements < 1) {
+      throw new IllegalArgumentException("blocks of " + blockElements + " elements");
+    }
     this.g = g;
     this.external = external;
     this.names = new String[g.tensorCount()];
@@ -141,22 +144,28 @@ public final class OnnxWriter {
         readers[i]++;
       }
     }
-    this.partElements = partElements();
+    for (int o : g.outputs()) {
+      readers[o]++;
+    }
+    this.blockElements = blockElements;
   }
 
   /**
-   * Encodes {@code graph} with its model weights as inputs; {@code description} goes into the model's doc string.
+   * Encodes {@code graph} with its model weights as inputs; {@code description} goes into the model's doc string. A
+   * product whose int8 weight holds more than twice {@code blockElements} elements is written over blocks of its rows
+   * holding at most that many ({@link Long#MAX_VALUE}: none is).
    */
-  public static OnnxGraph write(Graph graph, String description) {
-    return new OnnxWriter(graph, null).encode(description);
+  public static OnnxGraph write(Graph graph, String description, long blockElements) {
+    return new OnnxWriter(graph, blockElements, null).encode(description);
   }
 
   /**
    * Encodes {@code graph} with its model weights as initializers whose data is in {@code external} (ONNX's external
-   * data: location, offset, length); the result has no weights to feed.
+   * data: location, offset, length); the result has no weights to feed. {@code blockElements} as for {@link
+   * #write(Graph, String, long)}.
    */
-  public static OnnxGraph write(Graph graph, String description, ExternalWeights external) {
-    return new OnnxWriter(graph, external).encode(description);
+  public static OnnxGraph write(Graph graph, String description, long blockElements, ExternalWeights external) {
+    return new OnnxWriter(graph, blockElements, external).encode(description);
   }
 
   private OnnxGraph encode(String description) {
@@ -233,25 +242,6 @@ public final class OnnxWriter {
 
   // ---- products split by rows ----------------------------------------------------------------------------------------
 
-  /**
-   * The most elements a block of a split product's weight may hold: the largest int8 product weight that is not more
-   * than half of the largest one. A product whose int8 weight holds more than twice that many (the LM head beside the
-   * layers' matrices) is written as products over blocks of its rows, concatenated: a runtime that feeds an integer
-   * product with a weight it cannot prepack (ONNX Runtime's CPU provider dequantizes it, or transposes it for its
-   * integer kernel, in every run) then needs a buffer the size of one block, not of the whole LM head, and each
-   * session's arena keeps only that.
-   */
-  private long partElements() {
-    List<Long> sizes = new ArrayList<>();
-    for (Graph.Node n : g.nodes()) {
-      if (n.op() == GraphOp.FULLY_CONNECTED && quantizedSource(n.inputs()[1]) >= 0) {
-        sizes.add(g.tensor(n.inputs()[1]).count());
-      }
-    }
-    long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
-    return sizes.stream().mapToLong(Long::longValue).filter(c -> 2 * c <= largest).max().orElse(Long.MAX_VALUE);
-  }
-
   /** The int8 model weight that {@code tensor} dequantizes, or -1 if {@code tensor} is not such a dequantization. */
   private int quantizedSource(int tensor) {
     Graph.Node p = producers[tensor];
@@ -265,10 +255,10 @@ public final class OnnxWriter {
   /** Rows per block of product {@code n}'s weight, or 0 if the product is written whole. */
   private int partRows(Graph.Node n) {
     Graph.Tensor w = g.tensor(n.inputs()[1]);
-    if (quantizedSource(w.index()) < 0 || w.count() <= 2 * partElements) {
+    if (quantizedSource(w.index()) < 0 || w.count() / 2 <= blockElements) {
       return 0;
     }
-    int rows = (int) Math.max(1, partElements / w.dim(1));
+    int rows = (int) Math.max(1, blockElements / w.dim(1));
     return rows >= 32 ? rows / 32 * 32 : rows;
   }
 
@@ -280,7 +270,7 @@ public final class OnnxWriter {
         if (n.inputs()[i] != tensor) {
           continue;
         }
-        if (n.op() != GraphOp.DEQUANTIZE || !dequantizedOnlyInParts(n.output())) {
+        if (n.op() != GraphOp.DEQUANTIZE || !onlyInParts(n.output(), 1)) {
           return false;
         }
         any = true;
@@ -289,14 +279,15 @@ public final class OnnxWriter {
     return any;
   }
 
-  private boolean dequantizedOnlyInParts(int dequantized) {
+  /** Whether {@code tensor} is read only as operand {@code operand} of products written in blocks. */
+  private boolean onlyInParts(int tensor, int operand) {
     int inParts = 0;
     for (Graph.Node n : g.nodes()) {
-      if (n.op() == GraphOp.FULLY_CONNECTED && n.inputs()[1] == dequantized && partRows(n) > 0) {
+      if (n.op() == GraphOp.FULLY_CONNECTED && n.inputs()[operand] == tensor && partRows(n) > 0) {
         inParts++;
       }
     }
-    return inParts > 0 && inParts == readers[dequantized];
+    return inParts > 0 && inParts == readers[tensor];
   }
 
   // ---- operators -----------------------------------------------------------------------------------------------------
@@ -354,7 +345,7 @@ public final class OnnxWriter {
         node("QuantizeLinear", new String[] {in[0], floats(fresh("scale"), new float[] {scale}),
             zeroOf(g.tensor(n.output()).type())}, out);
       }
-      case DEQUANTIZE -> dequantize(n, in[0], out);
+      case DEQUANTIZE -> dequantize(n, in[0], out, false);
       default -> throw new IllegalArgumentException("no ONNX form for " + n.op());
     }
   }
@@ -370,16 +361,18 @@ public final class OnnxWriter {
     if (w.type() != TensorType.FLOAT32) {
       throw new IllegalArgumentException("the ONNX writer takes float32 weights in products, not " + w);
     }
-    int rows = (int) (x.count() / x.dim(-1));
-    String a = x.rank() == 2 ? in[0] : node("Reshape", new String[] {in[0],
-        longs("rows", new int[] {rows, x.dim(-1)})}, fresh("rows"));
     String product = x.rank() == 2 ? out : fresh("gemm");
     int partRows = partRows(n);
     if (partRows == 0) {
+      String a = asRows(x, in[0]);
       String[] operands = in.length == 3 ? new String[] {a, in[1], in[2]} : new String[] {a, in[1]};
       node("Gemm", operands, product, intAttribute("transB", 1));
     } else {
       Weight[] whole = quantizedWeights.get(quantizedSource(w.index()));
+      Graph.Node quantizedX = producers[x.index()];
+      boolean ownDequantization = quantizedX != null && quantizedX.op() == GraphOp.DEQUANTIZE
+          && g.tensors().get(quantizedX.inputs()[0]).data() == null;
+      String a = ownDequantization ? null : asRows(x, in[0]);
       List<String> parts = new ArrayList<>();
       for (int first = 0; first < w.dim(0); first += partRows) {
         int count = Math.min(partRows, w.dim(0) - first);
@@ -389,7 +382,15 @@ public final class OnnxWriter {
         declareWeight(scales);
         String block = node("DequantizeLinear", new String[] {q.name(), scales.name(), rowZeros(count)},
             fresh("block"), intAttribute("axis", 0));
-        parts.add(node("Gemm", new String[] {a, block}, fresh("block_product"), intAttribute("transB", 1)));
+        // a quantized input is dequantized for each block as for a whole product (quantize, dequantize, product):
+        // ONNX Runtime then fuses each block into its integer kernel as it does a whole product
+        String rowsOfX = a;
+        if (ownDequantization) {
+          String x8 = fresh("input");
+          dequantize(quantizedX, names[quantizedX.inputs()[0]], x8, true);
+          rowsOfX = asRows(x, x8);
+        }
+        parts.add(node("Gemm", new String[] {rowsOfX, block}, fresh("block_product"), intAttribute("transB", 1)));
       }
       String joined = in.length == 3 ? fresh("blocks") : product;
       node("Concat", parts.toArray(new String[0]), joined, intAttribute("axis", 1));
@@ -400,6 +401,12 @@ public final class OnnxWriter {
     if (x.rank() != 2) {
       node("Reshape", new String[] {product, longs("shape", g.tensor(n.output()).shape())}, out);
     }
+  }
+
+  /** {@code value} (of {@code x}'s shape) viewed as rows of its last axis. */
+  private String asRows(Graph.Tensor x, String value) {
+    return x.rank() == 2 ? value : node("Reshape", new String[] {value,
+        longs("rows", new int[] {(int) (x.count() / x.dim(-1)), x.dim(-1)})}, fresh("rows"));
   }
 
   /**
@@ -414,14 +421,17 @@ public final class OnnxWriter {
     });
   }
 
-  /** An int8 weight (per-row scales along axis 0) or a quantized activation (one scale) as float32. */
-  private void dequantize(Graph.Node n, String in, String out) {
+  /**
+   * An int8 weight (per-row scales along axis 0) or a quantized activation (one scale) as float32; {@code forBlock}:
+   * written for one block of a split product, which otherwise dequantizes its operands itself.
+   */
+  private void dequantize(Graph.Node n, String in, String out, boolean forBlock) {
     int index = n.inputs()[0];
     Graph.TensorDef def = g.tensors().get(index);
+    if (!forBlock && (onlyInParts(n.output(), 1) || onlyInParts(n.output(), 0))) {
+      return; // each block of a split product dequantizes its operands where it multiplies them
+    }
     if (def.data() != null) {
-      if (dequantizedOnlyInParts(n.output())) {
-        return; // each block of rows is dequantized where it is multiplied
-      }
       node("DequantizeLinear", new String[] {in, scalesName(index), rowZeros(def.tensor().dim(0))}, out,
           intAttribute("axis", 0));
       return;
