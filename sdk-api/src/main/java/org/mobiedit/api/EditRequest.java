@@ -59,7 +59,7 @@ public final class EditRequest {
     } else if (relation.contains(subject)) {
       prompt = relation;
     } else {
-      prompt = subject + " " + relation.strip();
+      prompt = subject + " " + strip(relation);
     }
     return ofPrompt(subject, prompt, newObject);
   }
@@ -83,8 +83,21 @@ public final class EditRequest {
     return new EditRequest(subject, prompt, newObject);
   }
 
+  /** {@code s} without leading and trailing white space ({@link Character#isWhitespace}), as Java 11's strip. */
+  private static String strip(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && Character.isWhitespace(s.codePointAt(from))) {
+      from += Character.charCount(s.codePointAt(from));
+    }
+    while (to > from && Character.isWhitespace(s.codePointBefore(to))) {
+      to -= Character.charCount(s.codePointBefore(to));
+    }
+    return s.substring(from, to);
+  }
+
   private static void requireText(String what, String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null || strip(value).isEmpty()) {
       throw new MobiEditException(
           MobiEditException.Reason.INVALID_REQUEST, "The edit's " + what + " is empty: give a non-blank " + what + ".");
     }

@@ -16,7 +16,7 @@ public record Support(boolean isSupported, String reason) {
   }
 
   public static Support no(String reason) {
-    if (reason.isBlank()) {
+    if (reason.trim().isEmpty()) {
       throw new IllegalArgumentException("an unsupported backend must say why");
     }
     return new Support(false, reason);

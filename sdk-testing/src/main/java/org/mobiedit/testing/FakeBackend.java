@@ -184,7 +184,7 @@ public final class FakeBackend {
       return;
     }
     try {
-      Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+      Thread.sleep(d.toMillis(), d.getNano() % 1_000_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MobiEditException(MobiEditException.Reason.CANCELLED, "The thread was interrupted.");

@@ -1,5 +1,7 @@
 package org.mobiedit.testing;
 
+import java.util.Collections;
+import java.util.stream.Collectors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,7 +191,7 @@ final class FakeEditor implements Editor {
 
   @Override
   public synchronized List<String> getAppliedEdits() {
-    return applied.stream().map(FakePatch.Entry::name).toList();
+    return Collections.unmodifiableList(applied.stream().map(FakePatch.Entry::name).collect(Collectors.toList()));
   }
 
   @Override

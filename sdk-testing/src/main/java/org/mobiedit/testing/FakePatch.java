@@ -1,5 +1,6 @@
 package org.mobiedit.testing;
 
+import java.io.UnsupportedEncodingException;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -36,7 +37,7 @@ final class FakePatch {
     try {
       Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
       try {
-        Files.writeString(tmp, out, StandardCharsets.UTF_8);
+        Files.write(tmp, out.toString().getBytes(StandardCharsets.UTF_8));
         try {
           Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -76,10 +77,18 @@ final class FakePatch {
   }
 
   private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    try {
+      return URLEncoder.encode(s, "UTF-8");
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e); // every Java platform has UTF-8
+    }
   }
 
   private static String dec(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s, "UTF-8");
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

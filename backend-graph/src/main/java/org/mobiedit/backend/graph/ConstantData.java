@@ -1,5 +1,7 @@
 package org.mobiedit.backend.graph;
 
+import java.nio.FloatBuffer;
+import java.nio.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -62,12 +64,13 @@ public abstract class ConstantData {
         ByteBuffer chunk = ByteBuffer.allocate(perChunk * cols * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < rows; r += perChunk) {
           int n = Math.min(perChunk, rows - r);
-          chunk.clear();
+          ((Buffer) chunk).clear();
+          FloatBuffer floats = chunk.asFloatBuffer();
           for (int i = 0; i < n; i++) {
             reader.read(r + i, row);
-            chunk.asFloatBuffer().put(i * cols, row);
+            floats.put(row);
           }
-          chunk.limit(n * cols * 4);
+          ((Buffer) chunk).limit(n * cols * 4);
           drain(out, chunk);
         }
       }
@@ -98,9 +101,9 @@ public abstract class ConstantData {
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int at = 0; at < v.length; at += CHUNK_FLOATS) {
           int n = Math.min(CHUNK_FLOATS, v.length - at);
-          chunk.clear();
+          ((Buffer) chunk).clear();
           chunk.asFloatBuffer().put(v, at, n);
-          chunk.limit(n * 4);
+          ((Buffer) chunk).limit(n * 4);
           drain(out, chunk);
         }
       }

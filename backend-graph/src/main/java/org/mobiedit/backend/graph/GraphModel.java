@@ -108,7 +108,7 @@ public final class GraphModel implements BackendModel {
    */
   public static long budget(String property, long defaultBytes) {
     String v = System.getProperty(property);
-    if (v != null && !v.isBlank()) {
+    if (v != null && !v.trim().isEmpty()) {
       try {
         long mib = Long.parseLong(v.trim());
         if (mib > 0) {
@@ -142,7 +142,7 @@ public final class GraphModel implements BackendModel {
   public MemoryUsage memory() {
     long mapped = 0;
     for (String name : keepsModelFilesMapped() ? weights.tensorNames() : Set.<String>of()) {
-      org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
+      org.mobiedit.spi.Tensor t = weights.find(name).get();
       mapped += t.dtype().bytesFor(t.elementCount());
     }
     synchronized (graphs) {

@@ -609,7 +609,7 @@ public final class TransformerGraph {
     if (known != null) {
       return known;
     }
-    org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
+    org.mobiedit.spi.Tensor t = weights.find(name).get();
     int[] shape = shape(t);
     int cols = shape[1];
     Tensor c = matrix(name, shape, (r, dst) -> t.read((long) rotateHalfSource(r) * cols, dst, 0, cols));
@@ -635,7 +635,7 @@ public final class TransformerGraph {
 
   /** A query/key bias in rotate-half order (one value per row of its weight). */
   private Tensor rotaryBias(String name) {
-    org.mobiedit.spi.Tensor t = weights.find(name).orElseThrow();
+    org.mobiedit.spi.Tensor t = weights.find(name).get();
     return g.weight(name, shape(t), () -> {
       float[] stored = t.readAll();
       float[] out = new float[stored.length];

@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
@@ -37,10 +37,10 @@ final class GraphCache {
 
   static GraphCache fromSettings() {
     String v = System.getProperty(PROPERTY);
-    if (v == null || v.isBlank()) {
+    if (v == null || v.trim().isEmpty()) {
       v = System.getenv(ENVIRONMENT);
     }
-    return new GraphCache(v == null || v.isBlank() ? null : Path.of(v));
+    return new GraphCache(v == null || v.trim().isEmpty() ? null : Paths.get(v));
   }
 
   /**
@@ -102,7 +102,11 @@ final class GraphCache {
   private static String hash(String s) {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 8);
+      StringBuilder hex = new StringBuilder(16);
+      for (int i = 0; i < 8; i++) {
+        hex.append(Character.forDigit((d[i] >> 4) & 0xf, 16)).append(Character.forDigit(d[i] & 0xf, 16));
+      }
+      return hex.toString();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -148,8 +149,8 @@ final class OrtCompiler implements GraphCompiler {
       o.setIntraOpNumThreads(threads);
       o.setInterOpNumThreads(1);
       String optimized = System.getProperty(OPTIMIZED_MODELS_PROPERTY);
-      if (optimized != null && !optimized.isBlank()) {
-        o.setOptimizedModelFilePath(Path.of(optimized).resolve(key + ".onnx").toString());
+      if (optimized != null && !optimized.trim().isEmpty()) {
+        o.setOptimizedModelFilePath(Paths.get(optimized).resolve(key + ".onnx").toString());
       }
       if (provider == ExecutionProvider.NPU) {
         addQnn(o, generateContext);

@@ -1,6 +1,7 @@
 package org.mobiedit.backend.qnn;
 
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
@@ -87,9 +88,9 @@ public final class QnnBackendProvider implements BackendProvider {
 
   private static @Nullable Path contextCache() {
     String v = System.getProperty(CONTEXT_CACHE_PROPERTY);
-    if (v == null || v.isBlank()) {
+    if (v == null || v.trim().isEmpty()) {
       v = System.getenv(CONTEXT_CACHE_ENVIRONMENT);
     }
-    return v == null || v.isBlank() ? null : Path.of(v);
+    return v == null || v.trim().isEmpty() ? null : Paths.get(v);
   }
 }

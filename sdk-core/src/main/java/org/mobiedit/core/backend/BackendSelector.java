@@ -81,11 +81,11 @@ public final class BackendSelector {
   public static @Nullable String systemSetting(String key) {
     if (key.equals(PROPERTY) || key.equals(ENVIRONMENT)) {
       String p = System.getProperty(PROPERTY);
-      if (p != null && !p.isBlank()) {
+      if (p != null && !p.trim().isEmpty()) {
         return p;
       }
       String e = System.getenv(ENVIRONMENT);
-      return e == null || e.isBlank() ? null : e;
+      return e == null || e.trim().isEmpty() ? null : e;
     }
     return System.getProperty(key);
   }
@@ -226,14 +226,14 @@ public final class BackendSelector {
    * plain priority).
    */
   public BackendSelection select(@Nullable String requestedId, @Nullable Precision precision) {
-    if (requestedId == null || requestedId.isBlank()) {
+    if (requestedId == null || requestedId.trim().isEmpty()) {
       // the caller named none: the property, then the environment variable, may (documented order)
       requestedId = settings.apply(PROPERTY);
       if (requestedId == null) {
         requestedId = settings.apply(ENVIRONMENT);
       }
     }
-    if (requestedId != null && !requestedId.isBlank()) {
+    if (requestedId != null && !requestedId.trim().isEmpty()) {
       String id = requestedId.trim().toLowerCase(Locale.ROOT);
       for (ProviderCandidate c : candidates) {
         if (c.id().equals(id)) {

@@ -15,6 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
@@ -192,7 +193,7 @@ public final class AtomicFile {
     String lower = text == null ? "" : text.toLowerCase(java.util.Locale.ROOT);
     String why;
     if (e instanceof AccessDeniedException denied) {
-      Path where = denied.getFile() == null ? null : Path.of(denied.getFile()).toAbsolutePath().getParent();
+      Path where = denied.getFile() == null ? null : Paths.get(denied.getFile()).toAbsolutePath().getParent();
       why = "permission denied (" + denied.getFile() + "). Give the app write access to "
           + (where == null ? dir : where) + ", or save to a folder it can write to";
     } else if (lower.contains("read-only file system")) {

@@ -1,5 +1,6 @@
 package org.mobiedit.core.files;
 
+import java.nio.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,7 @@ public final class Utf8Text {
       throw problem.apply("the text is not UTF-8 (an invalid byte sequence at byte " + (in.position() - offset)
           + ")");
     }
-    out.flip();
+    ((Buffer) out).flip();
     return out.toString();
   }
 

@@ -30,7 +30,7 @@ public final class TokenDecoder {
 
   /** Returns whatever is still held back (invalid sequences become U+FFFD). */
   public String flush() {
-    String s = pending.toString(StandardCharsets.UTF_8);
+    String s = new String(pending.toByteArray(), StandardCharsets.UTF_8);
     pending.reset();
     return s;
   }

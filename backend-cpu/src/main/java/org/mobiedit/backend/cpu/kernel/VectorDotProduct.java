@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu.kernel;
 
+import org.codehaus.mojo.animal_sniffer.IgnoreJRERequirement;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -29,6 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * int8 forms are the same code with a different weight load, kept apart rather than shared through a lambda for
  * the same reason.
  */
+@IgnoreJRERequirement // loaded only where the JVM offers the Vector API (never on Android)
 final class VectorDotProduct implements DotProduct {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   /** Bytes with as many lanes as {@link #F}, widened to floats lane by lane. */

@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu.memory;
 
+import org.codehaus.mojo.animal_sniffer.IgnoreJRERequirement;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -29,7 +30,11 @@ public final class DirectMemoryBudget {
     this.max = max;
   }
 
-  /** What this JVM still allows: its direct-memory cap minus the direct buffers in use. */
+  /**
+   * What this JVM still allows: its direct-memory cap minus the direct buffers in use. Where the JVM has no
+   * {@code java.lang.management} (Android) the classes are missing, the error is caught, and the budget is unbounded.
+   */
+  @IgnoreJRERequirement
   public static DirectMemoryBudget ofRuntime() {
     try {
       long max = maxDirectMemory();
@@ -43,13 +48,19 @@ public final class DirectMemoryBudget {
         return unbounded();
       }
       BufferPoolMXBean pool = direct;
-      return new DirectMemoryBudget(() -> max - Math.max(0, pool.getMemoryUsed()), max);
+      return new DirectMemoryBudget(() -> max - used(pool), max);
     } catch (LinkageError | RuntimeException e) {
       return unbounded(); // no java.lang.management (Android) or no HotSpot bean: nothing to check against
     }
   }
 
+  @IgnoreJRERequirement
+  private static long used(BufferPoolMXBean pool) {
+    return Math.max(0, pool.getMemoryUsed());
+  }
+
   /** {@code -XX:MaxDirectMemorySize}, or the maximum heap where it is left at 0 (the default); 0 if unknown. */
+  @IgnoreJRERequirement
   private static long maxDirectMemory() {
     @Nullable String option = null;
     try {

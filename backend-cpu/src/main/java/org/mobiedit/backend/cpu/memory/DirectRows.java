@@ -1,5 +1,6 @@
 package org.mobiedit.backend.cpu.memory;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -117,7 +118,7 @@ public final class DirectRows {
       throw new IndexOutOfBoundsException("row " + r + " of " + rows);
     }
     ByteBuffer b = chunks[r / rowsPerChunk].duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    b.position((r % rowsPerChunk) * rowElements * elementBytes);
+    ((Buffer) b).position((r % rowsPerChunk) * rowElements * elementBytes);
     return b;
   }
 }

@@ -55,7 +55,7 @@ public final class HardwareSelection<H extends Hardware> {
   /** The setting from the system property, else the environment variable; null means auto. */
   public @Nullable H settingFromEnvironment() {
     String v = System.getProperty(property);
-    if (v == null || v.isBlank()) {
+    if (v == null || v.trim().isEmpty()) {
       v = System.getenv(environment);
     }
     return parse(v);
@@ -63,7 +63,7 @@ public final class HardwareSelection<H extends Hardware> {
 
   /** {@code auto}, blank or null give null (choose automatically); an id names one. */
   public @Nullable H parse(@Nullable String setting) {
-    if (setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase("auto")) {
+    if (setting == null || setting.trim().isEmpty() || setting.trim().equalsIgnoreCase("auto")) {
       return null;
     }
     for (H h : order) {

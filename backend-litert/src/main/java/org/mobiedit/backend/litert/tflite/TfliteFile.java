@@ -1,5 +1,6 @@
 package org.mobiedit.backend.litert.tflite;
 
+import java.nio.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -47,7 +48,7 @@ public final class TfliteFile {
     ByteBuffer zeros = ByteBuffer.allocate(ALIGNMENT);
     for (Part p : parts) {
       while (at < p.offset()) {
-        zeros.clear().limit((int) Math.min(ALIGNMENT, p.offset() - at));
+        ((Buffer) zeros).clear().limit((int) Math.min(ALIGNMENT, p.offset() - at));
         at += write(out, zeros);
       }
       p.data().writeTo(out);

@@ -1,5 +1,6 @@
 package org.mobiedit.backend.qnn.runtime;
 
+import java.nio.Buffer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
@@ -114,7 +115,7 @@ public final class OrtGraph implements CompiledGraph {
   public void writeInput(int index, long from, float[] src, int off, int count) {
     checkOpen();
     FloatBuffer b = floats(inputBuffers[index]);
-    b.position(Math.toIntExact(from));
+    ((Buffer) b).position(Math.toIntExact(from));
     b.put(src, off, count);
   }
 
@@ -141,7 +142,7 @@ public final class OrtGraph implements CompiledGraph {
   public void readOutput(int index, long from, float[] dst, int off, int count) {
     checkOpen();
     FloatBuffer b = floats(outputBuffers[index]);
-    b.position(Math.toIntExact(from));
+    ((Buffer) b).position(Math.toIntExact(from));
     b.get(dst, off, count);
   }
 

@@ -1,5 +1,6 @@
 package org.mobiedit.backend.qnn.runtime;
 
+import java.nio.Buffer;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -52,7 +53,7 @@ public final class SharedWeights implements AutoCloseable {
       } else {
         get(whole);
         ByteBuffer all = buffers.get(whole.name()).duplicate();
-        all.position((int) w.offset()).limit((int) (w.offset() + w.bytes()));
+        ((Buffer) all).position((int) w.offset()).limit((int) (w.offset() + w.bytes()));
         t = wrap(w, all.slice().order(ByteOrder.nativeOrder()));
       }
       tensors.put(w.name(), t);
@@ -86,7 +87,7 @@ public final class SharedWeights implements AutoCloseable {
       throw new MobiEditException(MobiEditException.Reason.IO, "The weight " + w.name() + " cannot be read: "
           + e.getMessage(), e);
     }
-    b.flip();
+    ((Buffer) b).flip();
     return b;
   }
 

@@ -29,7 +29,7 @@ final class ContextTemplates {
       int[] ids = tok.encodeForModel(start);
       StringBuilder text = new StringBuilder(start);
       text.append(tok.decode(sample(model, ids, PREFIX_TOKENS - 1, random, TOP_K)));
-      String prefix = text.toString().replace("{", "").replace("}", "").strip();
+      String prefix = Whitespace.strip(text.toString().replace("{", "").replace("}", ""));
       out.add(prefix + ". {}");
     }
     return out;

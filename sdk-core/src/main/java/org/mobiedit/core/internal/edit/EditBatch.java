@@ -62,7 +62,7 @@ final class EditBatch {
       templateChars = Math.max(templateChars, template.length() - 2);
     }
     long chars = (long) templateChars + request.getPrompt().length() + 1
-        + request.getNewObject().strip().length();
+        + Whitespace.strip(request.getNewObject()).length();
     int perToken = tok.maxCharsPerToken();
     long limit = ((long) Math.max(0, contextLength) + 1) * perToken;
     if (chars > limit) {
@@ -81,7 +81,7 @@ final class EditBatch {
     int at = prompt.indexOf(subject);
     String head = prompt.substring(0, at + subject.length());
     String tail = prompt.substring(at + subject.length());
-    int[] target = tok.encodeContinuation(" " + request.getNewObject().strip());
+    int[] target = tok.encodeContinuation(" " + Whitespace.strip(request.getNewObject()));
     if (target.length == 0) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "The new object " + org.mobiedit.api.Excerpt.quoted(request.getNewObject())

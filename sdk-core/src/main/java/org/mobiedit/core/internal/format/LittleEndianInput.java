@@ -68,9 +68,12 @@ public final class LittleEndianInput implements AutoCloseable {
     require(n, what);
     byte[] b = new byte[n];
     try {
-      int read = in.readNBytes(b, 0, n);
-      if (read != n) {
-        throw new EOFException();
+      for (int read = 0; read < n; ) {
+        int r = in.read(b, read, n - read);
+        if (r < 0) {
+          throw new EOFException();
+        }
+        read += r;
       }
     } catch (IOException e) {
       throw truncated(what, n);

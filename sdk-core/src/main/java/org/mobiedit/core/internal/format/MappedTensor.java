@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.format;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.mobiedit.api.Excerpt;
@@ -164,7 +165,7 @@ public final class MappedTensor implements Tensor {
     }
     int pieceIndex = (int) (row / rowsPerPiece);
     ByteBuffer b = piece(pieceIndex).duplicate();
-    b.position((int) ((row % rowsPerPiece) * rowBytes));
+    ((Buffer) b).position((int) ((row % rowsPerPiece) * rowBytes));
     b.get(dst, dstOffset, (int) rowBytes);
   }
 

@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.store;
 
+import java.nio.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -80,10 +81,10 @@ final class PatchInput {
     while (done < n) {
       int take = Math.min(n - done, chunk.length / 4);
       fill(4 * take, field);
-      le.clear();
-      le.limit(4 * take);
+      ((Buffer) le).clear();
+      ((Buffer) le).limit(4 * take);
       le.asFloatBuffer().get(v, done, take);
-      le.clear();
+      ((Buffer) le).clear();
       done += take;
     }
     return v;

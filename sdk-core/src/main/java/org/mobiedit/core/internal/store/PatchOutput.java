@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.store;
 
+import java.nio.Buffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ final class PatchOutput {
     int done = 0;
     while (done < v.length) {
       int take = Math.min(v.length - done, chunk.length / 4);
-      le.clear();
+      ((Buffer) le).clear();
       le.asFloatBuffer().put(v, done, take);
       write(chunk, 4 * take);
       done += take;

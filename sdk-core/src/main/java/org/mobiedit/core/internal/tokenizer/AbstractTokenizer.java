@@ -79,7 +79,7 @@ abstract class AbstractTokenizer implements Tokenizer {
       byte[] t = tokenBytes(id);
       b.write(t, 0, t.length);
     }
-    return b.toString(StandardCharsets.UTF_8);
+    return new String(b.toByteArray(), StandardCharsets.UTF_8);
   }
 
   @Override

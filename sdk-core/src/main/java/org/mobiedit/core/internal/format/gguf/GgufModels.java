@@ -95,7 +95,7 @@ public final class GgufModels {
         .rmsNormEps((float) md.positiveOr(arch + ".attention.layer_norm_rms_epsilon", 1e-5, MAX_RMS_EPS))
         .ropeTheta(md.positiveOr(arch + ".rope.freq_base", 10000, MAX_ROPE_THETA))
         .ropeLayout(layout)
-        .tiedEmbeddings(findTensor(gguf, TensorNames.OUTPUT).isEmpty())
+        .tiedEmbeddings(!findTensor(gguf, TensorNames.OUTPUT).isPresent())
         .attentionBias(bias);
     Optional<String> scaling = md.string(arch + ".rope.scaling.type");
     if (scaling.isPresent() && !"none".equals(scaling.get())) {
