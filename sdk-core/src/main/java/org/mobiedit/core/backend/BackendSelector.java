@@ -41,8 +41,8 @@ public final class BackendSelector {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendSelector.class);
   private static final String ADD_ARTIFACT_HINT =
-      "Add a backend artifact to the class path: org.mobiedit:backend-cpu runs everywhere (pure Java); "
-          + "hardware backends are org.mobiedit:backend-litert, backend-qnn, backend-executorch.";
+      "Add a backend artifact to the class path: org.mobiedit:mobiedit-backend-cpu runs everywhere (pure Java); "
+          + "hardware backends are org.mobiedit:mobiedit-backend-litert and mobiedit-backend-qnn.";
 
   private final List<ProviderCandidate> candidates;
   private final List<BackendDiagnostic> diagnostics;

@@ -43,7 +43,7 @@ class BackendSelectorTest {
     assertEquals(List.of("MOBIEDIT-B001"), codes(s));
     MobiEditException e = assertThrows(MobiEditException.class, s::select);
     assertEquals(MobiEditException.Reason.BACKEND_UNAVAILABLE, e.getReason());
-    assertThat(e.getMessage()).contains("MOBIEDIT-B008").contains("org.mobiedit:backend-cpu");
+    assertThat(e.getMessage()).contains("MOBIEDIT-B008").contains("org.mobiedit:mobiedit-backend-cpu");
   }
 
   @Test
