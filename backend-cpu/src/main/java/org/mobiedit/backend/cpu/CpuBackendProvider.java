@@ -1,5 +1,7 @@
 package org.mobiedit.backend.cpu;
 
+import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.cpu.kernel.DotProduct;
 import org.mobiedit.backend.cpu.kernel.DotProducts;
 import org.mobiedit.spi.Backend;
 import org.mobiedit.spi.BackendConfig;
@@ -31,13 +33,22 @@ public final class CpuBackendProvider implements BackendProvider {
     return SPI_VERSION;
   }
 
+  /** Supported everywhere; the note says which kernels this JVM gets ({@link DotProducts#describe}). */
   @Override
   public Support support() {
-    return Support.yes();
+    try {
+      return Support.yes(DotProducts.describe(kernel()));
+    } catch (MobiEditException e) {
+      return Support.no(e.getMessage()); // a kernel preference this JVM cannot honour
+    }
   }
 
   @Override
   public Backend create(BackendConfig config) {
-    return new CpuBackend(config.threads(), DotProducts.select(System.getProperty(DotProducts.PROPERTY)));
+    return new CpuBackend(config.threads(), kernel());
+  }
+
+  private static DotProduct kernel() {
+    return DotProducts.select(System.getProperty(DotProducts.PROPERTY));
   }
 }

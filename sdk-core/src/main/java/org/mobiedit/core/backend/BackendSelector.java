@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +42,8 @@ public final class BackendSelector {
   public static final String ENVIRONMENT = "MOBIEDIT_BACKEND";
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendSelector.class);
+  /** Support notes already logged in this process ({@link #selected}). */
+  private static final Set<String> LOGGED_NOTES = ConcurrentHashMap.newKeySet();
   private static final String ADD_ARTIFACT_HINT =
       "Add a backend artifact to the class path: org.mobiedit:mobiedit-backend-cpu runs everywhere (pure Java); "
           + "hardware backends are org.mobiedit:mobiedit-backend-litert and mobiedit-backend-qnn.";
@@ -243,7 +247,7 @@ public final class BackendSelector {
                     + ". Unset " + PROPERTY + "/" + ENVIRONMENT + " to choose automatically, or pick another of: "
                     + ids(true) + ".");
           }
-          return new BackendSelection(c.provider(), "requested id '" + id + "'", diagnostics);
+          return selected(c, "requested id '" + id + "'");
         }
       }
       throw failure(BackendDiagnostic.Code.UNKNOWN_ID, id,
@@ -260,8 +264,20 @@ public final class BackendSelector {
         ? "the only supported provider"
         : "highest priority (" + priority(chosen, precision) + (precision == null ? "" : " for " + precision.getId())
             + ") of " + usable.size() + " supported: " + ids(true);
-    LOG.debug("Selected backend '{}': {}", chosen.id(), rule);
-    return new BackendSelection(chosen.provider(), rule, diagnostics);
+    return selected(chosen, rule);
+  }
+
+  /**
+   * The selection of {@code c}; its support note (how it runs here, e.g. backend-cpu's kernels) is logged at info
+   * level once per process and note, so an app's log says once whether it got the fast kernels.
+   */
+  private BackendSelection selected(ProviderCandidate c, String rule) {
+    LOG.debug("Selected backend '{}': {}", c.id(), rule);
+    String note = c.support().reason();
+    if (!note.isEmpty() && LOGGED_NOTES.add(c.id() + ": " + note)) {
+      LOG.info("Backend '{}': {}", c.id(), note);
+    }
+    return new BackendSelection(c.provider(), rule, diagnostics);
   }
 
   private String ids(boolean usableOnly) {

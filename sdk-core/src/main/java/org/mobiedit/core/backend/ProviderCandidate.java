@@ -1,6 +1,5 @@
 package org.mobiedit.core.backend;
 
-import org.jspecify.annotations.Nullable;
 import org.mobiedit.spi.BackendProvider;
 import org.mobiedit.spi.Support;
 
@@ -22,8 +21,10 @@ public record ProviderCandidate(BackendProvider provider, Support support) {
 
   /** A one-line description for listings. */
   public String describe() {
-    @Nullable String why = support.isSupported() ? null : support.reason();
-    return provider.id() + " (priority " + provider.priority() + ", " + provider.getClass().getName() + ")"
-        + (why == null ? ": supported" : ": not supported: " + why);
+    String head = provider.id() + " (priority " + provider.priority() + ", " + provider.getClass().getName() + ")";
+    if (!support.isSupported()) {
+      return head + ": not supported: " + support.reason();
+    }
+    return head + ": supported" + (support.reason().isEmpty() ? "" : "; " + support.reason());
   }
 }

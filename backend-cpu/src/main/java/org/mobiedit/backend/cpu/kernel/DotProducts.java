@@ -40,6 +40,20 @@ public final class DotProducts {
     }
   }
 
+  /**
+   * What {@code kernel} means for speed on this JVM, one line for listings and the log: the SIMD kernel and its width,
+   * or the scalar kernel with why and what would give the SIMD one.
+   */
+  public static String describe(DotProduct kernel) {
+    if (kernel instanceof ScalarDotProduct) {
+      boolean forced = "scalar".equalsIgnoreCase(String.valueOf(System.getProperty(PROPERTY)).trim());
+      return "kernels: scalar (" + (forced ? PROPERTY + "=scalar"
+          : "this JVM has no Vector API; on a desktop JVM start it with --add-modules jdk.incubator.vector for the"
+              + " SIMD kernels, 4-7x faster; Android has none") + ")";
+    }
+    return "kernels: SIMD (" + kernel + ")";
+  }
+
   private static @Nullable DotProduct vectorOrNull() {
     try {
       Class.forName("jdk.incubator.vector.FloatVector");

@@ -36,6 +36,12 @@ final class VectorDotProduct implements DotProduct {
   /** Bytes with as many lanes as {@link #F}, widened to floats lane by lane. */
   private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
 
+  /** The Vector API and its width here, e.g. "jdk.incubator.vector, 512-bit, 16 floats per vector". */
+  @Override
+  public String toString() {
+    return "jdk.incubator.vector, " + F.vectorBitSize() + "-bit, " + F.length() + " floats per vector";
+  }
+
   @Override
   public float dot(float[] w, int wo, float[] x, int xo, int len) {
     int bound = len - len % F.length();
