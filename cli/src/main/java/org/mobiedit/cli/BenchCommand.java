@@ -3,12 +3,16 @@ package org.mobiedit.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,12 +30,13 @@ import org.mobiedit.core.EditRows;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
+import org.mobiedit.core.ModelSource;
 import org.mobiedit.core.files.AtomicFile;
 import org.mobiedit.tools.memory.ProcessMemory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mobiedit bench}: what a model costs on this machine in one precision: load time, resident memory, prefill
@@ -81,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
           + " exists)."})
   @Nullable Path rowsOut;
 
+  @Option(names = "--from-channel", description = {"Load the GGUF file as an Android app loads a model it ships as an"
+      + " asset: through a FileChannel with the file's offset and length (ModelSource.gguf), not by its path."})
+  boolean fromChannel;
+
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
@@ -114,7 +123,10 @@ final class BenchCommand implements Callable<Integer> {
       variantOptions.put(name, b.precision(load.precision()).maxSteps(steps).earlyStopping(false).build());
     }
     JsonObject o = new JsonObject();
-    try (Model lm = MobiEdit.load(model.model, load)) {
+    if (fromChannel && !(Files.isRegularFile(model.model) && model.model.toString().endsWith(".gguf"))) {
+      throw check.fail("--from-channel reads one GGUF file; " + model.model + " is not a .gguf file.");
+    }
+    try (Model lm = fromChannel ? MobiEdit.load(channelSource(model.model), load) : MobiEdit.load(model.model, load)) {
       int context = lm.spec().contextLength();
       if ((long) promptTokens + decodeTokens > context) {
         throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "--prompt-tokens " + promptTokens
@@ -123,6 +135,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       o.addProperty("model", model.model.toString());
       o.addProperty("precision", lm.precision().getId());
+      o.addProperty("loadedFrom", fromChannel ? "channel" : "path");
       o.addProperty("backend", lm.backendId());
       o.addProperty("parameters", lm.spec().parameterCount());
       o.addProperty("layers", lm.spec().layers());
@@ -308,5 +321,15 @@ final class BenchCommand implements Callable<Integer> {
     int last = r.getSteps();
     double cpuMillis = cpuAt[1] < 0 ? Double.NaN : (cpuAt[last] - cpuAt[1]) / 1e6 / (last - 1);
     return new StepTimes((at[last] - at[1]) / 1e6 / (last - 1), cpuMillis, r);
+  }
+
+  /** The GGUF file as a channel, offset and length, the way an app hands over an asset ({@link ModelSource#gguf}). */
+  private static ModelSource channelSource(Path gguf) {
+    try {
+      FileChannel channel = FileChannel.open(gguf, StandardOpenOption.READ);
+      return ModelSource.gguf(channel, 0, channel.size(), gguf.getFileName().toString());
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot open " + gguf + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -106,6 +106,14 @@ public final class MobiEdit {
     return LanguageModel.load(model, load);
   }
 
+  /**
+   * As {@link #load(Path, LoadOptions)} from a path or from a GGUF file inside an open channel, the way an Android app
+   * holds a model it ships as an asset ({@link ModelSource#gguf}).
+   */
+  public static Model load(ModelSource model, LoadOptions load) {
+    return LanguageModel.load(model, load);
+  }
+
   /** As {@link #load(Path, LoadOptions)} with a given selector (for apps and kits that wire providers by hand). */
   public static Model load(Path model, LoadOptions load, BackendSelector selector) {
     return LanguageModel.load(model, load, selector);

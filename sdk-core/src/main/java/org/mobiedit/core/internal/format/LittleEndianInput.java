@@ -4,6 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,50 @@ public final class LittleEndianInput implements AutoCloseable {
       this.in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the {@code length} bytes at {@code offset} of {@code channel} (named {@code name} in messages) with
+   * positional reads: the channel's own position is not used, and closing this input leaves the channel open.
+   */
+  public LittleEndianInput(Path name, FileChannel channel, long offset, long length) {
+    this.path = name;
+    this.fileSize = length;
+    this.in = new BufferedInputStream(new ChannelSlice(channel, offset, length), 1 << 16);
+  }
+
+  /** An input stream over a slice of a channel, by positional reads. */
+  private static final class ChannelSlice extends InputStream {
+    private final FileChannel channel;
+    private final long end;
+    private long at;
+
+    ChannelSlice(FileChannel channel, long offset, long length) {
+      this.channel = channel;
+      this.at = offset;
+      this.end = offset + length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (at >= end) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - at)), at);
+      if (n > 0) {
+        at += n;
+      }
+      return n;
     }
   }
 

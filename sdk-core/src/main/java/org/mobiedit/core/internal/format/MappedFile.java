@@ -25,13 +25,16 @@ import org.mobiedit.api.MobiEditException;
 public final class MappedFile implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
+  /** Where this file's bytes start in the channel (an asset inside an APK starts past the archive's header). */
+  private final long base;
   private final long size;
   private final List<MappedByteBuffer> regions = new ArrayList<>();
   private volatile boolean open = true;
 
-  private MappedFile(Path path, FileChannel channel, long size) {
+  private MappedFile(Path path, FileChannel channel, long base, long size) {
     this.path = path;
     this.channel = channel;
+    this.base = base;
     this.size = size;
   }
 
@@ -39,10 +42,30 @@ public final class MappedFile implements AutoCloseable {
   public static MappedFile open(Path path) {
     try {
       FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-      return new MappedFile(path, ch, ch.size());
+      return new MappedFile(path, ch, 0, ch.size());
     } catch (IOException e) {
       throw new MobiEditException(MobiEditException.Reason.IO, "Cannot open " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A file's bytes at {@code [offset, offset + length)} of an open channel (on Android, an uncompressed asset: the
+   * APK's channel with the asset's start and length); {@code name} names it in messages. The channel is closed with
+   * this file.
+   */
+  public static MappedFile of(Path name, FileChannel channel, long offset, long length) {
+    long channelSize;
+    try {
+      channelSize = channel.size();
+    } catch (IOException e) {
+      throw new MobiEditException(MobiEditException.Reason.IO, "Cannot read " + name + ": " + e.getMessage(), e);
+    }
+    if (offset < 0 || length < 0 || offset > channelSize || length > channelSize - offset) {
+      throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "The model " + name + " is said to be "
+          + length + " bytes at offset " + offset + ", but its channel holds " + channelSize + " bytes: give the"
+          + " asset's start offset and length (AssetFileDescriptor.getStartOffset() and getLength()).");
+    }
+    return new MappedFile(name, channel, offset, length);
   }
 
   public Path path() {
@@ -71,7 +94,7 @@ public final class MappedFile implements AutoCloseable {
       throw new IllegalArgumentException("one mapping cannot exceed 2 GiB");
     }
     try {
-      MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, offset, length);
+      MappedByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, base + offset, length);
       b.order(ByteOrder.LITTLE_ENDIAN);
       regions.add(b);
       return b;

@@ -1,8 +1,10 @@
 package org.mobiedit.core.internal.format;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,8 +13,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.ModelSource;
 import org.mobiedit.core.internal.format.gguf.GgufFile;
 import org.mobiedit.core.internal.format.gguf.GgufModels;
 import org.mobiedit.core.internal.format.gguf.GgufTensorInfo;
@@ -60,17 +64,55 @@ public final class ModelFiles {
     }
   }
 
+  /**
+   * Opens a model from where {@code source} says: a path as {@link #open(Path)}, or a GGUF file inside an open
+   * channel (an Android asset), which the model closes when it closes.
+   */
+  public static OpenModel open(ModelSource source) {
+    Path path = source.path();
+    if (path != null) {
+      return open(path);
+    }
+    FileChannel channel = source.channel();
+    Path name = Paths.get(source.name());
+    MappedFile mapped;
+    try {
+      mapped = MappedFile.of(name, channel, source.offset(), source.length());
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    try {
+      return openGguf(GgufFile.open(name, channel, source.offset(), source.length()), mapped, name, null);
+    } catch (RuntimeException e) {
+      mapped.close();
+      throw e;
+    }
+  }
+
+  /** Closes a channel given to the SDK when the model it holds cannot be opened; the load's error is what matters. */
+  public static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // the model failed to open; that failure is reported, not this one
+    }
+  }
+
   static OpenModel openGguf(Path file) {
     GgufFile gguf = GgufFile.open(file);
-    ModelSpec spec = GgufModels.spec(gguf);
     MappedFile mapped = MappedFile.open(file);
+    return openGguf(gguf, mapped, file, file.toAbsolutePath().getParent());
+  }
+
+  private static OpenModel openGguf(GgufFile gguf, MappedFile mapped, Path file, @Nullable Path folder) {
     try {
+      ModelSpec spec = GgufModels.spec(gguf);
       Map<String, MappedTensor> tensors = new LinkedHashMap<>();
       for (GgufTensorInfo t : gguf.tensors()) {
         tensors.put(t.name(), new MappedTensor(t.name(), t.type(), t.shape(), mapped, gguf.dataOffset() + t.offset()));
       }
       OpenModel.validate(spec, tensors, file, "its GGUF metadata");
-      Path folder = file.toAbsolutePath().getParent();
       return new OpenModel(file, folder, "gguf v" + gguf.version(), spec, tensors, List.of(mapped), gguf.metadata());
     } catch (RuntimeException e) {
       mapped.close();

@@ -11,6 +11,7 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.core.AnswerScore;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.Model;
+import org.mobiedit.core.ModelSource;
 import org.mobiedit.core.TokenListener;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
@@ -66,7 +67,17 @@ public final class LanguageModel implements Model {
    * and loads the weights in the requested precision.
    */
   public static LanguageModel load(Path path, LoadOptions options) {
-    return load(path, options, BackendSelector.discover());
+    return load(ModelSource.of(path), options, BackendSelector.discover());
+  }
+
+  /** As {@link #load(Path, LoadOptions)} from a path or a channel ({@link ModelSource}). */
+  public static LanguageModel load(ModelSource source, LoadOptions options) {
+    return load(source, options, BackendSelector.discover());
+  }
+
+  /** As {@link #load(ModelSource, LoadOptions, BackendSelector)} from a path. */
+  public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
+    return load(ModelSource.of(path), options, selector);
   }
 
   /**
@@ -75,13 +86,21 @@ public final class LanguageModel implements Model {
    * type or the precision, or cannot be created) is passed over for the next supported one, with a warning; a problem
    * of the model itself (missing, corrupt) is never retried.
    */
-  public static LanguageModel load(Path path, LoadOptions options, BackendSelector selector) {
-    BackendSelection selection = selector.select(options.backendId(), options.precision());
+  public static LanguageModel load(ModelSource path, LoadOptions options, BackendSelector selector) {
+    BackendSelection selection;
+    try {
+      selection = selector.select(options.backendId(), options.precision());
+    } catch (RuntimeException e) {
+      if (path.path() == null) {
+        ModelFiles.closeQuietly(path.channel()); // the model was to own it
+      }
+      throw e;
+    }
     try {
       return load(path, options.precision(), create(selection.provider(), options), selection.rule());
     } catch (MobiEditException e) {
-      if (!options.allowFallback() || !backendCannotRunIt(e)) {
-        throw e;
+      if (!options.allowFallback() || !backendCannotRunIt(e) || path.path() == null) {
+        throw e; // a channel was closed with the failed load: it cannot be read again for another backend
       }
       List<String> tried = new ArrayList<>();
       List<String> triedIds = new ArrayList<>();
@@ -126,6 +145,11 @@ public final class LanguageModel implements Model {
    * closed with the model, or at once if loading fails). {@code rule} says how the backend was chosen.
    */
   public static LanguageModel load(Path path, Precision precision, Backend backend, String rule) {
+    return load(ModelSource.of(path), precision, backend, rule);
+  }
+
+  /** As {@link #load(Path, Precision, Backend, String)} from a path or a channel ({@link ModelSource}). */
+  public static LanguageModel load(ModelSource path, Precision precision, Backend backend, String rule) {
     long start = System.nanoTime();
     OpenModel files;
     try {
@@ -171,7 +195,7 @@ public final class LanguageModel implements Model {
    * The backend ran out of Java heap while loading: say how much there was, what the model's weights take (from its
    * parameter count, as {@code mobiedit inspect} reports it) and what to do.
    */
-  private static MobiEditException outOfHeap(Path path, Precision precision, String backendId, ModelSpec spec,
+  private static MobiEditException outOfHeap(ModelSource path, Precision precision, String backendId, ModelSpec spec,
       long freeHeapBefore, OutOfMemoryError cause) {
     long parameters = spec.parameterCount();
     long fp32 = 4 * parameters;

@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.format.gguf;
 
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,13 @@ public final class GgufFile implements AutoCloseable {
           "No such GGUF file: " + path + ". Check the path.");
     }
     try (LittleEndianInput in = new LittleEndianInput(path)) {
+      return new HeaderReader(in).read();
+    }
+  }
+
+  /** Reads and checks the header of the GGUF file at {@code [offset, offset + length)} of {@code channel}. */
+  public static GgufFile open(Path name, FileChannel channel, long offset, long length) {
+    try (LittleEndianInput in = new LittleEndianInput(name, channel, offset, length)) {
       return new HeaderReader(in).read();
     }
   }
