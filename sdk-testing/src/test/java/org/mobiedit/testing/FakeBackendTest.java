@@ -21,8 +21,8 @@ import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Editor;
 import org.mobiedit.api.GenerationOptions;
-import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.MobiEditException.Reason;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.backend.BackendSelector;
 
@@ -247,5 +247,72 @@ class FakeBackendTest {
         events.add("finish");
       }
     };
+  }
+
+  /** What {@link EditCall#enqueue} delivers, and on which thread. */
+  private static final class Outcome implements EditCall.Callback {
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    volatile EditResult result;
+    volatile RuntimeException error;
+    volatile String thread;
+
+    @Override
+    public void onResult(EditCall call, EditResult r) {
+      result = r;
+      thread = Thread.currentThread().getName();
+      done.countDown();
+    }
+
+    @Override
+    public void onFailure(EditCall call, RuntimeException e) {
+      error = e;
+      thread = Thread.currentThread().getName();
+      done.countDown();
+    }
+
+    Outcome await() throws InterruptedException {
+      assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the callback was called").isTrue();
+      return this;
+    }
+  }
+
+  @Test
+  void anEnqueuedEditReportsItsResultOnABackgroundThread(FakeBackend fake) throws InterruptedException {
+    fake.onEdit("The Eiffel Tower").succeedAfter(7).taking(java.time.Duration.ofMillis(20));
+    try (Editor editor = MobiEdit.open(NO_MODEL)) {
+      Outcome o = new Outcome();
+      long before = System.nanoTime();
+      editor.newCall(EIFFEL, new org.mobiedit.api.EditListener() {}).enqueue(o);
+      assertThat(System.nanoTime() - before).as("enqueue returns before the edit's 140 ms").isLessThan(100_000_000L);
+      o.await();
+      assertThat(o.error).isNull();
+      assertThat(o.result.getSteps()).isEqualTo(7);
+      assertThat(o.thread).isEqualTo("mobiedit-edit");
+      assertThat(editor.getAppliedEdits()).hasSize(1);
+    }
+  }
+
+  @Test
+  void anEnqueuedEditThatFailsOrIsCancelledReportsTheFailure(FakeBackend fake) throws InterruptedException {
+    fake.onEdit("Mars").failAtStep(2, MobiEditException.Reason.BACKEND_FAILURE, "NPU lost");
+    fake.onEdit("The Eiffel Tower").succeedAfter(50).taking(java.time.Duration.ofMillis(20));
+    try (Editor editor = MobiEdit.open(NO_MODEL)) {
+      Outcome failed = new Outcome();
+      editor.newCall(EditRequest.of("Mars", "{} is", "blue"), new org.mobiedit.api.EditListener() {}).enqueue(failed);
+      assertThat(((MobiEditException) failed.await().error).getReason())
+          .isEqualTo(MobiEditException.Reason.BACKEND_FAILURE);
+
+      Outcome cancelled = new Outcome();
+      EditCall call = editor.newCall(EIFFEL, new org.mobiedit.api.EditListener() {});
+      call.enqueue(cancelled);
+      call.cancel();
+      assertThat(((MobiEditException) cancelled.await().error).getReason())
+          .isEqualTo(MobiEditException.Reason.CANCELLED);
+      assertThat(editor.getAppliedEdits()).isEmpty();
+
+      Outcome again = new Outcome();
+      call.enqueue(again);
+      assertThat(again.await().error).isInstanceOf(IllegalStateException.class);
+    }
   }
 }
