@@ -52,6 +52,17 @@ public interface Editor extends AutoCloseable {
   Generation generate(String prompt, GenerationOptions options);
 
   /**
+   * Continues a prompt and streams the text to {@code listener} as each token is produced; the listener stops the
+   * generation by returning false (from a cancelled UI request, say). The default, for editors that cannot stream,
+   * generates first and then delivers the whole text as one piece.
+   */
+  default Generation generate(String prompt, GenerationOptions options, TextListener listener) {
+    Generation g = generate(prompt, options);
+    listener.onText(g.getText());
+    return g;
+  }
+
+  /**
    * Removes the most recent edit exactly: the model computes as it did before that edit.
    *
    * @throws MobiEditException {@code INVALID_REQUEST} when no edit is applied

@@ -13,7 +13,9 @@ public final class Generation {
     /** The requested number of tokens was produced. */
     MAX_TOKENS,
     /** The model's context is full. */
-    CONTEXT_FULL
+    CONTEXT_FULL,
+    /** The caller stopped it ({@link TextListener#onText} returned false, for example on a cancelled request). */
+    STOPPED
   }
 
   private final int[] promptIds;

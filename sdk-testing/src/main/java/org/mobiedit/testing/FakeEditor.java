@@ -1,14 +1,14 @@
 package org.mobiedit.testing;
 
-import java.util.Collections;
-import java.util.stream.Collectors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.mobiedit.api.EditCall;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
@@ -18,6 +18,7 @@ import org.mobiedit.api.Editor;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.TextListener;
 
 /** An editor that follows {@link FakeBackend}'s script. Operations are serialised, as on a real editor. */
 final class FakeEditor implements Editor {
@@ -148,6 +149,12 @@ final class FakeEditor implements Editor {
 
   @Override
   public synchronized Generation generate(String prompt, GenerationOptions options) {
+    return generate(prompt, options, piece -> true);
+  }
+
+  /** The scripted or learned answer, one code point per token, each streamed to {@code listener}, which may stop it. */
+  @Override
+  public synchronized Generation generate(String prompt, GenerationOptions options, TextListener listener) {
     ensureOpen();
     GenerationScript.Reply reply = fake.generationReply(prompt);
     String text = "";
@@ -164,11 +171,19 @@ final class FakeEditor implements Editor {
         }
       }
     }
-    int[] generated = text.codePoints().limit(options.getMaxTokens()).toArray();
+    int[] answer = text.codePoints().limit(options.getMaxTokens()).toArray();
+    int count = 0;
+    boolean stopped = false;
+    while (count < answer.length && !stopped) {
+      stopped = !listener.onText(new String(answer, count, 1));
+      count++;
+    }
+    int[] generated = java.util.Arrays.copyOf(answer, count);
     String cut = new String(generated, 0, generated.length);
-    return new Generation(prompt.codePoints().toArray(), generated, cut,
-        generated.length < options.getMaxTokens() ? Generation.StopReason.END_OF_SEQUENCE
-            : Generation.StopReason.MAX_TOKENS, 0, 0);
+    Generation.StopReason reason = stopped ? Generation.StopReason.STOPPED
+        : generated.length < options.getMaxTokens() ? Generation.StopReason.END_OF_SEQUENCE
+            : Generation.StopReason.MAX_TOKENS;
+    return new Generation(prompt.codePoints().toArray(), generated, cut, reason, 0, 0);
   }
 
   @Override

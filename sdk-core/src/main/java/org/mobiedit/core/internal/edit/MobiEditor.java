@@ -19,6 +19,7 @@ import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.api.TextListener;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.store.EditPatch;
 import org.mobiedit.core.internal.store.StoredEdit;
@@ -285,6 +286,14 @@ public final class MobiEditor implements Editor {
   @Override
   public Generation generate(String prompt, GenerationOptions options) {
     return locked("generate", () -> model.generate(prompt, options));
+  }
+
+  @Override
+  public Generation generate(String prompt, GenerationOptions options, TextListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("give a listener for the streamed text");
+    }
+    return locked("generate", () -> model.generate(prompt, options, listener));
   }
 
   /** The model, for tools; using it after {@link #close()} fails as the backend documents. */

@@ -26,6 +26,15 @@ public final class Generator {
    */
   public static Generation generate(
       BackendModel model, Tokenizer tokenizer, int[] promptIds, GenerationOptions options, TokenListener listener) {
+    return generate(model, tokenizer, promptIds, options, (id, piece) -> {
+      listener.onToken(id, piece);
+      return true;
+    });
+  }
+
+  /** As {@link #generate(BackendModel, Tokenizer, int[], GenerationOptions, TokenListener)}, stoppable. */
+  public static Generation generate(
+      BackendModel model, Tokenizer tokenizer, int[] promptIds, GenerationOptions options, StoppableListener listener) {
     int context = model.spec().contextLength();
     checkPrompt(promptIds, context);
     int capacity = (int) Math.min(context, (long) promptIds.length + Math.max(1, options.getMaxTokens()));
@@ -49,7 +58,10 @@ public final class Generator {
         generated[count++] = id;
         String piece = decoder.push(id);
         text.append(piece);
-        listener.onToken(id, piece);
+        if (!listener.onToken(id, piece)) {
+          reason = Generation.StopReason.STOPPED;
+          break;
+        }
         if (count == options.getMaxTokens()) {
           break;
         }
@@ -62,7 +74,9 @@ public final class Generator {
       String rest = decoder.flush();
       if (!rest.isEmpty()) {
         text.append(rest);
-        listener.onToken(-1, rest);
+        if (reason != Generation.StopReason.STOPPED) {
+          listener.onToken(-1, rest);
+        }
       }
       long end = System.nanoTime();
       return new Generation(promptIds, Arrays.copyOf(generated, count), text.toString(), reason,
@@ -126,5 +140,11 @@ public final class Generator {
       }
     }
     return false;
+  }
+
+  /** A token listener that may stop the generation: false ends it with {@link Generation.StopReason#STOPPED}. */
+  @FunctionalInterface
+  public interface StoppableListener {
+    boolean onToken(int tokenId, String text);
   }
 }

@@ -8,6 +8,7 @@ import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.api.TextListener;
 import org.mobiedit.core.AnswerScore;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.Model;
@@ -234,6 +235,12 @@ public final class LanguageModel implements Model {
   @Override
   public Generation generate(int[] promptIds, GenerationOptions options, TokenListener listener) {
     return Generator.generate(backendModel, tokenizer, promptIds, options, listener);
+  }
+
+  /** Continues {@code prompt}, streaming each token's text to {@code listener}, which may stop it. */
+  public Generation generate(String prompt, GenerationOptions options, TextListener listener) {
+    return Generator.generate(backendModel, tokenizer, encodePrompt(prompt), options,
+        (Generator.StoppableListener) (id, piece) -> listener.onText(piece));
   }
 
   @Override
