@@ -12,7 +12,6 @@ import org.mobiedit.core.internal.model.OpenWeights;
 import org.mobiedit.core.internal.model.TokenizerLocator;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.Backend;
-import org.mobiedit.spi.BackendConfig;
 
 /**
  * The front door: where apps, the command line and the kits open everything the SDK offers.
@@ -76,7 +75,7 @@ public final class MobiEdit {
           + " the edit options' (" + options.getPrecision().getId() + "); set the same precision in both");
     }
     BackendSelection selection = selector.select(load.backendId(), load.precision());
-    Backend backend = selection.provider().create(new BackendConfig(load.effectiveThreads()));
+    Backend backend = selection.provider().create(load.backendConfig());
     Editor standIn;
     try {
       standIn = backend.openEditor(model, options);

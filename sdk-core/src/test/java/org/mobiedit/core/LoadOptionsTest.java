@@ -30,4 +30,19 @@ class LoadOptionsTest {
             e -> assertThat(e.getReason()).isEqualTo(Reason.INVALID_REQUEST));
     assertThat(LoadOptions.defaults().withPrecision(Precision.INT8).precision()).isEqualTo(Precision.INT8);
   }
+
+  @org.junit.jupiter.api.Test
+  void theAcceleratorAndCacheFolderReachTheBackendsConfig() {
+    java.nio.file.Path cache = java.nio.file.Paths.get("/data/user/0/com.example/cache");
+    LoadOptions o = LoadOptions.defaults().withThreads(2)
+        .withAccelerator(org.mobiedit.api.AcceleratorPreference.NPU).withCacheFolder(cache);
+    org.mobiedit.spi.BackendConfig c = o.backendConfig();
+    org.assertj.core.api.Assertions.assertThat(c.threads()).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThat(c.accelerator()).isEqualTo(org.mobiedit.api.AcceleratorPreference.NPU);
+    org.assertj.core.api.Assertions.assertThat(c.cacheFolder()).isEqualTo(cache);
+    org.assertj.core.api.Assertions.assertThat(LoadOptions.defaults().backendConfig().accelerator())
+        .isEqualTo(org.mobiedit.api.AcceleratorPreference.AUTO);
+    org.assertj.core.api.Assertions.assertThat(o.withPrecision(org.mobiedit.api.Precision.INT8).cacheFolder())
+        .isEqualTo(cache);
+  }
 }

@@ -35,12 +35,19 @@ final class GraphCache {
     this.dir = dir;
   }
 
-  static GraphCache fromSettings() {
+  /**
+   * The property or environment variable when set, else a {@code litert} folder in the app's cache folder
+   * ({@link org.mobiedit.spi.BackendConfig#cacheFolder()}), else no cache.
+   */
+  static GraphCache fromSettings(@Nullable Path appCache) {
     String v = System.getProperty(PROPERTY);
     if (v == null || v.trim().isEmpty()) {
       v = System.getenv(ENVIRONMENT);
     }
-    return new GraphCache(v == null || v.trim().isEmpty() ? null : Paths.get(v));
+    if (v != null && !v.trim().isEmpty()) {
+      return new GraphCache(Paths.get(v));
+    }
+    return new GraphCache(appCache == null ? null : appCache.resolve("litert"));
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.mobiedit.backend.litert;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -18,15 +19,18 @@ final class LitertBackend extends GraphBackend {
   private final int threads;
   private final @Nullable Accelerator wanted;
   private final AcceleratorProbe probe;
+  private final @Nullable Path appCache;
 
   /**
    * @param wanted the accelerator the user named, or null to choose per model ({@link AcceleratorSelection})
    * @param probe what this device's runtime binding reaches
+   * @param appCache the app's cache folder ({@link org.mobiedit.spi.BackendConfig#cacheFolder()}), or null
    */
-  LitertBackend(int threads, @Nullable Accelerator wanted, AcceleratorProbe probe) {
+  LitertBackend(int threads, @Nullable Accelerator wanted, AcceleratorProbe probe, @Nullable Path appCache) {
     this.threads = threads;
     this.wanted = wanted;
     this.probe = probe;
+    this.appCache = appCache;
   }
 
   @Override
@@ -53,7 +57,8 @@ final class LitertBackend extends GraphBackend {
     // Refuses, with the reason, an accelerator that was named but cannot run this precision here. This binding runs
     // every graph on the CPU, the only accelerator its probe reports; a phone binding would compile for the choice.
     AcceleratorSelection.select(wanted, precision, probe);
-    return new GraphModel(weights, precision, new TfliteCompiler(precision, threads),
+    return new GraphModel(weights, precision,
+        new TfliteCompiler(precision, threads, GraphCache.fromSettings(appCache)),
         GraphModel.budget(weights.spec(), TfliteCompiler.BUDGET_PROPERTY));
   }
 }

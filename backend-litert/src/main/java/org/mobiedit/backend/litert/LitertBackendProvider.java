@@ -76,7 +76,7 @@ public final class LitertBackendProvider implements BackendProvider {
     if (problem != null) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNAVAILABLE, problem);
     }
-    return new LitertBackend(config.threads(), AcceleratorSelection.settingFromEnvironment(),
-        new RuntimeAccelerators());
+    return new LitertBackend(config.threads(), AcceleratorSelection.setting(config.accelerator()),
+        new RuntimeAccelerators(), config.cacheFolder());
   }
 }

@@ -18,11 +18,12 @@ final class TfliteCompiler implements GraphCompiler {
   /** Overrides the graph budget, in MiB: {@code -Dmobiedit.litert.graphMemoryMiB=N}. */
   static final String BUDGET_PROPERTY = "mobiedit.litert.graphMemoryMiB";
 
-  private final GraphCache cache = GraphCache.fromSettings();
+  private final GraphCache cache;
   private final int threads;
   private final int residentFactor;
 
-  TfliteCompiler(Precision precision, int threads) {
+  TfliteCompiler(Precision precision, int threads, GraphCache cache) {
+    this.cache = cache;
     this.threads = threads;
     this.residentFactor = residentFactor(precision);
   }

@@ -82,15 +82,22 @@ public final class QnnBackendProvider implements BackendProvider {
     if (problem != null) {
       throw new MobiEditException(MobiEditException.Reason.BACKEND_UNAVAILABLE, problem);
     }
-    return new QnnBackend(config.threads(), ProviderSelection.RULE.settingFromEnvironment(), new OrtRuntime(),
-        contextCache());
+    return new QnnBackend(config.threads(), ProviderSelection.RULE.setting(config.accelerator()), new OrtRuntime(),
+        contextCache(config.cacheFolder()));
   }
 
-  private static @Nullable Path contextCache() {
+  /**
+   * Where compiled QNN contexts are kept: the property or environment variable when set, else a {@code qnn} folder in
+   * the app's cache folder ({@link BackendConfig#cacheFolder()}), else nowhere.
+   */
+  static @Nullable Path contextCache(@Nullable Path appCache) {
     String v = System.getProperty(CONTEXT_CACHE_PROPERTY);
     if (v == null || v.trim().isEmpty()) {
       v = System.getenv(CONTEXT_CACHE_ENVIRONMENT);
     }
-    return v == null || v.trim().isEmpty() ? null : Paths.get(v);
+    if (v != null && !v.trim().isEmpty()) {
+      return Paths.get(v);
+    }
+    return appCache == null ? null : appCache.resolve("qnn");
   }
 }

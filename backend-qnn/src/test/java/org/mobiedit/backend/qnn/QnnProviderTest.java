@@ -154,4 +154,21 @@ class QnnProviderTest {
       assertThatThrownBy(() -> backend.load(m, Precision.INT4)).hasMessageContaining("int4");
     }
   }
+
+  @Test
+  void theAppsCacheFolderAndProviderPreferenceAreUsedUnlessPropertiesOverrideThem(@TempDir Path appCache) {
+    assertThat(QnnBackendProvider.contextCache(appCache)).isEqualTo(appCache.resolve("qnn"));
+    assertThat(QnnBackendProvider.contextCache(null)).isNull();
+    assertThat(ProviderSelection.RULE.setting(org.mobiedit.api.AcceleratorPreference.CPU))
+        .isEqualTo(ExecutionProvider.CPU);
+    System.setProperty(QnnBackendProvider.CONTEXT_CACHE_PROPERTY, appCache.resolve("elsewhere").toString());
+    System.setProperty(ProviderSelection.PROPERTY, "npu");
+    try {
+      assertThat(QnnBackendProvider.contextCache(appCache)).isEqualTo(appCache.resolve("elsewhere"));
+      assertThat(ProviderSelection.RULE.setting(org.mobiedit.api.AcceleratorPreference.CPU))
+          .isEqualTo(ExecutionProvider.NPU);
+    } finally {
+      System.clearProperty(QnnBackendProvider.CONTEXT_CACHE_PROPERTY);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.AcceleratorPreference;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 
@@ -50,6 +51,24 @@ public final class HardwareSelection<H extends Hardware> {
     this.property = property;
     this.environment = environment;
     this.order = List.copyOf(order);
+  }
+
+  /**
+   * The setting: the system property, else the environment variable (overrides, for tests and benchmarks), else what
+   * the app configured ({@link org.mobiedit.spi.BackendConfig#accelerator()}); null means auto.
+   */
+  public @Nullable H setting(AcceleratorPreference configured) {
+    H fromEnvironment = settingFromEnvironment();
+    return fromEnvironment != null || overridden() ? fromEnvironment : parse(configured.id());
+  }
+
+  /** Whether the system property or the environment variable is set (to anything, {@code auto} included). */
+  private boolean overridden() {
+    String v = System.getProperty(property);
+    if (v == null || v.trim().isEmpty()) {
+      v = System.getenv(environment);
+    }
+    return v != null && !v.trim().isEmpty();
   }
 
   /** The setting from the system property, else the environment variable; null means auto. */

@@ -2,6 +2,7 @@ package org.mobiedit.backend.litert.accelerator;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.AcceleratorPreference;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.graph.placement.HardwareSelection;
 
@@ -25,6 +26,11 @@ public final class AcceleratorSelection {
   /** The setting from the system property, else the environment variable, else {@code auto}; null means auto. */
   public static @Nullable Accelerator settingFromEnvironment() {
     return RULE.settingFromEnvironment();
+  }
+
+  /** The property or environment variable when set, else the app's typed preference; null means auto. */
+  public static @Nullable Accelerator setting(AcceleratorPreference configured) {
+    return RULE.setting(configured);
   }
 
   /** {@code auto}, blank or null give null (choose automatically); {@code npu}, {@code gpu}, {@code cpu} name one. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mobiedit.api.AcceleratorPreference;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.graph.placement.HardwareSelection;
@@ -92,5 +93,19 @@ class AcceleratorSelectionTest {
     assertThatThrownBy(() -> AcceleratorSelection.parse("tpu"))
         .hasMessageContaining("Unknown LiteRT accelerator 'tpu'")
         .hasMessageContaining("use auto, npu, gpu or cpu");
+  }
+
+  @Test
+  void theAppsTypedPreferenceIsUsedUnlessThePropertyOverridesIt() {
+    try {
+      assertThat(AcceleratorSelection.setting(AcceleratorPreference.GPU)).isEqualTo(Accelerator.GPU);
+      assertThat(AcceleratorSelection.setting(AcceleratorPreference.AUTO)).isNull();
+      System.setProperty(AcceleratorSelection.PROPERTY, "cpu");
+      assertThat(AcceleratorSelection.setting(AcceleratorPreference.GPU)).isEqualTo(Accelerator.CPU);
+      System.setProperty(AcceleratorSelection.PROPERTY, "auto"); // an explicit auto overrides too
+      assertThat(AcceleratorSelection.setting(AcceleratorPreference.NPU)).isNull();
+    } finally {
+      System.clearProperty(AcceleratorSelection.PROPERTY);
+    }
   }
 }

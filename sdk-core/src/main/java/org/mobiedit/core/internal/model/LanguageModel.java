@@ -23,7 +23,6 @@ import org.mobiedit.core.internal.generate.AnswerScorer;
 import org.mobiedit.core.internal.generate.Generator;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.Backend;
-import org.mobiedit.spi.BackendConfig;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.BackendProvider;
 import org.mobiedit.spi.MemoryUsage;
@@ -130,7 +129,7 @@ public final class LanguageModel implements Model {
   }
 
   private static Backend create(BackendProvider provider, LoadOptions options) {
-    return provider.create(new BackendConfig(options.effectiveThreads()));
+    return provider.create(options.backendConfig());
   }
 
   /** Failures that another backend may not have: the model's kind, its precision, the backend's own availability. */
