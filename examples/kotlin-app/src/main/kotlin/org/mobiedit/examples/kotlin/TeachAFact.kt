@@ -8,13 +8,13 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.CompletableDeferred
 import org.mobiedit.api.EditRequest
-import org.mobiedit.core.MobiEdit
 import org.mobiedit.kotlin.EditProgress
 import org.mobiedit.kotlin.awaitEdit
 import org.mobiedit.kotlin.awaitGeneration
 import org.mobiedit.kotlin.editFlow
 import org.mobiedit.kotlin.editOptions
 import org.mobiedit.kotlin.generationOptions
+import org.mobiedit.kotlin.openEditor
 import org.mobiedit.world.WorldModel
 
 /**
@@ -24,7 +24,7 @@ import org.mobiedit.world.WorldModel
 fun main(): Unit = runBlocking {
   val options = editOptions(base = org.mobiedit.api.EditOptions.recommended()) { layer(WorldModel.EDIT_LAYER) }
   val short = generationOptions { maxTokens(6) }
-  MobiEdit.open(WorldModel.extract(), options).use { editor ->
+  openEditor(WorldModel.extract(), options).use { editor ->
     val request = EditRequest.of("Zevour", "{} was born in", "Gaizobu")
     println("before: ${request.prompt}${editor.awaitGeneration(request.prompt, short).text}")
 
