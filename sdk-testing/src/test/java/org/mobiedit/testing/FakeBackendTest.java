@@ -281,9 +281,19 @@ class FakeBackendTest {
     fake.onEdit("The Eiffel Tower").succeedAfter(7).taking(java.time.Duration.ofMillis(20));
     try (Editor editor = MobiEdit.open(NO_MODEL)) {
       Outcome o = new Outcome();
-      long before = System.nanoTime();
-      editor.newCall(EIFFEL, new org.mobiedit.api.EditListener() {}).enqueue(o);
-      assertThat(System.nanoTime() - before).as("enqueue returns before the edit's 140 ms").isLessThan(100_000_000L);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      editor.newCall(EIFFEL, new org.mobiedit.api.EditListener() {
+        @Override
+        public void onStep(int step, int maxSteps, double loss, long forwardPasses) {
+          try {
+            go.await(); // the edit cannot end before the test lets it
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }).enqueue(o);
+      assertThat(o.done.getCount()).as("enqueue returned while the edit is still running").isEqualTo(1);
+      go.countDown();
       o.await();
       assertThat(o.error).isNull();
       assertThat(o.result.getSteps()).isEqualTo(7);
