@@ -1,12 +1,18 @@
 package org.mobiedit.backend.graph.placement;
 
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Precision;
 
 /** Hardware a graph backend can run its graphs on (an accelerator, an execution provider), named in its setting. */
 public interface Hardware {
-  /** The setting's spelling, lower case ({@code npu}, {@code gpu}, {@code cpu}). */
-  String id();
+  /** The constant's name ({@link Enum#name()}: hardware is an enum). */
+  String name();
+
+  /** The setting's spelling: the name in lower case ({@code npu}, {@code gpu}, {@code cpu}). */
+  default String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
   /** Null when this hardware runs {@code precision} faithfully; otherwise why not and what to choose instead. */
   @Nullable String refuses(Precision precision);

@@ -58,26 +58,22 @@ public final class HardwareSelection<H extends Hardware> {
    * the app configured ({@link org.mobiedit.spi.BackendConfig#accelerator()}); null means auto.
    */
   public @Nullable H setting(AcceleratorPreference configured) {
-    H fromEnvironment = settingFromEnvironment();
-    return fromEnvironment != null || overridden() ? fromEnvironment : parse(configured.id());
-  }
-
-  /** Whether the system property or the environment variable is set (to anything, {@code auto} included). */
-  private boolean overridden() {
-    String v = System.getProperty(property);
-    if (v == null || v.trim().isEmpty()) {
-      v = System.getenv(environment);
-    }
-    return v != null && !v.trim().isEmpty();
+    String overriding = environmentSetting();
+    return parse(overriding != null ? overriding : configured.id());
   }
 
   /** The setting from the system property, else the environment variable; null means auto. */
   public @Nullable H settingFromEnvironment() {
+    return parse(environmentSetting());
+  }
+
+  /** The system property, else the environment variable ({@code auto} included); null when neither is set. */
+  private @Nullable String environmentSetting() {
     String v = System.getProperty(property);
     if (v == null || v.trim().isEmpty()) {
       v = System.getenv(environment);
     }
-    return parse(v);
+    return v == null || v.trim().isEmpty() ? null : v;
   }
 
   /** {@code auto}, blank or null give null (choose automatically); an id names one. */

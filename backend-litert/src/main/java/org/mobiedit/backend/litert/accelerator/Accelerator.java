@@ -1,6 +1,5 @@
 package org.mobiedit.backend.litert.accelerator;
 
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.graph.placement.Hardware;
@@ -24,12 +23,6 @@ public enum Accelerator implements Hardware {
    * The CPU, through XNNPACK. Every precision; int8-dynamic runs on XNNPACK's dynamically quantized integer kernels.
    */
   CPU;
-
-  /** The setting's spelling: {@code npu}, {@code gpu}, {@code cpu}. */
-  @Override
-  public String id() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 
   /** Null when this accelerator runs {@code precision} faithfully; otherwise why not and what to choose instead. */
   @Override

@@ -190,7 +190,7 @@ public final class OnnxWriter {
               ConstantData.floats(scaleName, rows, d::scales)));
           quantizedWeights.put(t.index(), named.toArray(new Weight[0]));
         }
-        if (onlyInParts(t.index())) {
+        if (weightOnlyInBlocks(t.index())) {
           if (external != null) {
             named.forEach(external::place); // the parts point into the whole's bytes
           }
@@ -262,8 +262,8 @@ public final class OnnxWriter {
     return rows >= 32 ? rows / 32 * 32 : rows;
   }
 
-  /** Whether every reader of {@code tensor} (and of its dequantization) is a product written in blocks. */
-  private boolean onlyInParts(int tensor) {
+  /** Whether the weight {@code tensor} is read only through dequantizations that only products in blocks read. */
+  private boolean weightOnlyInBlocks(int tensor) {
     boolean any = false;
     for (Graph.Node n : g.nodes()) {
       for (int i = 0; i < n.inputs().length; i++) {

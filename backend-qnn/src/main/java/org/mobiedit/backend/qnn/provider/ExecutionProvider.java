@@ -1,6 +1,5 @@
 package org.mobiedit.backend.qnn.provider;
 
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.graph.placement.Hardware;
@@ -18,12 +17,6 @@ public enum ExecutionProvider implements Hardware {
   NPU,
   /** ONNX Runtime's CPU execution provider (MLAS): every precision this backend writes. */
   CPU;
-
-  /** The setting's spelling: {@code npu}, {@code cpu}. */
-  @Override
-  public String id() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 
   /** Null when this provider runs {@code precision} faithfully; otherwise why not and what to choose instead. */
   @Override

@@ -86,20 +86,20 @@ public final class LanguageModel implements Model {
    * type or the precision, or cannot be created) is passed over for the next supported one, with a warning; a problem
    * of the model itself (missing, corrupt) is never retried.
    */
-  public static LanguageModel load(ModelSource path, LoadOptions options, BackendSelector selector) {
+  public static LanguageModel load(ModelSource source, LoadOptions options, BackendSelector selector) {
     BackendSelection selection;
     try {
       selection = selector.select(options.backendId(), options.precision());
     } catch (RuntimeException e) {
-      if (path.path() == null) {
-        ModelFiles.closeQuietly(path.channel()); // the model was to own it
+      if (source.path() == null) {
+        ModelFiles.closeQuietly(source.channel()); // the model was to own it
       }
       throw e;
     }
     try {
-      return load(path, options.precision(), create(selection.provider(), options), selection.rule());
+      return load(source, options.precision(), create(selection.provider(), options), selection.rule());
     } catch (MobiEditException e) {
-      if (!options.allowFallback() || !backendCannotRunIt(e) || path.path() == null) {
+      if (!options.allowFallback() || !backendCannotRunIt(e) || source.path() == null) {
         throw e; // a channel was closed with the failed load: it cannot be read again for another backend
       }
       List<String> tried = new ArrayList<>();
@@ -110,10 +110,10 @@ public final class LanguageModel implements Model {
         if (next.provider() == selection.provider()) {
           continue;
         }
-        LOG.warn("Backend '{}' cannot run {}: {}; falling back to '{}'.", selection.provider().id(), path,
+        LOG.warn("Backend '{}' cannot run {}: {}; falling back to '{}'.", selection.provider().id(), source,
             e.getMessage(), next.id());
         try {
-          return load(path, options.precision(), create(next.provider(), options),
+          return load(source, options.precision(), create(next.provider(), options),
               "fallback after " + String.join(", ", triedIds) + " could not run the model");
         } catch (MobiEditException again) {
           if (!backendCannotRunIt(again)) {
@@ -123,7 +123,7 @@ public final class LanguageModel implements Model {
           triedIds.add(next.id());
         }
       }
-      throw new MobiEditException(e.getReason(), "No supported backend can run " + path + " in "
+      throw new MobiEditException(e.getReason(), "No supported backend can run " + source + " in "
           + options.precision().getId() + "; tried " + String.join("; ", tried) + ".", e);
     }
   }
@@ -149,11 +149,11 @@ public final class LanguageModel implements Model {
   }
 
   /** As {@link #load(Path, Precision, Backend, String)} from a path or a channel ({@link ModelSource}). */
-  public static LanguageModel load(ModelSource path, Precision precision, Backend backend, String rule) {
+  public static LanguageModel load(ModelSource source, Precision precision, Backend backend, String rule) {
     long start = System.nanoTime();
     OpenModel files;
     try {
-      files = ModelFiles.open(path);
+      files = ModelFiles.open(source);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -163,7 +163,7 @@ public final class LanguageModel implements Model {
       files.releaseTokenizerLists();
       if (tokenizer.vocabSize() > files.spec().vocabSize()) {
         throw new MobiEditException(MobiEditException.Reason.MODEL_INCONSISTENT,
-            "The tokenizer of " + path + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
+            "The tokenizer of " + source + " has " + tokenizer.vocabSize() + " tokens but the model's embedding has "
                 + files.spec().vocabSize() + " rows: the tokenizer belongs to another model.");
       }
       long freeHeapBefore = freeHeapBytes();
@@ -174,7 +174,7 @@ public final class LanguageModel implements Model {
         // Release what the failed load still holds (the backend's partial copy) before building the message.
         backend.close();
         files.close();
-        throw outOfHeap(path, precision, backend.id(), files.spec(), freeHeapBefore, e);
+        throw outOfHeap(source, precision, backend.id(), files.spec(), freeHeapBefore, e);
       }
       if (!bm.keepsModelFilesMapped()) {
         // The backend keeps its own copy (converted or quantized): unmap the file now so that its pages stop
@@ -182,7 +182,7 @@ public final class LanguageModel implements Model {
         files.releaseTensorData();
       }
       long elapsed = System.nanoTime() - start;
-      LOG.debug("Loaded {} on backend '{}' ({}) in {} ms", path, backend.id(), rule, elapsed / 1_000_000);
+      LOG.debug("Loaded {} on backend '{}' ({}) in {} ms", source, backend.id(), rule, elapsed / 1_000_000);
       return new LanguageModel(files, tokenizer, backend, bm, rule, elapsed);
     } catch (RuntimeException e) {
       backend.close();
@@ -195,14 +195,14 @@ public final class LanguageModel implements Model {
    * The backend ran out of Java heap while loading: say how much there was, what the model's weights take (from its
    * parameter count, as {@code mobiedit inspect} reports it) and what to do.
    */
-  private static MobiEditException outOfHeap(ModelSource path, Precision precision, String backendId, ModelSpec spec,
+  private static MobiEditException outOfHeap(ModelSource source, Precision precision, String backendId, ModelSpec spec,
       long freeHeapBefore, OutOfMemoryError cause) {
     long parameters = spec.parameterCount();
     long fp32 = 4 * parameters;
     long needed = precision.quantizesWeights() ? parameters : fp32;
     long suggestedGib = ((needed + (1L << 30) - 1) >> 30) + 1;
     return new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
-        "Loading " + path + " in " + precision.getId() + " on backend '" + backendId + "' ran out of Java heap: "
+        "Loading " + source + " in " + precision.getId() + " on backend '" + backendId + "' ran out of Java heap: "
             + mibDown(freeHeapBefore) + " of the " + mibDown(Runtime.getRuntime().maxMemory()) + " maximum heap were"
             + " free, and the model's " + String.format(Locale.ROOT, "%,d", parameters) + " weights take about "
             + mibUp(fp32) + " as fp32 or " + mibUp(parameters) + " as int8. "
