@@ -14,7 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.runtime.GraphFile;
 import org.mobiedit.backend.litert.tflite.TfliteFile;
 
 /**
@@ -51,10 +51,10 @@ final class GraphCache {
   }
 
   /**
-   * The graph compiled: mapped from the cache, or written by {@code writer} into it first. Without a cache folder the
-   * graph goes through a temporary file, removed once mapped.
+   * The graph's file: found in the cache, or written by {@code writer} into it first. Without a cache folder the graph
+   * goes into a temporary file, which the runtime binding removes once mapped.
    */
-  TfliteInterpreter open(String modelFingerprint, String graphKey, Supplier<TfliteFile> writer, int threads) {
+  GraphFile file(String modelFingerprint, String graphKey, Supplier<TfliteFile> writer) {
     if (dir == null) {
       TfliteFile written = writer.get();
       Path tmp;
@@ -66,12 +66,13 @@ final class GraphCache {
             + " folder " + System.getProperty("java.io.tmpdir") + " (" + e.getMessage() + "): free space there, or"
             + " choose a graph cache folder with -D" + PROPERTY + ".", e);
       }
-      return TfliteInterpreter.openAndRemove(tmp, threads);
+      return new GraphFile(tmp, true, null);
     }
-    Path file = dir.resolve(graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint) + ".tflite");
+    String name = graphKey + "-w" + WRITER_VERSION + "-" + hash(modelFingerprint);
+    Path file = dir.resolve(name + ".tflite");
     try {
       if (Files.isRegularFile(file)) {
-        return TfliteInterpreter.open(file, threads);
+        return new GraphFile(file, false, name);
       }
       TfliteFile written = writer.get();
       Files.createDirectories(dir);
@@ -86,11 +87,32 @@ final class GraphCache {
       } finally {
         Files.deleteIfExists(tmp);
       }
-      return TfliteInterpreter.open(file, threads);
+      return new GraphFile(file, false, name);
     } catch (IOException e) {
-      throw new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
-          + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);
+      throw unusable(e);
     }
+  }
+
+  /**
+   * A folder inside the cache where an accelerator keeps what it compiled (NNAPI's compilation cache, keyed by the
+   * graph file's name), created on first use; null without a cache folder.
+   */
+  @Nullable Path acceleratorFolder() {
+    if (dir == null) {
+      return null;
+    }
+    Path folder = dir.resolve("accelerator");
+    try {
+      Files.createDirectories(folder);
+      return folder;
+    } catch (IOException e) {
+      throw unusable(e);
+    }
+  }
+
+  private MobiEditException unusable(IOException e) {
+    return new MobiEditException(MobiEditException.Reason.IO, "The LiteRT graph cache " + dir + " cannot be used ("
+        + e.getMessage() + "): fix its permissions or choose another folder with -D" + PROPERTY + ".", e);
   }
 
   /** Streams {@code graph} into {@code file} (flushed to the device when {@code durable}); a failed write leaves none. */

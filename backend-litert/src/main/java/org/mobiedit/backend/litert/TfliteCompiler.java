@@ -6,26 +6,35 @@ import org.mobiedit.backend.graph.CompiledGraph;
 import org.mobiedit.backend.graph.Graph;
 import org.mobiedit.backend.graph.GraphCompiler;
 import org.mobiedit.backend.graph.TransformerGraph;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.accelerator.Accelerator;
+import org.mobiedit.backend.litert.runtime.Compilation;
+import org.mobiedit.backend.litert.runtime.RuntimeBinding;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 
 /**
  * backend-litert's runtime for {@link org.mobiedit.backend.graph.GraphModel}: a graph is written as a TFLite file
- * ({@link TfliteWriter}), kept in the graph cache folder when there is one ({@link GraphCache}), and run by the TFLite
- * interpreter with XNNPACK.
+ * ({@link TfliteWriter}), kept in the graph cache folder when there is one ({@link GraphCache}), and compiled by the
+ * device's runtime binding for the chosen accelerator ({@link RuntimeBinding}).
  */
 final class TfliteCompiler implements GraphCompiler {
   /** Overrides the graph budget, in MiB: {@code -Dmobiedit.litert.graphMemoryMiB=N}. */
   static final String BUDGET_PROPERTY = "mobiedit.litert.graphMemoryMiB";
 
   private final GraphCache cache;
-  private final int threads;
-  private final int residentFactor;
+  private final RuntimeBinding binding;
+  private final Compilation compilation;
 
-  TfliteCompiler(Precision precision, int threads, GraphCache cache) {
+  /**
+   * @param accelerator where the graphs run (chosen by the backend)
+   * @param chosenAutomatically whether the user left the accelerator to {@code auto}: then a graph an accelerator
+   *     cannot take runs on the CPU instead of failing the load
+   */
+  TfliteCompiler(Precision precision, int threads, GraphCache cache, RuntimeBinding binding, Accelerator accelerator,
+      boolean chosenAutomatically) {
     this.cache = cache;
-    this.threads = threads;
-    this.residentFactor = residentFactor(precision);
+    this.binding = binding;
+    this.compilation = new Compilation(accelerator, chosenAutomatically, threads, residentFactor(precision),
+        accelerator == Accelerator.CPU ? null : cache.acceleratorFolder());
   }
 
   /**
@@ -40,8 +49,7 @@ final class TfliteCompiler implements GraphCompiler {
 
   @Override
   public CompiledGraph compile(String modelFingerprint, String key, Supplier<Graph> graph) {
-    TfliteInterpreter it = cache.open(modelFingerprint, key, () -> TfliteWriter.write(graph.get(), "mobiedit " + key),
-        threads);
-    return it.estimateResidentAs(residentFactor);
+    return binding.open(cache.file(modelFingerprint, key, () -> TfliteWriter.write(graph.get(), "mobiedit " + key)),
+        compilation);
   }
 }

@@ -14,7 +14,7 @@ import org.mobiedit.backend.graph.placement.HardwareSelection;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
 import org.mobiedit.backend.litert.accelerator.AcceleratorSelection;
-import org.mobiedit.backend.litert.runtime.RuntimeAccelerators;
+import org.mobiedit.backend.litert.runtime.javacpp.RuntimeAccelerators;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.internal.model.LanguageModel;

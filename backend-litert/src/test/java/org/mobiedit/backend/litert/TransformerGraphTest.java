@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.CpuBackendProvider;
 import org.mobiedit.backend.graph.TransformerGraph;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.runtime.javacpp.TfliteInterpreter;
 import org.mobiedit.backend.litert.tflite.TfliteFile;
 import org.mobiedit.backend.litert.tflite.TfliteWriter;
 import org.mobiedit.core.internal.format.ModelFiles;
@@ -34,7 +34,8 @@ class TransformerGraphTest {
     TfliteFile model = TfliteWriter.write(TransformerGraph.build(m,
         TransformerGraph.Variant.forward(bucket, row.length, new int[m.spec().layers()])), "test");
     float[] flat;
-    try (TfliteInterpreter it = new GraphCache(null).open("test", "forward", () -> model, 2)) {
+    try (TfliteInterpreter it = TfliteInterpreter.openAndRemove(
+        new GraphCache(null).file("test", "forward", () -> model).path(), 2)) {
       it.setInput(0, Arrays.copyOf(row, bucket));
       it.setInput(1, positions);
       it.run();

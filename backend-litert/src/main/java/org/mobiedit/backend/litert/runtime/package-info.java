@@ -1,6 +1,8 @@
 /**
- * The binding to the TFLite/LiteRT runtime through JavaCPP's presets: the interpreter (C++ API, XNNPACK's operator
- * resolver), the native library probe, and what this binding reaches ({@code RuntimeAccelerators}).
+ * How written graphs reach a TFLite runtime: a {@code RuntimeBinding} per Java binding ({@code android/}: Google's
+ * TensorFlow Lite for Android with its GPU and NNAPI delegates; {@code javacpp/}: the interpreter through JavaCPP, CPU
+ * only), the choice between them ({@code RuntimeBindings}), and the buffers for a runtime that copies whole tensors
+ * ({@code BufferedGraph} over a {@code TensorRunner}).
  */
 @NullMarked
 package org.mobiedit.backend.litert.runtime;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.backend.graph.Graph;
 import org.mobiedit.backend.graph.TensorType;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.runtime.javacpp.TfliteInterpreter;
 import org.mobiedit.spi.numerics.DynamicActivations;
 import org.mobiedit.spi.numerics.WeightQuantizer;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.backend.graph.Graph;
 import org.mobiedit.backend.graph.TensorType;
-import org.mobiedit.backend.litert.runtime.TfliteInterpreter;
+import org.mobiedit.backend.litert.runtime.javacpp.TfliteInterpreter;
 
 /**
  * The file layout that lets graphs exceed 2 GB: a small FlatBuffer, then every constant at a 64-byte aligned offset

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert.runtime;
+package org.mobiedit.backend.litert.runtime.javacpp;
 
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.backend.litert.accelerator.Accelerator;
@@ -6,9 +6,8 @@ import org.mobiedit.backend.litert.accelerator.AcceleratorProbe;
 
 /**
  * What this binding reaches: the TFLite interpreter through JavaCPP, whose CPU path is XNNPACK. The published natives
- * (linux-x86_64, android-arm64, …) carry neither the GPU delegate nor a way to load NPU accelerators, so the GPU and
- * the NPU are reported unavailable with that reason; a binding to Google's LiteRT runtime on Android is what reaches
- * them (docs/backend-litert.md).
+ * (linux-x86_64, android-arm64, …) carry neither the GPU delegate nor NNAPI's, so the GPU and the NPU are reported
+ * unavailable with that reason; on Android, Google's TensorFlow Lite for Android reaches them ({@code runtime/android}).
  */
 public final class RuntimeAccelerators implements AcceleratorProbe {
   @Override
@@ -17,6 +16,7 @@ public final class RuntimeAccelerators implements AcceleratorProbe {
       return TfliteRuntime.loadProblem();
     }
     return "this runtime binding (the TFLite interpreter through org.bytedeco:tensorflow-lite) reaches the CPU only;"
-        + " the " + accelerator.id().toUpperCase(java.util.Locale.ROOT) + " needs Google's LiteRT runtime on Android";
+        + " the " + accelerator.id().toUpperCase(java.util.Locale.ROOT) + " is reached through Google's TensorFlow Lite"
+        + " for Android (org.tensorflow:tensorflow-lite and tensorflow-lite-gpu in an Android app)";
   }
 }

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert.runtime;
+package org.mobiedit.backend.litert.runtime.javacpp;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorByteSize;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopyFromBuffer;
@@ -6,6 +6,7 @@ import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorCopy
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.FloatPointer;
@@ -18,6 +19,7 @@ import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.backend.graph.CompiledGraph;
+import org.mobiedit.backend.litert.runtime.TensorRunner;
 
 /**
  * One TFLite model ready to run: the model file mapped into memory (the runtime reads constants in place; mapped pages
@@ -31,7 +33,7 @@ import org.mobiedit.backend.graph.CompiledGraph;
  *
  * <p>Not thread-safe: an interpreter runs one invocation at a time; callers serialise or hold one per thread.
  */
-public final class TfliteInterpreter implements CompiledGraph {
+public final class TfliteInterpreter implements CompiledGraph, TensorRunner {
   private final long size;
   /** {@link #residentBytes()} in multiples of the file: twice it unless the backend estimates otherwise. */
   private int residentFactor = 2;
@@ -136,6 +138,56 @@ public final class TfliteInterpreter implements CompiledGraph {
   public void run() {
     checkOpen();
     check(interpreter.Invoke(), "invoke");
+  }
+
+  @Override
+  public int inputCount() {
+    checkOpen();
+    return (int) interpreter.inputs().limit();
+  }
+
+  @Override
+  public int outputCount() {
+    checkOpen();
+    return (int) interpreter.outputs().limit();
+  }
+
+  @Override
+  public long inputBytes(int index) {
+    checkOpen();
+    return TfLiteTensorByteSize(interpreter.input_tensor(checkIndex(index, inputCount(), "input")));
+  }
+
+  @Override
+  public long outputBytes(int index) {
+    checkOpen();
+    return TfLiteTensorByteSize(interpreter.output_tensor(checkIndex(index, outputCount(), "output")));
+  }
+
+  private static int checkIndex(int index, int count, String what) {
+    if (index < 0 || index >= count) {
+      throw new IndexOutOfBoundsException(what + " " + index + " of a graph with " + count);
+    }
+    return index;
+  }
+
+  /** {@link TensorRunner}: whole tensors copied in from {@code inputs} and out into {@code outputs} around a run. */
+  @Override
+  public void run(ByteBuffer[] inputs, ByteBuffer[] outputs) {
+    for (int i = 0; i < inputs.length; i++) {
+      TfLiteTensor t = input(i, inputs[i].capacity());
+      check(TfLiteTensorCopyFromBuffer(t, new Pointer(inputs[i]), inputs[i].capacity()), "copy input " + i);
+    }
+    run();
+    for (int i = 0; i < outputs.length; i++) {
+      TfLiteTensor t = interpreter.output_tensor(checkIndex(i, outputCount(), "output"));
+      long bytes = TfLiteTensorByteSize(t);
+      if (bytes != outputs[i].capacity()) {
+        throw new IllegalArgumentException("output " + i + " holds " + bytes + " bytes, given "
+            + outputs[i].capacity());
+      }
+      check(TfLiteTensorCopyToBuffer(t, new Pointer(outputs[i]), bytes), "copy output " + i);
+    }
   }
 
   /** Copies a float32 output out. */

@@ -1,4 +1,4 @@
-package org.mobiedit.backend.litert.runtime;
+package org.mobiedit.backend.litert.runtime.javacpp;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tensorflowlite.global.tensorflowlite;
