@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
@@ -30,15 +33,26 @@ import org.mobiedit.api.MobiEditException;
  * contains the edited prompt is answered with the new object; other unscripted prompts get an empty continuation.
  * When several rules match, the one added last wins.
  *
- * <p>There is one fake per JVM: the provider is constructed by {@link java.util.ServiceLoader}, so the test reaches it
- * through {@link #get()} (the same pattern as coroutines' test main dispatcher). Call {@link #reset()} between tests, or
- * use {@link FakeBackendExtension}. Thread-safe.
+ * <p>Which fake a test scripts: the SDK constructs the provider through {@link java.util.ServiceLoader}, so the test
+ * reaches its fake through {@link #get()}. That is the fake {@linkplain #install() installed} on the calling thread,
+ * else the only one installed, else one shared by the whole JVM. {@link FakeBackendExtension} (JUnit 5)
+ * and {@link FakeBackendRule} (JUnit 4) install a fresh fake for each test, so tests that run in parallel never see
+ * each other's scripts or records. An editor is bound to its fake when it opens: the fake claimed for its model path
+ * ({@link #claim}), else the calling thread's, else, on another thread (one the test started, a pool, a coroutine
+ * dispatcher), the only fake installed. While tests run in parallel that last guess is impossible: such an open fails
+ * and says to claim the model path. (The installation is not inherited by new threads: pool threads outlive the test
+ * that happened to start them, and would carry its fake into the next.) Without the extension or rule, tests use the shared fake and call
+ * {@link #reset()} between them. Thread-safe.
  */
 public final class FakeBackend {
   /** Steps of an unscripted edit. */
   public static final int DEFAULT_STEPS = 5;
 
-  private static final FakeBackend INSTANCE = new FakeBackend();
+  private static final FakeBackend SHARED = new FakeBackend();
+  private static final ThreadLocal<@Nullable FakeBackend> INSTALLED = new ThreadLocal<>();
+  private static final Map<Path, FakeBackend> CLAIMED = new ConcurrentHashMap<>();
+  /** Every installation not closed yet, on any thread. */
+  private static final List<FakeBackend> INSTALLATIONS = new CopyOnWriteArrayList<>();
 
   private final List<EditScript> editScripts = new ArrayList<>();
   private final List<GenerationScript> generationScripts = new ArrayList<>();
@@ -52,13 +66,130 @@ public final class FakeBackend {
 
   private FakeBackend() {}
 
-  /** The fake of this JVM. */
+  /**
+   * The fake installed on this thread; else, while exactly one test has a fake installed, that one; else the one
+   * shared by the JVM.
+   */
   public static FakeBackend get() {
-    return INSTANCE;
+    FakeBackend f = INSTALLED.get();
+    if (f != null) {
+      return f;
+    }
+    FakeBackend only = onlyInstalled();
+    return only != null ? only : SHARED;
   }
 
-  /** Forgets every rule and every recorded call, and switches the fake on. */
+  private static @Nullable FakeBackend onlyInstalled() {
+    FakeBackend only = null;
+    for (FakeBackend f : INSTALLATIONS) {
+      if (only != null && only != f) {
+        return null;
+      }
+      only = f;
+    }
+    return only;
+  }
+
+  /** A new fake of its own, used once {@linkplain #install() installed} or {@linkplain #claim claiming} a model. */
+  public static FakeBackend create() {
+    return new FakeBackend();
+  }
+
+  /**
+   * Makes this fake the one {@link #get()} returns and editors opened use on this thread (and, while it is the only
+   * one installed, on every thread), until the returned installation is closed (on this thread), which restores the
+   * previous one and releases this fake's claims.
+   */
+  public Installation install() {
+    Installation i = new Installation(this, INSTALLED.get());
+    INSTALLED.set(this);
+    INSTALLATIONS.add(this);
+    return i;
+  }
+
+  /** What {@link #install()} did, undone by {@link #close()}. */
+  public static final class Installation implements AutoCloseable {
+    private final FakeBackend fake;
+    private final @Nullable FakeBackend previous;
+    private final Thread thread = Thread.currentThread();
+    private boolean closed;
+
+    private Installation(FakeBackend fake, @Nullable FakeBackend previous) {
+      this.fake = fake;
+      this.previous = previous;
+    }
+
+    /** The installed fake. */
+    public FakeBackend fake() {
+      return fake;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      if (Thread.currentThread() != thread) {
+        throw new IllegalStateException("a fake is uninstalled on the thread that installed it (" + thread.getName()
+            + ")");
+      }
+      closed = true;
+      INSTALLED.set(previous);
+      INSTALLATIONS.remove(fake);
+      if (!INSTALLATIONS.contains(fake)) {
+        fake.releaseClaims();
+      }
+    }
+  }
+
+  /**
+   * Editors opened on {@code model} use this fake, whichever thread opens them, until this fake is reset or
+   * uninstalled. For code under test that opens editors on threads the test did not start.
+   *
+   * @throws IllegalStateException when another fake holds the path: two tests running at once share a model path
+   */
+  public FakeBackend claim(Path model) {
+    Path key = model.toAbsolutePath().normalize();
+    FakeBackend holder = CLAIMED.putIfAbsent(key, this);
+    if (holder != null && holder != this) {
+      throw new IllegalStateException("the model path " + key + " is claimed by another test's fake: give each test"
+          + " that runs in parallel a model path of its own");
+    }
+    return this;
+  }
+
+  private void releaseClaims() {
+    CLAIMED.values().removeIf(f -> f == this);
+  }
+
+  /**
+   * The fake an editor opened on {@code model} on this thread uses: the one claiming the path, else this thread's,
+   * else {@link #get()}.
+   *
+   * @throws IllegalStateException when the thread has none and several tests have fakes installed: which test's fake
+   *     is meant cannot be known, and a wrong guess would pass or fail tests by chance
+   */
+  static FakeBackend forModel(Path model) {
+    FakeBackend claimed = CLAIMED.get(model.toAbsolutePath().normalize());
+    if (claimed != null) {
+      return claimed;
+    }
+    FakeBackend installed = INSTALLED.get();
+    if (installed != null) {
+      return installed;
+    }
+    if (!INSTALLATIONS.isEmpty() && onlyInstalled() == null) {
+      throw new IllegalStateException("An editor on " + model + " was opened on thread '"
+          + Thread.currentThread().getName() + "', which no test started, while several tests have fakes installed"
+          + " (tests running in parallel): call fake.claim(modelPath) in the test so the fake backend knows whose"
+          + " editor it is.");
+    }
+    return get();
+  }
+
+  /** Forgets every rule, every recorded call and every claimed path, and switches the fake on. */
   public synchronized void reset() {
+    releaseClaims();
     editScripts.clear();
     generationScripts.clear();
     openedModels.clear();

@@ -18,8 +18,9 @@ import org.mobiedit.spi.Support;
 /**
  * The fake backend's entry point, registered with {@link java.util.ServiceLoader}. Its priority is the highest
  * possible, so it wins automatic selection whenever {@code sdk-testing} is on the class path (unless {@link
- * FakeBackend#setEnabled} switched it off or a backend is named explicitly). Editors opened on it follow {@link
- * FakeBackend}'s script; it runs no model ({@link Backend#load} says so).
+ * FakeBackend#setEnabled} switched the calling thread's fake off or a backend is named explicitly). Editors opened on
+ * it follow the script of their {@link FakeBackend} (the one claiming the model path, else the calling thread's); it
+ * runs no model ({@link Backend#load} says so).
  */
 public final class FakeBackendProvider implements BackendProvider {
   /** The fake's backend id. */
@@ -79,7 +80,7 @@ public final class FakeBackendProvider implements BackendProvider {
 
     @Override
     public Editor openEditor(Path modelPath, EditOptions options) {
-      return new FakeEditor(FakeBackend.get(), modelPath, options);
+      return new FakeEditor(FakeBackend.forModel(modelPath), modelPath, options);
     }
 
     @Override

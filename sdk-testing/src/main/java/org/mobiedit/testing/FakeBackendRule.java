@@ -1,10 +1,11 @@
 package org.mobiedit.testing;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.rules.ExternalResource;
 
 /**
- * JUnit 4 (and Android's instrumented tests, which use JUnit 4): resets {@link FakeBackend} before each test and gives
- * it to the test, as {@link FakeBackendExtension} does for JUnit 5.
+ * JUnit 4 (and Android's instrumented tests, which use JUnit 4): gives each test a fresh {@link FakeBackend} of its
+ * own, installed on the test's thread for its duration, as {@link FakeBackendExtension} does for JUnit 5.
  *
  * <pre>{@code
  * public class FactScreenTest {
@@ -17,17 +18,29 @@ import org.junit.rules.ExternalResource;
  * }
  * }</pre>
  *
- * <p>The fake is one per process (the SDK finds it through {@code ServiceLoader}), so tests that script it run one at a
- * time, as JUnit 4 runs them by default. JUnit 4 is not brought by this artifact: a project using the rule has it.
+ * <p>Tests run in parallel (a parallel JUnit 4 runner, or Gradle's forks) do not share scripts or records. JUnit 4 is
+ * not brought by this artifact: a project using the rule has it.
  */
 public final class FakeBackendRule extends ExternalResource {
+  private FakeBackend.@Nullable Installation installation;
+
   @Override
   protected void before() {
-    FakeBackend.get().reset();
+    installation = FakeBackend.create().install();
   }
 
-  /** The fake backend the SDK selects in this test. */
+  @Override
+  protected void after() {
+    FakeBackend.Installation i = installation;
+    installation = null;
+    if (i != null) {
+      i.close();
+    }
+  }
+
+  /** The fake backend the SDK uses in this test (outside a test: {@link FakeBackend#get()}). */
   public FakeBackend fake() {
-    return FakeBackend.get();
+    FakeBackend.Installation i = installation;
+    return i != null ? i.fake() : FakeBackend.get();
   }
 }
