@@ -2,10 +2,10 @@ package org.mobiedit.backend.cpu.kernel;
 
 /**
  * Plain Java kernels: the reference, and what runs where the Vector API does not (Android). A dot product keeps four
- * independent sums (instruction-level parallelism, fixed order); a panel is computed in register tiles of 3 rows × 2
- * tokens (each weight loaded once for two products, each activation once for three), 3 rows × 1 token for a lone
- * token (decoding: an activation serves three rows), and 2 × 2 or single rows for what is left, each result keeping
- * that same order, so it is bit-identical to {@link #dot}. The float and int8 forms are the same code over a
+ * independent sums (instruction-level parallelism, fixed order); a panel is computed in register tiles of 2 rows × 2
+ * tokens (each weight load serves two tokens, each activation load two rows) and, for a lone token (decoding), 3 rows
+ * × 1 token (each activation load serves three rows), each result keeping that same order, so it is bit-identical to
+ * {@link #dot}. Larger tiles (3 × 2) need more than the 32 float registers of ARM64 and AVX-512 and ran slower. The float and int8 forms are the same code over a
  * different weight array.
  */
 final class ScalarDotProduct implements DotProduct {
@@ -32,30 +32,31 @@ final class ScalarDotProduct implements DotProduct {
 
   @Override
   public void panel(float[] w, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int pairs = n & ~1;
     int j = 0;
-    for (; j + 2 < rows; j += 3) {
-      int t = 0;
-      for (; t + 1 < n; t += 2) {
-        tile3x2(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      if (t < n) {
-        tile3x1(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
-      }
-    }
     for (; j + 1 < rows; j += 2) {
-      int t = 0;
-      for (; t + 1 < n; t += 2) {
+      for (int t = 0; t < pairs; t += 2) {
         tile2x2(w, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
-        y[yo + t * ldy + j + 1] = dot(w, (j + 1) * cols, x, xo + t * cols, cols);
       }
     }
     for (; j < rows; j++) {
-      for (int t = 0; t < n; t++) {
+      for (int t = 0; t < pairs; t++) {
         y[yo + t * ldy + j] = dot(w, j * cols, x, xo + t * cols, cols);
       }
+    }
+    if (pairs < n) {
+      lone(w, rows, cols, x, xo + pairs * cols, y, yo + pairs * ldy);
+    }
+  }
+
+  /** A lone token (decoding): rows in threes, each activation load serving three. */
+  private void lone(float[] w, int rows, int cols, float[] x, int xo, float[] y, int yo) {
+    int r = 0;
+    for (; r + 2 < rows; r += 3) {
+      tile3x1(w, r * cols, cols, x, xo, y, yo + r);
+    }
+    for (; r < rows; r++) {
+      y[yo + r] = dot(w, r * cols, x, xo, cols);
     }
   }
 
@@ -126,80 +127,6 @@ final class ScalarDotProduct implements DotProduct {
     y[yo + ldy + 1] = (d0 + d1) + (d2 + d3);
   }
 
-  /** Three rows times two tokens, each sum in {@link #dot}'s order: a weight serves two products, an activation three. */
-  private static void tile3x2(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
-    int w1 = wo + cols;
-    int w2 = w1 + cols;
-    int x1 = xo + cols;
-    float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-    float c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-    float e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-    float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
-    int i = 0;
-    for (; i + 3 < cols; i += 4) {
-      float u0 = x[xo + i];
-      float u1 = x[xo + i + 1];
-      float u2 = x[xo + i + 2];
-      float u3 = x[xo + i + 3];
-      float v0 = x[x1 + i];
-      float v1 = x[x1 + i + 1];
-      float v2 = x[x1 + i + 2];
-      float v3 = x[x1 + i + 3];
-      float p0 = w[wo + i];
-      float p1 = w[wo + i + 1];
-      float p2 = w[wo + i + 2];
-      float p3 = w[wo + i + 3];
-      a0 += p0 * u0;
-      a1 += p1 * u1;
-      a2 += p2 * u2;
-      a3 += p3 * u3;
-      d0 += p0 * v0;
-      d1 += p1 * v1;
-      d2 += p2 * v2;
-      d3 += p3 * v3;
-      p0 = w[w1 + i];
-      p1 = w[w1 + i + 1];
-      p2 = w[w1 + i + 2];
-      p3 = w[w1 + i + 3];
-      b0 += p0 * u0;
-      b1 += p1 * u1;
-      b2 += p2 * u2;
-      b3 += p3 * u3;
-      e0 += p0 * v0;
-      e1 += p1 * v1;
-      e2 += p2 * v2;
-      e3 += p3 * v3;
-      p0 = w[w2 + i];
-      p1 = w[w2 + i + 1];
-      p2 = w[w2 + i + 2];
-      p3 = w[w2 + i + 3];
-      c0 += p0 * u0;
-      c1 += p1 * u1;
-      c2 += p2 * u2;
-      c3 += p3 * u3;
-      f0 += p0 * v0;
-      f1 += p1 * v1;
-      f2 += p2 * v2;
-      f3 += p3 * v3;
-    }
-    for (; i < cols; i++) {
-      a0 += w[wo + i] * x[xo + i];
-      b0 += w[w1 + i] * x[xo + i];
-      c0 += w[w2 + i] * x[xo + i];
-      d0 += w[wo + i] * x[x1 + i];
-      e0 += w[w1 + i] * x[x1 + i];
-      f0 += w[w2 + i] * x[x1 + i];
-    }
-    y[yo] = (a0 + a1) + (a2 + a3);
-    y[yo + 1] = (b0 + b1) + (b2 + b3);
-    y[yo + 2] = (c0 + c1) + (c2 + c3);
-    y[yo + ldy] = (d0 + d1) + (d2 + d3);
-    y[yo + ldy + 1] = (e0 + e1) + (e2 + e3);
-    y[yo + ldy + 2] = (f0 + f1) + (f2 + f3);
-  }
-
   /** Three rows times one token (decoding), each sum in {@link #dot}'s order: an activation serves three products. */
   private static void tile3x1(float[] w, int wo, int cols, float[] x, int xo, float[] y, int yo) {
     int w1 = wo + cols;
@@ -257,30 +184,31 @@ final class ScalarDotProduct implements DotProduct {
 
   @Override
   public void panel(byte[] q, int rows, int cols, float[] x, int xo, int n, float[] y, int yo, int ldy) {
+    int pairs = n & ~1;
     int j = 0;
-    for (; j + 2 < rows; j += 3) {
-      int t = 0;
-      for (; t + 1 < n; t += 2) {
-        tile3x2(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      if (t < n) {
-        tile3x1(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j);
-      }
-    }
     for (; j + 1 < rows; j += 2) {
-      int t = 0;
-      for (; t + 1 < n; t += 2) {
+      for (int t = 0; t < pairs; t += 2) {
         tile2x2(q, j * cols, cols, x, xo + t * cols, y, yo + t * ldy + j, ldy);
-      }
-      for (; t < n; t++) {
-        y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
-        y[yo + t * ldy + j + 1] = dot(q, (j + 1) * cols, x, xo + t * cols, cols);
       }
     }
     for (; j < rows; j++) {
-      for (int t = 0; t < n; t++) {
+      for (int t = 0; t < pairs; t++) {
         y[yo + t * ldy + j] = dot(q, j * cols, x, xo + t * cols, cols);
       }
+    }
+    if (pairs < n) {
+      lone(q, rows, cols, x, xo + pairs * cols, y, yo + pairs * ldy);
+    }
+  }
+
+  /** A lone token (decoding): rows in threes, each activation load serving three. */
+  private void lone(byte[] q, int rows, int cols, float[] x, int xo, float[] y, int yo) {
+    int r = 0;
+    for (; r + 2 < rows; r += 3) {
+      tile3x1(q, r * cols, cols, x, xo, y, yo + r);
+    }
+    for (; r < rows; r++) {
+      y[yo + r] = dot(q, r * cols, x, xo, cols);
     }
   }
 
@@ -349,80 +277,6 @@ final class ScalarDotProduct implements DotProduct {
     y[yo + 1] = (b0 + b1) + (b2 + b3);
     y[yo + ldy] = (c0 + c1) + (c2 + c3);
     y[yo + ldy + 1] = (d0 + d1) + (d2 + d3);
-  }
-
-  /** Three rows times two tokens, each sum in {@link #dot}'s order: a weight serves two products, an activation three. */
-  private static void tile3x2(byte[] q, int wo, int cols, float[] x, int xo, float[] y, int yo, int ldy) {
-    int w1 = wo + cols;
-    int w2 = w1 + cols;
-    int x1 = xo + cols;
-    float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    float b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-    float c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    float d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-    float e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-    float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
-    int i = 0;
-    for (; i + 3 < cols; i += 4) {
-      float u0 = x[xo + i];
-      float u1 = x[xo + i + 1];
-      float u2 = x[xo + i + 2];
-      float u3 = x[xo + i + 3];
-      float v0 = x[x1 + i];
-      float v1 = x[x1 + i + 1];
-      float v2 = x[x1 + i + 2];
-      float v3 = x[x1 + i + 3];
-      float p0 = q[wo + i];
-      float p1 = q[wo + i + 1];
-      float p2 = q[wo + i + 2];
-      float p3 = q[wo + i + 3];
-      a0 += p0 * u0;
-      a1 += p1 * u1;
-      a2 += p2 * u2;
-      a3 += p3 * u3;
-      d0 += p0 * v0;
-      d1 += p1 * v1;
-      d2 += p2 * v2;
-      d3 += p3 * v3;
-      p0 = q[w1 + i];
-      p1 = q[w1 + i + 1];
-      p2 = q[w1 + i + 2];
-      p3 = q[w1 + i + 3];
-      b0 += p0 * u0;
-      b1 += p1 * u1;
-      b2 += p2 * u2;
-      b3 += p3 * u3;
-      e0 += p0 * v0;
-      e1 += p1 * v1;
-      e2 += p2 * v2;
-      e3 += p3 * v3;
-      p0 = q[w2 + i];
-      p1 = q[w2 + i + 1];
-      p2 = q[w2 + i + 2];
-      p3 = q[w2 + i + 3];
-      c0 += p0 * u0;
-      c1 += p1 * u1;
-      c2 += p2 * u2;
-      c3 += p3 * u3;
-      f0 += p0 * v0;
-      f1 += p1 * v1;
-      f2 += p2 * v2;
-      f3 += p3 * v3;
-    }
-    for (; i < cols; i++) {
-      a0 += q[wo + i] * x[xo + i];
-      b0 += q[w1 + i] * x[xo + i];
-      c0 += q[w2 + i] * x[xo + i];
-      d0 += q[wo + i] * x[x1 + i];
-      e0 += q[w1 + i] * x[x1 + i];
-      f0 += q[w2 + i] * x[x1 + i];
-    }
-    y[yo] = (a0 + a1) + (a2 + a3);
-    y[yo + 1] = (b0 + b1) + (b2 + b3);
-    y[yo + 2] = (c0 + c1) + (c2 + c3);
-    y[yo + ldy] = (d0 + d1) + (d2 + d3);
-    y[yo + ldy + 1] = (e0 + e1) + (e2 + e3);
-    y[yo + ldy + 2] = (f0 + f1) + (f2 + f3);
   }
 
   /** Three rows times one token (decoding), each sum in {@link #dot}'s order: an activation serves three products. */
