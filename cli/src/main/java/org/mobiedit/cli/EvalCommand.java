@@ -79,6 +79,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
   boolean keyCovariance;
 
+  @Option(names = "--check-when-likely",
+      description = "Also check for success at any step whose evaluations make it likely (see 'mobiedit edit --help').")
+  boolean checkWhenLikely;
+
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Where results and reports go: a new or empty folder, or the folder of this same run to resume"
           + " it.")
@@ -109,6 +113,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (keyCovariance) {
       b.keyCovariance(true);
+    }
+    if (checkWhenLikely) {
+      b.checkWhenLikely(true);
     }
     // Metrics are measured on the update the search found, successful or not (as the standard harnesses do);
     // reverting failed edits would flatter locality.
@@ -248,6 +255,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("directions", o.getDirections());
     run.addProperty("seed", o.getSeed());
     run.addProperty("keyCovariance", o.isKeyCovariance());
+    run.addProperty("checkWhenLikely", o.isCheckWhenLikely());
     return run;
   }
 

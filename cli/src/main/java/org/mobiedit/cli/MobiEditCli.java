@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       EditCommand.class,
       AblationCommand.class,
       EvalCommand.class,
+      CasesCommand.class,
       BenchCommand.class,
       TokenizeCommand.class,
       InspectCommand.class,

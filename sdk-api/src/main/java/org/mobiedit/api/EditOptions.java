@@ -23,6 +23,7 @@ public final class EditOptions {
   private final double learningRate;
   private final boolean earlyStopping;
   private final int earlyStopEvery;
+  private final boolean checkWhenLikely;
   private final boolean prefixCache;
   private final boolean batchPerturbations;
   private final boolean keyCovariance;
@@ -45,6 +46,7 @@ public final class EditOptions {
     this.learningRate = b.learningRate;
     this.earlyStopping = b.earlyStopping;
     this.earlyStopEvery = b.earlyStopEvery;
+    this.checkWhenLikely = b.checkWhenLikely;
     this.prefixCache = b.prefixCache;
     this.batchPerturbations = b.batchPerturbations;
     this.keyCovariance = b.keyCovariance;
@@ -86,6 +88,7 @@ public final class EditOptions {
     b.learningRate = learningRate;
     b.earlyStopping = earlyStopping;
     b.earlyStopEvery = earlyStopEvery;
+    b.checkWhenLikely = checkWhenLikely;
     b.prefixCache = prefixCache;
     b.batchPerturbations = batchPerturbations;
     b.keyCovariance = keyCovariance;
@@ -142,6 +145,16 @@ public final class EditOptions {
 
   public int getEarlyStopEvery() {
     return earlyStopEvery;
+  }
+
+  /**
+   * Also check between the periodic checks, at any step whose own evaluations make success likely: every target token
+   * above probability ½ in every rewrite row, on average over the step's perturbed points (the search already has
+   * these numbers, so the signal is free; the check it triggers is one forward pass). Off in the paper's
+   * configuration.
+   */
+  public boolean isCheckWhenLikely() {
+    return checkWhenLikely;
   }
 
   /** Reuse every activation the edit cannot change (exact). */
@@ -220,6 +233,7 @@ public final class EditOptions {
     private double learningRate = 0.05;
     private boolean earlyStopping = true;
     private int earlyStopEvery = 20;
+    private boolean checkWhenLikely;
     private boolean prefixCache = true;
     private boolean batchPerturbations = true;
     private boolean keyCovariance;
@@ -295,6 +309,12 @@ public final class EditOptions {
 
     public Builder earlyStopEvery(int v) {
       earlyStopEvery = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#isCheckWhenLikely()}. */
+    public Builder checkWhenLikely(boolean v) {
+      checkWhenLikely = v;
       return this;
     }
 

@@ -74,6 +74,26 @@ public final class EditLoss {
     return nll + klWeight * terms.kl() + weightDecay * Math.sqrt(norm) / t0NormSquared;
   }
 
+  /**
+   * The least likely target token of the step: over rewrite rows and target tokens, the smallest mean over the step's
+   * points of the token's log-probability. Above log ½, every target token is the argmax in every rewrite row at the
+   * points' average, the plain prompt's row included.
+   */
+  double worstTargetLogProb(LossTerms terms) {
+    double worst = Double.POSITIVE_INFINITY;
+    int points = terms.size();
+    for (int r = 0; r < batch.rewriteRows(); r++) {
+      for (int j = 0; j < batch.target.length; j++) {
+        double sum = 0;
+        for (int p = 0; p < points; p++) {
+          sum += terms.point(p).labelLogProb(r, j);
+        }
+        worst = Math.min(worst, sum / points);
+      }
+    }
+    return worst;
+  }
+
   /** The loss at one point from its full logits {@code [row][k][vocab]} (the reference evaluation). */
   double value(float[][][] logits, float[] delta) {
     return value(request.evaluate(new float[][][][] {logits}).point(0), delta);

@@ -11,9 +11,9 @@ import org.mobiedit.spi.LossTerms;
  * The forward-only search for the correction {@code δ} (the shared spec's sections 3 and 4). From {@code δ = 0},
  * every step evaluates the loss at {@code 2q} perturbations of {@code δ} in one batched forward
  * ({@link ForwardOnlyEstimator}, {@link EditLoss}, {@link PrefixCachePlan}), moves {@code δ} against the estimated
- * gradient by the cosine-decayed step size ({@link StepSchedule}) and bounds it ({@link DeltaClamp}); every K steps
- * it tries the candidate update ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when
- * the model answers.
+ * gradient by the cosine-decayed step size ({@link StepSchedule}) and bounds it ({@link DeltaClamp}); every K steps,
+ * and at any step whose evaluations make success likely when so configured, it tries the candidate update
+ * ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when the model answers.
  *
  * <p>Leaves the model unchanged: a candidate is applied only around its one check. A non-finite loss or
  * correction aborts the edit.
@@ -76,7 +76,7 @@ final class ValueSearch {
       descend(delta, estimator.estimate(losses, z), schedule.at(step), step);
       int steps = step + 1;
       listener.onStep(steps, maxSteps, current, forwardPasses);
-      if (stopping.due(steps)) {
+      if (stopping.due(steps, loss.worstTargetLogProb(terms))) {
         forwardPasses++;
         RankOneUpdate candidate = RankOneUpdate.of(layer, delta, key);
         boolean done = rewrite.passesWith(candidate);
