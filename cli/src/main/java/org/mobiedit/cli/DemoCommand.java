@@ -175,7 +175,8 @@ final class DemoCommand implements Callable<Integer> {
           options.getLayer() == null ? "default" : options.getLayer(), p.getId());
       out.flush();
       ProcessMemory.resetPeak();
-      EditResult r = editor.newCall(request, new ProgressBar(spec.commandLine().getErr())).execute();
+      ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
+      EditResult r = editor.newCall(request, bar).execute();
       long peak = ProcessMemory.peakResidentBytes().orElse(-1);
       List<String> after = answers(lm, probes);
       out.println();
@@ -191,10 +192,13 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  %-12s %s%s   [%s]%n", pr.kind(), pr.prompt(), after.get(i), verdict);
       }
       out.println();
-      out.printf(Locale.ROOT, "%s in %d steps (%s), %,d forward passes, %.1f s, peak memory %s; %d of %d checks"
-          + " as expected.%n", r.isSuccess() ? "Edited" : "NOT edited", r.getSteps(),
+      long prep = Math.min(bar.preparationMillis(), r.getWallMillis());
+      out.printf(Locale.ROOT, "%s in %d steps (%s), %,d forward passes, %.1f s (%.1f s preparing: context templates"
+          + " and key statistics, kept for later edits; %.1f s searching), peak memory %s; %d of %d checks as"
+          + " expected.%n", r.isSuccess() ? "Edited" : "NOT edited", r.getSteps(),
           r.getStopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), r.getForwardPasses(),
-          r.getWallMillis() / 1000.0, peak < 0 ? "n/a" : (peak >> 20) + " MiB", good, probes.size());
+          r.getWallMillis() / 1000.0, prep / 1000.0, (r.getWallMillis() - prep) / 1000.0,
+          peak < 0 ? "n/a" : (peak >> 20) + " MiB", good, probes.size());
       out.println("Try your own: mobiedit demo --subject \"...\" --relation \"...\" --target \"...\""
           + (world != null ? " (mobiedit demo --list shows the world)." : "."));
       return r.isSuccess() ? 0 : ExitCode.FAILED.code();

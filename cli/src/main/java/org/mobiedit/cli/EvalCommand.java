@@ -79,6 +79,13 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
   boolean keyCovariance;
 
+  @Option(names = "--ridge", paramLabel = "R",
+      description = "Override the ridge of the key covariance (with --key-covariance; smaller is more specific).")
+  Double ridge;
+
+  @Option(names = "--kl-weight", paramLabel = "W", description = "Override the weight of the essence-row KL term.")
+  Double klWeight;
+
   @Option(names = "--check-when-likely",
       description = "Also check for success at any step whose evaluations make it likely (see 'mobiedit edit --help').")
   boolean checkWhenLikely;
@@ -116,6 +123,12 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (checkWhenLikely) {
       b.checkWhenLikely(true);
+    }
+    if (ridge != null) {
+      b.covarianceRidge(ridge);
+    }
+    if (klWeight != null) {
+      b.klWeight(klWeight);
     }
     // Metrics are measured on the update the search found, successful or not (as the standard harnesses do);
     // reverting failed edits would flatter locality.
@@ -256,6 +269,8 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("seed", o.getSeed());
     run.addProperty("keyCovariance", o.isKeyCovariance());
     run.addProperty("checkWhenLikely", o.isCheckWhenLikely());
+    run.addProperty("covarianceRidge", o.getCovarianceRidge());
+    run.addProperty("klWeight", o.getKlWeight());
     return run;
   }
 

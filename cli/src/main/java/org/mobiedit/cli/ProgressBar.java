@@ -6,17 +6,28 @@ import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 
-/** A one-line progress bar for an edit on the terminal: step, loss, forward passes and time left. */
+/**
+ * A one-line progress bar for an edit on the terminal: step, loss, forward passes and time left. Its clock starts when
+ * the search does ({@code onStart}), after the edit's preparation (context templates, the key and, on a model's
+ * first edit, its key statistics), which {@link #preparationMillis} tells apart.
+ */
 final class ProgressBar extends EditListener {
   private static final int WIDTH = 30;
   private static final long REDRAW_NANOS = 100_000_000L;
 
   private final PrintWriter err;
+  private final long created = System.nanoTime();
   private long start;
   private long lastDraw;
 
+  /** Made just before the edit starts, so that its preparation is the time until {@code onStart}. */
   ProgressBar(PrintWriter err) {
     this.err = err;
+  }
+
+  /** The time from this bar's creation to the search's start: the edit's preparation. */
+  long preparationMillis() {
+    return start == 0 ? 0 : (start - created) / 1_000_000;
   }
 
   @Override
