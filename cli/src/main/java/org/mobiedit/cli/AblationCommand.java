@@ -78,8 +78,11 @@ final class AblationCommand implements Callable<Integer> {
       list = list.subList(0, limit);
     }
     PrintWriter out = spec.commandLine().getOut();
+    EditOptions shown = base.build();
     out.printf(Locale.ROOT, "%d requests, %s, lr %.3g, budget %d steps%n%n", list.size(), p.getId(),
-        search.learningRate, search.steps);
+        shown.getLearningRate(), shown.getMaxSteps());
+    out.flush();
+    PrintWriter err = spec.commandLine().getErr();
     out.println("| configuration | edit success | shows new object | locality | median steps | median forward passes"
         + " | median wall ms | total wall s |");
     out.println("|---|---|---|---|---|---|---|---|");
@@ -105,6 +108,8 @@ final class AblationCommand implements Callable<Integer> {
         long total = 0;
         for (int i = 0; i < list.size(); i++) {
           EditRequest r = list.get(i);
+          err.printf(Locale.ROOT, "\r%s: request %d/%d, %d succeeded so far  ", name, i + 1, list.size(), success);
+          err.flush();
           EditResult res = editor.edit(r);
           success += res.isSuccess() ? 1 : 0;
           stepsOf[i] = res.getSteps();
@@ -126,6 +131,8 @@ final class AblationCommand implements Callable<Integer> {
             editor.undoLast();
           }
         }
+        err.print("\r" + " ".repeat(60) + "\r");
+        err.flush();
         out.printf(Locale.ROOT, "| %s | %d/%d (%.0f%%) | %.0f%% | %.1f%% | %d | %d | %d | %.1f |%n", name, success,
             list.size(), 100.0 * success / list.size(), 100.0 * shows / list.size(),
             localTotal == 0 ? 100 : 100.0 * localKept / localTotal, median(stepsOf), median(passes), median(wall),

@@ -76,8 +76,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--layer", paramLabel = "L", description = "Override the edited layer.")
   Integer layer;
 
-  @Option(names = "--key-covariance", description = "Use u = C^-1 k (see 'mobiedit edit --help').")
-  boolean keyCovariance;
+  @Option(names = "--key-covariance", negatable = true,
+      description = "Use u = C^-1 k (see 'mobiedit edit --help'; on in the default configuration).")
+  Boolean keyCovariance;
 
   @Option(names = "--ridge", paramLabel = "R",
       description = "Override the ridge of the key covariance (with --key-covariance; smaller is more specific).")
@@ -86,9 +87,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--kl-weight", paramLabel = "W", description = "Override the weight of the essence-row KL term.")
   Double klWeight;
 
-  @Option(names = "--check-when-likely",
-      description = "Also check for success at any step whose evaluations make it likely (see 'mobiedit edit --help').")
-  boolean checkWhenLikely;
+  @Option(names = "--check-when-likely", negatable = true,
+      description = "Also check for success at any step whose evaluations make it likely (see 'mobiedit edit --help';"
+          + " on in the default configuration).")
+  Boolean checkWhenLikely;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Where results and reports go: a new or empty folder, or the folder of this same run to resume"
@@ -107,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
   @CommandLine.ParentCommand MobiEditCli parent;
 
   EditOptions options(Precision p) {
-    EditOptions.Builder b = config.equals("paper") ? EditOptions.defaults().toBuilder()
+    EditOptions.Builder b = config.equals("paper") ? EditOptions.paper().toBuilder()
         : EditOptions.recommended().toBuilder();
     if (steps != null) {
       b.maxSteps(steps);
@@ -118,11 +120,11 @@ final class EvalCommand implements Callable<Integer> {
     if (layer != null) {
       b.layer(layer);
     }
-    if (keyCovariance) {
-      b.keyCovariance(true);
+    if (keyCovariance != null) {
+      b.keyCovariance(keyCovariance);
     }
-    if (checkWhenLikely) {
-      b.checkWhenLikely(true);
+    if (checkWhenLikely != null) {
+      b.checkWhenLikely(checkWhenLikely);
     }
     if (ridge != null) {
       b.covarianceRidge(ridge);

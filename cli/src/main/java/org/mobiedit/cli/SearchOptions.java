@@ -13,48 +13,84 @@ final class SearchOptions {
           + " file's exactly, on backend-cpu). Default: ${DEFAULT-VALUE}.")
   String precision;
 
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "600", description = "Step budget. Default: 600.")
-  int steps;
+  @Option(names = "--preset", paramLabel = "NAME", defaultValue = "default",
+      description = {"default (the SDK's settings, EditOptions.recommended(): the best measured, bench/RESULTS.md)",
+          "or paper (the MobiEdit paper's: 600 steps, lr 0.05, absolute epsilon 1e-3). The options below override",
+          "it. Default: ${DEFAULT-VALUE}."})
+  String preset;
 
-  @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.05",
-      description = "Initial learning rate (the paper's 0.05 suits 3B models; tiny models want about 0.5).")
-  double learningRate;
+  @Option(names = "--steps", paramLabel = "N", description = "Step budget (default 200; paper 600).")
+  Integer steps;
 
-  @Option(names = "--epsilon", paramLabel = "E", defaultValue = "1e-3",
-      description = "Perturbation size of the forward-only estimate. Default: ${DEFAULT-VALUE}.")
-  double epsilon;
+  @Option(names = "--lr", paramLabel = "ETA", description = "Initial learning rate (default 2.0; paper 0.05).")
+  Double learningRate;
 
-  @Option(names = "--relative-epsilon",
+  @Option(names = "--epsilon", paramLabel = "E",
+      description = "Perturbation size of the forward-only estimate (default 1, relative; paper 1e-3, absolute).")
+  Double epsilon;
+
+  @Option(names = "--relative-epsilon", negatable = true,
       description = "Scale --epsilon by |t0|/sqrt(d), the size of the edited value vector's coordinates"
-          + " (needed with int8 activations, where an absolute 1e-3 is below one rounding step).")
-  boolean relativeEpsilon;
+          + " (needed with int8 activations, where an absolute 1e-3 is below one rounding step; on by default).")
+  Boolean relativeEpsilon;
 
-  @Option(names = "--key-covariance",
+  @Option(names = "--key-covariance", negatable = true,
       description = "Update direction u = C^-1 k (C: second moment of the layer's keys over the model's own samples)"
-          + " instead of the paper's u = k/|k|: better locality.")
-  boolean keyCovariance;
+          + " instead of the paper's u = k/|k|: better locality (on by default).")
+  Boolean keyCovariance;
 
-  @Option(names = "--directions", paramLabel = "Q", defaultValue = "5",
-      description = "Random directions per step (2Q perturbed forwards). Default: ${DEFAULT-VALUE}.")
-  int directions;
+  @Option(names = "--check-when-likely", negatable = true,
+      description = "Also check for success at any step whose own evaluations make it likely, not only every 20"
+          + " steps (on by default).")
+  Boolean checkWhenLikely;
+
+  @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
+      + " forwards). Default: 5.")
+  Integer directions;
 
   @Option(names = "--layer", paramLabel = "L", description = "Edited layer (default: about 17%% of the depth).")
   Integer layer;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Option(names = "--seed", paramLabel = "N", description = "Seed. Default: 42.")
+  Long seed;
 
   /** Checks every value (before a model is loaded) and returns the edit options they make. */
   EditOptions.Builder check(OptionCheck check) {
     Precision p = check.precision("--precision", precision);
-    check.range("--steps", steps, 1, OptionCheck.MAX_STEPS, "");
-    check.positive("--lr", learningRate);
-    check.positive("--epsilon", epsilon);
-    check.range("--directions", directions, 1, OptionCheck.MAX_DIRECTIONS, "");
+    EditOptions.Builder b = check.oneOf("--preset", preset, java.util.List.of("default", "paper")).equals("paper")
+        ? EditOptions.paper().toBuilder() : EditOptions.recommended().toBuilder();
+    if (steps != null) {
+      check.range("--steps", steps, 1, OptionCheck.MAX_STEPS, "");
+      b.maxSteps(steps);
+    }
+    if (learningRate != null) {
+      check.positive("--lr", learningRate);
+      b.learningRate(learningRate);
+    }
+    if (epsilon != null) {
+      check.positive("--epsilon", epsilon);
+      b.epsilon(epsilon);
+    }
+    if (directions != null) {
+      check.range("--directions", directions, 1, OptionCheck.MAX_DIRECTIONS, "");
+      b.directions(directions);
+    }
     if (layer != null) {
       check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
+      b.layer(layer);
     }
-    return EditOptions.builder().precision(p).maxSteps(steps).learningRate(learningRate).epsilon(epsilon)
-        .relativeEpsilon(relativeEpsilon).keyCovariance(keyCovariance).directions(directions).layer(layer).seed(seed);
+    if (relativeEpsilon != null) {
+      b.relativeEpsilon(relativeEpsilon);
+    }
+    if (keyCovariance != null) {
+      b.keyCovariance(keyCovariance);
+    }
+    if (checkWhenLikely != null) {
+      b.checkWhenLikely(checkWhenLikely);
+    }
+    if (seed != null) {
+      b.seed(seed);
+    }
+    return b.precision(p);
   }
 }

@@ -36,9 +36,9 @@ import org.mobiedit.spi.Backend;
 public final class MobiEdit {
   private MobiEdit() {}
 
-  /** Opens an editor with the paper's default options, on the automatically selected backend. */
+  /** Opens an editor with the SDK's default options ({@link EditOptions#recommended()}) on the selected backend. */
   public static Editor open(Path model) {
-    return open(model, EditOptions.defaults());
+    return open(model, EditOptions.recommended());
   }
 
   /** Opens an editor with these options (their precision is the precision the model is loaded in). */

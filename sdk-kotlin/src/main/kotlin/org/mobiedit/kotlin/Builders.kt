@@ -9,7 +9,8 @@ import org.mobiedit.api.GenerationOptions
 import org.mobiedit.api.MobiEditException
 
 /**
- * Builds [EditOptions] with a trailing lambda, starting from [base] (the paper's defaults unless given):
+ * Builds [EditOptions] with a trailing lambda, starting from [base] (the SDK's default, [EditOptions.recommended], unless
+ * given; [EditOptions.paper] for the paper's configuration):
  *
  * ```
  * val options = editOptions(EditOptions.recommended()) {
@@ -23,7 +24,7 @@ import org.mobiedit.api.MobiEditException
  * @throws MobiEditException `INVALID_REQUEST` naming the first out-of-range value.
  */
 public inline fun editOptions(
-    base: EditOptions = EditOptions.defaults(),
+    base: EditOptions = EditOptions.recommended(),
     block: EditOptions.Builder.() -> Unit,
 ): EditOptions = base.toBuilder().apply(block).build()
 
