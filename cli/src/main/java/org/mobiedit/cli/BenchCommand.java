@@ -126,6 +126,8 @@ final class BenchCommand implements Callable<Integer> {
     if (fromChannel && !(Files.isRegularFile(model.model) && model.model.toString().endsWith(".gguf"))) {
       throw check.fail("--from-channel reads one GGUF file; " + model.model + " is not a .gguf file.");
     }
+    PrintWriter err = spec.commandLine().getErr();
+    progress(err, "loading %s", model.model);
     try (Model lm = fromChannel ? MobiEdit.load(channelSource(model.model), load) : MobiEdit.load(model.model, load)) {
       int context = lm.spec().contextLength();
       if ((long) promptTokens + decodeTokens > context) {
@@ -146,11 +148,13 @@ final class BenchCommand implements Callable<Integer> {
       o.addProperty("residentAfterLoadBytes", ProcessMemory.residentBytes().orElse(0));
       o.addProperty("peakResidentAfterLoadBytes", ProcessMemory.peakResidentBytes().orElse(0));
 
+      progress(err, "loaded in %.1f s; %s", lm.loadNanos() / 1e9, warmupTokens > 0 ? "warming up" : "measuring");
       if (warmupTokens > 0) {
         lm.generate(prompt(lm, Math.min(warmupTokens, context - 2)), GenerationOptions.builder().maxTokens(2)
             .stopAtEos(false).build(), (id, piece) -> {});
       }
       o.addProperty("warmupTokens", warmupTokens);
+      progress(err, "prefill of %d tokens and decode of %d", promptTokens, decodeTokens);
       measureGeneration(lm, o);
 
       EditRequest request = EditRequest.of("Alice", "{} lives in the city of", "Paris");
@@ -160,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         String variant = v.getKey();
         EditOptions options = v.getValue();
         // One editor per variant on the same model; each undoes its edit, and closing the model ends them.
+        progress(err, "edit steps (%s, up to %d steps)", variant, options.getMaxSteps());
         Editor editor = MobiEdit.open(lm, options);
         ProcessMemory.resetPeak();
         StepTimes t = timePerStep(editor, request, options.getMaxSteps());
@@ -185,6 +190,12 @@ final class BenchCommand implements Callable<Integer> {
     out.println(render(o, json));
     out.flush();
     return 0;
+  }
+
+  /** One line on stderr saying what the benchmark does now (stdout keeps only the report). */
+  private static void progress(PrintWriter err, String format, Object... args) {
+    err.println("bench: " + String.format(Locale.ROOT, format, args) + "...");
+    err.flush();
   }
 
   /**

@@ -86,6 +86,11 @@ final class SynthesizeCommand implements Callable<Integer> {
     parent.interrupts().onInterrupt(() -> "interrupted: " + out + " is incomplete; delete it, or run the command"
         + " again with --force.");
     PrintWriter pw = spec.commandLine().getOut();
+    double bytesPerWeight = (double) type.blockBytes() / type.blockSize();
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf(Locale.ROOT, "synthesize: writing %s, %,d parameters, about %.1f GiB (about 20 s per GiB here)...%n",
+        out, model.parameterCount(), model.parameterCount() * bytesPerWeight / (1L << 30));
+    err.flush();
     long start = System.nanoTime();
     if (gguf) {
       SyntheticModel.writeGguf(model, out, seed, type, tokenizer);

@@ -15,8 +15,9 @@ class DemoCommandTest {
     CliRun run = CliRun.of("demo");
     assertEquals(0, run.exitCode, run.toString());
     assertThat(run.out).contains("Before the edit:").contains("After the edit:").contains("Edited in");
-    // The layer the world file recommends (chosen on the world's dev edits), not the engine's default.
-    assertThat(run.out).contains("(layer 2, fp32)");
+    // The SDK's default settings, as an app gets them (no layer of the world file's any more).
+    assertThat(run.out).contains("(layer default, fp32)");
+    assertThat(run.out).contains("5 of 5 checks as expected");
     String after = run.out.substring(run.out.indexOf("After the edit:"));
     assertThat(after).containsPattern("the edit .*\\[new fact]");
     assertThat(after).containsPattern("paraphrase .*\\[new fact]");

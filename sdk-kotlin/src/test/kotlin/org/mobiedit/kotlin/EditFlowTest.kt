@@ -111,7 +111,7 @@ class EditFlowTest : FakeEditorTest() {
 
   @Test
   fun `a slow collector loses no event`() = runTest {
-    fake.onEdit("Lily").succeedAfter(500)
+    fake.onEdit("Lily").succeedAfter(180)
 
     val steps = editor.editFlow(LILY)
         .onEach { if (it is Started) Thread.sleep(200) } // the edit runs ahead meanwhile
@@ -119,7 +119,7 @@ class EditFlowTest : FakeEditorTest() {
         .map { it.step }
         .toList()
 
-    assertThat(steps).isEqualTo((1..500).toList())
+    assertThat(steps).isEqualTo((1..180).toList())
   }
 
   @Test

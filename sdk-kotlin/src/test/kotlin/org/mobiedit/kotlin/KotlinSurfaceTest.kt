@@ -79,7 +79,7 @@ class KotlinSurfaceTest {
     val relative: Boolean = options.isRelativeEpsilon
 
     assertThat(layer).isNull()
-    assertThat(learningRate).isEqualTo(0.5)
+    assertThat(learningRate).isEqualTo(EditOptions.recommended().learningRate)
     assertThat(relative).isTrue() // kept from the base
     assertThat(options.seed).isEqualTo(7)
     assertThat(options.maxSteps).isEqualTo(EditOptions.recommended().maxSteps)
@@ -134,7 +134,7 @@ class KotlinSurfaceTest {
       editor.newCall(EditRequest.of("Lily", "{} is a", "cat"), listener).execute()
     }
 
-    assertThat(seen).containsExactly("start Lily 600", "step 1", "step 2")
+    assertThat(seen).containsExactly("start Lily ${EditOptions.recommended().maxSteps}", "step 1", "step 2")
   }
 
   @Test

@@ -96,7 +96,7 @@ class FakeBackendTest {
           .extracting(e -> ((MobiEditException) e).getReason()).isEqualTo(Reason.BACKEND_FAILURE);
       assertThat(editor.getAppliedEdits()).isEmpty();
     }
-    assertThat(events).containsExactly("start " + EditOptions.defaults().getMaxSteps(), "prefix", "step 1");
+    assertThat(events).containsExactly("start " + EditOptions.recommended().getMaxSteps(), "prefix", "step 1");
   }
 
   @Test
