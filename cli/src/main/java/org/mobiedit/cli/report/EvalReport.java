@@ -5,6 +5,8 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mobiedit.tools.eval.CaseResult;
 import org.mobiedit.tools.eval.Estimate;
 import org.mobiedit.tools.eval.EvalSummary;
@@ -44,6 +46,20 @@ public final class EvalReport {
     o.addProperty("medianForwardPasses", summary.medianForwardPasses());
     o.addProperty("medianWallMillis", summary.medianWallMillis());
     o.addProperty("peakResidentBytes", summary.peakResidentBytes());
+    Map<String, EvalSummary> by = byRelation();
+    if (!by.isEmpty()) {
+      JsonObject relations = new JsonObject();
+      by.forEach((relation, s) -> {
+        JsonObject r = new JsonObject();
+        r.addProperty("cases", s.cases());
+        rate(r, "editSuccess", s.editSuccess());
+        rate(r, "generalization", s.generalization());
+        rate(r, "locality", s.locality());
+        r.addProperty("medianSteps", s.medianSteps());
+        relations.add(relation, r);
+      });
+      o.add("byRelation", relations);
+    }
     return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
   }
 
@@ -106,14 +122,39 @@ public final class EvalReport {
     return run.has(key) && !run.get(key).isJsonNull() ? run.get(key).getAsString() : "?";
   }
 
-  /** A Markdown table of the aggregates with 95% intervals. */
+  /** A Markdown table of the aggregates with 95% intervals, then one row per relation where there are several. */
   public String markdown() {
     StringBuilder b = new StringBuilder();
     b.append(settings()).append("\n\n| metric | value [95% CI] |\n|---|---|\n");
     for (String[] row : rows()) {
       b.append("| ").append(row[0]).append(" | ").append(row[1]).append(" |\n");
     }
+    Map<String, EvalSummary> by = byRelation();
+    if (!by.isEmpty()) {
+      b.append("\n| relation | cases | success | generalization | locality | median steps |\n|---|---|---|---|---|---|\n");
+      by.forEach((relation, s) -> b.append("| ").append(relation).append(" | ").append(s.cases()).append(" | ")
+          .append(pct(s.editSuccess())).append(" | ").append(pct(s.generalization())).append(" | ")
+          .append(pct(s.locality())).append(" | ").append(s.medianSteps()).append(" |\n"));
+    }
     return b.toString();
+  }
+
+  /**
+   * The aggregates of each relation, by name, when the cases name at least two (CounterFact's {@code relation_id}):
+   * relations of different kinds edit very differently (bench/RESULTS.md, "Default settings"). Empty otherwise.
+   */
+  public Map<String, EvalSummary> byRelation() {
+    Map<String, List<CaseResult>> groups = new TreeMap<>();
+    for (CaseResult r : results) {
+      if (r.relation() != null) {
+        groups.computeIfAbsent(r.relation(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    Map<String, EvalSummary> out = new TreeMap<>();
+    if (groups.size() > 1) {
+      groups.forEach((relation, list) -> out.put(relation, EvalSummary.of(list)));
+    }
+    return out;
   }
 
   /** A self-contained HTML page: headline figures, the table, loss curves, steps histogram, success vs budget. */

@@ -17,7 +17,7 @@ class PlotsTest {
       curve[i] = 3f - i * 0.01f;
     }
     return new CaseResult("c" + steps, "Lily", "Lily went to the", "zoo", success, 0, 1, null, null, 1.0, null, null,
-        null, null, steps, 100, 1000, 0, success ? "EARLY_STOP_SUCCESS" : "MAX_STEPS", curve, List.of("{}"));
+        null, null, steps, 100, 1000, 0, success ? "EARLY_STOP_SUCCESS" : "MAX_STEPS", curve, List.of("{}"), null);
   }
 
   @Test

@@ -27,10 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param stopReason why the search stopped
  * @param lossCurve the loss at every step
  * @param contextTemplates the templates the edit used (so a baseline can use the very same rows)
+ * @param relation the case's relation id where the dataset has one (results by relation), else null; null too in
+ *     logs written before it was recorded
  */
 public record CaseResult(String caseId, String subject, String prompt, String target, boolean success,
     double rewriteBefore, double rewriteAccuracy, @Nullable Double generalization,
     @Nullable Double generalizationExact, @Nullable Double locality, @Nullable Double portability,
     @Nullable Double efficacyScore, @Nullable Double paraphraseScore, @Nullable Double neighborhoodScore, int steps,
     long forwardPasses, long wallMillis, long peakResidentBytes, String stopReason, float[] lossCurve,
-    java.util.List<String> contextTemplates) {}
+    java.util.List<String> contextTemplates, @Nullable String relation) {}

@@ -262,8 +262,10 @@ public final class Datasets {
         for (String p : strings(o, "neighborhood_prompts")) {
           neighbours.add(new Probe(p, truth));
         }
+        String relation = rw.has("relation_id") && rw.get("relation_id").isJsonPrimitive()
+            ? rw.get("relation_id").getAsString() : null;
         return new EditCase(id(o, "case_id", index), request, truth, strings(o, "paraphrase_prompts"), neighbours,
-            questions(o.get("portability")));
+            questions(o.get("portability")), relation);
       }
       case EASYEDIT: {
         EditRequest request = request(string(o, "subject"), string(o, "prompt"), answer(o, "target_new"));
@@ -272,7 +274,7 @@ public final class Datasets {
         return new EditCase(id(o, "case_id", index), request, optionalAnswer(o, "ground_truth"), para, loc,
             o.has("portability_prompt")
                 ? List.of(new Probe(string(o, "portability_prompt"), optionalAnswer(o, "portability_ground_truth")))
-                : List.of());
+                : List.of(), null);
       }
       case ZSRE_MEND: {
         String subject = string(o, "subject");
@@ -282,13 +284,13 @@ public final class Datasets {
         List<Probe> loc = o.has("loc") ? List.of(new Probe(string(o, "loc"), optionalAnswer(o, "loc_ans")))
             : List.of();
         return new EditCase(id(o, "case_id", index), request, optionalAnswer(o, "answers"), para, loc,
-            questions(o.get("portability")));
+            questions(o.get("portability")), null);
       }
       default: {
         EditRequest request = request(string(o, "subject"), string(o, "prompt"), answer(o, "target_new"));
         List<String> para = o.has("rephrase_prompt") ? List.of(string(o, "rephrase_prompt")) : List.of();
         return new EditCase(id(o, "case_id", index), request, optionalAnswer(o, "ground_truth"), para,
-            questions(o.get("locality")), questions(o.get("portability")));
+            questions(o.get("locality")), questions(o.get("portability")), null);
       }
     }
   }

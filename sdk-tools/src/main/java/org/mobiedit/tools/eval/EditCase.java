@@ -14,9 +14,11 @@ import org.mobiedit.api.EditRequest;
  * @param locality prompts about other facts that must not change (CounterFact neighbourhood prompts, zsRE
  *     {@code loc}), with their answers where known
  * @param portability questions whose answer follows from the new fact, with that answer
+ * @param relation the dataset's relation id (CounterFact's {@code relation_id}), for results by relation; null when
+ *     the format has none
  */
 public record EditCase(String id, EditRequest request, @Nullable String trueObject, List<String> paraphrases,
-    List<Probe> locality, List<Probe> portability) {
+    List<Probe> locality, List<Probe> portability, @Nullable String relation) {
   public EditCase {
     paraphrases = List.copyOf(paraphrases);
     locality = List.copyOf(locality);

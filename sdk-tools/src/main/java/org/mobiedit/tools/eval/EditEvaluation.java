@@ -87,7 +87,7 @@ public final class EditEvaluation {
         r.isSuccess(), rewriteBefore.tokenAccuracy(), rewrite.tokenAccuracy(), mean(para, false),
         mean(para, true), locality, mean(port, false), efficacy, paraphraseScore, neighborhood, r.getSteps(),
         r.getForwardPasses(), r.getWallMillis(), peak, r.getStopReason().name(), r.getLossCurve(),
-        r.getContextTemplates());
+        r.getContextTemplates(), c.relation());
   }
 
   private static <T> @Nullable Double share(List<T> items, java.util.function.Predicate<T> test) {

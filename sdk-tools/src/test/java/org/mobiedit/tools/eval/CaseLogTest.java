@@ -21,7 +21,7 @@ class CaseLogTest {
 
   private static CaseResult result(String id, String prompt, float[] losses) {
     return new CaseResult(id, "Tokyo", prompt, "Paris", false, 0.1, Double.NaN, null, null, 1.0, null, null, null,
-        null, losses.length, 10, 5, 0, "MAX_STEPS", losses, List.of("{}"));
+        null, losses.length, 10, 5, 0, "MAX_STEPS", losses, List.of("{}"), "capital");
   }
 
   @Test
