@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.graph.BackendSetting;
 import org.mobiedit.backend.litert.runtime.GraphFile;
 import org.mobiedit.backend.litert.tflite.TfliteFile;
 
@@ -40,11 +41,8 @@ final class GraphCache {
    * ({@link org.mobiedit.spi.BackendConfig#cacheFolder()}), else no cache.
    */
   static GraphCache fromSettings(@Nullable Path appCache) {
-    String v = System.getProperty(PROPERTY);
-    if (v == null || v.trim().isEmpty()) {
-      v = System.getenv(ENVIRONMENT);
-    }
-    if (v != null && !v.trim().isEmpty()) {
+    String v = BackendSetting.read(PROPERTY, ENVIRONMENT);
+    if (v != null) {
       return new GraphCache(Paths.get(v));
     }
     return new GraphCache(appCache == null ? null : appCache.resolve("litert"));

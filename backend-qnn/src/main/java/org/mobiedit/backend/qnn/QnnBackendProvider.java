@@ -5,6 +5,7 @@ import java.nio.file.Paths;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.BackendSetting;
 import org.mobiedit.backend.qnn.provider.ExecutionProvider;
 import org.mobiedit.backend.qnn.provider.ProviderSelection;
 import org.mobiedit.backend.qnn.runtime.OrtRuntime;
@@ -91,11 +92,8 @@ public final class QnnBackendProvider implements BackendProvider {
    * the app's cache folder ({@link BackendConfig#cacheFolder()}), else nowhere.
    */
   static @Nullable Path contextCache(@Nullable Path appCache) {
-    String v = System.getProperty(CONTEXT_CACHE_PROPERTY);
-    if (v == null || v.trim().isEmpty()) {
-      v = System.getenv(CONTEXT_CACHE_ENVIRONMENT);
-    }
-    if (v != null && !v.trim().isEmpty()) {
+    String v = BackendSetting.read(CONTEXT_CACHE_PROPERTY, CONTEXT_CACHE_ENVIRONMENT);
+    if (v != null) {
       return Paths.get(v);
     }
     return appCache == null ? null : appCache.resolve("qnn");

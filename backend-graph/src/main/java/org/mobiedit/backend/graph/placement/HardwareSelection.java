@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.AcceleratorPreference;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.backend.graph.BackendSetting;
 
 /**
  * How a graph backend chooses its hardware for a model, from the user's setting, the precision and what the device
@@ -69,11 +70,7 @@ public final class HardwareSelection<H extends Hardware> {
 
   /** The system property, else the environment variable ({@code auto} included); null when neither is set. */
   private @Nullable String environmentSetting() {
-    String v = System.getProperty(property);
-    if (v == null || v.trim().isEmpty()) {
-      v = System.getenv(environment);
-    }
-    return v == null || v.trim().isEmpty() ? null : v;
+    return BackendSetting.read(property, environment);
   }
 
   /** {@code auto}, blank or null give null (choose automatically); an id names one. */

@@ -52,18 +52,12 @@ public final class BufferedGraph implements CompiledGraph {
 
   @Override
   public void setInput(int index, float[] values) {
-    FloatBuffer b = whole(inputs, index, "input", values.length);
-    b.put(values);
+    whole(index, values.length).asFloatBuffer().put(values);
   }
 
   @Override
   public void setInput(int index, int[] values) {
-    ByteBuffer b = buffer(inputs, index, "input");
-    if (b.capacity() != values.length * 4L) {
-      throw new IllegalArgumentException("input " + index + " holds " + b.capacity() + " bytes, given "
-          + values.length * 4L);
-    }
-    b.asIntBuffer().put(values);
+    whole(index, values.length).asIntBuffer().put(values);
   }
 
   @Override
@@ -109,13 +103,14 @@ public final class BufferedGraph implements CompiledGraph {
     return all[index];
   }
 
-  private FloatBuffer whole(ByteBuffer[] all, int index, String what, int floats) {
-    ByteBuffer b = buffer(all, index, what);
-    if (b.capacity() != floats * 4L) {
-      throw new IllegalArgumentException(what + " " + index + " holds " + b.capacity() + " bytes, given "
-          + floats * 4L);
+  /** Input {@code index}'s buffer, which must hold exactly {@code elements} 4-byte values. */
+  private ByteBuffer whole(int index, int elements) {
+    ByteBuffer b = buffer(inputs, index, "input");
+    if (b.capacity() != elements * 4L) {
+      throw new IllegalArgumentException("input " + index + " holds " + b.capacity() + " bytes, given "
+          + elements * 4L);
     }
-    return b.asFloatBuffer();
+    return b;
   }
 
   /** A float view of elements {@code [from, from + count)}, positioned at {@code from}. */

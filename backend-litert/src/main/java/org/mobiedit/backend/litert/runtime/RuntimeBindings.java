@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.backend.graph.BackendSetting;
 import org.mobiedit.backend.litert.runtime.android.AndroidBinding;
 import org.mobiedit.backend.litert.runtime.javacpp.JavacppBinding;
 
@@ -30,12 +31,8 @@ public final class RuntimeBindings {
 
   /** The property, else the environment variable; null (or blank, or {@code auto}) means choose automatically. */
   public static @Nullable String settingFromEnvironment() {
-    String v = System.getProperty(PROPERTY);
-    if (v == null || v.trim().isEmpty()) {
-      v = System.getenv(ENVIRONMENT);
-    }
-    return v == null || v.trim().isEmpty() || v.trim().equalsIgnoreCase("auto") ? null
-        : v.trim().toLowerCase(Locale.ROOT);
+    String v = BackendSetting.read(PROPERTY, ENVIRONMENT);
+    return v == null || v.trim().equalsIgnoreCase("auto") ? null : v.trim().toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.function.DoubleSupplier;
 import org.mobiedit.api.EditOptions;
 
 /**
@@ -29,9 +30,9 @@ record EarlyStopping(boolean enabled, int every, boolean whenLikely) {
 
   /**
    * Whether a check is due once {@code steps} steps have run, given the step's worst target log-probability
-   * ({@link EditLoss#worstTargetLogProb}).
+   * ({@link EditLoss#worstTargetLogProb}), which is asked for only when it decides.
    */
-  boolean due(int steps, double worstTargetLogProb) {
-    return due(steps) || (enabled && whenLikely && worstTargetLogProb > LIKELY);
+  boolean due(int steps, DoubleSupplier worstTargetLogProb) {
+    return due(steps) || (enabled && whenLikely && worstTargetLogProb.getAsDouble() > LIKELY);
   }
 }

@@ -76,7 +76,7 @@ final class ValueSearch {
       descend(delta, estimator.estimate(losses, z), schedule.at(step), step);
       int steps = step + 1;
       listener.onStep(steps, maxSteps, current, forwardPasses);
-      if (stopping.due(steps, loss.worstTargetLogProb(terms))) {
+      if (stopping.due(steps, () -> loss.worstTargetLogProb(terms))) {
         forwardPasses++;
         RankOneUpdate candidate = RankOneUpdate.of(layer, delta, key);
         boolean done = rewrite.passesWith(candidate);

@@ -27,13 +27,13 @@ class EarlyStoppingTest {
   @Test
   void aLikelySuccessTriggersACheckBetweenThePeriodicOnesOnlyWhenAskedFor() {
     EarlyStopping likely = EarlyStopping.of(EditOptions.builder().earlyStopEvery(20).checkWhenLikely(true).build());
-    assertThat(likely.due(7, Math.log(0.6))).isTrue();
-    assertThat(likely.due(7, Math.log(0.4))).isFalse();
-    assertThat(likely.due(20, Math.log(0.4))).isTrue();
+    assertThat(likely.due(7, () -> Math.log(0.6))).isTrue();
+    assertThat(likely.due(7, () -> Math.log(0.4))).isFalse();
+    assertThat(likely.due(20, () -> Math.log(0.4))).isTrue();
     EarlyStopping periodic = EarlyStopping.of(EditOptions.builder().earlyStopEvery(20).build());
-    assertThat(periodic.due(7, Math.log(0.99))).isFalse();
+    assertThat(periodic.due(7, () -> Math.log(0.99))).isFalse();
     EarlyStopping off = EarlyStopping.of(EditOptions.builder().earlyStopping(false).checkWhenLikely(true).build());
-    assertThat(off.due(7, 0)).isFalse();
+    assertThat(off.due(7, () -> 0)).isFalse();
   }
 
   @Test
