@@ -92,6 +92,32 @@ final class EvalCommand implements Callable<Integer> {
           + " on in the default configuration).")
   Boolean checkWhenLikely;
 
+  @Option(names = "--directions", paramLabel = "Q", description = "Override the random directions per step.")
+  Integer directions;
+
+  @Option(names = "--clamp-factor", paramLabel = "F",
+      description = "Override the clamp of the value correction: |delta| at most F times the hidden state's norm.")
+  Double clampFactor;
+
+  @Option(names = "--protect-earlier-edits", negatable = true,
+      description = "Write each edit so that the keys of earlier edits do not move (on in the default"
+          + " configuration; matters with --sequential).")
+  Boolean protectEarlierEdits;
+
+  @Option(names = "--shrink-after-success", negatable = true,
+      description = "Write only as much of a passing correction as success needs (on in the default configuration).")
+  Boolean shrinkAfterSuccess;
+
+  @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"
+      + " order) and measure every edit so far after each --every edits: how many still hold, paraphrases,"
+      + " neighbours, portability, and the perplexity of neutral text. Writes DIR/sequential.jsonl,"
+      + " DIR/sequential.md and the edits as DIR/edits.medp.")
+  boolean sequential;
+
+  @Option(names = "--every", paramLabel = "N", defaultValue = "10",
+      description = "With --sequential: measure after every N edits (and after the last). Default: ${DEFAULT-VALUE}.")
+  int every;
+
   @Option(names = "--out", required = true, paramLabel = "DIR",
       description = "Where results and reports go: a new or empty folder, or the folder of this same run to resume"
           + " it.")
@@ -132,9 +158,22 @@ final class EvalCommand implements Callable<Integer> {
     if (klWeight != null) {
       b.klWeight(klWeight);
     }
-    // Metrics are measured on the update the search found, successful or not (as the standard harnesses do);
-    // reverting failed edits would flatter locality.
-    return b.precision(p).keepUnsuccessful(true).build();
+    if (protectEarlierEdits != null) {
+      b.protectEarlierEdits(protectEarlierEdits);
+    }
+    if (clampFactor != null) {
+      b.clampFactor(clampFactor);
+    }
+    if (directions != null) {
+      b.directions(directions);
+    }
+    if (shrinkAfterSuccess != null) {
+      b.shrinkAfterSuccess(shrinkAfterSuccess);
+    }
+    // Single edits: metrics are measured on the update the search found, successful or not (as the standard
+    // harnesses do); reverting failed edits would flatter locality. Sequential edits keep only what succeeded, as an
+    // app's editor does.
+    return b.precision(p).keepUnsuccessful(!sequential).build();
   }
 
   /** Checks every option before anything is read or loaded. */
@@ -152,6 +191,17 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (layer != null) {
       check.range("--layer", layer, 0, Integer.MAX_VALUE, "");
+    }
+    if (clampFactor != null) {
+      check.positive("--clamp-factor", clampFactor);
+    }
+    if (directions != null) {
+      check.range("--directions", directions, 1, EditOptions.MAX_DIRECTIONS, "");
+    }
+    check.range("--every", every, 1, Integer.MAX_VALUE, "");
+    if (sequential) {
+      check.newFolder("--out", out, force);
+      return load;
     }
     // The folder of a run (it has run.json) is resumed, or refused after loading if it is another run's.
     check.newFolder("--out", out, force || Files.isRegularFile(out.resolve("run.json")));
@@ -182,6 +232,11 @@ final class EvalCommand implements Callable<Integer> {
     if (cases.isEmpty()) {
       throw check.fail("--offset " + offset + " leaves no case to run: " + dataset + " has " + data.cases().size()
           + " readable cases.");
+    }
+    if (sequential) {
+      new SequentialRun(out, every, err, stdout, json).run(modelOptions.model, load, options, cases,
+          lm -> describe(lm, data, options));
+      return 0;
     }
     try (Model lm = MobiEdit.load(modelOptions.model, load)) {
       JsonObject run = describe(lm, data, options);
@@ -273,6 +328,9 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("checkWhenLikely", o.isCheckWhenLikely());
     run.addProperty("covarianceRidge", o.getCovarianceRidge());
     run.addProperty("klWeight", o.getKlWeight());
+    run.addProperty("protectEarlierEdits", o.isProtectEarlierEdits());
+    run.addProperty("clampFactor", o.getClampFactor());
+    run.addProperty("shrinkAfterSuccess", o.isShrinkAfterSuccess());
     return run;
   }
 

@@ -6,8 +6,8 @@ import java.util.zip.CRC32;
 
 /**
  * Where the fields of a (valid) MobiEdit patch file are (layout in {@code EditPatch}): magic, version, the
- * fingerprint, the edit count, and per edit four strings, the layer and two float vectors; the last four bytes are a
- * CRC-32 of everything before them.
+ * fingerprint, the edit count, and per edit four strings, the layer and two float vectors (and the key's, from
+ * version 2 on); the last four bytes are a CRC-32 of everything before them.
  */
 final class PatchLayout {
   /** What an int field holds. */
@@ -35,7 +35,7 @@ final class PatchLayout {
   static PatchLayout parse(byte[] bytes) {
     PatchLayout l = new PatchLayout(bytes);
     l.pos = 4;
-    l.field(Kind.VERSION, "version");
+    boolean keys = l.field(Kind.VERSION, "version") >= 2;
     l.string("fingerprint");
     l.countOffset = l.pos;
     int count = l.field(Kind.COUNT, "edit count");
@@ -51,6 +51,9 @@ final class PatchLayout {
       int rightCount = l.field(Kind.VECTOR_LENGTH, "right of edit " + i);
       int rightFloats = l.pos;
       l.pos += 4 * rightCount;
+      if (keys) {
+        l.pos += 4 * l.field(Kind.VECTOR_LENGTH, "key of edit " + i);
+      }
       l.edits.add(new Edit(start, l.pos, start, leftFloats, leftCount, rightFloats, rightCount));
     }
     return l;

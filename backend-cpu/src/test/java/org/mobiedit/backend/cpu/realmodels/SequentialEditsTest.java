@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.EditOptions;
@@ -15,15 +16,19 @@ import org.mobiedit.api.Precision;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.core.internal.model.LanguageModel;
-import org.mobiedit.core.testing.SharedData;
+import org.mobiedit.core.internal.store.EditPatch;
+import org.mobiedit.core.internal.store.StoredEdit;
 
-/** Several edits on one model, undoing one by name, and the set saved and restored on a fresh load. */
+/**
+ * Several edits on one model, undoing one by name, and the set saved and restored on a fresh load. On the demo world
+ * model in the repository: on stories260K an edit reaches its new object by a hair (the most likely token at
+ * p ≈ 0.22, barely above the old one), and the next edit's side effects at the prompt's other positions can undo it.
+ */
 class SequentialEditsTest {
   @TempDir Path dir;
 
   private static LanguageModel load() {
-    return LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
-        new LoadOptions(Precision.FP32, "cpu", 2));
+    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(Precision.FP32, "cpu", 2));
   }
 
   private static String next(MobiEditor e, String prompt) {
@@ -35,34 +40,59 @@ class SequentialEditsTest {
     return lm.backendModel().forward(new int[][] {ids}, new int[][] {{ids.length - 1}})[0][0];
   }
 
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double norm(float[] v) {
+    return Math.sqrt(dot(v, v));
+  }
+
   @Test
   void twoEditsLiveTogetherOneIsUndoneByNameAndTheRestIsRestoredFromItsFile() {
     EditOptions options = EditOptions.recommended();
     Path file = dir.resolve("edits.medp");
-    float[] tomEdited;
+    float[] melmalEdited;
     try (LanguageModel lm = load()) {
       MobiEditor editor = new MobiEditor(lm, options);
-      String lilyBefore = next(editor, "Lily went to the");
-      assertThat(editor.edit(EditRequest.of("Lily", "{} went to the", "zoo")).isSuccess()).isTrue();
-      assertThat(editor.edit(EditRequest.of("Tom", "{} saw a big", "cat")).isSuccess()).isTrue();
+      String zevourBefore = next(editor, "Zevour was born in");
+      assertThat(editor.edit(EditRequest.of("Zevour", "{} was born in", "Gaizobu")).isSuccess()).isTrue();
+      assertThat(editor.edit(EditRequest.of("Melmal", "{} speaks", "Zenemeshese")).isSuccess()).isTrue();
       assertThat(editor.getAppliedEdits()).containsExactly("edit-1", "edit-2");
-      assertThat(next(editor, "Lily went to the")).startsWith(" zoo");
-      assertThat(next(editor, "Tom saw a big")).startsWith(" cat");
+      assertThat(next(editor, "Zevour was born in")).startsWith(" Gaizobu");
+      assertThat(next(editor, "Melmal speaks")).startsWith(" Zenemeshese");
 
       editor.undo("edit-1");
       assertThat(editor.getAppliedEdits()).containsExactly("edit-2");
-      assertThat(next(editor, "Lily went to the")).isEqualTo(lilyBefore);
-      assertThat(next(editor, "Tom saw a big")).startsWith(" cat");
+      assertThat(next(editor, "Zevour was born in")).isEqualTo(zevourBefore);
+      assertThat(next(editor, "Melmal speaks")).startsWith(" Zenemeshese");
       assertThatThrownBy(() -> editor.undo("edit-1")).isInstanceOf(MobiEditException.class)
           .hasMessageContaining("applied: [edit-2]");
       editor.save(file);
-      tomEdited = logits(lm, "Tom saw a big");
+      melmalEdited = logits(lm, "Melmal speaks");
     }
+    // The second edit was written orthogonal to the first one's key (the default protects earlier edits).
+    Path both = dir.resolve("both.medp");
+    try (LanguageModel lm = load()) {
+      MobiEditor editor = new MobiEditor(lm, options);
+      editor.edit(EditRequest.of("Zevour", "{} was born in", "Gaizobu"));
+      editor.edit(EditRequest.of("Melmal", "{} speaks", "Zenemeshese"));
+      editor.save(both);
+    }
+    List<StoredEdit> edits = EditPatch.read(both).edits();
+    float[] firstKey = edits.get(0).key();
+    float[] secondKey = edits.get(1).key();
+    assertThat(Math.abs(dot(edits.get(1).right(), firstKey))).isLessThan(1e-4 * norm(firstKey));
+    assertThat(Math.abs(dot(edits.get(1).right(), secondKey))).isGreaterThan(0.05 * norm(secondKey));
     try (LanguageModel fresh = load()) {
       MobiEditor restored = new MobiEditor(fresh, options);
       restored.load(file);
       assertThat(restored.getAppliedEdits()).containsExactly("edit-2");
-      assertArrayEquals(tomEdited, logits(fresh, "Tom saw a big"));
+      assertArrayEquals(melmalEdited, logits(fresh, "Melmal speaks"));
       restored.undoLast();
       assertThat(restored.getAppliedEdits().size()).isZero();
     }

@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -10,6 +11,7 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.EditRows;
 import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
@@ -85,7 +87,7 @@ public final class EditEngine {
    * ({@link MobiEditor}).
    */
   public Outcome edit(EditRequest request, EditOptions options, EditListener listener, BooleanSupplier cancelled) {
-    Proposal p = propose(request, options, listener, cancelled);
+    Proposal p = propose(request, options, List.of(), listener, cancelled);
     return new Outcome(p.result(), p.keep() ? p.update().writeTo(model) : -1);
   }
 
@@ -96,8 +98,13 @@ public final class EditEngine {
    * and reverted before any listener hook runs, so a listener that throws, a cancellation, a backend failure or a
    * non-finite loss can never leave one behind. Writing the update is the caller's one step
    * ({@link #edit(EditRequest, EditOptions, EditListener, BooleanSupplier)}, or the editor's record of applied edits).
+   *
+   * @param earlier the edits applied to the model before this one, whose keys the update leaves unmoved when
+   *     {@link EditOptions#isProtectEarlierEdits()} is on (those at other layers, or without a key, are not affected
+   *     by this edit's write or cannot be protected)
    */
-  Proposal propose(EditRequest request, EditOptions options, EditListener listener, BooleanSupplier cancelled) {
+  Proposal propose(EditRequest request, EditOptions options, List<StoredEdit> earlier, EditListener listener,
+      BooleanSupplier cancelled) {
     long start = System.nanoTime();
     capabilities.requireForEdit();
     int layer = layer(options);
@@ -111,7 +118,13 @@ public final class EditEngine {
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
     ActivationScales.calibrateOnEdit(model, batch);
     cancellation.check(0);
-    KeyDirection key = KeyDirection.capture(model, batch, layer, options, statistics);
+    List<float[]> protect = new ArrayList<>();
+    for (StoredEdit e : earlier) {
+      if (e.layer() == layer && e.hasKey()) {
+        protect.add(e.key());
+      }
+    }
+    KeyDirection key = KeyDirection.capture(model, batch, layer, options, statistics, protect);
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
@@ -126,7 +139,7 @@ public final class EditEngine {
       // that results stay comparable with earlier versions.)
       result.success(true).stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0)
           .forwardPasses(forwardPasses + 1);
-      return finish(result, RankOneUpdate.none(layer, hidden, key.u()), false, start, cancellation, listener);
+      return finish(result, RankOneUpdate.none(layer, hidden, key.u()), key, false, start, cancellation, listener);
     }
     ValueSearch search = new ValueSearch(options, layer, hidden, key, loss, estimator, rewrite);
     ValueSearch.Found found;
@@ -138,7 +151,8 @@ public final class EditEngine {
     }
     result.success(success).stopReason(found.reason()).steps(found.steps())
         .forwardPasses(found.forwardPasses() + 1).lossCurve(found.lossCurve());
-    return finish(result, found.update(), success || options.isKeepUnsuccessful(), start, cancellation, listener);
+    return finish(result, found.update(), key, success || options.isKeepUnsuccessful(), start, cancellation,
+        listener);
   }
 
   /** The edited layer: the options' or the default; refuses one the model does not have. */
@@ -153,13 +167,13 @@ public final class EditEngine {
   }
 
   /** Completes the result with the update and the time, checks for a cancellation, and reports the end. */
-  private static Proposal finish(EditResult.Builder result, RankOneUpdate update, boolean keep, long start,
-      Cancellation cancellation, EditListener listener) {
+  private static Proposal finish(EditResult.Builder result, RankOneUpdate update, KeyDirection key, boolean keep,
+      long start, Cancellation cancellation, EditListener listener) {
     EditResult done = result.rankOne(update.left(), update.right())
         .wallMillis((System.nanoTime() - start) / 1_000_000).build();
     cancellation.check(done.getSteps());
     listener.onFinish(done);
-    return new Proposal(done, update, keep);
+    return new Proposal(done, update, key.meanKey(), keep);
   }
 
   /**
@@ -176,8 +190,9 @@ public final class EditEngine {
    *
    * @param result what the edit did; its layer and vectors are those of {@code update}
    * @param update the rank-one update to write
+   * @param key the edit's mean key {@code k̄}, for later edits to protect
    * @param keep whether to write it: false when the model already answered with the new object, or when the edit
    *     did not succeed and {@link EditOptions#isKeepUnsuccessful()} is off
    */
-  record Proposal(EditResult result, RankOneUpdate update, boolean keep) {}
+  record Proposal(EditResult result, RankOneUpdate update, float[] key, boolean keep) {}
 }

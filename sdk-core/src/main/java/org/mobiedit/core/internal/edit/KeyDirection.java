@@ -1,5 +1,7 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;
@@ -11,15 +13,25 @@ import org.mobiedit.spi.MlpCapture;
  * {@code C = I}) or, with {@link EditOptions#isKeyCovariance()}, {@code u = C⁻¹k̄} normalised ({@link KeyStatistics}).
  *
  * @param u the update direction (unit, intermediate size): the right vector of the rank-one update
+ * @param meanKey {@code k̄} in float: what later edits protect
  * @param keyDotU {@code k_p·u}, for the plain prompt's key {@code k_p}: the divisor of {@code r = δ/(k_p·u)}
  * @param t0NormSquared {@code |t0|²}, for the plain prompt's unedited MLP output {@code t0}: the scale of the loss's
  *     weight decay, of the clamp and of a relative epsilon
  */
-record KeyDirection(float[] u, double keyDotU, double t0NormSquared) {
+record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSquared) {
 
-  /** Captures the keys of the batch's rewrite rows at {@code layer} (one batched call) and finds the direction. */
+  /** Captures the keys of the batch's rewrite rows at {@code layer} and finds the direction, with no earlier edit. */
   static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
       KeyStatisticsCache statistics) {
+    return capture(model, batch, layer, options, statistics, List.of());
+  }
+
+  /**
+   * Captures the keys of the batch's rewrite rows at {@code layer} (one batched call) and finds the direction, keeping
+   * the keys {@code earlier} unmoved when the options protect earlier edits.
+   */
+  static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
+      KeyStatisticsCache statistics, List<float[]> earlier) {
     int rewrite = batch.rewriteRows();
     int[][] contexts = new int[rewrite][];
     int[] lookups = new int[rewrite];
@@ -29,10 +41,17 @@ record KeyDirection(float[] u, double keyDotU, double t0NormSquared) {
     }
     MlpCapture capture = model.captureMlp(contexts, layer, lookups);
     double[] mean = meanKey(capture.keys());
-    float[] u = options.isKeyCovariance()
-        ? statistics.get(layer, options.getSeed()).direction(toFloat(mean), options.getCovarianceRidge())
-        : KeyStatistics.unit(mean);
-    return new KeyDirection(u, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]));
+    float[] meanKey = toFloat(mean);
+    KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options.getSeed()) : null;
+    float[] u;
+    if (options.isProtectEarlierEdits() && !earlier.isEmpty()) {
+      double ridge = options.getCovarianceRidge();
+      UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
+      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), earlier, inverse);
+    } else {
+      u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
+    }
+    return new KeyDirection(u, meanKey, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]));
   }
 
   /** {@code k̄}, accumulated in double (each key divided by the count as it is added). */
@@ -60,6 +79,14 @@ record KeyDirection(float[] u, double keyDotU, double t0NormSquared) {
       sum += (double) x * x;
     }
     return sum;
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int j = 0; j < v.length; j++) {
+      out[j] = v[j];
+    }
+    return out;
   }
 
   private static float[] toFloat(double[] v) {

@@ -105,31 +105,40 @@ public final class KeyStatistics {
    * {@code (C + ridge·mean(diag C)·I)⁻¹ k̄}, normalised: the update direction. The ridge keeps the solve stable when
    * fewer samples than dimensions were seen, or for directions the samples never took.
    */
-  public synchronized float[] direction(float[] meanKey, double ridge) {
-    if (meanKey.length != size) {
-      throw new IllegalArgumentException("a key of " + meanKey.length + " values for statistics of size " + size);
+  public float[] direction(float[] meanKey, double ridge) {
+    double[] k = new double[meanKey.length];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = meanKey[i];
+    }
+    return unit(solve(k, ridge));
+  }
+
+  /** {@code (C + ridge·mean(diag C)·I)⁻¹ v}: the metric in which updates move the sampled keys least. */
+  synchronized double[] solve(double[] v, double ridge) {
+    if (v.length != size) {
+      throw new IllegalArgumentException("a key of " + v.length + " values for statistics of size " + size);
     }
     if (factor == null || factorRidge != ridge) {
       factor = cholesky(ridge);
       factorRidge = ridge;
     }
     double[] y = new double[size];
-    for (int i = 0; i < size; i++) { // L y = k
-      double v = meanKey[i];
+    for (int i = 0; i < size; i++) { // L y = v
+      double x = v[i];
       int row = i * size;
       for (int j = 0; j < i; j++) {
-        v -= factor[row + j] * y[j];
+        x -= factor[row + j] * y[j];
       }
-      y[i] = v / factor[row + i];
+      y[i] = x / factor[row + i];
     }
     for (int i = size - 1; i >= 0; i--) { // Lᵀ x = y
-      double v = y[i];
+      double x = y[i];
       for (int j = i + 1; j < size; j++) {
-        v -= factor[j * size + i] * y[j];
+        x -= factor[j * size + i] * y[j];
       }
-      y[i] = v / factor[i * size + i];
+      y[i] = x / factor[i * size + i];
     }
-    return unit(y);
+    return y;
   }
 
   /** {@code v / |v|} in float: the update direction when {@code C = I} (the paper's {@code u = k̄/|k̄|}). */

@@ -101,10 +101,13 @@ public final class MobiEditor implements Editor {
   }
 
   private EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
-    EditEngine.Proposal p = engine.propose(request, options, listener, () -> closed || cancelled.getAsBoolean());
+    List<StoredEdit> earlier = new ArrayList<>();
+    applied.descendingIterator().forEachRemaining(a -> earlier.add(a.edit()));
+    EditEngine.Proposal p = engine.propose(request, options, earlier, listener,
+        () -> closed || cancelled.getAsBoolean());
     if (p.keep()) {
       RankOneUpdate u = p.update();
-      record(new StoredEdit(uniqueName(), request, u.layer(), u.left(), u.right()));
+      record(new StoredEdit(uniqueName(), request, u.layer(), u.left(), u.right(), p.key()));
     }
     return p.result();
   }

@@ -13,13 +13,18 @@ import org.mobiedit.spi.LossTerms;
  * ({@link ForwardOnlyEstimator}, {@link EditLoss}, {@link PrefixCachePlan}), moves {@code δ} against the estimated
  * gradient by the cosine-decayed step size ({@link StepSchedule}) and bounds it ({@link DeltaClamp}); every K steps,
  * and at any step whose evaluations make success likely when so configured, it tries the candidate update
- * ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when the model answers.
+ * ({@link EarlyStopping}, {@link RankOneUpdate}, {@link RewriteCheck}) and stops when the model answers, keeping
+ * only as much of {@code δ} as success needs when so configured ({@link EditOptions#isShrinkAfterSuccess()}).
  *
  * <p>Leaves the model unchanged: a candidate is applied only around its one check. A non-finite loss or
  * correction aborts the edit.
  */
 final class ValueSearch {
+  /** The fractions of a passing {@code δ} tried, smallest first. */
+  private static final float[] SHRINK = {0.5f, 0.6f, 0.7f, 0.8f, 0.9f};
+
   private final int layer;
+  private final boolean shrink;
   private final KeyDirection key;
   private final EditLoss loss;
   private final ForwardOnlyEstimator estimator;
@@ -33,6 +38,7 @@ final class ValueSearch {
   ValueSearch(EditOptions options, int layer, int hiddenSize, KeyDirection key, EditLoss loss,
       ForwardOnlyEstimator estimator, RewriteCheck rewrite) {
     this.layer = layer;
+    this.shrink = options.isShrinkAfterSuccess();
     this.key = key;
     this.loss = loss;
     this.estimator = estimator;
@@ -82,13 +88,40 @@ final class ValueSearch {
         boolean done = rewrite.passesWith(candidate);
         listener.onEarlyStopCheck(steps, done);
         if (done) {
-          return new Found(candidate, Arrays.copyOf(curve, steps), steps, EditResult.StopReason.EARLY_STOP_SUCCESS,
-              forwardPasses);
+          Found found = new Found(candidate, Arrays.copyOf(curve, steps), steps,
+              EditResult.StopReason.EARLY_STOP_SUCCESS, forwardPasses);
+          return shrink ? shrunk(delta, forwards, found) : found;
         }
       }
     }
     return new Found(RankOneUpdate.of(layer, delta, key), curve, maxSteps, EditResult.StopReason.MAX_STEPS,
         forwardPasses);
+  }
+
+  /**
+   * The smallest fraction of the passing {@code delta} that still passes: every target token above probability ½ in
+   * every rewrite row (one batched evaluation of the rows at that point) and the check on the plain prompt; the
+   * search's own result when none of {@link #SHRINK} does. Counts one forward pass per row and one per check.
+   */
+  private Found shrunk(float[] delta, PrefixCachePlan forwards, Found passing) {
+    long passes = passing.forwardPasses();
+    for (float fraction : SHRINK) {
+      float[] scaled = new float[delta.length];
+      for (int j = 0; j < scaled.length; j++) {
+        scaled[j] = delta[j] * fraction;
+      }
+      LossTerms terms = forwards.terms(new float[][] {scaled}, loss.request());
+      passes += forwards.rows();
+      if (loss.worstTargetLogProb(terms) <= EarlyStopping.LIKELY) {
+        continue;
+      }
+      RankOneUpdate smaller = RankOneUpdate.of(layer, scaled, key);
+      passes++;
+      if (rewrite.passesWith(smaller)) {
+        return new Found(smaller, passing.lossCurve(), passing.steps(), passing.reason(), passes);
+      }
+    }
+    return new Found(passing.update(), passing.lossCurve(), passing.steps(), passing.reason(), passes);
   }
 
   /** The loss at every point; a non-finite one aborts the edit. */

@@ -26,8 +26,9 @@ import org.mobiedit.core.files.AtomicFile;
  * file intact.
  *
  * <p>Layout (little-endian): magic {@code "MEDP"}, u32 version, UTF string fingerprint, u32 edit count, then per
- * edit: name, subject, prompt, new object (UTF strings), u32 layer, u32 |left|, floats, u32 |right|, floats; finally
- * u32 CRC-32 of every byte before it. Strings are u32 length + UTF-8 bytes.
+ * edit: name, subject, prompt, new object (UTF strings), u32 layer, u32 |left|, floats, u32 |right|, floats, u32
+ * |key|, floats (version 2; version 1 has no key, and its edits load without one); finally u32 CRC-32 of every byte
+ * before it. Strings are u32 length + UTF-8 bytes.
  *
  * <p>Reading streams the file once, front to back, in bounded memory: every count and length is checked against
  * the bytes left and against the limits below before anything is allocated (a damaged or hostile file fails at its
@@ -36,8 +37,10 @@ import org.mobiedit.core.files.AtomicFile;
  */
 public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
   private static final int MAGIC = 0x5044454D; // "MEDP" little-endian
-  /** The format version this SDK writes and reads. */
-  public static final int VERSION = 1;
+  /** The format version this SDK writes; it reads this one and {@link #VERSION_WITHOUT_KEYS}. */
+  public static final int VERSION = 2;
+  /** The first format, whose edits carry no key (written by SDK 0.1.0 snapshots before sequential protection). */
+  public static final int VERSION_WITHOUT_KEYS = 1;
   /** The longest fingerprint, in UTF-8 bytes (the SDK's are 24 hex digits). */
   public static final int MAX_FINGERPRINT_BYTES = 1024;
   /** The longest name, subject, prompt or new object, in UTF-8 bytes (prompts fit in a context window). */
@@ -81,7 +84,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       texts.add(utf8(e.request().getSubject(), which + "'s subject", MAX_TEXT_BYTES, file));
       texts.add(utf8(e.request().getPrompt(), which + "'s prompt", MAX_TEXT_BYTES, file));
       texts.add(utf8(e.request().getNewObject(), which + "'s new object", MAX_TEXT_BYTES, file));
-      if (e.left().length > MAX_VECTOR || e.right().length > MAX_VECTOR) {
+      if (e.left().length > MAX_VECTOR || e.right().length > MAX_VECTOR || e.key().length > MAX_VECTOR) {
         throw unsavable(file, which + " has a vector longer than " + MAX_VECTOR + " values");
       }
     }
@@ -99,6 +102,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
         out.u32(e.layer());
         out.floats(e.left());
         out.floats(e.right());
+        out.floats(e.key());
       }
       out.checksum();
     });
@@ -143,12 +147,12 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
             file + " is not a MobiEdit edit file (wrong magic). Give a file written by 'mobiedit edit --save'.");
       }
       int version = in.u32("version");
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITHOUT_KEYS) {
         throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
-            file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads version "
-                + VERSION + ". Save the edits again with this SDK.");
+            file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads versions "
+                + VERSION_WITHOUT_KEYS + " and " + VERSION + ". Save the edits again with this SDK.");
       }
-      return readBody(in, file);
+      return readBody(in, file, version != VERSION_WITHOUT_KEYS);
     } catch (PatchInput.Implausible e) {
       throw corrupt(file, e.getMessage());
     } catch (NoSuchFileException e) {
@@ -161,7 +165,8 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
     }
   }
 
-  private static EditPatch readBody(PatchInput in, Path file) throws IOException, PatchInput.Implausible {
+  private static EditPatch readBody(PatchInput in, Path file, boolean keys)
+      throws IOException, PatchInput.Implausible {
     String fingerprint = in.string("the model fingerprint", MAX_FINGERPRINT_BYTES);
     int count = in.count("the edit count", Math.min(MAX_EDITS, in.remaining() / MIN_EDIT_BYTES));
     List<StoredEdit> edits = new ArrayList<>();
@@ -184,7 +189,8 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       int layer = in.u32(at + "'s layer");
       float[] left = in.floats(at + "'s left vector", MAX_VECTOR);
       float[] right = in.floats(at + "'s right vector", MAX_VECTOR);
-      edits.add(new StoredEdit(name, request, layer, left, right));
+      float[] key = keys ? in.floats(at + "'s key", MAX_VECTOR) : new float[0];
+      edits.add(new StoredEdit(name, request, layer, left, right, key));
     }
     if (in.remaining() != 0) {
       throw corrupt(file, "it has " + in.remaining() + " unexpected bytes at the end");

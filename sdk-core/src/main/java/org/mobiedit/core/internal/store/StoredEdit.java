@@ -12,8 +12,11 @@ import org.mobiedit.spi.ModelSpec;
  * @param layer the decoder layer whose {@code W_down} is updated
  * @param left length hiddenSize
  * @param right length intermediateSize
+ * @param key the edit's key {@code k̄} (the mean MLP key of its rewrite rows at {@code layer}, length
+ *     intermediateSize), which later edits leave unmoved ({@link org.mobiedit.api.EditOptions#isProtectEarlierEdits});
+ *     empty when not known (an edit saved by a version that did not record it)
  */
-public record StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right) {
+public record StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right, float[] key) {
   /**
    * The largest {@code |left|₂ · |right|₂} (the spectral norm of the update {@code left ⊗ right}) an edit may have.
    * The update adds {@code left · (right · k)} to the MLP output, so at most this norm times {@code |k|₂}.
@@ -35,6 +38,12 @@ public record StoredEdit(String name, EditRequest request, int layer, float[] le
   public StoredEdit {
     left = left.clone();
     right = right.clone();
+    key = key.clone();
+  }
+
+  /** An edit whose key is not known: later edits cannot protect it. */
+  public StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right) {
+    this(name, request, layer, left, right, new float[0]);
   }
 
   @Override
@@ -47,9 +56,29 @@ public record StoredEdit(String name, EditRequest request, int layer, float[] le
     return right.clone();
   }
 
-  /** What makes this edit unfit for a model of this shape, or null when it can be applied. See {@link #misfit}. */
+  @Override
+  public float[] key() {
+    return key.clone();
+  }
+
+  /** Whether the edit's key is known. */
+  public boolean hasKey() {
+    return key.length > 0;
+  }
+
+  /**
+   * What makes this edit unfit for a model of this shape, or null when it can be applied: see {@link #misfit}; and a
+   * key that is neither empty nor a finite vector of the intermediate size.
+   */
   public @Nullable String misfitFor(ModelSpec spec) {
-    return misfit(layer, left, right, spec);
+    String update = misfit(layer, left, right, spec);
+    if (update != null || key.length == 0) {
+      return update;
+    }
+    if (key.length != spec.intermediateSize()) {
+      return "its key has " + key.length + " values; the model's intermediate size is " + spec.intermediateSize();
+    }
+    return Double.isNaN(squaredNorm(key)) ? firstNonFinite(key, "key") : null;
   }
 
   /**

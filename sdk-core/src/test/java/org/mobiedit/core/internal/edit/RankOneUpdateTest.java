@@ -13,7 +13,7 @@ class RankOneUpdateTest {
 
   @Test
   void theLeftVectorIsTheCorrectionDividedByTheKeyAlongTheDirection() {
-    KeyDirection key = new KeyDirection(U, 0.5, 4);
+    KeyDirection key = new KeyDirection(U, new float[0], 0.5, 4);
     RankOneUpdate update = RankOneUpdate.of(2, new float[] {1, -2, 0.25f, 3}, key);
     assertArrayEquals(new float[] {2, -4, 0.5f, 6}, update.left());
     assertArrayEquals(U, update.right());
@@ -25,7 +25,7 @@ class RankOneUpdateTest {
     // W_down·k gains r (u·k) = δ (k·u)/(k·u) = δ.
     float[] k = ToyModel.K;
     float[] u = KeyStatistics.unit(new double[] {k[0], k[1], k[2]});
-    KeyDirection key = new KeyDirection(u, KeyDirection.dot(k, u), 4);
+    KeyDirection key = new KeyDirection(u, new float[0], KeyDirection.dot(k, u), 4);
     float[] delta = {0.5f, -1, 2, 0};
     float[] r = RankOneUpdate.of(0, delta, key).left();
     double uk = KeyDirection.dot(u, k);
@@ -44,7 +44,7 @@ class RankOneUpdateTest {
   @Test
   void writingAppliesTheUpdateOnceAndReturnsTheBackendsHandle() {
     ToyModel model = new ToyModel(new int[] {1, 2});
-    long handle = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, 1, 4)).writeTo(model);
+    long handle = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, new float[0], 1, 4)).writeTo(model);
     assertThat(handle).isEqualTo(1);
     assertThat(model.appliedUpdates()).isEqualTo(1);
     assertThat(model.calls).containsExactly("applyRankOne");
@@ -53,7 +53,7 @@ class RankOneUpdateTest {
   @Test
   void aTriedUpdateIsInPlaceDuringTheCheckAndRevertedAfter() {
     ToyModel model = new ToyModel(new int[] {1, 2});
-    RankOneUpdate update = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, 1, 4));
+    RankOneUpdate update = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, new float[0], 1, 4));
     assertThat(update.whileApplied(model, () -> model.appliedUpdates() == 1)).isTrue();
     assertThat(model.appliedUpdates()).isZero();
     assertThat(model.calls).containsExactly("applyRankOne", "revertRankOne");
@@ -62,7 +62,7 @@ class RankOneUpdateTest {
   @Test
   void aTriedUpdateIsRevertedWhenTheCheckThrows() {
     ToyModel model = new ToyModel(new int[] {1, 2});
-    RankOneUpdate update = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, 1, 4));
+    RankOneUpdate update = RankOneUpdate.of(1, new float[] {1, 1, 1, 1}, new KeyDirection(U, new float[0], 1, 4));
     assertThatThrownBy(() -> update.whileApplied(model, () -> {
       throw new IllegalStateException("check failed");
     })).hasMessage("check failed");
@@ -72,7 +72,7 @@ class RankOneUpdateTest {
   @Test
   void anUpdateForAKeyOrthogonalToTheDirectionNeverReachesTheModel() {
     ToyModel model = new ToyModel(new int[] {1, 2});
-    RankOneUpdate infinite = RankOneUpdate.of(1, new float[] {1, 0, 0, 0}, new KeyDirection(U, 0, 4));
+    RankOneUpdate infinite = RankOneUpdate.of(1, new float[] {1, 0, 0, 0}, new KeyDirection(U, new float[0], 0, 4));
     assertThatThrownBy(() -> infinite.whileApplied(model, () -> true))
         .isInstanceOfSatisfying(MobiEditException.class, e -> assertThat(e.getReason())
             .isEqualTo(MobiEditException.Reason.BACKEND_FAILURE))

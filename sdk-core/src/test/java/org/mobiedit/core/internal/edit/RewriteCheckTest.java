@@ -29,7 +29,7 @@ class RewriteCheckTest {
     ToyModel model = new ToyModel(batch.target);
     // r = δ/(k·u) = δ/5, so the update adds r (u·K) = δ at the key: the target's logit is w·δ = 4 > 1, the rival's.
     float[] u = {0.6f, 0, 0.8f};
-    RankOneUpdate candidate = RankOneUpdate.of(1, new float[] {2, 2, 2, 2}, new KeyDirection(u, 5, 4));
+    RankOneUpdate candidate = RankOneUpdate.of(1, new float[] {2, 2, 2, 2}, new KeyDirection(u, new float[0], 5, 4));
     assertThat(new RewriteCheck(model, batch).passesWith(candidate)).isTrue();
     assertThat(model.appliedUpdates()).isZero();
   }
@@ -38,7 +38,7 @@ class RewriteCheckTest {
   void aCandidateThatRaisesTheTargetButNotAboveTheRivalFails() {
     ToyModel model = new ToyModel(batch.target);
     RankOneUpdate candidate = RankOneUpdate.of(1, new float[] {0.25f, 0.25f, 0.25f, 0.25f},
-        new KeyDirection(new float[] {0.6f, 0, 0.8f}, 5, 4)); // the target's logit 0.5 < 1
+        new KeyDirection(new float[] {0.6f, 0, 0.8f}, new float[0], 5, 4)); // the target's logit 0.5 < 1
     assertThat(new RewriteCheck(model, batch).passesWith(candidate)).isFalse();
   }
 
@@ -46,7 +46,7 @@ class RewriteCheckTest {
   void aCandidatePushingTheWrongWayFails() {
     ToyModel model = new ToyModel(batch.target);
     RankOneUpdate candidate = RankOneUpdate.of(1, new float[] {-2, -2, -2, -2},
-        new KeyDirection(new float[] {0.6f, 0, 0.8f}, 5, 4));
+        new KeyDirection(new float[] {0.6f, 0, 0.8f}, new float[0], 5, 4));
     assertThat(new RewriteCheck(model, batch).passesWith(candidate)).isFalse();
   }
 }

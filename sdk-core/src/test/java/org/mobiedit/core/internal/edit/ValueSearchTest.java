@@ -19,7 +19,7 @@ import org.mobiedit.api.MobiEditException;
 class ValueSearchTest {
   private static final int LAYER = 1;
   /** u = K/|K| = (0.6, 0, 0.8), k_p·u = 5, |t0|² = 4. */
-  private static final KeyDirection KEY = new KeyDirection(new float[] {0.6f, 0, 0.8f}, 5, 4);
+  private static final KeyDirection KEY = new KeyDirection(new float[] {0.6f, 0, 0.8f}, new float[0], 5, 4);
   private static final EditOptions OPTIONS = EditOptions.builder().maxSteps(60).learningRate(0.5).build();
 
   private final EditBatch batch = HandMadeEdit.batch("{}", "A. {}");
@@ -48,6 +48,25 @@ class ValueSearchTest {
     assertThat(found.lossCurve()).hasSize(20);
     assertThat(alongW(found.update().left())).isPositive();
     assertThat(found.update().right()).containsExactly(KEY.u());
+  }
+
+  @Test
+  void shrinkingWritesTheSmallestFractionOfThePassingDeltaThatStillPasses() {
+    ValueSearch.Found full = search(OPTIONS, EditListener.NONE, new Cancellation(() -> false));
+    ValueSearch.Found shrunk = search(OPTIONS.toBuilder().shrinkAfterSuccess(true).build(), EditListener.NONE,
+        new Cancellation(() -> false));
+    assertThat(shrunk.steps()).isEqualTo(full.steps());
+    float[] a = full.update().left();
+    float[] b = shrunk.update().left();
+    double fraction = KeyDirection.dot(a, b) / KeyDirection.dot(a, a);
+    assertThat(fraction).isLessThan(1).isGreaterThanOrEqualTo(0.5);
+    for (int j = 0; j < a.length; j++) {
+      assertThat((double) b[j]).isCloseTo(fraction * a[j], org.assertj.core.data.Offset.offset(1e-5));
+    }
+    // The smaller update still passes the check; trying fractions cost forward passes but no step.
+    assertThat(new RewriteCheck(model, batch).passesWith(shrunk.update())).isTrue();
+    assertThat(shrunk.forwardPasses()).isGreaterThan(full.forwardPasses());
+    assertThat(model.appliedUpdates()).isZero();
   }
 
   @Test

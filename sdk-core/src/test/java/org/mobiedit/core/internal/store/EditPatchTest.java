@@ -106,13 +106,39 @@ class EditPatchTest {
   }
 
   @Test
-  void theFileFormatIsUnchangedSoEarlierFilesLoad() throws IOException {
-    Path f = dir.resolve("edits.medp");
-    patch().write(f);
-    assertArrayEquals(hex(VERSION_1_BYTES), Files.readAllBytes(f));
+  void filesOfTheFirstVersionStillLoadWithoutKeys() throws IOException {
     Path earlier = dir.resolve("earlier.medp");
     Files.write(earlier, hex(VERSION_1_BYTES));
-    assertEquals(patch().edits().get(1).name(), EditPatch.read(earlier).edits().get(1).name());
+    EditPatch back = EditPatch.read(earlier);
+    assertEquals("abc123", back.modelFingerprint());
+    for (int i = 0; i < 2; i++) {
+      StoredEdit want = patch().edits().get(i);
+      StoredEdit got = back.edits().get(i);
+      assertEquals(want.name(), got.name());
+      assertEquals(want.request(), got.request());
+      assertEquals(want.layer(), got.layer());
+      assertArrayEquals(want.left(), got.left());
+      assertArrayEquals(want.right(), got.right());
+      assertThat(got.hasKey()).isFalse();
+    }
+  }
+
+  @Test
+  void theSecondVersionAddsOnlyTheKeyOfEachEdit() throws IOException {
+    float[] key = {0.5f, -0.125f};
+    StoredEdit first = patch().edits().get(0);
+    EditPatch keyed = new EditPatch("abc123", List.of(new StoredEdit(first.name(), first.request(), first.layer(),
+        first.left(), first.right(), key), patch().edits().get(1)));
+    Path f = dir.resolve("edits.medp");
+    keyed.write(f);
+    byte[] written = Files.readAllBytes(f);
+    byte[] v1 = hex(VERSION_1_BYTES);
+    assertEquals(v1.length + 4 + 8 + 4, written.length); // a key of two floats, an empty key
+    assertEquals(2, written[4]);
+    EditPatch back = EditPatch.read(f);
+    assertArrayEquals(key, back.edits().get(0).key());
+    assertThat(back.edits().get(1).hasKey()).isFalse();
+    assertArrayEquals(first.right(), back.edits().get(0).right());
   }
 
   /** A sparse file of {@code size} bytes that starts with {@code head} (zeros after it, not stored on disk). */

@@ -1,0 +1,165 @@
+package org.mobiedit.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.MobiEdit;
+import org.mobiedit.core.Model;
+import org.mobiedit.core.files.AtomicFile;
+import org.mobiedit.tools.eval.EditCase;
+import org.mobiedit.tools.eval.SequentialEvaluation;
+
+/**
+ * {@code mobiedit eval --sequential}: the cases edited one after the other into one model
+ * ({@link SequentialEvaluation}), a table row per checkpoint on the terminal as it is measured, and the files: one
+ * JSON line per checkpoint ({@code sequential.jsonl}), the table ({@code sequential.md}) with the run's settings and
+ * the exactness checks, the edits as a patch ({@code edits.medp}), and for a peer that replays the run
+ * (bench/rome/rome_sequential.py): one line per edit with its context templates ({@code edits.jsonl}) and the neutral
+ * texts ({@code neutral.jsonl}).
+ */
+final class SequentialRun {
+  /**
+   * Neutral texts sampled from the unedited model, and their longest length: enough that a good share names none of
+   * 200 edited subjects on the demo world.
+   */
+  static final int NEUTRAL_TEXTS = 256;
+  static final int NEUTRAL_TOKENS = 32;
+  private static final long NEUTRAL_SEED = 7;
+  private static final String HEADER = "| edits | succeeded | still hold | paraphrases | neighbours | portability"
+      + " | neutral texts | perplexity (× unedited) | mean steps | elapsed |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|\n";
+
+  private final Path out;
+  private final int every;
+  private final PrintWriter err;
+  private final PrintWriter stdout;
+  private final boolean json;
+
+  SequentialRun(Path out, int every, PrintWriter err, PrintWriter stdout, boolean json) {
+    this.out = out;
+    this.every = every;
+    this.err = err;
+    this.stdout = stdout;
+    this.json = json;
+  }
+
+  void run(Path modelPath, LoadOptions load, EditOptions options, List<EditCase> cases,
+      Function<Model, JsonObject> describe) {
+    Gson gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    try (Model lm = MobiEdit.load(modelPath, load)) {
+      JsonObject run = describe.apply(lm);
+      run.addProperty("sequential", true);
+      run.addProperty("every", every);
+      run.addProperty("cases", cases.size());
+      write(out.resolve("run.json"), run.toString());
+      SequentialEvaluation evaluation = new SequentialEvaluation(lm, MobiEdit.open(lm, options), NEUTRAL_TEXTS,
+          NEUTRAL_TOKENS, NEUTRAL_SEED);
+      StringBuilder neutral = new StringBuilder();
+      for (SequentialEvaluation.NeutralText t : evaluation.neutralTexts()) {
+        neutral.append(gson.toJson(t)).append('\n');
+      }
+      write(out.resolve("neutral.jsonl"), neutral.toString());
+      StringBuilder edits = new StringBuilder();
+      StringBuilder jsonl = new StringBuilder();
+      StringBuilder table = new StringBuilder(HEADER);
+      if (!json) {
+        stdout.print(HEADER);
+        stdout.flush();
+      }
+      long start = System.nanoTime();
+      SequentialEvaluation.Outcome outcome = evaluation.run(cases, every, out.resolve("edits.medp"),
+          (i, r) -> {
+            edits.append(gson.toJson(editLine(cases.get(i), r))).append('\n');
+            progress(i + 1, cases.size(), System.nanoTime() - start);
+          },
+          cp -> {
+            String row = row(cp);
+            table.append(row);
+            jsonl.append(gson.toJson(cp)).append('\n');
+            write(out.resolve("sequential.jsonl"), jsonl.toString());
+            if (!json) {
+              err.print("\r" + " ".repeat(60) + "\r");
+              stdout.print(row);
+              stdout.flush();
+            }
+          });
+      err.println();
+      write(out.resolve("edits.jsonl"), edits.toString());
+      String md = "# Sequential edits\n\n" + settings(run) + "\n" + table + "\n" + checks(outcome) + "\n";
+      write(out.resolve("sequential.md"), md);
+      JsonObject summary = new JsonObject();
+      summary.add("run", run);
+      summary.add("last", gson.toJsonTree(outcome.checkpoints().get(outcome.checkpoints().size() - 1)));
+      summary.addProperty("baselinePerplexity", outcome.baselinePerplexity());
+      summary.addProperty("undoneExactly", outcome.undoneExactly());
+      summary.addProperty("reloadedRetention", outcome.reloadedRetention());
+      write(out.resolve("summary.json"), summary.toString());
+      if (json) {
+        stdout.println(summary);
+      } else {
+        stdout.print("\n" + checks(outcome));
+        stdout.println("tables: " + out.resolve("sequential.md"));
+      }
+      stdout.flush();
+    }
+  }
+
+  private static JsonObject editLine(EditCase c, EditResult r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("caseId", c.id());
+    o.addProperty("subject", c.request().getSubject());
+    o.addProperty("prompt", c.request().getPrompt());
+    o.addProperty("target", c.request().getNewObject());
+    o.add("contextTemplates", new Gson().toJsonTree(r.getContextTemplates()));
+    o.addProperty("success", r.isSuccess());
+    o.addProperty("steps", r.getSteps());
+    return o;
+  }
+
+  private void progress(int done, int total, long nanos) {
+    err.printf(Locale.ROOT, "\redit %d/%d  %.1f s/edit  ", done, total, nanos / 1e9 / done);
+    err.flush();
+  }
+
+  static String row(SequentialEvaluation.Checkpoint cp) {
+    return String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %d | %.3f (%.3f) | %.1f | %.0f s |%n",
+        cp.edits(), cp.succeeded(), percent(cp.retention()), percent(cp.generalization()), percent(cp.locality()),
+        percent(cp.portability()), cp.neutralTexts(), cp.perplexity(), cp.perplexityRatio(), cp.meanSteps(),
+        cp.seconds());
+  }
+
+  private static String percent(@Nullable Double v) {
+    return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+  }
+
+  private static String settings(JsonObject run) {
+    List<String> parts = new ArrayList<>();
+    for (String key : run.keySet()) {
+      parts.add(key + " " + run.get(key));
+    }
+    return "Run: " + String.join(", ", parts) + ".\n";
+  }
+
+  private static String checks(SequentialEvaluation.Outcome o) {
+    SequentialEvaluation.Checkpoint last = o.checkpoints().get(o.checkpoints().size() - 1);
+    return String.format(Locale.ROOT, "unedited perplexity %.4f; every edit undone: perplexity %s; the saved"
+        + " edits loaded again: %s still hold (%s at the last checkpoint)%n", o.baselinePerplexity(),
+        o.undoneExactly() ? "back exactly" : "NOT back exactly", percent(o.reloadedRetention()),
+        percent(last.retention()));
+  }
+
+  private static void write(Path file, String text) {
+    AtomicFile.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}

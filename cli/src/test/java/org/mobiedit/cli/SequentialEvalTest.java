@@ -1,0 +1,61 @@
+package org.mobiedit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.core.internal.store.EditPatch;
+import org.mobiedit.world.WorldModel;
+
+/** {@code mobiedit eval --sequential} on the demo world: edits accumulate, checkpoints, exact undo and reload. */
+class SequentialEvalTest {
+  @TempDir Path dir;
+
+  @Test
+  void editsAccumulateAndEveryCheckpointMeasuresAllOfThem() throws IOException {
+    Path world = WorldModel.extract();
+    Path out = dir.resolve("seq");
+    CliRun run = CliRun.of("eval", "--sequential", "--model", world.toString(), "--dataset",
+        world.resolve("edits-dev.json").toString(), "--limit", "5", "--every", "2", "--out", out.toString(),
+        "--json");
+    assertEquals(0, run.exitCode, run.toString());
+    List<String> lines = Files.readAllLines(out.resolve("sequential.jsonl"));
+    assertEquals(3, lines.size()); // after 2, 4 and the 5th edit
+    int[] edits = {2, 4, 5};
+    for (int i = 0; i < 3; i++) {
+      JsonObject cp = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+      assertEquals(edits[i], cp.get("edits").getAsInt());
+      assertThat(cp.get("retention").getAsDouble()).isBetween(0.0, 1.0);
+      assertThat(cp.get("neutralTexts").getAsInt()).isPositive();
+      assertThat(cp.get("perplexityRatio").getAsDouble()).isPositive();
+    }
+    JsonObject summary = JsonParser.parseString(run.out).getAsJsonObject();
+    assertThat(summary.get("undoneExactly").getAsBoolean()).isTrue();
+    JsonObject last = summary.getAsJsonObject("last");
+    assertEquals(last.get("retention").getAsDouble(), summary.get("reloadedRetention").getAsDouble());
+    assertThat(last.get("retention").getAsDouble()).isGreaterThanOrEqualTo(0.8);
+    assertThat(summary.getAsJsonObject("run").get("protectEarlierEdits").getAsBoolean()).isTrue();
+    // Every edit that held is in the patch, with the key later edits protected.
+    EditPatch patch = EditPatch.read(out.resolve("edits.medp"));
+    assertEquals(last.get("succeeded").getAsInt(), patch.edits().size());
+    assertThat(patch.edits()).allMatch(e -> e.hasKey());
+    assertThat(Files.readString(out.resolve("sequential.md"))).contains("| edits | succeeded | still hold |")
+        .contains("back exactly");
+  }
+
+  @Test
+  void theNeutralTextsLeaveOutEditedSubjectsAsWholeWords() {
+    assertThat(org.mobiedit.tools.eval.SequentialEvaluation.mentionsAny("The birthplace of Zevour is Tevos.",
+        List.of("Zevour"))).isTrue();
+    assertThat(org.mobiedit.tools.eval.SequentialEvaluation.mentionsAny("Zevourian food", List.of("Zevour")))
+        .isFalse();
+    assertThat(org.mobiedit.tools.eval.SequentialEvaluation.mentionsAny("Zevour", List.of("Zevour"))).isTrue();
+  }
+}

@@ -1,0 +1,157 @@
+package org.mobiedit.core.internal.edit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The update direction of an edit made on top of earlier ones ({@link org.mobiedit.api.EditOptions
+ * #isProtectEarlierEdits}): of all directions {@code u}, the one that moves the sampled keys least (the metric
+ * {@code M = C}, or {@code I} without key statistics) while leaving every earlier edit's key {@code kᵢ} unmoved,
+ * {@code u·kᵢ = 0}, and still reaching the new key, {@code u·k̄ ≠ 0}. With {@code a = M⁻¹k̄}, {@code bᵢ = M⁻¹kᵢ},
+ * {@code G = KᵀM⁻¹K} and {@code g = KᵀM⁻¹k̄}, it is {@code u ∝ a − B·(G + μI)⁻¹·g}: the minimiser of
+ * {@code uᵀMu} under those constraints, that is the sequential-editing limit of ROME's covariance (each earlier key
+ * weighted without bound), the projection AlphaEdit makes for earlier edits. {@code μ} is a relative 10⁻⁹ of
+ * {@code G}'s mean diagonal, for round-off only.
+ *
+ * <p>An earlier key almost parallel to the new one in that metric (cosine above {@link #SAME_SUBJECT}) is the same
+ * subject edited again: it is left out, since no direction could reach one and not the other; the new edit's search
+ * runs on the model with the earlier edit in place and builds on it.
+ *
+ * <p>Cost: one solve by {@code M} per earlier key (a triangular pair, {@code 2·d_ff²} operations) and an
+ * {@code m × m} Cholesky for {@code m} earlier keys, all in double.
+ */
+final class KeyProtection {
+  /** The cosine (in the metric) above which an earlier key counts as the same subject's. */
+  static final double SAME_SUBJECT = 0.9;
+  /**
+   * How much more an edit may spread over the sampled keys than it would unprotected, {@code uᵀMu/(u·k̄)²} (what the
+   * write adds to an average key, per unit of what it adds at the edited one), before the protection is softened.
+   */
+  static final double MAX_SPREAD = 2;
+  /**
+   * The ridges tried on {@code G}, relative to its mean diagonal, hardest first: 10⁻⁹ is round-off only (earlier keys
+   * exactly unmoved); larger ones weigh the earlier keys less against the rest.
+   */
+  private static final double[] SOFTNESS = {1e-9, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100};
+
+  private KeyProtection() {}
+
+  /**
+   * The unit direction for the new mean key {@code meanKey} that leaves {@code earlier} keys unmoved.
+   *
+   * @param inverseMetric {@code v ↦ M⁻¹v}
+   */
+  static float[] direction(double[] meanKey, List<float[]> earlier, UnaryOperator<double[]> inverseMetric) {
+    double[] a = inverseMetric.apply(meanKey);
+    double newNorm = dot(meanKey, a);
+    List<double[]> kept = new ArrayList<>();
+    List<double[]> solved = new ArrayList<>();
+    for (float[] key : earlier) {
+      double[] k = toDouble(key);
+      double[] b = inverseMetric.apply(k);
+      double cosine = dot(k, a) / Math.sqrt(dot(k, b) * newNorm);
+      if (Math.abs(cosine) < SAME_SUBJECT) {
+        kept.add(k);
+        solved.add(b);
+      }
+    }
+    int m = kept.size();
+    if (m == 0) {
+      return KeyStatistics.unit(a);
+    }
+    double[] gram = new double[m * m];
+    double[] g = new double[m];
+    double trace = 0;
+    for (int i = 0; i < m; i++) {
+      g[i] = dot(kept.get(i), a);
+      for (int j = 0; j <= i; j++) {
+        double v = dot(kept.get(i), solved.get(j));
+        gram[i * m + j] = v;
+        gram[j * m + i] = v;
+      }
+      trace += gram[i * m + i];
+    }
+    double scale = Math.max(trace / m, Double.MIN_NORMAL);
+    double unconstrained = 1 / newNorm; // the spread of u = a
+    for (double softness : SOFTNESS) {
+      double[] x = solvePositive(withRidge(gram, m, softness * scale), g, m);
+      double gx = dot(g, x);
+      double reach = newNorm - gx; // u·k̄
+      double spread = (newNorm - 2 * gx + quadratic(gram, x, m)) / (reach * reach); // uᵀMu / (u·k̄)²
+      if (reach > 0 && spread <= MAX_SPREAD * unconstrained) {
+        double[] u = a.clone();
+        for (int i = 0; i < m; i++) {
+          double[] bi = solved.get(i);
+          for (int j = 0; j < u.length; j++) {
+            u[j] -= x[i] * bi[j];
+          }
+        }
+        return KeyStatistics.unit(u);
+      }
+    }
+    return KeyStatistics.unit(a);
+  }
+
+  private static double[] withRidge(double[] gram, int m, double ridge) {
+    double[] out = gram.clone();
+    for (int i = 0; i < m; i++) {
+      out[i * m + i] += ridge;
+    }
+    return out;
+  }
+
+  /** {@code xᵀ G x}. */
+  private static double quadratic(double[] gram, double[] x, int m) {
+    double s = 0;
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < m; j++) {
+        s += x[i] * gram[i * m + j] * x[j];
+      }
+    }
+    return s;
+  }
+
+  /** Solves {@code A x = y} for a symmetric positive definite {@code n × n} {@code A} (Cholesky, in place). */
+  private static double[] solvePositive(double[] a, double[] y, int n) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double v = a[i * n + j];
+        for (int k = 0; k < j; k++) {
+          v -= a[i * n + k] * a[j * n + k];
+        }
+        a[i * n + j] = i == j ? Math.sqrt(Math.max(v, Double.MIN_NORMAL)) : v / a[j * n + j];
+      }
+    }
+    double[] x = y.clone();
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < i; k++) {
+        x[i] -= a[i * n + k] * x[k];
+      }
+      x[i] /= a[i * n + i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      for (int k = i + 1; k < n; k++) {
+        x[i] -= a[k * n + i] * x[k];
+      }
+      x[i] /= a[i * n + i];
+    }
+    return x;
+  }
+
+  private static double dot(double[] p, double[] q) {
+    double s = 0;
+    for (int i = 0; i < p.length; i++) {
+      s += p[i] * q[i];
+    }
+    return s;
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
+}
