@@ -44,6 +44,15 @@ final class SearchOptions {
           + " steps (on by default).")
   Boolean checkWhenLikely;
 
+  @Option(names = "--protect-earlier-edits", negatable = true,
+      description = "Write the edit so that the keys of edits already applied (--edits FILE) do not move (on by"
+          + " default).")
+  Boolean protectEarlierEdits;
+
+  @Option(names = "--shrink-after-success", negatable = true,
+      description = "Write only as much of a passing correction as success needs (on by default).")
+  Boolean shrinkAfterSuccess;
+
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
       + " forwards). Default: 5.")
   Integer directions;
@@ -87,6 +96,12 @@ final class SearchOptions {
     }
     if (checkWhenLikely != null) {
       b.checkWhenLikely(checkWhenLikely);
+    }
+    if (protectEarlierEdits != null) {
+      b.protectEarlierEdits(protectEarlierEdits);
+    }
+    if (shrinkAfterSuccess != null) {
+      b.shrinkAfterSuccess(shrinkAfterSuccess);
     }
     if (seed != null) {
       b.seed(seed);

@@ -52,7 +52,8 @@ final class PatchLayout {
       int rightFloats = l.pos;
       l.pos += 4 * rightCount;
       if (keys) {
-        l.pos += 4 * l.field(Kind.VECTOR_LENGTH, "key of edit " + i);
+        int keyCount = l.field(Kind.VECTOR_LENGTH, "key of edit " + i);
+        l.pos += 4 * keyCount;
       }
       l.edits.add(new Edit(start, l.pos, start, leftFloats, leftCount, rightFloats, rightCount));
     }
