@@ -89,6 +89,31 @@ class KeyStatisticsTest {
   }
 
   @Test
+  void keptSolvesAreTheSolvesAndChangeWithTheRidge() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+    int n = 8;
+    java.util.List<float[]> keys = new java.util.ArrayList<>();
+    for (int s = 0; s < 30; s++) {
+      float[] k = new float[n];
+      for (int i = 0; i < n; i++) {
+        k[i] = (float) r.nextGaussian();
+      }
+      keys.add(k);
+    }
+    KeyStatistics kept = KeyStatistics.fromKeys(0, n, keys);
+    double[] v = {1, -2, 0.5, 3, 0, 1, -1, 2};
+    double[] first = kept.solve(v.clone(), 0.1);
+    first[0] = 1e9; // the caller's copy: changing it must not change what is kept
+    double[] again = kept.solve(v.clone(), 0.1);
+    double[] fresh = KeyStatistics.fromKeys(0, n, keys).solve(v.clone(), 0.1);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, again);
+    double[] otherRidge = kept.solve(v.clone(), 0.5);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        KeyStatistics.fromKeys(0, n, keys).solve(v.clone(), 0.5), otherRidge);
+    assertThat(otherRidge[0]).isNotEqualTo(again[0]);
+  }
+
+  @Test
   void anEditWithTheCovarianceSucceeds() {
     try (LanguageModel lm = load()) {
       EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());

@@ -1,5 +1,8 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.tokenizer.Tokenizer;
@@ -24,9 +27,19 @@ public final class KeyStatistics {
   /** Row-major {@code size × size}, the mean of {@code k kᵀ}. */
   private final double[] moment;
   private double[] factor; // Cholesky factor of the regularised moment, computed on first use
+  /** The most bytes of kept solves (two vectors each). */
+  static final long SOLVED_BYTES = 32L << 20;
+  private final Map<Vector, double[]> solved;
   private double factorRidge = Double.NaN;
 
   private KeyStatistics(int layer, int size, long count, double[] moment) {
+    int most = (int) Math.max(16, SOLVED_BYTES / (16L * size));
+    this.solved = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Vector, double[]> eldest) {
+        return size() > most;
+      }
+    };
     this.layer = layer;
     this.size = size;
     this.count = count;
@@ -113,7 +126,11 @@ public final class KeyStatistics {
     return unit(solve(k, ridge));
   }
 
-  /** {@code (C + ridge·mean(diag C)·I)⁻¹ v}: the metric in which updates move the sampled keys least. */
+  /**
+   * {@code (C + ridge·mean(diag C)·I)⁻¹ v}: the metric in which updates move the sampled keys least. Solves are kept
+   * (by value, most recently used first, up to {@link #SOLVED_BYTES}): an editor protecting its earlier edits solves
+   * for each of their keys at every new edit, and those keys do not change.
+   */
   synchronized double[] solve(double[] v, double ridge) {
     if (v.length != size) {
       throw new IllegalArgumentException("a key of " + v.length + " values for statistics of size " + size);
@@ -121,7 +138,32 @@ public final class KeyStatistics {
     if (factor == null || factorRidge != ridge) {
       factor = cholesky(ridge);
       factorRidge = ridge;
+      solved.clear();
     }
+    Vector kept = new Vector(v.clone());
+    double[] known = solved.get(kept);
+    if (known != null) {
+      return known.clone();
+    }
+    double[] x = solveFresh(v);
+    solved.put(kept, x.clone());
+    return x;
+  }
+
+  /** A vector as a map key: equal by value. */
+  private record Vector(double[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Vector other && Arrays.equals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+  }
+
+  private double[] solveFresh(double[] v) {
     double[] y = new double[size];
     for (int i = 0; i < size; i++) { // L y = v
       double x = v[i];
