@@ -156,15 +156,21 @@ class Editor:
         return r, u, steps_run, target_ids
 
 
-def main():
-    a = parse_args()
-    torch.set_num_threads(a.threads)
+def load_model(path, threads):
+    """The tokenizer and the fp32 model of a Hugging Face folder, frozen, on `threads` threads, seeded."""
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
-    tok = AutoTokenizer.from_pretrained(a.model)
-    model = AutoModelForCausalLM.from_pretrained(a.model, torch_dtype=torch.float32)
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=torch.float32)
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
+    return tok, model
+
+
+def main():
+    a = parse_args()
+    tok, model = load_model(a.model, a.threads)
     ed = Editor(model, tok, a.layer)
     data = {str(c["case_id"]): c for c in json.load(open(a.dataset))}
     cases = [json.loads(l) for l in open(a.cases) if l.strip()]

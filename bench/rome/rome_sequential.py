@@ -20,9 +20,7 @@ import sys
 import time
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
-
-from rome_baseline import Editor
+from rome_baseline import Editor, load_model
 
 
 def parse_args():
@@ -62,13 +60,7 @@ def accuracy(ed, prompt, answer):
 
 def main():
     a = parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    tok = AutoTokenizer.from_pretrained(a.model)
-    model = AutoModelForCausalLM.from_pretrained(a.model, torch_dtype=torch.float32)
-    model.eval()
-    for p in model.parameters():
-        p.requires_grad_(False)
+    tok, model = load_model(a.model, a.threads)
     run = json.load(open(a.run + "/run.json"))
     ed = Editor(model, tok, run["layer"])
     data = {str(c["case_id"]): c for c in json.load(open(a.dataset))}

@@ -80,7 +80,7 @@ final class SequentialRun {
       long start = System.nanoTime();
       SequentialEvaluation.Outcome outcome = evaluation.run(cases, every, out.resolve("edits.medp"),
           (i, r) -> {
-            edits.append(gson.toJson(editLine(cases.get(i), r))).append('\n');
+            edits.append(gson.toJson(editLine(gson, cases.get(i), r))).append('\n');
             progress(i + 1, cases.size(), System.nanoTime() - start);
           },
           cp -> {
@@ -115,13 +115,13 @@ final class SequentialRun {
     }
   }
 
-  private static JsonObject editLine(EditCase c, EditResult r) {
+  private static JsonObject editLine(Gson gson, EditCase c, EditResult r) {
     JsonObject o = new JsonObject();
     o.addProperty("caseId", c.id());
     o.addProperty("subject", c.request().getSubject());
     o.addProperty("prompt", c.request().getPrompt());
     o.addProperty("target", c.request().getNewObject());
-    o.add("contextTemplates", new Gson().toJsonTree(r.getContextTemplates()));
+    o.add("contextTemplates", gson.toJsonTree(r.getContextTemplates()));
     o.addProperty("success", r.isSuccess());
     o.addProperty("steps", r.getSteps());
     return o;

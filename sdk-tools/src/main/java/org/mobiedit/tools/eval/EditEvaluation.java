@@ -37,7 +37,7 @@ public final class EditEvaluation {
     // sequence serves: both sides are scored on the same ids).
     List<int[]> localityIds = new ArrayList<>();
     for (Probe p : c.locality()) {
-      localityIds.add(p.answer() != null ? scorer.answerIds(p.answer()) : scorer.greedy(p.prompt(), LOCALITY_TOKENS));
+      localityIds.add(scorer.localityAnswer(p));
     }
     int applied = editor.getAppliedEdits().size();
     ProcessMemory.resetPeak();

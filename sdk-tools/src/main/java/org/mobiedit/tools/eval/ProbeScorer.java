@@ -26,6 +26,15 @@ final class ProbeScorer {
     return model.score(prompt, answer);
   }
 
+  /**
+   * The answer a locality probe is scored on: its own where the dataset gives one, else the unedited model's greedy
+   * continuation of {@link EditEvaluation#LOCALITY_TOKENS} tokens (any token sequence serves: both sides of the
+   * comparison are scored on the same ids). Call it on the unedited model.
+   */
+  int[] localityAnswer(Probe p) {
+    return p.answer() != null ? answerIds(p.answer()) : greedy(p.prompt(), EditEvaluation.LOCALITY_TOKENS);
+  }
+
   /** The greedy continuation of {@code tokens} tokens (the unedited model's own answer, where a dataset has none). */
   int[] greedy(String prompt, int tokens) {
     GenerationOptions greedy = GenerationOptions.builder().maxTokens(tokens).stopAtEos(false).build();

@@ -173,8 +173,7 @@ public final class SequentialEvaluation {
     List<int[]> localityIds = new ArrayList<>();
     List<AnswerScore> before = new ArrayList<>();
     for (Probe p : c.locality()) {
-      int[] ids = p.answer() != null ? scorer.answerIds(p.answer())
-          : scorer.greedy(p.prompt(), EditEvaluation.LOCALITY_TOKENS);
+      int[] ids = scorer.localityAnswer(p);
       localityIds.add(ids);
       before.add(scorer.score(p.prompt(), ids));
     }

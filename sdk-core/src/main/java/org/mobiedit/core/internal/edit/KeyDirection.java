@@ -81,7 +81,8 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     return sum;
   }
 
-  private static double[] toDouble(float[] v) {
+  /** {@code v} in double. */
+  static double[] toDouble(float[] v) {
     double[] out = new double[v.length];
     for (int j = 0; j < v.length; j++) {
       out[j] = v[j];

@@ -48,7 +48,7 @@ final class KeyProtection {
     List<double[]> kept = new ArrayList<>();
     List<double[]> solved = new ArrayList<>();
     for (float[] key : earlier) {
-      double[] k = toDouble(key);
+      double[] k = KeyDirection.toDouble(key);
       double[] b = inverseMetric.apply(k);
       double cosine = dot(k, a) / Math.sqrt(dot(k, b) * newNorm);
       if (Math.abs(cosine) < SAME_SUBJECT) {
@@ -75,7 +75,8 @@ final class KeyProtection {
     double scale = Math.max(trace / m, Double.MIN_NORMAL);
     double unconstrained = 1 / newNorm; // the spread of u = a
     for (double softness : SOFTNESS) {
-      double[] x = solvePositive(withRidge(gram, m, softness * scale), g, m);
+      double[] x = Cholesky.solve(Cholesky.factor(gram, m, softness * scale,
+          (i, v) -> Math.max(v, Double.MIN_NORMAL)), g, m);
       double gx = dot(g, x);
       double reach = newNorm - gx; // u·k̄
       double spread = (newNorm - 2 * gx + quadratic(gram, x, m)) / (reach * reach); // uᵀMu / (u·k̄)²
@@ -93,14 +94,6 @@ final class KeyProtection {
     return KeyStatistics.unit(a);
   }
 
-  private static double[] withRidge(double[] gram, int m, double ridge) {
-    double[] out = gram.clone();
-    for (int i = 0; i < m; i++) {
-      out[i * m + i] += ridge;
-    }
-    return out;
-  }
-
   /** {@code xᵀ G x}. */
   private static double quadratic(double[] gram, double[] x, int m) {
     double s = 0;
@@ -112,46 +105,11 @@ final class KeyProtection {
     return s;
   }
 
-  /** Solves {@code A x = y} for a symmetric positive definite {@code n × n} {@code A} (Cholesky, in place). */
-  private static double[] solvePositive(double[] a, double[] y, int n) {
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double v = a[i * n + j];
-        for (int k = 0; k < j; k++) {
-          v -= a[i * n + k] * a[j * n + k];
-        }
-        a[i * n + j] = i == j ? Math.sqrt(Math.max(v, Double.MIN_NORMAL)) : v / a[j * n + j];
-      }
-    }
-    double[] x = y.clone();
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < i; k++) {
-        x[i] -= a[i * n + k] * x[k];
-      }
-      x[i] /= a[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      for (int k = i + 1; k < n; k++) {
-        x[i] -= a[k * n + i] * x[k];
-      }
-      x[i] /= a[i * n + i];
-    }
-    return x;
-  }
-
   private static double dot(double[] p, double[] q) {
     double s = 0;
     for (int i = 0; i < p.length; i++) {
       s += p[i] * q[i];
     }
     return s;
-  }
-
-  private static double[] toDouble(float[] v) {
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = v[i];
-    }
-    return d;
   }
 }

@@ -119,11 +119,7 @@ public final class KeyStatistics {
    * fewer samples than dimensions were seen, or for directions the samples never took.
    */
   public float[] direction(float[] meanKey, double ridge) {
-    double[] k = new double[meanKey.length];
-    for (int i = 0; i < k.length; i++) {
-      k[i] = meanKey[i];
-    }
-    return unit(solve(k, ridge));
+    return unit(solve(KeyDirection.toDouble(meanKey), ridge));
   }
 
   /**
@@ -145,7 +141,7 @@ public final class KeyStatistics {
     if (known != null) {
       return known.clone();
     }
-    double[] x = solveFresh(v);
+    double[] x = Cholesky.solve(factor, v, size);
     solved.put(kept, x.clone());
     return x;
   }
@@ -161,26 +157,6 @@ public final class KeyStatistics {
     public int hashCode() {
       return Arrays.hashCode(values);
     }
-  }
-
-  private double[] solveFresh(double[] v) {
-    double[] y = new double[size];
-    for (int i = 0; i < size; i++) { // L y = v
-      double x = v[i];
-      int row = i * size;
-      for (int j = 0; j < i; j++) {
-        x -= factor[row + j] * y[j];
-      }
-      y[i] = x / factor[row + i];
-    }
-    for (int i = size - 1; i >= 0; i--) { // Lᵀ x = y
-      double x = y[i];
-      for (int j = i + 1; j < size; j++) {
-        x -= factor[j * size + i] * y[j];
-      }
-      y[i] = x / factor[i * size + i];
-    }
-    return y;
   }
 
   /** {@code v / |v|} in float: the update direction when {@code C = I} (the paper's {@code u = k̄/|k̄|}). */
@@ -203,27 +179,13 @@ public final class KeyStatistics {
       trace += moment[i * size + i];
     }
     double add = ridge * Math.max(trace / size, Double.MIN_NORMAL);
-    double[] l = new double[size * size];
-    for (int i = 0; i < size; i++) {
-      int ri = i * size;
-      for (int j = 0; j <= i; j++) {
-        int rj = j * size;
-        double v = moment[ri + j] + (i == j ? add : 0);
-        for (int k = 0; k < j; k++) {
-          v -= l[ri + k] * l[rj + k];
-        }
-        if (i == j) {
-          if (!(v > 0)) {
-            throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
-                "The key statistics of layer " + layer + " are not positive definite (" + v + " at " + i
-                    + "): raise the ridge.");
-          }
-          l[ri + i] = Math.sqrt(v);
-        } else {
-          l[ri + j] = v / l[rj + j];
-        }
+    return Cholesky.factor(moment, size, add, (i, v) -> {
+      if (!(v > 0)) {
+        throw new MobiEditException(MobiEditException.Reason.BACKEND_FAILURE,
+            "The key statistics of layer " + layer + " are not positive definite (" + v + " at " + i
+                + "): raise the ridge.");
       }
-    }
-    return l;
+      return v;
+    });
   }
 }

@@ -101,9 +101,7 @@ public final class MobiEditor implements Editor {
   }
 
   private EditResult run(EditRequest request, EditListener listener, BooleanSupplier cancelled) {
-    List<StoredEdit> earlier = new ArrayList<>();
-    applied.descendingIterator().forEachRemaining(a -> earlier.add(a.edit()));
-    EditEngine.Proposal p = engine.propose(request, options, earlier, listener,
+    EditEngine.Proposal p = engine.propose(request, options, appliedInOrder(), listener,
         () -> closed || cancelled.getAsBoolean());
     if (p.keep()) {
       RankOneUpdate u = p.update();
@@ -214,16 +212,23 @@ public final class MobiEditor implements Editor {
 
   private List<String> names() {
     List<String> out = new ArrayList<>();
-    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit().name()));
+    for (StoredEdit e : appliedInOrder()) {
+      out.add(e.name());
+    }
+    return out;
+  }
+
+  /** The applied edits, oldest first (under the lock). */
+  private List<StoredEdit> appliedInOrder() {
+    List<StoredEdit> out = new ArrayList<>();
+    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit()));
     return out;
   }
 
   @Override
   public void save(Path file) {
     locked("save the edits", () -> {
-      List<StoredEdit> edits = new ArrayList<>();
-      applied.descendingIterator().forEachRemaining(a -> edits.add(a.edit()));
-      new EditPatch(model.files().fingerprint(), edits).write(file);
+      new EditPatch(model.files().fingerprint(), appliedInOrder()).write(file);
     });
   }
 
