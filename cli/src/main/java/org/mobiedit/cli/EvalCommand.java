@@ -108,6 +108,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Write only as much of a passing correction as success needs (on in the default configuration).")
   Boolean shrinkAfterSuccess;
 
+  @Option(names = "--spread-layers", paramLabel = "N", description = "Spread each correction over the edit layer and"
+      + " the N layers after it where that still succeeds (2 in the default configuration).")
+  Integer spreadLayers;
+
   @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"
       + " order) and measure every edit so far after each --every edits: how many still hold, paraphrases,"
       + " neighbours, portability, and the perplexity of neutral text. Writes DIR/sequential.jsonl,"
@@ -169,6 +173,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (shrinkAfterSuccess != null) {
       b.shrinkAfterSuccess(shrinkAfterSuccess);
+    }
+    if (spreadLayers != null) {
+      b.spreadLayers(spreadLayers);
     }
     // Single edits: metrics are measured on the update the search found, successful or not (as the standard
     // harnesses do); reverting failed edits would flatter locality. Sequential edits keep only what succeeded, as an
@@ -331,6 +338,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("protectEarlierEdits", o.isProtectEarlierEdits());
     run.addProperty("clampFactor", o.getClampFactor());
     run.addProperty("shrinkAfterSuccess", o.isShrinkAfterSuccess());
+    run.addProperty("spreadLayers", o.getSpreadLayers());
     return run;
   }
 

@@ -53,6 +53,10 @@ final class SearchOptions {
       description = "Write only as much of a passing correction as success needs (on by default).")
   Boolean shrinkAfterSuccess;
 
+  @Option(names = "--spread-layers", paramLabel = "N", description = "Spread the correction over the edit layer and"
+      + " the N layers after it where that still succeeds (default: 2; 0 writes it at the edit layer alone).")
+  Integer spreadLayers;
+
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
       + " forwards). Default: 5.")
   Integer directions;
@@ -102,6 +106,9 @@ final class SearchOptions {
     }
     if (shrinkAfterSuccess != null) {
       b.shrinkAfterSuccess(shrinkAfterSuccess);
+    }
+    if (spreadLayers != null) {
+      b.spreadLayers(spreadLayers);
     }
     if (seed != null) {
       b.seed(seed);

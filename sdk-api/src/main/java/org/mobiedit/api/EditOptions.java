@@ -15,6 +15,8 @@ public final class EditOptions {
   public static final int MAX_DIRECTIONS = 1024;
   /** The most context templates accepted (each is a short generation and adds rows to every step). */
   public static final int MAX_CONTEXT_TEMPLATES = 1024;
+  /** The most layers after the edit layer an edit may be spread over. */
+  public static final int MAX_SPREAD_LAYERS = 64;
 
   private final int maxSteps;
   private final int directions;
@@ -26,6 +28,7 @@ public final class EditOptions {
   private final boolean checkWhenLikely;
   private final boolean protectEarlierEdits;
   private final boolean shrinkAfterSuccess;
+  private final int spreadLayers;
   private final boolean prefixCache;
   private final boolean batchPerturbations;
   private final boolean keyCovariance;
@@ -51,6 +54,7 @@ public final class EditOptions {
     this.checkWhenLikely = b.checkWhenLikely;
     this.protectEarlierEdits = b.protectEarlierEdits;
     this.shrinkAfterSuccess = b.shrinkAfterSuccess;
+    this.spreadLayers = b.spreadLayers;
     this.prefixCache = b.prefixCache;
     this.batchPerturbations = b.batchPerturbations;
     this.keyCovariance = b.keyCovariance;
@@ -87,11 +91,12 @@ public final class EditOptions {
    * subjects that share their object with others), and a success check at every step whose own evaluations make
    * success likely (median 9 steps instead of 20), and each edit written so that it leaves the edits before it alone
    * ({@link #isProtectEarlierEdits()}), with no more of the correction than success needs
-   * ({@link #isShrinkAfterSuccess()}).
+   * ({@link #isShrinkAfterSuccess()}), spread over the edit layer and the two after it where that still succeeds
+   * ({@link #getSpreadLayers()}).
    */
   public static EditOptions recommended() {
     return builder().relativeEpsilon(true).epsilon(1).learningRate(2.0).maxSteps(200).keyCovariance(true)
-        .covarianceRidge(0.01).checkWhenLikely(true).protectEarlierEdits(true).shrinkAfterSuccess(true).build();
+        .covarianceRidge(0.01).checkWhenLikely(true).protectEarlierEdits(true).shrinkAfterSuccess(true).spreadLayers(2).build();
   }
 
   public static Builder builder() {
@@ -111,6 +116,7 @@ public final class EditOptions {
     b.checkWhenLikely = checkWhenLikely;
     b.protectEarlierEdits = protectEarlierEdits;
     b.shrinkAfterSuccess = shrinkAfterSuccess;
+    b.spreadLayers = spreadLayers;
     b.prefixCache = prefixCache;
     b.batchPerturbations = batchPerturbations;
     b.keyCovariance = keyCovariance;
@@ -203,6 +209,19 @@ public final class EditOptions {
     return shrinkAfterSuccess;
   }
 
+  /**
+   * How many layers after the edit layer share the correction: once the search has found {@code δ} at the edit layer,
+   * the edit writes {@code δ/2} there and {@code δ/(2n)} at each of the next {@code n} layers (each with its own key
+   * and direction, earlier edits protected there too), and keeps that split when every target token is then the
+   * answer in every context template (otherwise the whole of {@code δ} at the edit layer, as with 0). Each layer's
+   * update is then at most half as large, so sequential edits crowd each layer's keys less and single edits move
+   * other subjects less (bench/RESULTS.md, "Spreading an edit over layers"). A few forward passes, no extra step;
+   * layers past the model's last are left out. 0 (one layer) in the paper's configuration.
+   */
+  public int getSpreadLayers() {
+    return spreadLayers;
+  }
+
   /** Reuse every activation the edit cannot change (exact). */
   public boolean isPrefixCache() {
     return prefixCache;
@@ -282,6 +301,7 @@ public final class EditOptions {
     private boolean checkWhenLikely;
     private boolean protectEarlierEdits;
     private boolean shrinkAfterSuccess;
+    private int spreadLayers;
     private boolean prefixCache = true;
     private boolean batchPerturbations = true;
     private boolean keyCovariance;
@@ -378,6 +398,12 @@ public final class EditOptions {
       return this;
     }
 
+    /** See {@link EditOptions#getSpreadLayers()}: 0 (the edit layer alone) to {@value EditOptions#MAX_SPREAD_LAYERS}. */
+    public Builder spreadLayers(int v) {
+      spreadLayers = v;
+      return this;
+    }
+
     public Builder prefixCache(boolean v) {
       prefixCache = v;
       return this;
@@ -424,6 +450,8 @@ public final class EditOptions {
       check(covarianceRidge > 0 && Double.isFinite(covarianceRidge),
           "covarianceRidge must be a finite number > 0, got " + covarianceRidge);
       check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
+      check(spreadLayers >= 0 && spreadLayers <= MAX_SPREAD_LAYERS,
+          "spread layers must be from 0 to " + MAX_SPREAD_LAYERS + ", got " + spreadLayers);
       check(earlyStopEvery >= 1, "early-stop interval must be >= 1, got " + earlyStopEvery);
       check(klWeight >= 0 && Double.isFinite(klWeight), "KL weight must be >= 0, got " + klWeight);
       check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);

@@ -32,9 +32,7 @@ class ReleasedFilesTest {
               .maxSteps(20).build());
       assertThat(o.result().getSteps()).isPositive();
       assertThat(lm.generate(prompt, GenerationOptions.greedy(3), (id, t) -> {}).getText()).isNotNull();
-      if (o.handle() >= 0) {
-        lm.backendModel().revertRankOne(o.handle());
-      }
+      o.revert(lm.backendModel());
       assertThat(lm.generate(prompt, GenerationOptions.greedy(3), (id, t) -> {}).getText()).isEqualTo(before);
     }
   }

@@ -37,7 +37,7 @@ class Stories260KEditTest {
       EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
       EditEngine.Outcome cached = engine.edit(request, options);
       assertThat(cached.result().isSuccess()).as(p + " edit success").isTrue();
-      lm.backendModel().revertRankOne(cached.handle());
+      cached.revert(lm.backendModel());
       EditResult uncached = engine.edit(request, options.toBuilder().prefixCache(false).build()).result();
       assertArrayEquals(uncached.getLossCurve(), cached.result().getLossCurve(), p + " losses with and without cache");
     }
@@ -52,9 +52,7 @@ class Stories260KEditTest {
       EditEngine engine = new EditEngine(lm.backendModel(), lm.tokenizer());
       EditEngine.Outcome a = engine.edit(request, EditOptions.builder().maxSteps(40).build());
       cached = a.result();
-      if (a.handle() >= 0) {
-        lm.backendModel().revertRankOne(a.handle());
-      }
+      a.revert(lm.backendModel());
       uncached = engine.edit(request, EditOptions.builder().maxSteps(40).prefixCache(false).build()).result();
     }
     System.out.printf("edit %s: success=%s steps=%d stop=%s passes=%d wall=%d ms, loss %.3f -> %.3f%n",
@@ -79,7 +77,7 @@ class Stories260KEditTest {
       assertEquals(EditResult.StopReason.EARLY_STOP_SUCCESS, o.result().getStopReason());
       String after = lm.generate(prompt, greedy, (id, t) -> {}).getText();
       assertThat(after).startsWith(" zoo");
-      lm.backendModel().revertRankOne(o.handle());
+      o.revert(lm.backendModel());
       assertArrayEquals(before, lm.generate(prompt, greedy, (id, t) -> {}).getAllIds());
     }
   }

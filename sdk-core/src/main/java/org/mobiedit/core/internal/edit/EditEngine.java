@@ -88,7 +88,18 @@ public final class EditEngine {
    */
   public Outcome edit(EditRequest request, EditOptions options, EditListener listener, BooleanSupplier cancelled) {
     Proposal p = propose(request, options, List.of(), listener, cancelled);
-    return new Outcome(p.result(), p.keep() ? p.update().writeTo(model) : -1);
+    List<Long> handles = new ArrayList<>();
+    if (p.keep()) {
+      try {
+        for (RankOneUpdate u : p.updates()) {
+          handles.add(u.writeTo(model));
+        }
+      } catch (RuntimeException | Error e) {
+        new Outcome(p.result(), handles).revert(model);
+        throw e;
+      }
+    }
+    return new Outcome(p.result(), handles);
   }
 
   /**
@@ -118,13 +129,8 @@ public final class EditEngine {
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
     ActivationScales.calibrateOnEdit(model, batch);
     cancellation.check(0);
-    List<float[]> protect = new ArrayList<>();
-    for (StoredEdit e : earlier) {
-      if (e.layer() == layer && e.hasKey()) {
-        protect.add(e.key());
-      }
-    }
-    KeyDirection key = KeyDirection.capture(model, batch, layer, options, statistics, protect);
+    KeyDirection key = KeyDirection.capture(model, batch, layer, options, statistics,
+        LayerSpread.protectedKeys(earlier, layer));
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
@@ -139,7 +145,7 @@ public final class EditEngine {
       // that results stay comparable with earlier versions.)
       result.success(true).stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0)
           .forwardPasses(forwardPasses + 1);
-      return finish(result, RankOneUpdate.none(layer, hidden, key.u()), key, false, start, cancellation, listener);
+      return finish(result, List.of(RankOneUpdate.none(layer, hidden, key)), false, start, cancellation, listener);
     }
     ValueSearch search = new ValueSearch(options, layer, hidden, key, loss, estimator, rewrite);
     ValueSearch.Found found;
@@ -149,9 +155,12 @@ public final class EditEngine {
       // The final success check (after an early stop, a repeat of the check the same update passed).
       success = rewrite.passesWith(found.update());
     }
+    LayerSpread.Spread spread = success
+        ? LayerSpread.of(model, batch, options, statistics, earlier, key, found.update(), rewrite)
+        : new LayerSpread.Spread(List.of(found.update()), 0);
     result.success(success).stopReason(found.reason()).steps(found.steps())
-        .forwardPasses(found.forwardPasses() + 1).lossCurve(found.lossCurve());
-    return finish(result, found.update(), key, success || options.isKeepUnsuccessful(), start, cancellation,
+        .forwardPasses(found.forwardPasses() + 1 + spread.forwardPasses()).lossCurve(found.lossCurve());
+    return finish(result, spread.updates(), success || options.isKeepUnsuccessful(), start, cancellation,
         listener);
   }
 
@@ -167,32 +176,50 @@ public final class EditEngine {
   }
 
   /** Completes the result with the update and the time, checks for a cancellation, and reports the end. */
-  private static Proposal finish(EditResult.Builder result, RankOneUpdate update, KeyDirection key, boolean keep,
-      long start, Cancellation cancellation, EditListener listener) {
-    EditResult done = result.rankOne(update.left(), update.right())
+  private static Proposal finish(EditResult.Builder result, List<RankOneUpdate> updates, boolean keep, long start,
+      Cancellation cancellation, EditListener listener) {
+    RankOneUpdate first = updates.get(0);
+    EditResult done = result.rankOne(first.left(), first.right())
         .wallMillis((System.nanoTime() - start) / 1_000_000).build();
     cancellation.check(done.getSteps());
     listener.onFinish(done);
-    return new Proposal(done, update, key.meanKey(), keep);
+    return new Proposal(done, updates, keep);
   }
 
   /**
-   * The result of an edit and the backend handle of its rank-one update (for undo).
+   * The result of an edit and the backend handles of its rank-one updates (for undo).
    *
    * @param result what the edit did
-   * @param handle pass to {@link BackendModel#revertRankOne(long)} to undo it; -1 when nothing was written (the
-   *     target was already predicted, or the edit did not succeed and was not kept)
+   * @param handles the handles of the updates written, in the order written (one per layer the edit was spread
+   *     over); empty when nothing was written (the target was already predicted, or the edit did not succeed and was
+   *     not kept)
    */
-  public record Outcome(EditResult result, long handle) {}
+  public record Outcome(EditResult result, List<Long> handles) {
+    public Outcome {
+      handles = List.copyOf(handles);
+    }
+
+    /** Whether the edit wrote anything. */
+    public boolean written() {
+      return !handles.isEmpty();
+    }
+
+    /** Undoes the edit: reverts its updates, the last written first. */
+    public void revert(BackendModel model) {
+      for (int h = handles.size() - 1; h >= 0; h--) {
+        model.revertRankOne(handles.get(h));
+      }
+    }
+  }
 
   /**
    * What the search found, with the model unchanged.
    *
-   * @param result what the edit did; its layer and vectors are those of {@code update}
-   * @param update the rank-one update to write
-   * @param key the edit's mean key {@code k̄}, for later edits to protect
-   * @param keep whether to write it: false when the model already answered with the new object, or when the edit
+   * @param result what the edit did; its layer and vectors are those of the first update
+   * @param updates the rank-one updates to write, in order: the edit layer's, then those of the layers it was spread
+   *     over ({@link LayerSpread}); each carries its key for later edits to protect
+   * @param keep whether to write them: false when the model already answered with the new object, or when the edit
    *     did not succeed and {@link EditOptions#isKeepUnsuccessful()} is off
    */
-  record Proposal(EditResult result, RankOneUpdate update, float[] key, boolean keep) {}
+  record Proposal(EditResult result, List<RankOneUpdate> updates, boolean keep) {}
 }

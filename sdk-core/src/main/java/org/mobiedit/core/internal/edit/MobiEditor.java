@@ -23,6 +23,7 @@ import org.mobiedit.api.TextListener;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.store.EditPatch;
 import org.mobiedit.core.internal.store.StoredEdit;
+import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
 
@@ -53,7 +54,8 @@ public final class MobiEditor implements Editor {
   private final Deque<Applied> applied = new ArrayDeque<>();
   private int counter;
 
-  private record Applied(long handle, StoredEdit edit) {}
+  /** An applied edit and the backend handles of its updates not yet reverted, the last written on top. */
+  private record Applied(Deque<Long> handles, StoredEdit edit) {}
 
   public MobiEditor(LanguageModel model, EditOptions options) {
     this.model = model;
@@ -104,35 +106,49 @@ public final class MobiEditor implements Editor {
     EditEngine.Proposal p = engine.propose(request, options, appliedInOrder(), listener,
         () -> closed || cancelled.getAsBoolean());
     if (p.keep()) {
-      RankOneUpdate u = p.update();
-      record(new StoredEdit(uniqueName(), request, u.layer(), u.left(), u.right(), p.key()));
+      List<StoredUpdate> updates = new ArrayList<>();
+      for (RankOneUpdate u : p.updates()) {
+        updates.add(u.stored());
+      }
+      record(new StoredEdit(uniqueName(), request, updates));
     }
     return p.result();
   }
 
-  /** The one place the weights change: applies an edit's update and lists it, both or neither. */
+  /** The one place the weights change: applies an edit's updates and lists it, all or nothing. */
   private void record(StoredEdit edit) {
     BackendModel backend = model.backendModel();
-    long handle = backend.applyRankOne(edit.layer(), edit.left(), edit.right());
+    Deque<Long> handles = new ArrayDeque<>();
     try {
-      applied.push(new Applied(handle, edit));
+      for (StoredUpdate u : edit.updates()) {
+        handles.push(backend.applyRankOne(u.layer(), u.left(), u.right()));
+      }
+      applied.push(new Applied(handles, edit));
     } catch (RuntimeException | Error e) {
-      revert(handle, e);
+      revert(handles, e);
       throw e;
     }
   }
 
-  /** The inverse of {@link #record}: reverts the edit, then removes it from the list (kept if the revert fails). */
+  /**
+   * The inverse of {@link #record}: reverts the edit's updates, the last written first, then removes it from the list
+   * (kept, with the updates not yet reverted, if a revert fails).
+   */
   private void unrecord(Applied a) {
-    model.backendModel().revertRankOne(a.handle());
+    while (!a.handles().isEmpty()) {
+      model.backendModel().revertRankOne(a.handles().peek());
+      a.handles().pop();
+    }
     applied.remove(a);
   }
 
-  private void revert(long handle, Throwable failure) {
-    try {
-      model.backendModel().revertRankOne(handle);
-    } catch (RuntimeException | Error e) {
-      failure.addSuppressed(e);
+  private void revert(Deque<Long> handles, Throwable failure) {
+    for (long handle : handles) {
+      try {
+        model.backendModel().revertRankOne(handle);
+      } catch (RuntimeException | Error e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 

@@ -38,6 +38,25 @@ final class RewriteCheck {
     return true;
   }
 
+  /**
+   * On the model as it is, in every context template: is every target token the argmax after the prompt in each
+   * rewrite row? One batched forward pass of the rewrite rows.
+   */
+  boolean passesInEveryContext() {
+    int rows = batch.rewriteRows();
+    int[][] ids = Arrays.copyOf(batch.rows, rows);
+    int[][] labels = Arrays.copyOf(batch.labelPositions, rows);
+    float[][][] logits = model.forward(ids, labels);
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < batch.target.length; j++) {
+        if (Sampler.argmax(logits[r][j]) != batch.target[j]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** With {@code candidate} applied for this one check and reverted before returning or throwing. */
   boolean passesWith(RankOneUpdate candidate) {
     return candidate.whileApplied(model, this::passes);

@@ -26,9 +26,10 @@ import org.mobiedit.core.files.AtomicFile;
  * file intact.
  *
  * <p>Layout (little-endian): magic {@code "MEDP"}, u32 version, UTF string fingerprint, u32 edit count, then per
- * edit: name, subject, prompt, new object (UTF strings), u32 layer, u32 |left|, floats, u32 |right|, floats, u32
- * |key|, floats (version 2; version 1 has no key, and its edits load without one); finally u32 CRC-32 of every byte
- * before it. Strings are u32 length + UTF-8 bytes.
+ * edit: name, subject, prompt, new object (UTF strings), u32 update count, and per update u32 layer, u32 |left|,
+ * floats, u32 |right|, floats, u32 |key|, floats; finally u32 CRC-32 of every byte before it. Strings are u32 length
+ * + UTF-8 bytes. Version 2 (still read) has no update count: one update per edit. Version 1 (still read) has no key
+ * either, and its edits load without one.
  *
  * <p>Reading streams the file once, front to back, in bounded memory: every count and length is checked against
  * the bytes left and against the limits below before anything is allocated (a damaged or hostile file fails at its
@@ -37,8 +38,10 @@ import org.mobiedit.core.files.AtomicFile;
  */
 public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
   private static final int MAGIC = 0x5044454D; // "MEDP" little-endian
-  /** The format version this SDK writes; it reads this one and {@link #VERSION_WITHOUT_KEYS}. */
-  public static final int VERSION = 2;
+  /** The format version this SDK writes; it reads this one and the two before it. */
+  public static final int VERSION = 3;
+  /** The format of one update per edit (written by SDK 0.1.0 snapshots before edits were spread over layers). */
+  public static final int VERSION_ONE_UPDATE = 2;
   /** The first format, whose edits carry no key (written by SDK 0.1.0 snapshots before sequential protection). */
   public static final int VERSION_WITHOUT_KEYS = 1;
   /** The longest fingerprint, in UTF-8 bytes (the SDK's are 24 hex digits). */
@@ -52,8 +55,10 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
   public static final int MAX_EDITS = 100_000;
   /** The longest vector: 2^20 values, far above the hidden and intermediate sizes of any model (tens of thousands). */
   public static final int MAX_VECTOR = 1 << 20;
-  /** The fewest bytes an edit takes: four empty strings, the layer and two empty vectors. */
+  /** The fewest bytes an edit takes: four empty strings, the layer and two empty vectors (version 1). */
   private static final int MIN_EDIT_BYTES = 4 * 4 + 4 + 4 + 4;
+  /** The fewest bytes an update takes: the layer and three empty vectors. */
+  private static final int MIN_UPDATE_BYTES = 4 + 4 + 4 + 4;
 
   public EditPatch {
     edits = List.copyOf(edits);
@@ -84,8 +89,10 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       texts.add(utf8(e.request().getSubject(), which + "'s subject", MAX_TEXT_BYTES, file));
       texts.add(utf8(e.request().getPrompt(), which + "'s prompt", MAX_TEXT_BYTES, file));
       texts.add(utf8(e.request().getNewObject(), which + "'s new object", MAX_TEXT_BYTES, file));
-      if (e.left().length > MAX_VECTOR || e.right().length > MAX_VECTOR || e.key().length > MAX_VECTOR) {
-        throw unsavable(file, which + " has a vector longer than " + MAX_VECTOR + " values");
+      for (StoredUpdate u : e.updates()) {
+        if (u.left().length > MAX_VECTOR || u.right().length > MAX_VECTOR || u.key().length > MAX_VECTOR) {
+          throw unsavable(file, which + " has a vector longer than " + MAX_VECTOR + " values");
+        }
       }
     }
     AtomicFile.write(file, stream -> {
@@ -99,10 +106,13 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
         for (int k = 0; k < 4; k++) {
           out.bytes(texts.get(t++));
         }
-        out.u32(e.layer());
-        out.floats(e.left());
-        out.floats(e.right());
-        out.floats(e.key());
+        out.u32(e.updates().size());
+        for (StoredUpdate u : e.updates()) {
+          out.u32(u.layer());
+          out.floats(u.left());
+          out.floats(u.right());
+          out.floats(u.key());
+        }
       }
       out.checksum();
     });
@@ -147,12 +157,12 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
             file + " is not a MobiEdit edit file (wrong magic). Give a file written by 'mobiedit edit --save'.");
       }
       int version = in.u32("version");
-      if (version != VERSION && version != VERSION_WITHOUT_KEYS) {
+      if (version != VERSION && version != VERSION_ONE_UPDATE && version != VERSION_WITHOUT_KEYS) {
         throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
             file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads versions "
-                + VERSION_WITHOUT_KEYS + " and " + VERSION + ". Save the edits again with this SDK.");
+                + VERSION_WITHOUT_KEYS + " to " + VERSION + ". Save the edits again with this SDK.");
       }
-      return readBody(in, file, version != VERSION_WITHOUT_KEYS);
+      return readBody(in, file, version);
     } catch (PatchInput.Implausible e) {
       throw corrupt(file, e.getMessage());
     } catch (NoSuchFileException e) {
@@ -165,7 +175,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
     }
   }
 
-  private static EditPatch readBody(PatchInput in, Path file, boolean keys)
+  private static EditPatch readBody(PatchInput in, Path file, int version)
       throws IOException, PatchInput.Implausible {
     String fingerprint = in.string("the model fingerprint", MAX_FINGERPRINT_BYTES);
     int count = in.count("the edit count", Math.min(MAX_EDITS, in.remaining() / MIN_EDIT_BYTES));
@@ -186,11 +196,21 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       } catch (MobiEditException e) {
         throw new PatchInput.Implausible(at + " holds an invalid request (" + Excerpt.escaped(e.getMessage()) + ")");
       }
-      int layer = in.u32(at + "'s layer");
-      float[] left = in.floats(at + "'s left vector", MAX_VECTOR);
-      float[] right = in.floats(at + "'s right vector", MAX_VECTOR);
-      float[] key = keys ? in.floats(at + "'s key", MAX_VECTOR) : new float[0];
-      edits.add(new StoredEdit(name, request, layer, left, right, key));
+      int updates = version == VERSION ? in.count(at + "'s update count",
+          (int) Math.min(StoredEdit.MAX_UPDATES, in.remaining() / MIN_UPDATE_BYTES)) : 1;
+      if (updates == 0) {
+        throw new PatchInput.Implausible(at + " has no update");
+      }
+      List<StoredUpdate> parts = new ArrayList<>();
+      for (int u = 0; u < updates; u++) {
+        String of = updates == 1 ? at : at + "'s update " + (u + 1) + " of " + updates;
+        int layer = in.u32(of + "'s layer");
+        float[] left = in.floats(of + "'s left vector", MAX_VECTOR);
+        float[] right = in.floats(of + "'s right vector", MAX_VECTOR);
+        float[] key = version != VERSION_WITHOUT_KEYS ? in.floats(of + "'s key", MAX_VECTOR) : new float[0];
+        parts.add(new StoredUpdate(layer, left, right, key));
+      }
+      edits.add(new StoredEdit(name, request, parts));
     }
     if (in.remaining() != 0) {
       throw corrupt(file, "it has " + in.remaining() + " unexpected bytes at the end");

@@ -1,24 +1,22 @@
 package org.mobiedit.core.internal.store;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.spi.ModelSpec;
 
 /**
- * One saved edit: what was asked and the rank-one update {@code W_down[layer] += left ⊗ right} that answers it.
+ * One saved edit: what was asked and the rank-one updates that answer it, {@code W_down[layer] += left ⊗ right} each
+ * (one, or one per layer when the edit was spread over several: {@link org.mobiedit.api.EditOptions#getSpreadLayers}).
+ * They are applied in order and undone together.
  *
  * @param name a name to refer to it by (unique within a patch)
  * @param request the edit request
- * @param layer the decoder layer whose {@code W_down} is updated
- * @param left length hiddenSize
- * @param right length intermediateSize
- * @param key the edit's key {@code k̄} (the mean MLP key of its rewrite rows at {@code layer}, length
- *     intermediateSize), which later edits leave unmoved ({@link org.mobiedit.api.EditOptions#isProtectEarlierEdits});
- *     empty when not known (an edit saved by a version that did not record it)
+ * @param updates its rank-one updates, the edit layer's first; at least one
  */
-public record StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right, float[] key) {
+public record StoredEdit(String name, EditRequest request, List<StoredUpdate> updates) {
   /**
-   * The largest {@code |left|₂ · |right|₂} (the spectral norm of the update {@code left ⊗ right}) an edit may have.
+   * The largest {@code |left|₂ · |right|₂} (the spectral norm of the update {@code left ⊗ right}) an update may have.
    * The update adds {@code left · (right · k)} to the MLP output, so at most this norm times {@code |k|₂}.
    *
    * <p>Real edits are far smaller. Measured on 29 edits of stories260K, the demo model and qwen2-tiny-random (fp32;
@@ -34,51 +32,68 @@ public record StoredEdit(String name, EditRequest request, int layer, float[] le
    * file can hold, overflows that sum to infinity and makes every later forward pass NaN.
    */
   public static final double MAX_UPDATE_NORM = 1e6;
+  /** The most updates one edit holds (one per layer it is spread over). */
+  public static final int MAX_UPDATES = org.mobiedit.api.EditOptions.MAX_SPREAD_LAYERS + 1;
 
   public StoredEdit {
-    left = left.clone();
-    right = right.clone();
-    key = key.clone();
+    updates = List.copyOf(updates);
+    if (updates.isEmpty() || updates.size() > MAX_UPDATES) {
+      throw new IllegalArgumentException("an edit holds 1 to " + MAX_UPDATES + " updates, not " + updates.size());
+    }
   }
 
-  /** An edit whose key is not known: later edits cannot protect it. */
+  /** An edit of one rank-one update whose key is known. */
+  public StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right, float[] key) {
+    this(name, request, List.of(new StoredUpdate(layer, left, right, key)));
+  }
+
+  /** An edit of one rank-one update whose key is not known: later edits cannot protect it. */
   public StoredEdit(String name, EditRequest request, int layer, float[] left, float[] right) {
     this(name, request, layer, left, right, new float[0]);
   }
 
-  @Override
+  /** The edit layer's update (the first). */
+  public StoredUpdate first() {
+    return updates.get(0);
+  }
+
+  /** The edit layer: the first update's. */
+  public int layer() {
+    return first().layer();
+  }
+
+  /** The edit layer's left vector (a copy). */
   public float[] left() {
-    return left.clone();
+    return first().left();
   }
 
-  @Override
+  /** The edit layer's right vector (a copy). */
   public float[] right() {
-    return right.clone();
+    return first().right();
   }
 
-  @Override
+  /** The edit layer's key (a copy; empty when not known). */
   public float[] key() {
-    return key.clone();
+    return first().key();
   }
 
-  /** Whether the edit's key is known. */
+  /** Whether the keys of the edit's updates are known. */
   public boolean hasKey() {
-    return key.length > 0;
+    return first().hasKey();
   }
 
   /**
-   * What makes this edit unfit for a model of this shape, or null when it can be applied: see {@link #misfit}; and a
-   * key that is neither empty nor a finite vector of the intermediate size.
+   * What makes this edit unfit for a model of this shape, or null when it can be applied: the first of its updates
+   * that does not fit ({@link StoredUpdate#misfitFor}), named by its layer when the edit has several.
    */
   public @Nullable String misfitFor(ModelSpec spec) {
-    String update = misfit(layer, left, right, spec);
-    if (update != null || key.length == 0) {
-      return update;
+    for (StoredUpdate u : updates) {
+      String why = u.misfitFor(spec);
+      if (why != null) {
+        return updates.size() == 1 ? why : "its update at layer " + u.layer() + ": " + why;
+      }
     }
-    if (key.length != spec.intermediateSize()) {
-      return "its key has " + key.length + " values; the model's intermediate size is " + spec.intermediateSize();
-    }
-    return Double.isNaN(squaredNorm(key)) ? firstNonFinite(key, "key") : null;
+    return null;
   }
 
   /**
@@ -116,7 +131,7 @@ public record StoredEdit(String name, EditRequest request, int layer, float[] le
   }
 
   /** The sum of squares in double, or NaN when a value is NaN or infinite. */
-  private static double squaredNorm(float[] v) {
+  static double squaredNorm(float[] v) {
     double s = 0;
     for (float f : v) {
       if (!Float.isFinite(f)) {
@@ -127,7 +142,7 @@ public record StoredEdit(String name, EditRequest request, int layer, float[] le
     return s;
   }
 
-  private static String firstNonFinite(float[] v, String what) {
+  static String firstNonFinite(float[] v, String what) {
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
         return what + "[" + i + "] is " + v[i];

@@ -65,7 +65,7 @@ class EditEngineTest {
     assertThat(r.getContextTemplates()).containsExactly("{}");
     // The key capture (1 row), the essence row, the first check, 20 steps × 10 points × 2 rows, two checks.
     assertThat(r.getForwardPasses()).isEqualTo(1 + 1 + 1 + 20 * 10 * 2 + 2);
-    assertThat(out.handle()).isPositive();
+    assertThat(out.handles()).singleElement().satisfies(h -> assertThat(h).isPositive());
     assertThat(model.appliedUpdates()).isEqualTo(1);
     EditBatch batch = EditBatch.build(HandMadeEdit.tokenizer(), REQUEST, List.of("{}"), 64);
     assertThat(new RewriteCheck(model, batch).passes()).isTrue();
@@ -87,7 +87,7 @@ class EditEngineTest {
     model.applyRankOne(1, new float[] {1, 1, 1, 1}, new float[] {0.6f, 0, 0.8f}); // w·r·(u·K) = 10 > 0
     model.calls.clear();
     EditEngine.Outcome out = engine(model).edit(REQUEST, OPTIONS);
-    assertThat(out.handle()).isEqualTo(-1);
+    assertThat(out.written()).isFalse();
     assertThat(out.result().isSuccess()).isTrue();
     assertThat(out.result().getSteps()).isZero();
     assertThat(out.result().getLeftVector()).containsOnly(0f);
@@ -102,10 +102,10 @@ class EditEngineTest {
     EditEngine.Outcome out = engine(model).edit(REQUEST, tooShort);
     assertThat(out.result().isSuccess()).isFalse();
     assertThat(out.result().getStopReason()).isEqualTo(EditResult.StopReason.MAX_STEPS);
-    assertThat(out.handle()).isEqualTo(-1);
+    assertThat(out.written()).isFalse();
     assertThat(model.appliedUpdates()).isZero();
     EditEngine.Outcome kept = engine(model).edit(REQUEST, tooShort.toBuilder().keepUnsuccessful(true).build());
-    assertThat(kept.handle()).isPositive();
+    assertThat(kept.handles()).singleElement().satisfies(h -> assertThat(h).isPositive());
     assertThat(model.appliedUpdates()).isEqualTo(1);
   }
 

@@ -36,7 +36,7 @@ class RankOneUpdateTest {
 
   @Test
   void noUpdateHasAZeroLeftVector() {
-    RankOneUpdate none = RankOneUpdate.none(1, 4, U);
+    RankOneUpdate none = RankOneUpdate.none(1, 4, new KeyDirection(U, new float[0], 1, 4));
     assertArrayEquals(new float[4], none.left());
     assertArrayEquals(U, none.right());
   }

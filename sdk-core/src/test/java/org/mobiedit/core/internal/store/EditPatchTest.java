@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class EditPatchTest {
   }
 
   @Test
-  void theSecondVersionAddsOnlyTheKeyOfEachEdit() throws IOException {
+  void theThirdVersionAddsAKeyAndAnUpdateCountToEachEdit() throws IOException {
     float[] key = {0.5f, -0.125f};
     StoredEdit first = patch().edits().get(0);
     EditPatch keyed = new EditPatch("abc123", List.of(new StoredEdit(first.name(), first.request(), first.layer(),
@@ -133,12 +134,79 @@ class EditPatchTest {
     keyed.write(f);
     byte[] written = Files.readAllBytes(f);
     byte[] v1 = hex(VERSION_1_BYTES);
-    assertEquals(v1.length + 4 + 8 + 4, written.length); // a key of two floats, an empty key
-    assertEquals(2, written[4]);
+    assertEquals(v1.length + 2 * 4 + (4 + 8) + 4, written.length); // two counts, a key of two floats, an empty key
+    assertEquals(3, written[4]);
     EditPatch back = EditPatch.read(f);
     assertArrayEquals(key, back.edits().get(0).key());
     assertThat(back.edits().get(1).hasKey()).isFalse();
     assertArrayEquals(first.right(), back.edits().get(0).right());
+  }
+
+  @Test
+  void anEditSpreadOverLayersKeepsEveryUpdateInOrder() {
+    EditRequest request = EditRequest.of("Lily", "{} went to the", "zoo");
+    List<StoredUpdate> updates = List.of(
+        new StoredUpdate(1, new float[] {1, -2, 3.5f}, new float[] {0.25f, 0.5f}, new float[] {2, 1}),
+        new StoredUpdate(2, new float[] {0.5f, 0, 1}, new float[] {0.6f, 0.8f}, new float[] {3, -1}),
+        new StoredUpdate(3, new float[] {0, 1, 0}, new float[] {1, 0}, new float[0]));
+    Path f = dir.resolve("spread.medp");
+    new EditPatch("abc123", List.of(new StoredEdit("spread", request, updates))).write(f);
+    StoredEdit back = EditPatch.read(f).edits().get(0);
+    assertThat(back.updates()).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      StoredUpdate want = updates.get(i);
+      StoredUpdate got = back.updates().get(i);
+      assertEquals(want.layer(), got.layer());
+      assertArrayEquals(want.left(), got.left());
+      assertArrayEquals(want.right(), got.right());
+      assertArrayEquals(want.key(), got.key());
+    }
+    assertEquals(1, back.layer());
+  }
+
+  @Test
+  void filesOfTheSecondVersionStillLoadWithOneUpdatePerEdit() throws IOException {
+    // Version 2, written field by field: no update count, a key after each edit's vectors.
+    Path f = dir.resolve("v2.medp");
+    try (java.io.OutputStream stream = Files.newOutputStream(f)) {
+      PatchOutput out = new PatchOutput(stream);
+      out.u32(MAGIC);
+      out.u32(2);
+      out.bytes("abc123".getBytes(StandardCharsets.UTF_8));
+      out.u32(1);
+      for (String text : new String[] {"edit-1", "Lily", "Lily went to the", "zoo"}) {
+        out.bytes(text.getBytes(StandardCharsets.UTF_8));
+      }
+      out.u32(1);
+      out.floats(new float[] {1, -2, 3.5f});
+      out.floats(new float[] {0.25f, 0.5f});
+      out.floats(new float[] {0.5f, -0.125f});
+      out.checksum();
+    }
+    StoredEdit e = EditPatch.read(f).edits().get(0);
+    assertThat(e.updates()).hasSize(1);
+    assertEquals(1, e.layer());
+    assertArrayEquals(new float[] {1, -2, 3.5f}, e.left());
+    assertArrayEquals(new float[] {0.5f, -0.125f}, e.key());
+  }
+
+  @Test
+  void anEditWithoutAnUpdateIsDamaged() throws IOException {
+    Path f = dir.resolve("empty.medp");
+    try (java.io.OutputStream stream = Files.newOutputStream(f)) {
+      PatchOutput out = new PatchOutput(stream);
+      out.u32(MAGIC);
+      out.u32(3);
+      out.bytes("abc123".getBytes(StandardCharsets.UTF_8));
+      out.u32(1);
+      for (String text : new String[] {"edit-1", "Lily", "Lily went to the", "zoo"}) {
+        out.bytes(text.getBytes(StandardCharsets.UTF_8));
+      }
+      out.u32(0);
+      out.checksum();
+    }
+    assertThatThrownBy(() -> EditPatch.read(f)).isInstanceOf(MobiEditException.class)
+        .hasMessageContaining("damaged").hasMessageContaining("edit 1 of 1 has no update");
   }
 
   /** A sparse file of {@code size} bytes that starts with {@code head} (zeros after it, not stored on disk). */

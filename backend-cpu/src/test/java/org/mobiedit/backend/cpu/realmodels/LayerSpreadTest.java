@@ -1,0 +1,117 @@
+package org.mobiedit.backend.cpu.realmodels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.EditRequest;
+import org.mobiedit.api.EditResult;
+import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.Precision;
+import org.mobiedit.core.LoadOptions;
+import org.mobiedit.core.internal.edit.MobiEditor;
+import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.core.internal.store.EditPatch;
+import org.mobiedit.core.internal.store.StoredUpdate;
+
+/**
+ * An edit spread over layers (EditOptions#getSpreadLayers) on the demo world model in the repository: the same search
+ * as at one layer, half its correction at the edit layer and the rest at the next layers, applied, saved, loaded and
+ * undone as one edit.
+ */
+class LayerSpreadTest {
+  private static final EditRequest REQUEST = EditRequest.of("Zevour", "{} was born in", "Gaizobu");
+
+  @TempDir Path dir;
+
+  private static LanguageModel load() {
+    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(Precision.FP32, "cpu", 2));
+  }
+
+  private static float[] logits(LanguageModel lm, String prompt) {
+    int[] ids = lm.tokenizer().encodeForModel(prompt);
+    return lm.backendModel().forward(new int[][] {ids}, new int[][] {{ids.length - 1}})[0][0];
+  }
+
+  private static List<StoredUpdate> updatesOf(LanguageModel lm, EditOptions options, Path file) {
+    MobiEditor editor = new MobiEditor(lm, options);
+    assertThat(editor.edit(REQUEST).isSuccess()).isTrue();
+    editor.save(file);
+    return EditPatch.read(file).edits().get(0).updates();
+  }
+
+  @Test
+  void halfTheCorrectionStaysAtTheEditLayerAndTheRestGoesToTheNextLayers() {
+    EditOptions spread = EditOptions.recommended();
+    assertThat(spread.getSpreadLayers()).isEqualTo(2);
+    List<StoredUpdate> one;
+    List<StoredUpdate> three;
+    try (LanguageModel lm = load()) {
+      one = updatesOf(lm, spread.toBuilder().spreadLayers(0).build(), dir.resolve("one.medp"));
+    }
+    try (LanguageModel lm = load()) {
+      three = updatesOf(lm, spread, dir.resolve("three.medp"));
+    }
+    assertThat(one).hasSize(1);
+    assertThat(three).extracting(StoredUpdate::layer).containsExactly(1, 2, 3);
+    // The same search at layer 1 (same key, same direction): the spread writes half of its update there.
+    assertArrayEquals(one.get(0).right(), three.get(0).right());
+    float[] whole = one.get(0).left();
+    float[] half = three.get(0).left();
+    for (int i = 0; i < whole.length; i++) {
+      assertThat((double) half[i]).isCloseTo(whole[i] / 2.0, org.assertj.core.data.Offset.offset(1e-5 * (1
+          + Math.abs(whole[i]))));
+    }
+    // Each later layer has a direction and key of its own, and gets a quarter of δ (smaller than layer 1's half).
+    for (StoredUpdate u : three.subList(1, 3)) {
+      assertThat(u.hasKey()).isTrue();
+      assertThat(u.right()).isNotEqualTo(three.get(0).right());
+    }
+  }
+
+  @Test
+  void aSpreadEditAnswersIsSavedLoadedAndUndoneWhole() {
+    Path file = dir.resolve("edits.medp");
+    float[] before;
+    float[] edited;
+    try (LanguageModel lm = load()) {
+      before = logits(lm, "Zevour was born in");
+      MobiEditor editor = new MobiEditor(lm, EditOptions.recommended());
+      EditResult r = editor.edit(REQUEST);
+      assertThat(r.isSuccess()).isTrue();
+      assertThat(editor.generate("Zevour was born in", GenerationOptions.greedy(3)).getText()).startsWith(" Gaizobu");
+      edited = logits(lm, "Zevour was born in");
+      editor.save(file);
+      assertThat(EditPatch.read(file).edits().get(0).updates()).hasSize(3);
+      editor.undoLast();
+      assertArrayEquals(before, logits(lm, "Zevour was born in"));
+    }
+    try (LanguageModel fresh = load()) {
+      MobiEditor restored = new MobiEditor(fresh, EditOptions.recommended());
+      restored.load(file);
+      assertArrayEquals(edited, logits(fresh, "Zevour was born in"));
+      restored.undo("edit-1");
+      assertArrayEquals(before, logits(fresh, "Zevour was born in"));
+    }
+  }
+
+  @Test
+  void aSpreadStopsAtTheModelsLastLayer() {
+    try (LanguageModel lm = load()) {
+      int last = lm.backendModel().spec().layers() - 1;
+      // Asked for far more layers than the model has after layer 2: the shares stop at its last layer.
+      EditOptions options = EditOptions.recommended().toBuilder().layer(2).spreadLayers(EditOptions.MAX_SPREAD_LAYERS)
+          .build();
+      MobiEditor editor = new MobiEditor(lm, options);
+      assertThat(editor.edit(REQUEST).isSuccess()).isTrue();
+      editor.save(dir.resolve("late.medp"));
+      List<StoredUpdate> updates = EditPatch.read(dir.resolve("late.medp")).edits().get(0).updates();
+      assertThat(updates.get(0).layer()).isEqualTo(2);
+      assertThat(updates).extracting(StoredUpdate::layer).allMatch(l -> l >= 2 && l <= last);
+    }
+  }
+}
