@@ -109,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
   Boolean shrinkAfterSuccess;
 
   @Option(names = "--spread-layers", paramLabel = "N", description = "Spread each correction over the edit layer and"
-      + " the N layers after it where that still succeeds (2 in the default configuration).")
+      + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
   Integer spreadLayers;
 
   @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"

@@ -54,7 +54,7 @@ final class SearchOptions {
   Boolean shrinkAfterSuccess;
 
   @Option(names = "--spread-layers", paramLabel = "N", description = "Spread the correction over the edit layer and"
-      + " the N layers after it where that still succeeds (default: 2; 0 writes it at the edit layer alone).")
+      + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
   Integer spreadLayers;
 
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"

@@ -26,6 +26,8 @@ import org.mobiedit.core.internal.store.StoredUpdate;
 class LayerSpreadTest {
   private static final EditRequest REQUEST = EditRequest.of("Zevour", "{} was born in", "Gaizobu");
 
+  private static final EditOptions SPREAD = EditOptions.recommended().toBuilder().spreadLayers(2).build();
+
   @TempDir Path dir;
 
   private static LanguageModel load() {
@@ -46,8 +48,8 @@ class LayerSpreadTest {
 
   @Test
   void halfTheCorrectionStaysAtTheEditLayerAndTheRestGoesToTheNextLayers() {
-    EditOptions spread = EditOptions.recommended();
-    assertThat(spread.getSpreadLayers()).isEqualTo(2);
+    assertThat(EditOptions.recommended().getSpreadLayers()).isZero();
+    EditOptions spread = SPREAD;
     List<StoredUpdate> one;
     List<StoredUpdate> three;
     try (LanguageModel lm = load()) {
@@ -80,7 +82,7 @@ class LayerSpreadTest {
     float[] edited;
     try (LanguageModel lm = load()) {
       before = logits(lm, "Zevour was born in");
-      MobiEditor editor = new MobiEditor(lm, EditOptions.recommended());
+      MobiEditor editor = new MobiEditor(lm, SPREAD);
       EditResult r = editor.edit(REQUEST);
       assertThat(r.isSuccess()).isTrue();
       assertThat(editor.generate("Zevour was born in", GenerationOptions.greedy(3)).getText()).startsWith(" Gaizobu");
@@ -91,7 +93,7 @@ class LayerSpreadTest {
       assertArrayEquals(before, logits(lm, "Zevour was born in"));
     }
     try (LanguageModel fresh = load()) {
-      MobiEditor restored = new MobiEditor(fresh, EditOptions.recommended());
+      MobiEditor restored = new MobiEditor(fresh, SPREAD);
       restored.load(file);
       assertArrayEquals(edited, logits(fresh, "Zevour was born in"));
       restored.undo("edit-1");
@@ -104,8 +106,7 @@ class LayerSpreadTest {
     try (LanguageModel lm = load()) {
       int last = lm.backendModel().spec().layers() - 1;
       // Asked for far more layers than the model has after layer 2: the shares stop at its last layer.
-      EditOptions options = EditOptions.recommended().toBuilder().layer(2).spreadLayers(EditOptions.MAX_SPREAD_LAYERS)
-          .build();
+      EditOptions options = SPREAD.toBuilder().layer(2).spreadLayers(EditOptions.MAX_SPREAD_LAYERS).build();
       MobiEditor editor = new MobiEditor(lm, options);
       assertThat(editor.edit(REQUEST).isSuccess()).isTrue();
       editor.save(dir.resolve("late.medp"));
