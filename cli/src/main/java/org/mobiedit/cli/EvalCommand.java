@@ -112,6 +112,11 @@ final class EvalCommand implements Callable<Integer> {
       + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
   Integer spreadLayers;
 
+  @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
+      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
+      + " once per layer).")
+  Integer keySamples;
+
   @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"
       + " order) and measure every edit so far after each --every edits: how many still hold, paraphrases,"
       + " neighbours, portability, and the perplexity of neutral text. Writes DIR/sequential.jsonl,"
@@ -176,6 +181,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (spreadLayers != null) {
       b.spreadLayers(spreadLayers);
+    }
+    if (keySamples != null) {
+      b.keySampleTexts(keySamples);
     }
     // Single edits: metrics are measured on the update the search found, successful or not (as the standard
     // harnesses do); reverting failed edits would flatter locality. Sequential edits keep only what succeeded, as an
@@ -339,6 +347,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("clampFactor", o.getClampFactor());
     run.addProperty("shrinkAfterSuccess", o.isShrinkAfterSuccess());
     run.addProperty("spreadLayers", o.getSpreadLayers());
+    run.addProperty("keySampleTexts", o.getKeySampleTexts());
     return run;
   }
 

@@ -57,6 +57,11 @@ final class SearchOptions {
       + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
   Integer spreadLayers;
 
+  @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
+      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
+      + " once per layer).")
+  Integer keySamples;
+
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
       + " forwards). Default: 5.")
   Integer directions;
@@ -109,6 +114,9 @@ final class SearchOptions {
     }
     if (spreadLayers != null) {
       b.spreadLayers(spreadLayers);
+    }
+    if (keySamples != null) {
+      b.keySampleTexts(keySamples);
     }
     if (seed != null) {
       b.seed(seed);

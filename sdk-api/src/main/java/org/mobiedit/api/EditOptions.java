@@ -17,6 +17,8 @@ public final class EditOptions {
   public static final int MAX_CONTEXT_TEMPLATES = 1024;
   /** The most layers after the edit layer an edit may be spread over. */
   public static final int MAX_SPREAD_LAYERS = 64;
+  /** The most texts the key statistics may be sampled from (each a generation of 64 tokens). */
+  public static final int MAX_KEY_SAMPLE_TEXTS = 65_536;
 
   private final int maxSteps;
   private final int directions;
@@ -29,6 +31,7 @@ public final class EditOptions {
   private final boolean protectEarlierEdits;
   private final boolean shrinkAfterSuccess;
   private final int spreadLayers;
+  private final int keySampleTexts;
   private final boolean prefixCache;
   private final boolean batchPerturbations;
   private final boolean keyCovariance;
@@ -55,6 +58,7 @@ public final class EditOptions {
     this.protectEarlierEdits = b.protectEarlierEdits;
     this.shrinkAfterSuccess = b.shrinkAfterSuccess;
     this.spreadLayers = b.spreadLayers;
+    this.keySampleTexts = b.keySampleTexts;
     this.prefixCache = b.prefixCache;
     this.batchPerturbations = b.batchPerturbations;
     this.keyCovariance = b.keyCovariance;
@@ -117,6 +121,7 @@ public final class EditOptions {
     b.protectEarlierEdits = protectEarlierEdits;
     b.shrinkAfterSuccess = shrinkAfterSuccess;
     b.spreadLayers = spreadLayers;
+    b.keySampleTexts = keySampleTexts;
     b.prefixCache = prefixCache;
     b.batchPerturbations = batchPerturbations;
     b.keyCovariance = keyCovariance;
@@ -211,17 +216,28 @@ public final class EditOptions {
 
   /**
    * How many layers after the edit layer share the correction: once the search has found {@code δ} at the edit layer,
-   * the edit writes {@code δ/2} there and {@code δ/(2n)} at each of the next {@code n} layers (each with its own key
-   * and direction, earlier edits protected there too), and keeps that split when every target token is then the
-   * answer in every context template (otherwise the whole of {@code δ} at the edit layer, as with 0). Each layer's
-   * update is then at most half as large. A few forward passes, no extra step; layers past the model's last are left
-   * out. Measured on the demo world (bench/RESULTS.md, "Spreading an edit over layers") with 2: single edits move
-   * same-object neighbours less (locality 96.3% → 98.1% on fresh cases) but generalize less (95.0% → 93.0%), and 80
-   * sequential edits drift less on the tuning draw yet collapse sooner on a fresh one; so 0 (one layer) in both
-   * presets, and this is an option to measure on your model.
+   * the edit writes a share of it at that layer and at each of the next {@code n} layers (each with its own key and
+   * direction, earlier edits protected there too; each layer's share inversely proportional to how much a unit of
+   * {@code δ} written there disturbs the sampled keys), and keeps that split when every target token is then the answer
+   * in every context template (otherwise the whole of {@code δ} at the edit layer, as with 0). A few forward passes,
+   * no extra step; layers past the model's last are left out. 0 (one layer) in both presets: on the demo world it
+   * helps sequential edits most together with {@link #getKeySampleTexts()} raised, which costs sampling time
+   * (bench/RESULTS.md, "Spreading an edit over layers").
    */
   public int getSpreadLayers() {
     return spreadLayers;
+  }
+
+  /**
+   * How many texts (64 tokens each, sampled from the model with the seed) the key statistics of a layer are collected
+   * from ({@link #isKeyCovariance()}): {@code 64 ×} this many keys estimate the second moment {@code C} behind the
+   * update direction {@code u = C⁻¹k̄}. More texts estimate {@code C} better (on the demo world, 1,024 instead of 32
+   * keep neutral perplexity within 8% after 80 sequential edits instead of 29%: bench/RESULTS.md) but cost a
+   * generation of that many tokens per edited layer, once per editor (every edit under static activation
+   * quantization). 32 (2,048 keys) in both presets.
+   */
+  public int getKeySampleTexts() {
+    return keySampleTexts;
   }
 
   /** Reuse every activation the edit cannot change (exact). */
@@ -304,6 +320,7 @@ public final class EditOptions {
     private boolean protectEarlierEdits;
     private boolean shrinkAfterSuccess;
     private int spreadLayers;
+    private int keySampleTexts = 32;
     private boolean prefixCache = true;
     private boolean batchPerturbations = true;
     private boolean keyCovariance;
@@ -406,6 +423,12 @@ public final class EditOptions {
       return this;
     }
 
+    /** See {@link EditOptions#getKeySampleTexts()}: 1 to {@value EditOptions#MAX_KEY_SAMPLE_TEXTS}. */
+    public Builder keySampleTexts(int v) {
+      keySampleTexts = v;
+      return this;
+    }
+
     public Builder prefixCache(boolean v) {
       prefixCache = v;
       return this;
@@ -454,6 +477,8 @@ public final class EditOptions {
       check(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be > 0, got " + learningRate);
       check(spreadLayers >= 0 && spreadLayers <= MAX_SPREAD_LAYERS,
           "spread layers must be from 0 to " + MAX_SPREAD_LAYERS + ", got " + spreadLayers);
+      check(keySampleTexts >= 1 && keySampleTexts <= MAX_KEY_SAMPLE_TEXTS,
+          "key sample texts must be from 1 to " + MAX_KEY_SAMPLE_TEXTS + ", got " + keySampleTexts);
       check(earlyStopEvery >= 1, "early-stop interval must be >= 1, got " + earlyStopEvery);
       check(klWeight >= 0 && Double.isFinite(klWeight), "KL weight must be >= 0, got " + klWeight);
       check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);

@@ -6,8 +6,9 @@ import java.util.zip.CRC32;
 
 /**
  * Where the fields of a (valid) MobiEdit patch file are (layout in {@code EditPatch}): magic, version, the
- * fingerprint, the edit count, and per edit four strings, the layer and two float vectors (and the key's, from
- * version 2 on); the last four bytes are a CRC-32 of everything before them.
+ * fingerprint, the edit count, and per edit four strings, then (from version 3 on) an update count and per update
+ * the layer and two float vectors (and the key's, from version 2 on; versions 1 and 2 have one update and no count);
+ * the last four bytes are a CRC-32 of everything before them.
  */
 final class PatchLayout {
   /** What an int field holds. */
@@ -16,7 +17,7 @@ final class PatchLayout {
   record Field(int offset, Kind kind, String what) {}
 
   /**
-   * One edit's byte range, and its two vectors' float ranges.
+   * One edit's byte range, and the float ranges of its first update's two vectors.
    *
    * @param nameStart where its name's length field is
    */
@@ -35,7 +36,8 @@ final class PatchLayout {
   static PatchLayout parse(byte[] bytes) {
     PatchLayout l = new PatchLayout(bytes);
     l.pos = 4;
-    boolean keys = l.field(Kind.VERSION, "version") >= 2;
+    int version = l.field(Kind.VERSION, "version");
+    boolean keys = version >= 2;
     l.string("fingerprint");
     l.countOffset = l.pos;
     int count = l.field(Kind.COUNT, "edit count");
@@ -44,18 +46,26 @@ final class PatchLayout {
       for (String s : new String[] {"name", "subject", "prompt", "new object"}) {
         l.string(s + " of edit " + i);
       }
-      l.field(Kind.LAYER, "layer of edit " + i);
-      int leftCount = l.field(Kind.VECTOR_LENGTH, "left of edit " + i);
-      int leftFloats = l.pos;
-      l.pos += 4 * leftCount;
-      int rightCount = l.field(Kind.VECTOR_LENGTH, "right of edit " + i);
-      int rightFloats = l.pos;
-      l.pos += 4 * rightCount;
-      if (keys) {
-        int keyCount = l.field(Kind.VECTOR_LENGTH, "key of edit " + i);
-        l.pos += 4 * keyCount;
+      int updates = version >= 3 ? l.field(Kind.COUNT, "update count of edit " + i) : 1;
+      int[] first = null;
+      for (int u = 0; u < updates; u++) {
+        String of = " of edit " + i + (updates == 1 ? "" : " update " + u);
+        l.field(Kind.LAYER, "layer" + of);
+        int leftCount = l.field(Kind.VECTOR_LENGTH, "left" + of);
+        int leftFloats = l.pos;
+        l.pos += 4 * leftCount;
+        int rightCount = l.field(Kind.VECTOR_LENGTH, "right" + of);
+        int rightFloats = l.pos;
+        l.pos += 4 * rightCount;
+        if (keys) {
+          int keyCount = l.field(Kind.VECTOR_LENGTH, "key" + of);
+          l.pos += 4 * keyCount;
+        }
+        if (first == null) {
+          first = new int[] {leftFloats, leftCount, rightFloats, rightCount};
+        }
       }
-      l.edits.add(new Edit(start, l.pos, start, leftFloats, leftCount, rightFloats, rightCount));
+      l.edits.add(new Edit(start, l.pos, start, first[0], first[1], first[2], first[3]));
     }
     return l;
   }

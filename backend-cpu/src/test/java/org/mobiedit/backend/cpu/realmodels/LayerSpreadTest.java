@@ -24,7 +24,7 @@ import org.mobiedit.core.internal.store.StoredUpdate;
  * undone as one edit.
  */
 class LayerSpreadTest {
-  private static final EditRequest REQUEST = EditRequest.of("Zevour", "{} was born in", "Gaizobu");
+  private static final EditRequest REQUEST = EditRequest.of("Melmal", "{} speaks", "Zenemeshese");
 
   private static final EditOptions SPREAD = EditOptions.recommended().toBuilder().spreadLayers(2).build();
 
@@ -47,32 +47,42 @@ class LayerSpreadTest {
   }
 
   @Test
-  void halfTheCorrectionStaysAtTheEditLayerAndTheRestGoesToTheNextLayers() {
+  void theSameSearchesCorrectionIsSharedBetweenTheEditLayerAndTheNextLayers() {
     assertThat(EditOptions.recommended().getSpreadLayers()).isZero();
-    EditOptions spread = SPREAD;
     List<StoredUpdate> one;
     List<StoredUpdate> three;
     try (LanguageModel lm = load()) {
-      one = updatesOf(lm, spread.toBuilder().spreadLayers(0).build(), dir.resolve("one.medp"));
+      one = updatesOf(lm, SPREAD.toBuilder().spreadLayers(0).build(), dir.resolve("one.medp"));
     }
     try (LanguageModel lm = load()) {
-      three = updatesOf(lm, spread, dir.resolve("three.medp"));
+      three = updatesOf(lm, SPREAD, dir.resolve("three.medp"));
     }
     assertThat(one).hasSize(1);
     assertThat(three).extracting(StoredUpdate::layer).containsExactly(1, 2, 3);
-    // The same search at layer 1 (same key, same direction): the spread writes half of its update there.
+    // The same search at layer 1 (same key, same direction): the spread writes a share w of its update there,
+    // the same vector scaled, with 0 < w < 1.
     assertArrayEquals(one.get(0).right(), three.get(0).right());
     float[] whole = one.get(0).left();
-    float[] half = three.get(0).left();
+    float[] part = three.get(0).left();
+    double w = norm(part) / norm(whole);
+    assertThat(w).isStrictlyBetween(0.0, 1.0);
     for (int i = 0; i < whole.length; i++) {
-      assertThat((double) half[i]).isCloseTo(whole[i] / 2.0, org.assertj.core.data.Offset.offset(1e-5 * (1
+      assertThat((double) part[i]).isCloseTo(w * whole[i], org.assertj.core.data.Offset.offset(1e-5 * (1
           + Math.abs(whole[i]))));
     }
-    // Each later layer has a direction and key of its own, and gets a quarter of δ (smaller than layer 1's half).
+    // Each later layer has a direction and key of its own.
     for (StoredUpdate u : three.subList(1, 3)) {
       assertThat(u.hasKey()).isTrue();
       assertThat(u.right()).isNotEqualTo(three.get(0).right());
     }
+  }
+
+  private static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
   }
 
   @Test
@@ -81,23 +91,23 @@ class LayerSpreadTest {
     float[] before;
     float[] edited;
     try (LanguageModel lm = load()) {
-      before = logits(lm, "Zevour was born in");
+      before = logits(lm, "Melmal speaks");
       MobiEditor editor = new MobiEditor(lm, SPREAD);
       EditResult r = editor.edit(REQUEST);
       assertThat(r.isSuccess()).isTrue();
-      assertThat(editor.generate("Zevour was born in", GenerationOptions.greedy(3)).getText()).startsWith(" Gaizobu");
-      edited = logits(lm, "Zevour was born in");
+      assertThat(editor.generate("Melmal speaks", GenerationOptions.greedy(3)).getText()).startsWith(" Zenemeshese");
+      edited = logits(lm, "Melmal speaks");
       editor.save(file);
       assertThat(EditPatch.read(file).edits().get(0).updates()).hasSize(3);
       editor.undoLast();
-      assertArrayEquals(before, logits(lm, "Zevour was born in"));
+      assertArrayEquals(before, logits(lm, "Melmal speaks"));
     }
     try (LanguageModel fresh = load()) {
       MobiEditor restored = new MobiEditor(fresh, SPREAD);
       restored.load(file);
-      assertArrayEquals(edited, logits(fresh, "Zevour was born in"));
+      assertArrayEquals(edited, logits(fresh, "Melmal speaks"));
       restored.undo("edit-1");
-      assertArrayEquals(before, logits(fresh, "Zevour was born in"));
+      assertArrayEquals(before, logits(fresh, "Melmal speaks"));
     }
   }
 

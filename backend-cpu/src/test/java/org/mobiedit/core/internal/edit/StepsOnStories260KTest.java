@@ -64,10 +64,14 @@ class StepsOnStories260KTest {
   void keyStatisticsAreSampledOncePerLayerAndSeedWithFloatActivations() {
     try (LanguageModel lm = Stories260K.load()) {
       KeyStatisticsCache cache = new KeyStatisticsCache(lm.backendModel(), lm.tokenizer());
-      KeyStatistics first = cache.get(LAYER, 42);
-      assertThat(cache.get(LAYER, 42)).isSameAs(first);
-      assertThat(cache.get(LAYER, 7)).isNotSameAs(first);
-      assertThat(cache.get(LAYER + 1, 42)).isNotSameAs(first);
+      EditOptions options = EditOptions.recommended();
+      KeyStatistics first = cache.get(LAYER, options);
+      assertThat(cache.get(LAYER, options)).isSameAs(first);
+      assertThat(cache.get(LAYER, options.toBuilder().seed(7).build())).isNotSameAs(first);
+      assertThat(cache.get(LAYER + 1, options)).isNotSameAs(first);
+      KeyStatistics more = cache.get(LAYER, options.toBuilder().keySampleTexts(64).build());
+      assertThat(more).isNotSameAs(first);
+      assertThat(more.count()).isEqualTo(2 * first.count());
     }
   }
 
@@ -77,8 +81,8 @@ class StepsOnStories260KTest {
       int[] ids = lm.tokenizer().encodeForModel("Once upon a time, Tom saw a big cat.");
       lm.backendModel().calibrateActivations(new int[][] {ids}); // as an edit does before its statistics
       KeyStatisticsCache cache = new KeyStatisticsCache(lm.backendModel(), lm.tokenizer());
-      KeyStatistics first = cache.get(LAYER, 42);
-      KeyStatistics again = cache.get(LAYER, 42);
+      KeyStatistics first = cache.get(LAYER, EditOptions.recommended());
+      KeyStatistics again = cache.get(LAYER, EditOptions.recommended());
       assertThat(again).isNotSameAs(first);
       float[] k = new float[lm.spec().intermediateSize()];
       k[3] = 1;

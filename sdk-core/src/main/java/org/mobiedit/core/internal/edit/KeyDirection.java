@@ -42,7 +42,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     MlpCapture capture = model.captureMlp(contexts, layer, lookups);
     double[] mean = meanKey(capture.keys());
     float[] meanKey = toFloat(mean);
-    KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options.getSeed()) : null;
+    KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
     float[] u;
     if (options.isProtectEarlierEdits() && !earlier.isEmpty()) {
       double ridge = options.getCovarianceRidge();

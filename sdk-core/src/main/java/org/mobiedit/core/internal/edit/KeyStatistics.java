@@ -159,6 +159,22 @@ public final class KeyStatistics {
     }
   }
 
+  /**
+   * {@code uᵀCu}: the mean squared response {@code E[(u·k)²]} of the sampled keys to a direction {@code u}, which is
+   * what an update along {@code u} disturbs them by, per unit of its left vector.
+   */
+  double meanSquaredResponse(float[] u) {
+    double sum = 0;
+    for (int i = 0; i < size; i++) {
+      double row = 0;
+      for (int j = 0; j < size; j++) {
+        row += moment[i * size + j] * u[j];
+      }
+      sum += u[i] * row;
+    }
+    return sum;
+  }
+
   /** {@code v / |v|} in float: the update direction when {@code C = I} (the paper's {@code u = k̄/|k̄|}). */
   static float[] unit(double[] v) {
     double norm = 0;

@@ -3,6 +3,7 @@ package org.mobiedit.core.internal.edit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mobiedit.api.EditOptions;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 
@@ -12,8 +13,7 @@ import org.mobiedit.spi.BackendModel;
  * sampled again for every edit (same seed: deterministic).
  */
 final class KeyStatisticsCache {
-  /** Sample texts and their length behind the statistics (2,048 keys). */
-  private static final int SEQUENCES = 32;
+  /** The length of each sample text ({@link EditOptions#getKeySampleTexts()} texts per layer). */
   private static final int TOKENS = 64;
 
   private final BackendModel model;
@@ -25,13 +25,16 @@ final class KeyStatisticsCache {
     this.tokenizer = tokenizer;
   }
 
-  KeyStatistics get(int layer, long seed) {
+  /** The statistics of {@code layer} for the options' seed and number of sample texts. */
+  KeyStatistics get(int layer, EditOptions options) {
+    int texts = options.getKeySampleTexts();
+    long seed = options.getSeed();
     if (model.precision().quantizesActivations()) {
-      return KeyStatistics.sample(model, tokenizer, layer, SEQUENCES, TOKENS, seed);
+      return KeyStatistics.sample(model, tokenizer, layer, texts, TOKENS, seed);
     }
     synchronized (byLayerAndSeed) {
-      return byLayerAndSeed.computeIfAbsent(List.of((long) layer, seed),
-          k -> KeyStatistics.sample(model, tokenizer, layer, SEQUENCES, TOKENS, seed));
+      return byLayerAndSeed.computeIfAbsent(List.of((long) layer, seed, (long) texts),
+          k -> KeyStatistics.sample(model, tokenizer, layer, texts, TOKENS, seed));
     }
   }
 }

@@ -2,6 +2,7 @@ package org.mobiedit.core.internal.edit;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.internal.store.StoredUpdate;
@@ -9,16 +10,17 @@ import org.mobiedit.spi.BackendModel;
 
 /**
  * The correction of a successful search spread over the edit layer and the {@code n} =
- * {@link EditOptions#getSpreadLayers} layers after it: {@code δ/2} at the edit layer and {@code δ/(2n)} at each later
- * one, each a rank-one update at that layer's own key (captured with the lower layers' shares already written, so that
- * each share lands exactly on the subject's key there) and direction (the earlier edits' keys at that layer protected
- * as at the edit layer). The residual stream adds the shares up, so together they move the subject's hidden state by
- * about {@code δ}, while each layer's matrix changes at most half as much: sequential edits crowd each layer's key
- * space less. The split is kept only when, with every share written, every target token is the argmax in every
- * context template (stricter than the plain prompt's check, which alone let paraphrases slip); otherwise the whole
- * {@code δ} goes to the edit layer. Shares of ½ and the check in every context were chosen on tuning draws against
- * equal thirds and the plain check (bench/RESULTS.md, "Spreading an edit over layers"). The model is as it was when
- * this returns or throws.
+ * {@link EditOptions#getSpreadLayers} layers after it, in the spirit of MEMIT but forward-only: a share of {@code δ}
+ * at each layer ({@link #shares}: inversely proportional to how much a unit of {@code δ} written there disturbs the
+ * sampled keys, {@link #disturbance}), each a rank-one update at that layer's own key (captured with the lower layers'
+ * shares already written, so that each share lands exactly on the subject's key there) and direction (the earlier
+ * edits' keys at that layer protected as at the edit layer). The residual stream adds the shares up, so together they
+ * move the subject's hidden state by about {@code δ}, while no layer's matrix takes all of it: sequential edits crowd
+ * each layer's key space less, and an edit whose key hardly stands out at the edit layer goes mostly where it does.
+ * The split is kept only when, with every share written, every target token is the argmax in every context template
+ * (stricter than the plain prompt's check, which alone let paraphrases slip); otherwise the whole {@code δ} goes to
+ * the edit layer. The rule and the check were chosen on tuning draws against equal thirds, halves and the plain check
+ * (bench/RESULTS.md, "Spreading an edit over layers"). The model is as it was when this returns or throws.
  */
 final class LayerSpread {
   private LayerSpread() {}
@@ -37,15 +39,22 @@ final class LayerSpread {
     if (shares == 1) {
       return new Spread(List.of(found), 0);
     }
-    float[] half = found.delta();
-    float[] share = found.delta();
-    for (int j = 0; j < share.length; j++) {
-      half[j] *= 0.5f;
-      share[j] = (float) (share[j] * 0.5 / (shares - 1));
+    // The disturbance per unit of δ at each layer, from keys captured before any share is written.
+    double[] costs = new double[shares];
+    long passes = 0;
+    for (int i = 0; i < shares; i++) {
+      int layer = found.layer() + i;
+      KeyDirection at = key;
+      if (i > 0) {
+        at = KeyDirection.capture(model, batch, layer, options, statistics, protectedKeys(earlier, layer));
+        passes += batch.rewriteRows();
+      }
+      costs[i] = disturbance(at, options.isKeyCovariance() ? statistics.get(layer, options) : null);
     }
+    double[] weights = shares(costs);
+    float[] delta = found.delta();
     List<RankOneUpdate> updates = new ArrayList<>();
     List<Long> handles = new ArrayList<>();
-    long passes = 0;
     boolean fits = true;
     boolean passing = false;
     try {
@@ -55,7 +64,11 @@ final class LayerSpread {
           at = KeyDirection.capture(model, batch, layer, options, statistics, protectedKeys(earlier, layer));
           passes += batch.rewriteRows();
         }
-        RankOneUpdate update = RankOneUpdate.of(layer, layer == found.layer() ? half : share, at);
+        float[] share = new float[delta.length];
+        for (int j = 0; j < share.length; j++) {
+          share[j] = (float) (delta[j] * weights[layer - found.layer()]);
+        }
+        RankOneUpdate update = RankOneUpdate.of(layer, share, at);
         fits = update.misfit(model) == null;
         if (fits) {
           handles.add(update.writeTo(model));
@@ -84,6 +97,35 @@ final class LayerSpread {
       }
     }
     return new Spread(passing ? List.copyOf(updates) : List.of(found), passes);
+  }
+
+  /**
+   * How much writing a unit of {@code δ} along {@code key}'s direction disturbs the sampled keys:
+   * {@code E[(u·k)²]/(k_p·u)²} (with {@code C = I}, {@code 1/(k_p·u)²} for a unit {@code u}). An update that adds
+   * {@code δ} at the subject's key has left vector {@code δ/(k_p·u)}, so this is the mean squared size of what it adds
+   * to the MLP output of a sampled key, per unit of {@code δ}.
+   */
+  static double disturbance(KeyDirection key, @Nullable KeyStatistics statistics) {
+    double response = statistics == null ? KeyDirection.squaredNorm(key.u()) : statistics.meanSquaredResponse(key.u());
+    return response / (key.keyDotU() * key.keyDotU());
+  }
+
+  /**
+   * The share of {@code δ} for each layer: inversely proportional to its disturbance, summing to 1. Writing shares
+   * {@code a_l} disturbs the sampled keys by {@code Σ a_l² c_l} in all (the layers' keys taken as independent), which
+   * these shares minimise; a layer where the subject's key stands out from the others takes more.
+   */
+  static double[] shares(double[] costs) {
+    double[] w = new double[costs.length];
+    double total = 0;
+    for (int i = 0; i < costs.length; i++) {
+      w[i] = 1 / costs[i];
+      total += w[i];
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] /= total;
+    }
+    return w;
   }
 
   /**
