@@ -117,6 +117,10 @@ final class EvalCommand implements Callable<Integer> {
       + " once per layer).")
   Integer keySamples;
 
+  @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
+      + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
+  Integer sequentialLayers;
+
   @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"
       + " order) and measure every edit so far after each --every edits: how many still hold, paraphrases,"
       + " neighbours, portability, and the perplexity of neutral text. Writes DIR/sequential.jsonl,"
@@ -184,6 +188,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (keySamples != null) {
       b.keySampleTexts(keySamples);
+    }
+    if (sequentialLayers != null) {
+      b.sequentialLayers(sequentialLayers);
     }
     // Single edits: metrics are measured on the update the search found, successful or not (as the standard
     // harnesses do); reverting failed edits would flatter locality. Sequential edits keep only what succeeded, as an
@@ -348,6 +355,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("shrinkAfterSuccess", o.isShrinkAfterSuccess());
     run.addProperty("spreadLayers", o.getSpreadLayers());
     run.addProperty("keySampleTexts", o.getKeySampleTexts());
+    run.addProperty("sequentialLayers", o.getSequentialLayers());
     return run;
   }
 

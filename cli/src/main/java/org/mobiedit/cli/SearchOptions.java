@@ -62,6 +62,10 @@ final class SearchOptions {
       + " once per layer).")
   Integer keySamples;
 
+  @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
+      + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
+  Integer sequentialLayers;
+
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
       + " forwards). Default: 5.")
   Integer directions;
@@ -117,6 +121,9 @@ final class SearchOptions {
     }
     if (keySamples != null) {
       b.keySampleTexts(keySamples);
+    }
+    if (sequentialLayers != null) {
+      b.sequentialLayers(sequentialLayers);
     }
     if (seed != null) {
       b.seed(seed);

@@ -11,8 +11,6 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.GenerationOptions;
-import org.mobiedit.api.Precision;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.store.EditPatch;
@@ -30,14 +28,7 @@ class LayerSpreadTest {
 
   @TempDir Path dir;
 
-  private static LanguageModel load() {
-    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(Precision.FP32, "cpu", 2));
-  }
 
-  private static float[] logits(LanguageModel lm, String prompt) {
-    int[] ids = lm.tokenizer().encodeForModel(prompt);
-    return lm.backendModel().forward(new int[][] {ids}, new int[][] {{ids.length - 1}})[0][0];
-  }
 
   private static List<StoredUpdate> updatesOf(LanguageModel lm, EditOptions options, Path file) {
     MobiEditor editor = new MobiEditor(lm, options);
@@ -51,10 +42,10 @@ class LayerSpreadTest {
     assertThat(EditOptions.recommended().getSpreadLayers()).isZero();
     List<StoredUpdate> one;
     List<StoredUpdate> three;
-    try (LanguageModel lm = load()) {
+    try (LanguageModel lm = DemoWorld.load()) {
       one = updatesOf(lm, SPREAD.toBuilder().spreadLayers(0).build(), dir.resolve("one.medp"));
     }
-    try (LanguageModel lm = load()) {
+    try (LanguageModel lm = DemoWorld.load()) {
       three = updatesOf(lm, SPREAD, dir.resolve("three.medp"));
     }
     assertThat(one).hasSize(1);
@@ -90,30 +81,30 @@ class LayerSpreadTest {
     Path file = dir.resolve("edits.medp");
     float[] before;
     float[] edited;
-    try (LanguageModel lm = load()) {
-      before = logits(lm, "Melmal speaks");
+    try (LanguageModel lm = DemoWorld.load()) {
+      before = DemoWorld.lastLogits(lm, "Melmal speaks");
       MobiEditor editor = new MobiEditor(lm, SPREAD);
       EditResult r = editor.edit(REQUEST);
       assertThat(r.isSuccess()).isTrue();
       assertThat(editor.generate("Melmal speaks", GenerationOptions.greedy(3)).getText()).startsWith(" Zenemeshese");
-      edited = logits(lm, "Melmal speaks");
+      edited = DemoWorld.lastLogits(lm, "Melmal speaks");
       editor.save(file);
       assertThat(EditPatch.read(file).edits().get(0).updates()).hasSize(3);
       editor.undoLast();
-      assertArrayEquals(before, logits(lm, "Melmal speaks"));
+      assertArrayEquals(before, DemoWorld.lastLogits(lm, "Melmal speaks"));
     }
-    try (LanguageModel fresh = load()) {
+    try (LanguageModel fresh = DemoWorld.load()) {
       MobiEditor restored = new MobiEditor(fresh, SPREAD);
       restored.load(file);
-      assertArrayEquals(edited, logits(fresh, "Melmal speaks"));
+      assertArrayEquals(edited, DemoWorld.lastLogits(fresh, "Melmal speaks"));
       restored.undo("edit-1");
-      assertArrayEquals(before, logits(fresh, "Melmal speaks"));
+      assertArrayEquals(before, DemoWorld.lastLogits(fresh, "Melmal speaks"));
     }
   }
 
   @Test
   void aSpreadStopsAtTheModelsLastLayer() {
-    try (LanguageModel lm = load()) {
+    try (LanguageModel lm = DemoWorld.load()) {
       int last = lm.backendModel().spec().layers() - 1;
       // Asked for far more layers than the model has after layer 2: the shares stop at its last layer.
       EditOptions options = SPREAD.toBuilder().layer(2).spreadLayers(EditOptions.MAX_SPREAD_LAYERS).build();

@@ -12,8 +12,6 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.GenerationOptions;
 import org.mobiedit.api.MobiEditException;
-import org.mobiedit.api.Precision;
-import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.internal.edit.MobiEditor;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.store.EditPatch;
@@ -27,18 +25,11 @@ import org.mobiedit.core.internal.store.StoredEdit;
 class SequentialEditsTest {
   @TempDir Path dir;
 
-  private static LanguageModel load() {
-    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(Precision.FP32, "cpu", 2));
-  }
 
   private static String next(MobiEditor e, String prompt) {
     return e.generate(prompt, GenerationOptions.greedy(4)).getText();
   }
 
-  private static float[] logits(LanguageModel lm, String prompt) {
-    int[] ids = lm.tokenizer().encodeForModel(prompt);
-    return lm.backendModel().forward(new int[][] {ids}, new int[][] {{ids.length - 1}})[0][0];
-  }
 
   private static double dot(float[] a, float[] b) {
     double s = 0;
@@ -57,7 +48,7 @@ class SequentialEditsTest {
     EditOptions options = EditOptions.recommended();
     Path file = dir.resolve("edits.medp");
     float[] melmalEdited;
-    try (LanguageModel lm = load()) {
+    try (LanguageModel lm = DemoWorld.load()) {
       MobiEditor editor = new MobiEditor(lm, options);
       String zevourBefore = next(editor, "Zevour was born in");
       assertThat(editor.edit(EditRequest.of("Zevour", "{} was born in", "Gaizobu")).isSuccess()).isTrue();
@@ -73,11 +64,11 @@ class SequentialEditsTest {
       assertThatThrownBy(() -> editor.undo("edit-1")).isInstanceOf(MobiEditException.class)
           .hasMessageContaining("applied: [edit-2]");
       editor.save(file);
-      melmalEdited = logits(lm, "Melmal speaks");
+      melmalEdited = DemoWorld.lastLogits(lm, "Melmal speaks");
     }
     // The second edit was written orthogonal to the first one's key (the default protects earlier edits).
     Path both = dir.resolve("both.medp");
-    try (LanguageModel lm = load()) {
+    try (LanguageModel lm = DemoWorld.load()) {
       MobiEditor editor = new MobiEditor(lm, options);
       editor.edit(EditRequest.of("Zevour", "{} was born in", "Gaizobu"));
       editor.edit(EditRequest.of("Melmal", "{} speaks", "Zenemeshese"));
@@ -88,11 +79,11 @@ class SequentialEditsTest {
     float[] secondKey = edits.get(1).key();
     assertThat(Math.abs(dot(edits.get(1).right(), firstKey))).isLessThan(1e-4 * norm(firstKey));
     assertThat(Math.abs(dot(edits.get(1).right(), secondKey))).isGreaterThan(0.05 * norm(secondKey));
-    try (LanguageModel fresh = load()) {
+    try (LanguageModel fresh = DemoWorld.load()) {
       MobiEditor restored = new MobiEditor(fresh, options);
       restored.load(file);
       assertThat(restored.getAppliedEdits()).containsExactly("edit-2");
-      assertArrayEquals(melmalEdited, logits(fresh, "Melmal speaks"));
+      assertArrayEquals(melmalEdited, DemoWorld.lastLogits(fresh, "Melmal speaks"));
       restored.undoLast();
       assertThat(restored.getAppliedEdits().size()).isZero();
     }

@@ -118,7 +118,7 @@ public final class EditEngine {
       BooleanSupplier cancelled) {
     long start = System.nanoTime();
     capabilities.requireForEdit();
-    int layer = layer(options);
+    int editLayer = layer(options);
     Cancellation cancellation = new Cancellation(cancelled);
     // Refuse a request that cannot fit before anything is tokenized or sampled (the templates come from the model).
     EditBatch.checkFits(tokenizer, request, List.of("{}"), model.spec().contextLength());
@@ -129,15 +129,18 @@ public final class EditEngine {
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
     ActivationScales.calibrateOnEdit(model, batch);
     cancellation.check(0);
-    KeyDirection key = KeyDirection.capture(model, batch, layer, options, statistics,
-        LayerSpread.protectedKeys(earlier, layer));
+    LayerChoice.Choice choice = LayerChoice.choose(model, batch, options, statistics, earlier, editLayer,
+        KeyDirection.capture(model, batch, editLayer, options, statistics,
+            LayerSpread.protectedKeys(earlier, editLayer)));
+    int layer = choice.layer();
+    KeyDirection key = choice.key();
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
         model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows, the essence row, and the check below.
-    long forwardPasses = batch.rewriteRows() + 1L + 1;
+    long forwardPasses = batch.rewriteRows() + 1L + 1 + choice.forwardPasses();
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());
     if (rewrite.passes()) {
