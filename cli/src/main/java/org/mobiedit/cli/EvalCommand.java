@@ -108,18 +108,7 @@ final class EvalCommand implements Callable<Integer> {
       description = "Write only as much of a passing correction as success needs (on in the default configuration).")
   Boolean shrinkAfterSuccess;
 
-  @Option(names = "--spread-layers", paramLabel = "N", description = "Spread each correction over the edit layer and"
-      + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
-  Integer spreadLayers;
-
-  @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
-      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
-      + " once per layer).")
-  Integer keySamples;
-
-  @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
-      + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
-  Integer sequentialLayers;
+  @CommandLine.Mixin LayerOptions layers;
 
   @Option(names = "--sequential", description = "Edit the cases one after the other into the same model (in dataset"
       + " order) and measure every edit so far after each --every edits: how many still hold, paraphrases,"
@@ -183,15 +172,7 @@ final class EvalCommand implements Callable<Integer> {
     if (shrinkAfterSuccess != null) {
       b.shrinkAfterSuccess(shrinkAfterSuccess);
     }
-    if (spreadLayers != null) {
-      b.spreadLayers(spreadLayers);
-    }
-    if (keySamples != null) {
-      b.keySampleTexts(keySamples);
-    }
-    if (sequentialLayers != null) {
-      b.sequentialLayers(sequentialLayers);
-    }
+    layers.applyTo(b);
     // Single edits: metrics are measured on the update the search found, successful or not (as the standard
     // harnesses do); reverting failed edits would flatter locality. Sequential edits keep only what succeeded, as an
     // app's editor does.

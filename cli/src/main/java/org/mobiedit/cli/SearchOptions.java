@@ -2,6 +2,7 @@ package org.mobiedit.cli;
 
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Precision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The value-search knobs shared by the commands that edit ({@code edit}, {@code ablation}). */
@@ -53,18 +54,7 @@ final class SearchOptions {
       description = "Write only as much of a passing correction as success needs (on by default).")
   Boolean shrinkAfterSuccess;
 
-  @Option(names = "--spread-layers", paramLabel = "N", description = "Spread the correction over the edit layer and"
-      + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
-  Integer spreadLayers;
-
-  @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
-      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
-      + " once per layer).")
-  Integer keySamples;
-
-  @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
-      + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
-  Integer sequentialLayers;
+  @Mixin LayerOptions layers;
 
   @Option(names = "--directions", paramLabel = "Q", description = "Random directions per step (2Q perturbed"
       + " forwards). Default: 5.")
@@ -116,15 +106,7 @@ final class SearchOptions {
     if (shrinkAfterSuccess != null) {
       b.shrinkAfterSuccess(shrinkAfterSuccess);
     }
-    if (spreadLayers != null) {
-      b.spreadLayers(spreadLayers);
-    }
-    if (keySamples != null) {
-      b.keySampleTexts(keySamples);
-    }
-    if (sequentialLayers != null) {
-      b.sequentialLayers(sequentialLayers);
-    }
+    layers.applyTo(b);
     if (seed != null) {
       b.seed(seed);
     }

@@ -130,8 +130,7 @@ public final class EditEngine {
     ActivationScales.calibrateOnEdit(model, batch);
     cancellation.check(0);
     LayerChoice.Choice choice = LayerChoice.choose(model, batch, options, statistics, earlier, editLayer,
-        KeyDirection.capture(model, batch, editLayer, options, statistics,
-            LayerSpread.protectedKeys(earlier, editLayer)));
+        KeyDirection.capture(model, batch, editLayer, options, statistics, earlier));
     int layer = choice.layer();
     KeyDirection key = choice.key();
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
@@ -139,7 +138,7 @@ public final class EditEngine {
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
         model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
-    // So far: the keys of the rewrite rows, the essence row, and the check below.
+    // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
     long forwardPasses = batch.rewriteRows() + 1L + 1 + choice.forwardPasses();
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());

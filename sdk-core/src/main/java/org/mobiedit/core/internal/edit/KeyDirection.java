@@ -1,8 +1,11 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.mobiedit.api.EditOptions;
+import org.mobiedit.core.internal.store.StoredEdit;
+import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;
 
@@ -28,10 +31,19 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
 
   /**
    * Captures the keys of the batch's rewrite rows at {@code layer} (one batched call) and finds the direction, keeping
-   * the keys {@code earlier} unmoved when the options protect earlier edits.
+   * the known keys of {@code earlier}'s updates at {@code layer} unmoved when the options protect earlier edits (those
+   * at other layers are not moved by a write at this one).
    */
   static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
-      KeyStatisticsCache statistics, List<float[]> earlier) {
+      KeyStatisticsCache statistics, List<StoredEdit> earlier) {
+    List<float[]> protect = new ArrayList<>();
+    for (StoredEdit e : earlier) {
+      for (StoredUpdate update : e.updates()) {
+        if (update.layer() == layer && update.hasKey()) {
+          protect.add(update.key());
+        }
+      }
+    }
     int rewrite = batch.rewriteRows();
     int[][] contexts = new int[rewrite][];
     int[] lookups = new int[rewrite];
@@ -44,10 +56,10 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     float[] meanKey = toFloat(mean);
     KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
     float[] u;
-    if (options.isProtectEarlierEdits() && !earlier.isEmpty()) {
+    if (options.isProtectEarlierEdits() && !protect.isEmpty()) {
       double ridge = options.getCovarianceRidge();
       UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
-      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), earlier, inverse);
+      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), protect, inverse);
     } else {
       u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
     }

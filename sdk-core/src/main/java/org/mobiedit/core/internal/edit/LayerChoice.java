@@ -34,8 +34,7 @@ final class LayerChoice {
     double bestCost = cost(atEditLayer, editLayer, options, statistics, 1);
     long passes = 0;
     for (int layer = editLayer + 1; layer <= last; layer++) {
-      KeyDirection at = KeyDirection.capture(model, batch, layer, options, statistics,
-          LayerSpread.protectedKeys(earlier, layer));
+      KeyDirection at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
       passes += batch.rewriteRows();
       double c = cost(at, layer, options, statistics, LATER_LAYER_FACTOR);
       if (c < bestCost) {
@@ -57,6 +56,6 @@ final class LayerChoice {
 
   private static double cost(KeyDirection key, int layer, EditOptions options, KeyStatisticsCache statistics,
       double factor) {
-    return factor * LayerSpread.disturbance(key, options.isKeyCovariance() ? statistics.get(layer, options) : null);
+    return factor * LayerSpread.disturbance(key, layer, options, statistics);
   }
 }

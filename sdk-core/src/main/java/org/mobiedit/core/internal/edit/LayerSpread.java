@@ -5,7 +5,6 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.core.internal.store.StoredEdit;
-import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 
 /**
@@ -46,10 +45,10 @@ final class LayerSpread {
       int layer = found.layer() + i;
       KeyDirection at = key;
       if (i > 0) {
-        at = KeyDirection.capture(model, batch, layer, options, statistics, protectedKeys(earlier, layer));
+        at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
         passes += batch.rewriteRows();
       }
-      costs[i] = disturbance(at, options.isKeyCovariance() ? statistics.get(layer, options) : null);
+      costs[i] = disturbance(at, layer, options, statistics);
     }
     double[] weights = shares(costs);
     float[] delta = found.delta();
@@ -61,7 +60,7 @@ final class LayerSpread {
       for (int layer = found.layer(); layer <= last && fits; layer++) {
         KeyDirection at = key;
         if (layer != found.layer()) {
-          at = KeyDirection.capture(model, batch, layer, options, statistics, protectedKeys(earlier, layer));
+          at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
           passes += batch.rewriteRows();
         }
         float[] share = new float[delta.length];
@@ -110,6 +109,11 @@ final class LayerSpread {
     return response / (key.keyDotU() * key.keyDotU());
   }
 
+  /** {@link #disturbance(KeyDirection, KeyStatistics)} at {@code layer}, in the options' key-statistics metric. */
+  static double disturbance(KeyDirection key, int layer, EditOptions options, KeyStatisticsCache statistics) {
+    return disturbance(key, options.isKeyCovariance() ? statistics.get(layer, options) : null);
+  }
+
   /**
    * The share of {@code δ} for each layer: inversely proportional to its disturbance, summing to 1. Writing shares
    * {@code a_l} disturbs the sampled keys by {@code Σ a_l² c_l} in all (the layers' keys taken as independent), which
@@ -126,22 +130,6 @@ final class LayerSpread {
       w[i] /= total;
     }
     return w;
-  }
-
-  /**
-   * The keys at {@code layer} of the updates of {@code earlier} that are known: what an update written there leaves
-   * unmoved.
-   */
-  static List<float[]> protectedKeys(List<StoredEdit> earlier, int layer) {
-    List<float[]> keys = new ArrayList<>();
-    for (StoredEdit e : earlier) {
-      for (StoredUpdate u : e.updates()) {
-        if (u.layer() == layer && u.hasKey()) {
-          keys.add(u.key());
-        }
-      }
-    }
-    return keys;
   }
 
   /**

@@ -29,13 +29,7 @@ final class RewriteCheck {
     for (int j = 0; j < labels.length; j++) {
       labels[j] = batch.plainContext.length - 1 + j;
     }
-    float[][] logits = model.forward(new int[][] {row(batch)}, new int[][] {labels})[0];
-    for (int j = 0; j < labels.length; j++) {
-      if (Sampler.argmax(logits[j]) != batch.target[j]) {
-        return false;
-      }
-    }
-    return true;
+    return answers(model.forward(new int[][] {row(batch)}, new int[][] {labels})[0]);
   }
 
   /**
@@ -46,12 +40,19 @@ final class RewriteCheck {
     int rows = batch.rewriteRows();
     int[][] ids = Arrays.copyOf(batch.rows, rows);
     int[][] labels = Arrays.copyOf(batch.labelPositions, rows);
-    float[][][] logits = model.forward(ids, labels);
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < batch.target.length; j++) {
-        if (Sampler.argmax(logits[r][j]) != batch.target[j]) {
-          return false;
-        }
+    for (float[][] row : model.forward(ids, labels)) {
+      if (!answers(row)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the logits at a row's target positions make every target token the argmax. */
+  private boolean answers(float[][] logits) {
+    for (int j = 0; j < batch.target.length; j++) {
+      if (Sampler.argmax(logits[j]) != batch.target[j]) {
+        return false;
       }
     }
     return true;

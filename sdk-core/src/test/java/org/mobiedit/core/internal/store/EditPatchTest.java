@@ -164,19 +164,28 @@ class EditPatchTest {
     assertEquals(1, back.layer());
   }
 
+  /**
+   * Writes, field by field, a patch of format {@code version} with one edit ("edit-1", Lily went to the zoo) up to its
+   * four strings; the caller writes the rest of the edit and the checksum.
+   */
+  private static PatchOutput oneEditUpTo(java.io.OutputStream stream, int version) throws IOException {
+    PatchOutput out = new PatchOutput(stream);
+    out.u32(MAGIC);
+    out.u32(version);
+    out.bytes("abc123".getBytes(StandardCharsets.UTF_8));
+    out.u32(1);
+    for (String text : new String[] {"edit-1", "Lily", "Lily went to the", "zoo"}) {
+      out.bytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   @Test
   void filesOfTheSecondVersionStillLoadWithOneUpdatePerEdit() throws IOException {
     // Version 2, written field by field: no update count, a key after each edit's vectors.
     Path f = dir.resolve("v2.medp");
     try (java.io.OutputStream stream = Files.newOutputStream(f)) {
-      PatchOutput out = new PatchOutput(stream);
-      out.u32(MAGIC);
-      out.u32(2);
-      out.bytes("abc123".getBytes(StandardCharsets.UTF_8));
-      out.u32(1);
-      for (String text : new String[] {"edit-1", "Lily", "Lily went to the", "zoo"}) {
-        out.bytes(text.getBytes(StandardCharsets.UTF_8));
-      }
+      PatchOutput out = oneEditUpTo(stream, 2);
       out.u32(1);
       out.floats(new float[] {1, -2, 3.5f});
       out.floats(new float[] {0.25f, 0.5f});
@@ -194,14 +203,7 @@ class EditPatchTest {
   void anEditWithoutAnUpdateIsDamaged() throws IOException {
     Path f = dir.resolve("empty.medp");
     try (java.io.OutputStream stream = Files.newOutputStream(f)) {
-      PatchOutput out = new PatchOutput(stream);
-      out.u32(MAGIC);
-      out.u32(3);
-      out.bytes("abc123".getBytes(StandardCharsets.UTF_8));
-      out.u32(1);
-      for (String text : new String[] {"edit-1", "Lily", "Lily went to the", "zoo"}) {
-        out.bytes(text.getBytes(StandardCharsets.UTF_8));
-      }
+      PatchOutput out = oneEditUpTo(stream, 3);
       out.u32(0);
       out.checksum();
     }

@@ -1,0 +1,33 @@
+package org.mobiedit.cli;
+
+import org.mobiedit.api.EditOptions;
+import picocli.CommandLine.Option;
+
+/** Which layers an edit is written at, and the key statistics behind the choice (edit, ablation and eval). */
+final class LayerOptions {
+  @Option(names = "--spread-layers", paramLabel = "N", description = "Spread each correction over the edit layer and"
+      + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
+  Integer spreadLayers;
+
+  @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
+      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
+      + " once per layer).")
+  Integer keySamples;
+
+  @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
+      + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
+  Integer sequentialLayers;
+
+  /** Sets on {@code b} the options given on the command line. */
+  void applyTo(EditOptions.Builder b) {
+    if (spreadLayers != null) {
+      b.spreadLayers(spreadLayers);
+    }
+    if (keySamples != null) {
+      b.keySampleTexts(keySamples);
+    }
+    if (sequentialLayers != null) {
+      b.sequentialLayers(sequentialLayers);
+    }
+  }
+}
