@@ -1,7 +1,9 @@
 package org.mobiedit.spi;
 
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * A model loaded on a backend, ready to run forward passes.
@@ -60,6 +62,33 @@ public interface BackendModel extends AutoCloseable {
   default void calibrateActivations(int[][] rows) {
     if (precision().quantizesActivations()) {
       throw unsupported("calibrateActivations");
+    }
+  }
+
+  /**
+   * The static activation scales in force, so that they can be put back with {@link #restoreActivationScales}:
+   * {@code null} before the first calibration and at precisions whose activations are not quantized. An editor
+   * calibrates on every edit's own rows, and puts back the scales it found when the edit fails, is cancelled, writes
+   * nothing, or is undone, so that the model is bit for bit as it was. Required, with
+   * {@link #restoreActivationScales}, of backends that offer {@link Capability#PRECISION_INT8_A8} or
+   * {@link Capability#PRECISION_INT8_A16}.
+   */
+  default @Nullable ActivationScales activationScales() {
+    if (precision().quantizesActivations()) {
+      throw unsupported("activationScales");
+    }
+    return null;
+  }
+
+  /**
+   * Puts back scales read by {@link #activationScales()}: afterwards every pass computes as it did when they were
+   * read ({@code null}: not calibrated, so the next pass calibrates on its own input). Refuses scales on another grid
+   * or for another number of layers with {@link MobiEditException.Reason#INVALID_REQUEST}. A no-op at precisions whose
+   * activations are not quantized. Not to be called while a forward pass runs.
+   */
+  default void restoreActivationScales(@Nullable ActivationScales scales) {
+    if (precision().quantizesActivations()) {
+      throw unsupported("restoreActivationScales");
     }
   }
 

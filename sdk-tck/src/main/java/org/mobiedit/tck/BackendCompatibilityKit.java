@@ -708,6 +708,30 @@ public abstract class BackendCompatibilityKit {
   }
 
   @Nested
+  @DisplayName("static activation scales")
+  class Calibration {
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    @DisplayName("CALIBRATE-1 scales read before a calibration and restored after it give the same logits")
+    void restoredScalesGiveTheSameLogits(Precision p) {
+      assumePrecision(p);
+      assumeTrue(p.quantizesActivations(), () -> p.getId() + " has no activation scales");
+      KitFixture f = KitFixture.world();
+      BackendModel m = load(f, p);
+      float[][][] before = m.forward(f.rows(), f.logitPositions());
+      var saved = m.activationScales();
+      Rule.CALIBRATE_1.check(saved != null, "a calibrated model reports no activation scales");
+      m.calibrateActivations(new int[][] {f.rows()[0]}); // one row: other magnitudes, other scales
+      float[][][] other = m.forward(f.rows(), f.logitPositions());
+      Rule.CALIBRATE_1.check(!Numerics.identical(other, before),
+          "calibrating on other rows did not change any logit, so restoring proves nothing");
+      m.restoreActivationScales(saved);
+      float[][][] after = m.forward(f.rows(), f.logitPositions());
+      Rule.CALIBRATE_1.check(Numerics.identical(after, before), Numerics.compare(after, before).describe());
+    }
+  }
+
+  @Nested
   @DisplayName("cancellation")
   class Cancellation {
     @ParameterizedTest
@@ -737,9 +761,6 @@ public abstract class BackendCompatibilityKit {
         Rule.CANCEL_1.check(e.getReason() == MobiEditException.Reason.CANCELLED,
             "the edit ended with " + e.getReason() + ": " + e.getMessage());
       }
-      // With static activation quantization the engine calibrates on the edit's own rows (by design), so the scales
-      // are restored the way they were set before comparing: what must be as before is everything else.
-      calibrate(m, f);
       float[][][] after = m.forward(f.rows(), f.logitPositions());
       Rule.CANCEL_1.check(Numerics.identical(after, before), Numerics.compare(after, before).describe());
     }
@@ -829,7 +850,7 @@ public abstract class BackendCompatibilityKit {
   class FullEdit {
     @ParameterizedTest
     @EnumSource(Precision.class)
-    @DisplayName("EDIT-1/2/3 the edit succeeds as on backend-cpu, in as many steps, and the model answers it")
+    @DisplayName("EDIT-1/2/3/4 the edit succeeds as on backend-cpu, in as many steps, the model answers it, undo is exact")
     void editMatchesTheReference(Precision p) {
       assumeEditable(p);
       KitFixture f = KitFixture.world();
@@ -837,6 +858,7 @@ public abstract class BackendCompatibilityKit {
       Model model = loadThroughFrontDoor(vendor(), f, p);
       Editor editor = track(openEditor(model, editOptions(p)));
       BackendModel m = model.backendModel();
+      float[][][] before = m.forward(f.rows(), f.logitPositions());
       EditResult r = editor.edit(KitFixture.WORLD_EDIT);
       Rule.EDIT_1.check(r.isSuccess() || !e.isSuccess(), "backend-cpu succeeded in " + e.getSteps()
           + " steps; this backend stopped after " + r.getSteps() + " steps (" + r.getStopReason() + ")");
@@ -848,6 +870,8 @@ public abstract class BackendCompatibilityKit {
         Rule.EDIT_3.check(answer.strip().startsWith(KitFixture.WORLD_EDIT.getNewObject()),
             "the edited model continues \"" + KitFixture.WORLD_EDIT.getPrompt() + "\" with \"" + answer + "\"");
         editor.undoLast();
+        float[][][] after = m.forward(f.rows(), f.logitPositions());
+        Rule.EDIT_4.check(Numerics.identical(after, before), Numerics.compare(after, before).describe());
       }
     }
 

@@ -36,12 +36,15 @@ public enum Rule {
   RANK_ONE_3("RANK-ONE-3", "updates revert exactly in any order"),
   RANK_ONE_4("RANK-ONE-4", "a handle reverts once; reverting it again is refused with MobiEditException"),
   RANK_ONE_5("RANK-ONE-5", "logits with an update match backend-cpu's with the same update"),
+  CALIBRATE_1("CALIBRATE-1", "restoring the activation scales read before a calibration gives the logits of"
+      + " before it bit for bit"),
   CANCEL_1("CANCEL-1", "an edit cancelled mid-search leaves the model bit for bit as before"),
   THREADS_1("THREADS-1", "concurrent forward calls give the results of serial calls"),
   THREADS_2("THREADS-2", "sequences decoded on different threads do not disturb each other"),
   EDIT_1("EDIT-1", "the demo model's edit succeeds where it succeeds on backend-cpu"),
   EDIT_2("EDIT-2", "the edit takes as many steps as on backend-cpu, within the stated tolerance"),
-  EDIT_3("EDIT-3", "after the edit the model greedily answers the new object");
+  EDIT_3("EDIT-3", "after the edit the model greedily answers the new object"),
+  EDIT_4("EDIT-4", "undoing the edit gives the logits of before it bit for bit");
 
   private final String id;
   private final String text;

@@ -28,6 +28,7 @@ import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.ModelWeights;
 import org.mobiedit.spi.PrefixState;
 import org.mobiedit.spi.numerics.ActivationPoint;
+import org.mobiedit.spi.numerics.ActivationScales;
 import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
@@ -138,6 +139,25 @@ final class CpuModel implements BackendModel {
       }
     } finally {
       quantizer.finishCalibration();
+    }
+  }
+
+  @Override
+  public synchronized @Nullable ActivationScales activationScales() {
+    checkOpen();
+    return quantizer == null ? null : quantizer.scales();
+  }
+
+  @Override
+  public synchronized void restoreActivationScales(@Nullable ActivationScales scales) {
+    checkOpen();
+    if (quantizer == null) {
+      return;
+    }
+    try {
+      quantizer.restore(scales);
+    } catch (IllegalArgumentException e) {
+      throw invalid("the activation scales to restore are not this model's: " + e.getMessage());
     }
   }
 

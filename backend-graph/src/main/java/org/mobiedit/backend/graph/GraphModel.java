@@ -196,6 +196,26 @@ public final class GraphModel implements BackendModel {
     activations = seen.finish(SymmetricGrid.forActivationsOf(precision));
   }
 
+  @Override
+  public @org.jspecify.annotations.Nullable ActivationScales activationScales() {
+    checkOpen();
+    return activations;
+  }
+
+  @Override
+  public void restoreActivationScales(@org.jspecify.annotations.Nullable ActivationScales scales) {
+    checkOpen();
+    if (!precision.quantizesActivations()) {
+      return;
+    }
+    if (scales != null && !scales.fits(SymmetricGrid.forActivationsOf(precision), spec.layers())) {
+      throw invalid("the activation scales to restore are not this model's: " + scales + " for a model of "
+          + spec.layers() + " layers in " + precision.getId());
+    }
+    // the graphs are keyed by their scales, so those compiled for the restored scales serve again
+    activations = scales;
+  }
+
   /** A model that was never calibrated calibrates on the input of its first pass (the SPI's rule). */
   private void calibrateIfNeeded(int[][] rows) {
     if (precision.quantizesActivations() && activations == null) {

@@ -7,6 +7,7 @@ import org.mobiedit.spi.MemoryUsage;
 import org.mobiedit.spi.MlpCapture;
 import org.mobiedit.spi.ModelSpec;
 import org.mobiedit.spi.PrefixState;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * A model on the ACME backend. Each method is where a vendor runs its compiled graph; here each one hands the work to
@@ -53,6 +54,16 @@ final class AcmeModel implements BackendModel {
   @Override
   public void calibrateActivations(int[][] rows) {
     engine.calibrateActivations(rows);
+  }
+
+  @Override
+  public ActivationScales activationScales() {
+    return engine.activationScales();
+  }
+
+  @Override
+  public void restoreActivationScales(ActivationScales scales) {
+    engine.restoreActivationScales(scales);
   }
 
   @Override

@@ -72,6 +72,14 @@ public final class ActivationScales {
     return scales[scales.length - 1];
   }
 
+  /**
+   * Whether these scales belong to a model of {@code layers} decoder layers quantizing its activations on
+   * {@code grid}: what a backend checks before it puts scales back ({@code BackendModel.restoreActivationScales}).
+   */
+  public boolean fits(SymmetricGrid grid, int layers) {
+    return this.grid == grid && scales.length == ActivationPoint.count(layers);
+  }
+
   /** A copy of every scale, by index. */
   public float[] toArray() {
     return scales.clone();

@@ -7,18 +7,21 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Editor;
 import org.mobiedit.core.AnswerScore;
 import org.mobiedit.core.Model;
+import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.numerics.ActivationScales;
 import org.mobiedit.tools.memory.ProcessMemory;
 
 /**
  * Runs one benchmark case: the edit on the unedited model, every metric after it, then undo, and the unedited
- * model's answers to the same probes, measured after the undo so that with static activation quantization both sides
- * use the scales the edit calibrated. The model is left as it was found (the editor keeps every successful edit
+ * model's answers to the same probes, measured after the undo under the scales the edit calibrated (with static
+ * activation quantization), so that both sides differ by the edit's weights alone. The model is left as it was found (the editor keeps every successful edit
  * only until this case is scored).
  */
 public final class EditEvaluation {
   /** Tokens of the unedited model's own continuation used as the answer of a locality probe without one. */
   static final int LOCALITY_TOKENS = 4;
 
+  private final Model model;
   private final Editor editor;
   private final ProbeScorer scorer;
 
@@ -28,6 +31,7 @@ public final class EditEvaluation {
    *     org.mobiedit.api.EditOptions)}), whose options every case's edit uses
    */
   public EditEvaluation(Model model, Editor editor) {
+    this.model = model;
     this.editor = editor;
     this.scorer = new ProbeScorer(model);
   }
@@ -70,10 +74,15 @@ public final class EditEvaluation {
       neighborhood = share(c.locality(), p -> !newBeatsTrue(p.prompt(), target, truth));
     }
 
-    // The unedited side, under the same activation scales as the edit (they stay until the next calibration).
+    // The unedited side, under the same activation scales as the edit: undo puts back the scales the edit found, so
+    // the edit's are set again for the measurement and the found ones after it (the metric isolates the weights).
+    BackendModel backend = model.backendModel();
+    ActivationScales editScales = backend.activationScales();
     if (editor.getAppliedEdits().size() > applied) {
       editor.undoLast();
     }
+    ActivationScales found = backend.activationScales();
+    backend.restoreActivationScales(editScales);
     AnswerScore rewriteBefore = scorer.score(c.request().getPrompt(), target);
     Double locality = null;
     if (!c.locality().isEmpty()) {
@@ -83,6 +92,7 @@ public final class EditEvaluation {
       }
       locality = sum / c.locality().size();
     }
+    backend.restoreActivationScales(found);
     return new CaseResult(c.id(), c.request().getSubject(), c.request().getPrompt(), c.request().getNewObject(),
         r.isSuccess(), rewriteBefore.tokenAccuracy(), rewrite.tokenAccuracy(), mean(para, false),
         mean(para, true), locality, mean(port, false), efficacy, paraphraseScore, neighborhood, r.getSteps(),

@@ -58,6 +58,26 @@ public final class ActivationQuantizer {
     scales = seen.finish(grid);
   }
 
+  /** The scales in force; null before calibration. */
+  public @Nullable ActivationScales scales() {
+    return scales;
+  }
+
+  /**
+   * Puts back scales read by {@link #scales()} (null: not calibrated). Not while calibrating.
+   *
+   * @throws IllegalArgumentException for scales of another grid or model size
+   */
+  public void restore(@Nullable ActivationScales saved) {
+    if (saved != null && !saved.fits(grid, layers)) {
+      throw new IllegalArgumentException(saved + " do not belong to a model of " + layers + " layers on " + grid);
+    }
+    if (calibration != null) {
+      throw new IllegalStateException("cannot restore scales while calibrating");
+    }
+    scales = saved;
+  }
+
   /** The scale of a point (for tests and reports); NaN before calibration. */
   public float scale(int layer, ActivationPoint point) {
     ActivationScales s = scales;

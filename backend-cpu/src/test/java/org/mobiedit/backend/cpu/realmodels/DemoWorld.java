@@ -11,7 +11,12 @@ public final class DemoWorld {
 
   /** The model in float32 on backend-cpu, two threads. */
   public static LanguageModel load() {
-    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(Precision.FP32, "cpu", 2));
+    return load(Precision.FP32);
+  }
+
+  /** The model in {@code precision} on backend-cpu, two threads. */
+  public static LanguageModel load(Precision precision) {
+    return LanguageModel.load(Path.of("../models/mobiedit-world"), new LoadOptions(precision, "cpu", 2));
   }
 
   /** The logits after the prompt's last token, on the model as it is. */

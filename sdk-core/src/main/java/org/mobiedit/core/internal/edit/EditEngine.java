@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
@@ -15,6 +16,7 @@ import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * One MobiEdit edit (docs/algorithm.md of the shared docs), step by step in {@link #propose}; each step is a class of
@@ -95,11 +97,11 @@ public final class EditEngine {
           handles.add(u.writeTo(model));
         }
       } catch (RuntimeException | Error e) {
-        new Outcome(p.result(), handles).revert(model);
+        new Outcome(p.result(), handles, p.scalesBefore()).revert(model);
         throw e;
       }
     }
-    return new Outcome(p.result(), handles);
+    return new Outcome(p.result(), handles, p.scalesBefore());
   }
 
   /**
@@ -107,7 +109,9 @@ public final class EditEngine {
    * whether its update is to be written. The model is exactly as it was when this returns or throws: candidate
    * updates (the early-stopping checks and the final success check) are applied only around one forward pass each
    * and reverted before any listener hook runs, so a listener that throws, a cancellation, a backend failure or a
-   * non-finite loss can never leave one behind. Writing the update is the caller's one step
+   * non-finite loss can never leave one behind. With static activation quantization the edit calibrates on its own
+   * rows; the scales it found are put back when this throws or writes nothing, and otherwise stay with the edit until
+   * it is undone ({@link Proposal#scalesBefore()}). Writing the update is the caller's one step
    * ({@link #edit(EditRequest, EditOptions, EditListener, BooleanSupplier)}, or the editor's record of applied edits).
    *
    * @param earlier the edits applied to the model before this one, whose keys the update leaves unmoved when
@@ -116,18 +120,43 @@ public final class EditEngine {
    */
   Proposal propose(EditRequest request, EditOptions options, List<StoredEdit> earlier, EditListener listener,
       BooleanSupplier cancelled) {
-    long start = System.nanoTime();
     capabilities.requireForEdit();
+    ActivationScales before = EditCalibration.saved(model);
+    Proposal p;
+    try {
+      p = search(request, options, earlier, listener, cancelled, before);
+    } catch (RuntimeException | Error e) {
+      restoreScales(before, e);
+      throw e;
+    }
+    if (!p.keep()) {
+      EditCalibration.restore(model, before);
+    }
+    return p;
+  }
+
+  /** Puts back the activation scales after a failure, keeping the failure as what is thrown. */
+  private void restoreScales(@Nullable ActivationScales before, Throwable failure) {
+    try {
+      EditCalibration.restore(model, before);
+    } catch (RuntimeException | Error e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private Proposal search(EditRequest request, EditOptions options, List<StoredEdit> earlier, EditListener listener,
+      BooleanSupplier cancelled, @Nullable ActivationScales scalesBefore) {
+    long start = System.nanoTime();
     int editLayer = layer(options);
     Cancellation cancellation = new Cancellation(cancelled);
     // Refuse a request that cannot fit before anything is tokenized or sampled (the templates come from the model).
     EditBatch.checkFits(tokenizer, request, List.of("{}"), model.spec().contextLength());
     cancellation.check(0);
-    ActivationScales.calibrateOnPrompt(model, tokenizer, request);
+    EditCalibration.calibrateOnPrompt(model, tokenizer, request);
     List<String> templates = ContextTemplates.generate(model, tokenizer, options.getContextTemplates(),
         options.getSeed());
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
-    ActivationScales.calibrateOnEdit(model, batch);
+    EditCalibration.calibrateOnEdit(model, batch);
     cancellation.check(0);
     LayerChoice.Choice choice = LayerChoice.choose(model, batch, options, statistics, earlier, editLayer,
         KeyDirection.capture(model, batch, editLayer, options, statistics, earlier));
@@ -147,7 +176,8 @@ public final class EditEngine {
       // that results stay comparable with earlier versions.)
       result.success(true).stopReason(EditResult.StopReason.EARLY_STOP_SUCCESS).steps(0)
           .forwardPasses(forwardPasses + 1);
-      return finish(result, List.of(RankOneUpdate.none(layer, hidden, key)), false, start, cancellation, listener);
+      return finish(result, List.of(RankOneUpdate.none(layer, hidden, key)), false, scalesBefore, start,
+          cancellation, listener);
     }
     ValueSearch search = new ValueSearch(options, layer, hidden, key, loss, estimator, rewrite);
     ValueSearch.Found found;
@@ -162,8 +192,8 @@ public final class EditEngine {
         : new LayerSpread.Spread(List.of(found.update()), 0);
     result.success(success).stopReason(found.reason()).steps(found.steps())
         .forwardPasses(found.forwardPasses() + 1 + spread.forwardPasses()).lossCurve(found.lossCurve());
-    return finish(result, spread.updates(), success || options.isKeepUnsuccessful(), start, cancellation,
-        listener);
+    return finish(result, spread.updates(), success || options.isKeepUnsuccessful(), scalesBefore, start,
+        cancellation, listener);
   }
 
   /** The edited layer: the options' or the default; refuses one the model does not have. */
@@ -178,14 +208,14 @@ public final class EditEngine {
   }
 
   /** Completes the result with the update and the time, checks for a cancellation, and reports the end. */
-  private static Proposal finish(EditResult.Builder result, List<RankOneUpdate> updates, boolean keep, long start,
-      Cancellation cancellation, EditListener listener) {
+  private static Proposal finish(EditResult.Builder result, List<RankOneUpdate> updates, boolean keep,
+      @Nullable ActivationScales scalesBefore, long start, Cancellation cancellation, EditListener listener) {
     RankOneUpdate first = updates.get(0);
     EditResult done = result.rankOne(first.left(), first.right())
         .wallMillis((System.nanoTime() - start) / 1_000_000).build();
     cancellation.check(done.getSteps());
     listener.onFinish(done);
-    return new Proposal(done, updates, keep);
+    return new Proposal(done, updates, keep, scalesBefore);
   }
 
   /**
@@ -195,8 +225,9 @@ public final class EditEngine {
    * @param handles the handles of the updates written, in the order written (one per layer the edit was spread
    *     over); empty when nothing was written (the target was already predicted, or the edit did not succeed and was
    *     not kept)
+   * @param scalesBefore the static activation scales in force before the edit (null: none, or not quantized)
    */
-  public record Outcome(EditResult result, List<Long> handles) {
+  public record Outcome(EditResult result, List<Long> handles, @Nullable ActivationScales scalesBefore) {
     public Outcome {
       handles = List.copyOf(handles);
     }
@@ -206,11 +237,15 @@ public final class EditEngine {
       return !handles.isEmpty();
     }
 
-    /** Undoes the edit: reverts its updates, the last written first. */
+    /**
+     * Undoes the edit: reverts its updates, the last written first, and puts back the activation scales it found
+     * (bit for bit the model before the edit, when it is the last thing that changed the model).
+     */
     public void revert(BackendModel model) {
       for (int h = handles.size() - 1; h >= 0; h--) {
         model.revertRankOne(handles.get(h));
       }
+      EditCalibration.restore(model, scalesBefore);
     }
   }
 
@@ -222,6 +257,10 @@ public final class EditEngine {
    *     over ({@link LayerSpread}); each carries its key for later edits to protect
    * @param keep whether to write them: false when the model already answered with the new object, or when the edit
    *     did not succeed and {@link EditOptions#isKeepUnsuccessful()} is off
+   * @param scalesBefore the static activation scales in force before the edit calibrated on its rows (null: none, or
+   *     activations not quantized); when the updates are kept, the model keeps the edit's scales, and undoing the edit
+   *     puts these back ({@link EditCalibration#restore}); when they are not, these are already back
    */
-  record Proposal(EditResult result, List<RankOneUpdate> updates, boolean keep) {}
+  record Proposal(EditResult result, List<RankOneUpdate> updates, boolean keep,
+      @Nullable ActivationScales scalesBefore) {}
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditCall;
 import org.mobiedit.api.EditListener;
 import org.mobiedit.api.EditOptions;
@@ -26,6 +27,7 @@ import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
@@ -54,8 +56,22 @@ public final class MobiEditor implements Editor {
   private final Deque<Applied> applied = new ArrayDeque<>();
   private int counter;
 
-  /** An applied edit and the backend handles of its updates not yet reverted, the last written on top. */
-  private record Applied(Deque<Long> handles, StoredEdit edit) {}
+  /**
+   * An applied edit, the backend handles of its updates not yet reverted (the last written on top), and the static
+   * activation scales to put back when it is undone: those in force before it calibrated, or, after an older edit was
+   * undone out of order, that edit's (so that undoing every edit, in any order, ends at the scales of the model before
+   * the first).
+   */
+  private static final class Applied {
+    final Deque<Long> handles = new ArrayDeque<>();
+    final StoredEdit edit;
+    @Nullable ActivationScales scalesBefore;
+
+    Applied(StoredEdit edit, @Nullable ActivationScales scalesBefore) {
+      this.edit = edit;
+      this.scalesBefore = scalesBefore;
+    }
+  }
 
   public MobiEditor(LanguageModel model, EditOptions options) {
     this.model = model;
@@ -110,45 +126,66 @@ public final class MobiEditor implements Editor {
       for (RankOneUpdate u : p.updates()) {
         updates.add(u.stored());
       }
-      record(new StoredEdit(uniqueName(), request, updates));
+      record(new StoredEdit(uniqueName(), request, updates), p.scalesBefore());
     }
     return p.result();
   }
 
-  /** The one place the weights change: applies an edit's updates and lists it, all or nothing. */
-  private void record(StoredEdit edit) {
+  /**
+   * The one place the weights change: applies an edit's updates and lists it, all or nothing (on a failure the
+   * activation scales go back to {@code scalesBefore} as well).
+   */
+  private void record(StoredEdit edit, @Nullable ActivationScales scalesBefore) {
     BackendModel backend = model.backendModel();
-    Deque<Long> handles = new ArrayDeque<>();
+    Applied a = new Applied(edit, scalesBefore);
     try {
       for (StoredUpdate u : edit.updates()) {
-        handles.push(backend.applyRankOne(u.layer(), u.left(), u.right()));
+        a.handles.push(backend.applyRankOne(u.layer(), u.left(), u.right()));
       }
-      applied.push(new Applied(handles, edit));
+      applied.push(a);
     } catch (RuntimeException | Error e) {
-      revert(handles, e);
+      revert(a, e);
       throw e;
     }
   }
 
   /**
    * The inverse of {@link #record}: reverts the edit's updates, the last written first, then removes it from the list
-   * (kept, with the updates not yet reverted, if a revert fails).
+   * (kept, with the updates not yet reverted, if a revert fails). Undoing the most recent edit puts back the scales it
+   * found; an older one hands them to the edit after it.
    */
   private void unrecord(Applied a) {
-    while (!a.handles().isEmpty()) {
-      model.backendModel().revertRankOne(a.handles().peek());
-      a.handles().pop();
+    while (!a.handles.isEmpty()) {
+      model.backendModel().revertRankOne(a.handles.peek());
+      a.handles.pop();
+    }
+    Applied newer = null;
+    for (Applied x : applied) {
+      if (x == a) {
+        break;
+      }
+      newer = x;
+    }
+    if (newer == null) {
+      EditCalibration.restore(model.backendModel(), a.scalesBefore);
+    } else {
+      newer.scalesBefore = a.scalesBefore;
     }
     applied.remove(a);
   }
 
-  private void revert(Deque<Long> handles, Throwable failure) {
-    for (long handle : handles) {
+  private void revert(Applied a, Throwable failure) {
+    for (long handle : a.handles) {
       try {
         model.backendModel().revertRankOne(handle);
       } catch (RuntimeException | Error e) {
         failure.addSuppressed(e);
       }
+    }
+    try {
+      EditCalibration.restore(model.backendModel(), a.scalesBefore);
+    } catch (RuntimeException | Error e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -191,7 +228,7 @@ public final class MobiEditor implements Editor {
   private String uniqueName() {
     while (true) {
       String name = "edit-" + (++counter);
-      if (applied.stream().noneMatch(a -> a.edit().name().equals(name))) {
+      if (applied.stream().noneMatch(a -> a.edit.name().equals(name))) {
         return name;
       }
     }
@@ -211,7 +248,7 @@ public final class MobiEditor implements Editor {
   public void undo(String name) {
     locked("undo an edit", () -> {
       for (Applied a : applied) {
-        if (a.edit().name().equals(name)) {
+        if (a.edit.name().equals(name)) {
           unrecord(a);
           return;
         }
@@ -237,7 +274,7 @@ public final class MobiEditor implements Editor {
   /** The applied edits, oldest first (under the lock). */
   private List<StoredEdit> appliedInOrder() {
     List<StoredEdit> out = new ArrayList<>();
-    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit()));
+    applied.descendingIterator().forEachRemaining(a -> out.add(a.edit));
     return out;
   }
 
@@ -281,7 +318,7 @@ public final class MobiEditor implements Editor {
       int before = applied.size();
       for (int i = 0; i < edits.size(); i++) {
         try {
-          record(edits.get(i));
+          record(edits.get(i), EditCalibration.saved(model.backendModel()));
         } catch (RuntimeException | Error e) {
           while (applied.size() > before) {
             try {

@@ -2,16 +2,33 @@ package org.mobiedit.core.internal.edit;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * The static activation scales of an edit on a model that quantizes its activations (int8-a8, int8-a16): set from the
  * edit's own tokens, never from padding or earlier work. Nothing happens at other precisions.
  */
-final class ActivationScales {
-  private ActivationScales() {}
+final class EditCalibration {
+  private EditCalibration() {}
+
+  /**
+   * The scales in force before an edit calibrates, to put back with {@link #restore} when the edit writes nothing or
+   * is undone (null: not calibrated, or activations not quantized).
+   */
+  static @Nullable ActivationScales saved(BackendModel model) {
+    return model.precision().quantizesActivations() ? model.activationScales() : null;
+  }
+
+  /** Puts back what {@link #saved} returned; nothing happens at other precisions. */
+  static void restore(BackendModel model, @Nullable ActivationScales saved) {
+    if (model.precision().quantizesActivations()) {
+      model.restoreActivationScales(saved);
+    }
+  }
 
   /**
    * Before the context templates exist: they are sampled from the model, so they must not depend on scales left by

@@ -14,7 +14,7 @@ import org.mobiedit.spi.BackendModel;
 import org.mockito.ArgumentCaptor;
 
 /** Static activation scales come from the edit's own rows, and only when activations are quantized. */
-class ActivationScalesTest {
+class EditCalibrationTest {
   private static BackendModel model(Precision p) {
     BackendModel m = mock(BackendModel.class);
     when(m.precision()).thenReturn(p);
@@ -25,15 +25,15 @@ class ActivationScalesTest {
   @Test
   void floatActivationsAreNeverCalibrated() {
     BackendModel m = model(Precision.INT8);
-    ActivationScales.calibrateOnPrompt(m, HandMadeEdit.tokenizer(), HandMadeEdit.REQUEST);
-    ActivationScales.calibrateOnEdit(m, HandMadeEdit.batch("{}"));
+    EditCalibration.calibrateOnPrompt(m, HandMadeEdit.tokenizer(), HandMadeEdit.REQUEST);
+    EditCalibration.calibrateOnEdit(m, HandMadeEdit.batch("{}"));
     verify(m, never()).calibrateActivations(any());
   }
 
   @Test
   void beforeTheTemplatesTheScalesComeFromThePlainPromptAndTarget() {
     BackendModel m = model(Precision.INT8_A8);
-    ActivationScales.calibrateOnPrompt(m, HandMadeEdit.tokenizer(), HandMadeEdit.REQUEST);
+    EditCalibration.calibrateOnPrompt(m, HandMadeEdit.tokenizer(), HandMadeEdit.REQUEST);
     ArgumentCaptor<int[][]> rows = ArgumentCaptor.forClass(int[][].class);
     verify(m).calibrateActivations(rows.capture());
     assertThat(rows.getValue()).hasNumberOfRows(1);
@@ -44,7 +44,7 @@ class ActivationScalesTest {
   void thenFromEveryRowOfTheSearchAndTheSuccessChecksRow() {
     BackendModel m = model(Precision.INT8_A16);
     EditBatch batch = HandMadeEdit.batch("{}", "A. {}");
-    ActivationScales.calibrateOnEdit(m, batch);
+    EditCalibration.calibrateOnEdit(m, batch);
     ArgumentCaptor<int[][]> rows = ArgumentCaptor.forClass(int[][].class);
     verify(m).calibrateActivations(rows.capture());
     assertThat(rows.getValue()).hasNumberOfRows(4);
