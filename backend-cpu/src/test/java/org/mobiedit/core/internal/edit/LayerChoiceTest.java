@@ -38,7 +38,8 @@ class LayerChoiceTest {
     int best = -1;
     double bestCost = Double.MAX_VALUE;
     for (int layer = 1; layer <= 1 + options.getSequentialLayers(); layer++) {
-      KeyDirection key = KeyDirection.capture(lm.backendModel(), batch, layer, options, statistics, earlier);
+      KeyDirection key = KeyDirection.capture(lm.backendModel(), batch, layer, options, statistics,
+          EarlierEdits.of(lm.tokenizer(), earlier, lm.spec().contextLength()));
       double cost = (layer == 1 ? 1 : 3) * LayerSpread.disturbance(key, statistics.get(layer, options));
       if (cost < bestCost) {
         bestCost = cost;

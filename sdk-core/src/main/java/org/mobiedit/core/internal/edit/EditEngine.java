@@ -158,8 +158,9 @@ public final class EditEngine {
     EditBatch batch = EditBatch.build(tokenizer, request, templates, model.spec().contextLength());
     EditCalibration.calibrateOnEdit(model, batch);
     cancellation.check(0);
-    LayerChoice.Choice choice = LayerChoice.choose(model, batch, options, statistics, earlier, editLayer,
-        KeyDirection.capture(model, batch, editLayer, options, statistics, earlier));
+    EarlierEdits protect = EarlierEdits.of(tokenizer, earlier, model.spec().contextLength());
+    LayerChoice.Choice choice = LayerChoice.choose(model, batch, options, statistics, protect, editLayer,
+        KeyDirection.capture(model, batch, editLayer, options, statistics, protect));
     int layer = choice.layer();
     KeyDirection key = choice.key();
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
@@ -168,7 +169,7 @@ public final class EditEngine {
         model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
-    long forwardPasses = batch.rewriteRows() + 1L + 1 + choice.forwardPasses();
+    long forwardPasses = KeyDirection.capturePasses(batch, options, protect) + 1L + 1 + choice.forwardPasses();
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());
     if (rewrite.passes()) {
@@ -188,7 +189,7 @@ public final class EditEngine {
       success = rewrite.passesWith(found.update());
     }
     LayerSpread.Spread spread = success
-        ? LayerSpread.of(model, batch, options, statistics, earlier, key, found.update(), rewrite)
+        ? LayerSpread.of(model, batch, options, statistics, protect, key, found.update(), rewrite)
         : new LayerSpread.Spread(List.of(found.update()), 0);
     result.success(success).stopReason(found.reason()).steps(found.steps())
         .forwardPasses(found.forwardPasses() + 1 + spread.forwardPasses()).lossCurve(found.lossCurve());

@@ -1,11 +1,8 @@
 package org.mobiedit.core.internal.edit;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.mobiedit.api.EditOptions;
-import org.mobiedit.core.internal.store.StoredEdit;
-import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.MlpCapture;
 
@@ -26,24 +23,18 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
   /** Captures the keys of the batch's rewrite rows at {@code layer} and finds the direction, with no earlier edit. */
   static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
       KeyStatisticsCache statistics) {
-    return capture(model, batch, layer, options, statistics, List.of());
+    return capture(model, batch, layer, options, statistics, EarlierEdits.NONE);
   }
 
   /**
    * Captures the keys of the batch's rewrite rows at {@code layer} (one batched call) and finds the direction, keeping
-   * the known keys of {@code earlier}'s updates at {@code layer} unmoved when the options protect earlier edits (those
-   * at other layers are not moved by a write at this one).
+   * the subject keys of {@code earlier} edits at {@code layer}, as the model has them now, unmoved when the options
+   * protect earlier edits.
    */
   static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
-      KeyStatisticsCache statistics, List<StoredEdit> earlier) {
-    List<float[]> protect = new ArrayList<>();
-    for (StoredEdit e : earlier) {
-      for (StoredUpdate update : e.updates()) {
-        if (update.layer() == layer && update.hasKey()) {
-          protect.add(update.key());
-        }
-      }
-    }
+      KeyStatisticsCache statistics, EarlierEdits earlier) {
+    boolean protecting = options.isProtectEarlierEdits() && !earlier.isEmpty();
+    List<float[]> protect = protecting ? List.of(earlier.keysAt(model, layer)) : List.of();
     int rewrite = batch.rewriteRows();
     int[][] contexts = new int[rewrite][];
     int[] lookups = new int[rewrite];
@@ -56,7 +47,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     float[] meanKey = toFloat(mean);
     KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
     float[] u;
-    if (options.isProtectEarlierEdits() && !protect.isEmpty()) {
+    if (protecting) {
       double ridge = options.getCovarianceRidge();
       UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
       u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), protect, inverse);
@@ -64,6 +55,11 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
       u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
     }
     return new KeyDirection(u, meanKey, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]));
+  }
+
+  /** The forward passes of one {@link #capture}: the rewrite rows, and the earlier edits' prompts when protecting. */
+  static long capturePasses(EditBatch batch, EditOptions options, EarlierEdits earlier) {
+    return batch.rewriteRows() + (options.isProtectEarlierEdits() ? (long) earlier.size() : 0);
   }
 
   /** {@code k̄}, accumulated in double (each key divided by the count as it is added). */

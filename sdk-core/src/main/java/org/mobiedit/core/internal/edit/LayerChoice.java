@@ -2,7 +2,6 @@ package org.mobiedit.core.internal.edit;
 
 import java.util.List;
 import org.mobiedit.api.EditOptions;
-import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.spi.BackendModel;
 
 /**
@@ -25,7 +24,7 @@ final class LayerChoice {
    * protected).
    */
   static Choice choose(BackendModel model, EditBatch batch, EditOptions options, KeyStatisticsCache statistics,
-      List<StoredEdit> earlier, int editLayer, KeyDirection atEditLayer) {
+      EarlierEdits earlier, int editLayer, KeyDirection atEditLayer) {
     int last = Math.min(editLayer + options.getSequentialLayers(), model.spec().layers() - 1);
     Choice best = new Choice(editLayer, atEditLayer, 0);
     if (earlier.isEmpty() || last == editLayer) {
@@ -35,7 +34,7 @@ final class LayerChoice {
     long passes = 0;
     for (int layer = editLayer + 1; layer <= last; layer++) {
       KeyDirection at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-      passes += batch.rewriteRows();
+      passes += KeyDirection.capturePasses(batch, options, earlier);
       double c = cost(at, layer, options, statistics, LATER_LAYER_FACTOR);
       if (c < bestCost) {
         bestCost = c;

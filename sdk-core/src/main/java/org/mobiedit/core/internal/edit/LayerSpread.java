@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
-import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.spi.BackendModel;
 
 /**
@@ -32,7 +31,7 @@ final class LayerSpread {
    *     protect earlier edits
    */
   static Spread of(BackendModel model, EditBatch batch, EditOptions options, KeyStatisticsCache statistics,
-      List<StoredEdit> earlier, KeyDirection key, RankOneUpdate found, RewriteCheck rewrite) {
+      EarlierEdits earlier, KeyDirection key, RankOneUpdate found, RewriteCheck rewrite) {
     int last = Math.min(found.layer() + options.getSpreadLayers(), model.spec().layers() - 1);
     int shares = last - found.layer() + 1;
     if (shares == 1) {
@@ -46,7 +45,7 @@ final class LayerSpread {
       KeyDirection at = key;
       if (i > 0) {
         at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-        passes += batch.rewriteRows();
+        passes += KeyDirection.capturePasses(batch, options, earlier);
       }
       costs[i] = disturbance(at, layer, options, statistics);
     }
@@ -61,7 +60,7 @@ final class LayerSpread {
         KeyDirection at = key;
         if (layer != found.layer()) {
           at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-          passes += batch.rewriteRows();
+          passes += KeyDirection.capturePasses(batch, options, earlier);
         }
         float[] share = new float[delta.length];
         for (int j = 0; j < share.length; j++) {
