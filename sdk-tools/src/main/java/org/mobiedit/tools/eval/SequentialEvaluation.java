@@ -219,11 +219,7 @@ public final class SequentialEvaluation {
   private double retention(List<Prepared> done) {
     int holding = 0;
     for (Prepared p : done) {
-      boolean h = scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0;
-      holding += h ? 1 : 0;
-      if (Boolean.getBoolean("diag") && done.size() % 50 == 0) {
-        System.err.println("DIAG " + done.size() + " " + p.c().id() + " " + h);
-      }
+      holding += scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0 ? 1 : 0;
     }
     return (double) holding / done.size();
   }

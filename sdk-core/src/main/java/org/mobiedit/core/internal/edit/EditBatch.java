@@ -10,31 +10,76 @@ import org.mobiedit.core.tokenizer.Tokenizer;
 /**
  * The token rows of one edit, built on token ids (never by re-tokenising decoded text): one rewrite row per context
  * template ({@code template(prompt)} followed by all but the last target token), each with the lookup position (the
- * subject's last token) and the label positions that predict the target tokens; plus the essence row
+ * subject's last token) and the label positions that predict the target tokens; then, in a sequence, one row per
+ * earlier fact of the same subject that the edit must keep ({@link #withKeptFacts}); last the essence row
  * {@code "{subject} is a"}, whose next-token distribution the KL term keeps close to the unedited one.
  */
 final class EditBatch {
-  /** Rewrite rows then the essence row (last). */
+  /** Rewrite rows, kept-fact rows, then the essence row (last). */
   final int[][] rows;
   /** Lookup position per row. */
   final int[] lookup;
-  /** Label positions per rewrite row; for the essence row, its last position. */
+  /** Label positions per rewrite and kept-fact row; for the essence row, its last position. */
   final int[][] labelPositions;
   /** The target token ids. */
   final int[] target;
   /** The plain prompt's ids (row 0 without the target), for the key and the early-stop check. */
   final int[] plainContext;
+  /** The answers the kept-fact rows must go on giving, one per such row. */
+  final int[][] keptTargets;
 
-  private EditBatch(int[][] rows, int[] lookup, int[][] labelPositions, int[] target, int[] plainContext) {
+  private EditBatch(int[][] rows, int[] lookup, int[][] labelPositions, int[] target, int[] plainContext,
+      int[][] keptTargets) {
     this.rows = rows;
     this.lookup = lookup;
     this.labelPositions = labelPositions;
     this.target = target;
     this.plainContext = plainContext;
+    this.keptTargets = keptTargets;
   }
 
+  /** The rows of the new fact, one per context template (first). */
   int rewriteRows() {
+    return rows.length - 1 - keptTargets.length;
+  }
+
+  /** The rows with target labels: the rewrite rows, then the kept-fact rows. */
+  int targetRows() {
     return rows.length - 1;
+  }
+
+  /** The token ids row {@code r} ({@code r < targetRows()}) must predict at its label positions. */
+  int[] targetOf(int r) {
+    return r < rewriteRows() ? target : keptTargets[r - rewriteRows()];
+  }
+
+  /**
+   * This batch with one row per earlier fact to keep ({@code facts}, each in its plain prompt, the template
+   * {@code "{}"}), before the essence row. Used for earlier edits of the same subject: their key is this edit's, so
+   * the update cannot leave them unmoved, and the search keeps their answers instead (MEMIT's joint edit of one
+   * subject's facts, made one at a time).
+   */
+  EditBatch withKeptFacts(Tokenizer tok, List<EditRequest> facts, int contextLength) {
+    if (facts.isEmpty()) {
+      return this;
+    }
+    int base = targetRows();
+    int n = base + facts.size() + 1;
+    int[][] r = Arrays.copyOf(rows, n);
+    int[] l = Arrays.copyOf(lookup, n);
+    int[][] labels = Arrays.copyOf(labelPositions, n);
+    int[][] kept = Arrays.copyOf(keptTargets, keptTargets.length + facts.size());
+    for (int i = 0; i < facts.size(); i++) {
+      EditBatch plain = build(tok, facts.get(i), List.of("{}"), contextLength);
+      r[base + i] = plain.rows[0];
+      l[base + i] = plain.lookup[0];
+      labels[base + i] = plain.labelPositions[0];
+      kept[keptTargets.length + i] = plain.target;
+    }
+    r[n - 1] = rows[essenceRow()];
+    l[n - 1] = lookup[essenceRow()];
+    labels[n - 1] = labelPositions[essenceRow()];
+    return new EditBatch(r, l, labels, target, plainContext, kept);
   }
 
   int essenceRow() {
@@ -121,7 +166,7 @@ final class EditBatch {
     lookups.add(essenceHead.length - 1);
     labels.add(new int[] {essence.length - 1});
     return new EditBatch(rows.toArray(new int[0][]), lookups.stream().mapToInt(Integer::intValue).toArray(),
-        labels.toArray(new int[0][]), target, plain);
+        labels.toArray(new int[0][]), target, plain, new int[0][]);
   }
 
   static int[] concat(int[] a, int[] b) {

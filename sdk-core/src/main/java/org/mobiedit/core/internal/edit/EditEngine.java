@@ -163,13 +163,16 @@ public final class EditEngine {
         KeyDirection.capture(model, batch, editLayer, options, statistics, protect));
     int layer = choice.layer();
     KeyDirection key = choice.key();
+    List<EditRequest> kept = keptFacts(request, earlier, key);
+    batch = batch.withKeptFacts(tokenizer, kept, model.spec().contextLength());
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
         model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
-    long forwardPasses = KeyDirection.capturePasses(batch, options, protect) + 1L + 1 + choice.forwardPasses();
+    long forwardPasses = KeyDirection.capturePasses(batch, options, protect) + 1L + 1 + choice.forwardPasses()
+        + key.sameSubject().length;
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());
     if (rewrite.passes()) {
@@ -195,6 +198,23 @@ public final class EditEngine {
         .forwardPasses(found.forwardPasses() + 1 + spread.forwardPasses()).lossCurve(found.lossCurve());
     return finish(result, spread.updates(), success || options.isKeepUnsuccessful(), scalesBefore, start,
         cancellation, listener);
+  }
+
+  /**
+   * The facts of earlier edits that share this edit's subject key (so the update cannot leave them unmoved) and that
+   * the model still answers: the search keeps them. One that asks this edit's own prompt is what this edit replaces,
+   * and one no longer answered is not brought back. One forward pass each.
+   */
+  private List<EditRequest> keptFacts(EditRequest request, List<StoredEdit> earlier, KeyDirection key) {
+    List<EditRequest> kept = new ArrayList<>();
+    for (int i : key.sameSubject()) {
+      EditRequest fact = earlier.get(i).request();
+      if (!fact.getPrompt().equals(request.getPrompt()) && new RewriteCheck(model,
+          EditBatch.build(tokenizer, fact, List.of("{}"), model.spec().contextLength())).passes()) {
+        kept.add(fact);
+      }
+    }
+    return kept;
   }
 
   /** The edited layer: the options' or the default; refuses one the model does not have. */

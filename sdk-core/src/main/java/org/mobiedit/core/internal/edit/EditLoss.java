@@ -8,7 +8,8 @@ import org.mobiedit.spi.LossTerms;
 import org.mobiedit.spi.numerics.LogProbabilities;
 
 /**
- * ROME's loss: the mean over rewrite rows of the mean negative log-likelihood of the target tokens, plus
+ * ROME's loss: the mean over rewrite rows (and kept-fact rows, {@link EditBatch#withKeptFacts}) of the mean negative
+ * log-likelihood of each row's target tokens, plus
  * {@code klWeight · KL(p_δ ‖ p_0)} on the essence row, plus {@code weightDecay · |δ| / |t₀|²}. The backend evaluates
  * the first two from its logits as {@link #request()} asks ({@link BackendModel#resumeLoss}), in double from float
  * logits; this class combines them.
@@ -35,7 +36,7 @@ public final class EditLoss {
     this.batch = batch;
     int[][] labels = new int[batch.rows.length][];
     for (int r = 0; r < labels.length; r++) {
-      labels[r] = r < batch.rewriteRows() ? batch.target.clone() : noLabels(batch.labelPositions[r].length);
+      labels[r] = r < batch.targetRows() ? batch.targetOf(r).clone() : noLabels(batch.labelPositions[r].length);
     }
     this.request = LossRequest.labelsAndKl(labels, batch.essenceRow(), 0,
         LogProbabilities.logSoftmax(essenceLogits0));
@@ -58,15 +59,16 @@ public final class EditLoss {
   /** The loss at one point from the terms the backend returned for it. */
   double value(LossTerms.Point terms, float[] delta) {
     double nll = 0;
-    int rewrite = batch.rewriteRows();
-    for (int r = 0; r < rewrite; r++) {
+    int rows = batch.targetRows();
+    for (int r = 0; r < rows; r++) {
+      int[] target = batch.targetOf(r);
       double rowNll = 0;
-      for (int j = 0; j < batch.target.length; j++) {
+      for (int j = 0; j < target.length; j++) {
         rowNll -= terms.labelLogProb(r, j);
       }
-      nll += rowNll / batch.target.length;
+      nll += rowNll / target.length;
     }
-    nll /= rewrite;
+    nll /= rows;
     double norm = 0;
     for (float v : delta) {
       norm += (double) v * v;
@@ -75,15 +77,15 @@ public final class EditLoss {
   }
 
   /**
-   * The least likely target token of the step: over rewrite rows and target tokens, the smallest mean over the step's
+   * The least likely target token of the step: over rewrite and kept-fact rows and their target tokens, the smallest mean over the step's
    * points of the token's log-probability. Above log ½, every target token is the argmax in every rewrite row at the
    * points' average, the plain prompt's row included.
    */
   double worstTargetLogProb(LossTerms terms) {
     double worst = Double.POSITIVE_INFINITY;
     int points = terms.size();
-    for (int r = 0; r < batch.rewriteRows(); r++) {
-      for (int j = 0; j < batch.target.length; j++) {
+    for (int r = 0; r < batch.targetRows(); r++) {
+      for (int j = 0; j < batch.targetOf(r).length; j++) {
         double sum = 0;
         for (int p = 0; p < points; p++) {
           sum += terms.point(p).labelLogProb(r, j);

@@ -13,12 +13,21 @@ import org.mobiedit.spi.MlpCapture;
  * {@code C = I}) or, with {@link EditOptions#isKeyCovariance()}, {@code u = C⁻¹k̄} normalised ({@link KeyStatistics}).
  *
  * @param u the update direction (unit, intermediate size): the right vector of the rank-one update
- * @param meanKey {@code k̄} in float: what later edits protect
+ * @param meanKey {@code k̄} in float: stored with the update (later edits read the keys they protect afresh,
+ *     {@link EarlierEdits})
  * @param keyDotU {@code k_p·u}, for the plain prompt's key {@code k_p}: the divisor of {@code r = δ/(k_p·u)}
  * @param t0NormSquared {@code |t0|²}, for the plain prompt's unedited MLP output {@code t0}: the scale of the loss's
  *     weight decay, of the clamp and of a relative epsilon
+ * @param sameSubject the earlier edits (indexes into {@link EarlierEdits}) whose subject key here is this edit's own
+ *     ({@link KeyProtection#SAME_SUBJECT}): not protected, since no direction reaches one and not the other, so their
+ *     facts are kept by the search instead ({@link EditBatch#withKeptFacts})
  */
-record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSquared) {
+record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSquared, int[] sameSubject) {
+
+  /** A key and direction with no earlier edit of the same subject. */
+  KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSquared) {
+    this(u, meanKey, keyDotU, t0NormSquared, new int[0]);
+  }
 
   /** Captures the keys of the batch's rewrite rows at {@code layer} and finds the direction, with no earlier edit. */
   static KeyDirection capture(BackendModel model, EditBatch batch, int layer, EditOptions options,
@@ -47,14 +56,16 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     float[] meanKey = toFloat(mean);
     KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
     float[] u;
+    List<Integer> same = new java.util.ArrayList<>();
     if (protecting) {
       double ridge = options.getCovarianceRidge();
       UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
-      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), protect, inverse);
+      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), protect, inverse, same::add);
     } else {
       u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
     }
-    return new KeyDirection(u, meanKey, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]));
+    return new KeyDirection(u, meanKey, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]),
+        same.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** The forward passes of one {@link #capture}: the rewrite rows, and the earlier edits' prompts when protecting. */

@@ -2,6 +2,7 @@ package org.mobiedit.core.internal.edit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,17 +44,28 @@ final class KeyProtection {
    * @param inverseMetric {@code v ↦ M⁻¹v}
    */
   static float[] direction(double[] meanKey, List<float[]> earlier, UnaryOperator<double[]> inverseMetric) {
+    return direction(meanKey, earlier, inverseMetric, i -> { });
+  }
+
+  /**
+   * As {@link #direction(double[], List, UnaryOperator)}, reporting the index of every earlier key left out as the same
+   * subject's to {@code sameSubject}.
+   */
+  static float[] direction(double[] meanKey, List<float[]> earlier, UnaryOperator<double[]> inverseMetric,
+      IntConsumer sameSubject) {
     double[] a = inverseMetric.apply(meanKey);
     double newNorm = dot(meanKey, a);
     List<double[]> kept = new ArrayList<>();
     List<double[]> solved = new ArrayList<>();
-    for (float[] key : earlier) {
-      double[] k = KeyDirection.toDouble(key);
+    for (int e = 0; e < earlier.size(); e++) {
+      double[] k = KeyDirection.toDouble(earlier.get(e));
       double[] b = inverseMetric.apply(k);
       double cosine = dot(k, a) / Math.sqrt(dot(k, b) * newNorm);
       if (Math.abs(cosine) < SAME_SUBJECT) {
         kept.add(k);
         solved.add(b);
+      } else {
+        sameSubject.accept(e);
       }
     }
     int m = kept.size();
