@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.Arrays;
 import java.util.List;
 import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
@@ -31,7 +32,7 @@ final class EarlierEdits {
     for (int i = 0; i < prompts.length; i++) {
       EditBatch plain = EditBatch.build(tokenizer, edits.get(i).request(), List.of("{}"), contextLength);
       ends[i] = plain.lookup[0];
-      prompts[i] = java.util.Arrays.copyOf(plain.rows[0], ends[i] + 1);
+      prompts[i] = Arrays.copyOf(plain.rows[0], ends[i] + 1);
     }
     return new EarlierEdits(prompts, ends);
   }

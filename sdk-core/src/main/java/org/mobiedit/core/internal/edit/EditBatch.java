@@ -54,12 +54,12 @@ final class EditBatch {
   }
 
   /**
-   * This batch with one row per earlier fact to keep ({@code facts}, each in its plain prompt, the template
-   * {@code "{}"}), before the essence row. Used for earlier edits of the same subject: their key is this edit's, so
-   * the update cannot leave them unmoved, and the search keeps their answers instead (MEMIT's joint edit of one
-   * subject's facts, made one at a time).
+   * This batch with one row per earlier fact to keep, before the essence row: each fact's own plain batch
+   * ({@link #build} with the template {@code "{}"}) gives its row 0. Used for earlier edits of the same subject: their
+   * key is this edit's, so the update cannot leave them unmoved, and the search keeps their answers instead (MEMIT's
+   * joint edit of one subject's facts, made one at a time).
    */
-  EditBatch withKeptFacts(Tokenizer tok, List<EditRequest> facts, int contextLength) {
+  EditBatch withKeptFacts(List<EditBatch> facts) {
     if (facts.isEmpty()) {
       return this;
     }
@@ -70,7 +70,7 @@ final class EditBatch {
     int[][] labels = Arrays.copyOf(labelPositions, n);
     int[][] kept = Arrays.copyOf(keptTargets, keptTargets.length + facts.size());
     for (int i = 0; i < facts.size(); i++) {
-      EditBatch plain = build(tok, facts.get(i), List.of("{}"), contextLength);
+      EditBatch plain = facts.get(i);
       r[base + i] = plain.rows[0];
       l[base + i] = plain.lookup[0];
       labels[base + i] = plain.labelPositions[0];

@@ -163,8 +163,7 @@ public final class EditEngine {
         KeyDirection.capture(model, batch, editLayer, options, statistics, protect));
     int layer = choice.layer();
     KeyDirection key = choice.key();
-    List<EditRequest> kept = keptFacts(request, earlier, key);
-    batch = batch.withKeptFacts(tokenizer, kept, model.spec().contextLength());
+    batch = batch.withKeptFacts(keptFacts(request, earlier, key));
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
     ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
@@ -205,13 +204,16 @@ public final class EditEngine {
    * the model still answers: the search keeps them. One that asks this edit's own prompt is what this edit replaces,
    * and one no longer answered is not brought back. One forward pass each.
    */
-  private List<EditRequest> keptFacts(EditRequest request, List<StoredEdit> earlier, KeyDirection key) {
-    List<EditRequest> kept = new ArrayList<>();
+  private List<EditBatch> keptFacts(EditRequest request, List<StoredEdit> earlier, KeyDirection key) {
+    List<EditBatch> kept = new ArrayList<>();
     for (int i : key.sameSubject()) {
       EditRequest fact = earlier.get(i).request();
-      if (!fact.getPrompt().equals(request.getPrompt()) && new RewriteCheck(model,
-          EditBatch.build(tokenizer, fact, List.of("{}"), model.spec().contextLength())).passes()) {
-        kept.add(fact);
+      if (fact.getPrompt().equals(request.getPrompt())) {
+        continue;
+      }
+      EditBatch plain = EditBatch.build(tokenizer, fact, List.of("{}"), model.spec().contextLength());
+      if (new RewriteCheck(model, plain).passes()) {
+        kept.add(plain);
       }
     }
     return kept;

@@ -77,9 +77,9 @@ public final class EditLoss {
   }
 
   /**
-   * The least likely target token of the step: over rewrite and kept-fact rows and their target tokens, the smallest mean over the step's
-   * points of the token's log-probability. Above log ½, every target token is the argmax in every rewrite row at the
-   * points' average, the plain prompt's row included.
+   * The least likely target token of the step: over rewrite and kept-fact rows and their target tokens, the smallest
+   * mean over the step's points of the token's log-probability. Above log ½, every target token is the argmax in every
+   * such row at the points' average, the plain prompt's row included.
    */
   double worstTargetLogProb(LossTerms terms) {
     double worst = Double.POSITIVE_INFINITY;

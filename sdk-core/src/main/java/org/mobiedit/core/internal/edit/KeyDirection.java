@@ -1,5 +1,6 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.mobiedit.api.EditOptions;
@@ -56,7 +57,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     float[] meanKey = toFloat(mean);
     KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
     float[] u;
-    List<Integer> same = new java.util.ArrayList<>();
+    List<Integer> same = new ArrayList<>();
     if (protecting) {
       double ridge = options.getCovarianceRidge();
       UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);

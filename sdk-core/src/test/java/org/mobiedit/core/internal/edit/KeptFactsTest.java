@@ -21,14 +21,18 @@ class KeptFactsTest {
   private static final EditRequest KEPT = EditRequest.of("Tom", "{} ate", "yz");
 
   private static EditBatch batch() {
-    return HandMadeEdit.batch("{}", "A. {}").withKeptFacts(HandMadeEdit.tokenizer(), List.of(KEPT), 64);
+    return HandMadeEdit.batch("{}", "A. {}").withKeptFacts(List.of(plainKept()));
+  }
+
+  private static EditBatch plainKept() {
+    return EditBatch.build(HandMadeEdit.tokenizer(), KEPT, List.of("{}"), 64);
   }
 
   @Test
   void theKeptRowComesBeforeTheEssenceRowWithItsOwnAnswer() {
     EditBatch plain = HandMadeEdit.batch("{}", "A. {}");
     EditBatch b = batch();
-    EditBatch alone = EditBatch.build(HandMadeEdit.tokenizer(), KEPT, List.of("{}"), 64);
+    EditBatch alone = plainKept();
     assertThat(b.rewriteRows()).isEqualTo(2);
     assertThat(b.targetRows()).isEqualTo(3);
     assertThat(b.rows).hasNumberOfRows(4);
@@ -40,7 +44,7 @@ class KeptFactsTest {
     assertArrayEquals(plain.rows[plain.essenceRow()], b.rows[b.essenceRow()]);
     assertArrayEquals(plain.target, b.targetOf(1));
     assertArrayEquals(HandMadeEdit.ids(" yz"), b.targetOf(2));
-    assertThat(plain.withKeptFacts(HandMadeEdit.tokenizer(), List.of(), 64)).isSameAs(plain);
+    assertThat(plain.withKeptFacts(List.of())).isSameAs(plain);
   }
 
   @Test
