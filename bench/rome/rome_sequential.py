@@ -82,7 +82,8 @@ def main():
     start = time.perf_counter()
     succeeded, steps, since = 0, 0, 0
     for i, (c, _, _) in enumerate(prepared):
-        r, u, s, target_ids = ed.value_search(c, c["contextTemplates"], a.steps, a.lr)
+        # An edit ours refused has no templates of its own: ROME tries it on the plain prompt.
+        r, u, s, target_ids = ed.value_search(c, c.get("contextTemplates") or ["{}"], a.steps, a.lr)
         with torch.no_grad():
             ed.down.weight += torch.outer(r, u)
         if ed.teacher_forced(c["prompt"], target_ids) == target_ids:

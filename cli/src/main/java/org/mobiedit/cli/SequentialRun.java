@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditResult;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.LoadOptions;
 import org.mobiedit.core.MobiEdit;
 import org.mobiedit.core.Model;
@@ -78,11 +79,26 @@ final class SequentialRun {
         stdout.flush();
       }
       long start = System.nanoTime();
-      SequentialEvaluation.Outcome outcome = evaluation.run(cases, every, out.resolve("edits.medp"),
-          (i, r) -> {
-            edits.append(gson.toJson(editLine(gson, cases.get(i), r))).append('\n');
-            progress(i + 1, cases.size(), System.nanoTime() - start);
-          },
+      SequentialEvaluation.EditProgress onEdit = new SequentialEvaluation.EditProgress() {
+        @Override
+        public void edited(int index, EditResult result) {
+          edits.append(gson.toJson(editLine(gson, cases.get(index), result))).append('\n');
+          progress(index + 1, cases.size(), System.nanoTime() - start);
+        }
+
+        @Override
+        public void aborted(int index, MobiEditException failure) {
+          JsonObject line = caseLine(cases.get(index));
+          line.addProperty("success", false);
+          line.addProperty("refused", failure.getReason().name() + ": " + failure.getMessage());
+          edits.append(gson.toJson(line)).append('\n');
+          err.print("\r" + " ".repeat(60) + "\r");
+          err.println("edit " + (index + 1) + " refused, counted as failed (" + failure.getReason() + "): "
+              + failure.getMessage());
+          progress(index + 1, cases.size(), System.nanoTime() - start);
+        }
+      };
+      SequentialEvaluation.Outcome outcome = evaluation.run(cases, every, out.resolve("edits.medp"), onEdit,
           cp -> {
             String row = row(cp);
             table.append(row);
@@ -115,12 +131,17 @@ final class SequentialRun {
     }
   }
 
-  private static JsonObject editLine(Gson gson, EditCase c, EditResult r) {
+  private static JsonObject caseLine(EditCase c) {
     JsonObject o = new JsonObject();
     o.addProperty("caseId", c.id());
     o.addProperty("subject", c.request().getSubject());
     o.addProperty("prompt", c.request().getPrompt());
     o.addProperty("target", c.request().getNewObject());
+    return o;
+  }
+
+  private static JsonObject editLine(Gson gson, EditCase c, EditResult r) {
+    JsonObject o = caseLine(c);
     o.add("contextTemplates", gson.toJsonTree(r.getContextTemplates()));
     o.addProperty("success", r.isSuccess());
     o.addProperty("steps", r.getSteps());

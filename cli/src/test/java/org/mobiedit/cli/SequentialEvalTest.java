@@ -3,6 +3,7 @@ package org.mobiedit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -48,6 +49,34 @@ class SequentialEvalTest {
     assertThat(patch.edits()).allMatch(e -> e.hasKey());
     assertThat(Files.readString(out.resolve("sequential.md"))).contains("| edits | succeeded | still hold |")
         .contains("back exactly");
+  }
+
+  @Test
+  void anEditTheEngineRefusesCountsAsFailedAndTheSequenceGoesOn() throws IOException {
+    Path world = WorldModel.extract();
+    JsonArray cases = JsonParser.parseString(Files.readString(world.resolve("edits-dev.json"))).getAsJsonArray();
+    JsonArray three = new JsonArray();
+    for (int i = 0; i < 3; i++) {
+      three.add(cases.get(i));
+    }
+    // The second prompt is longer than the model's context: the engine refuses it before touching the model.
+    JsonObject rewrite = three.get(1).getAsJsonObject().getAsJsonObject("requested_rewrite");
+    rewrite.addProperty("prompt", "{} " + "and then ".repeat(100) + "was born in");
+    Path dataset = dir.resolve("three.json");
+    Files.writeString(dataset, three.toString());
+    Path out = dir.resolve("seq");
+    CliRun run = CliRun.of("eval", "--sequential", "--model", world.toString(), "--dataset", dataset.toString(),
+        "--every", "3", "--out", out.toString(), "--json");
+    assertEquals(0, run.exitCode, run.toString());
+    assertThat(run.err).contains("edit 2 refused, counted as failed (CONTEXT_OVERFLOW)");
+    List<String> edits = Files.readAllLines(out.resolve("edits.jsonl"));
+    assertEquals(3, edits.size());
+    JsonObject refused = JsonParser.parseString(edits.get(1)).getAsJsonObject();
+    assertThat(refused.get("success").getAsBoolean()).isFalse();
+    assertThat(refused.get("refused").getAsString()).startsWith("CONTEXT_OVERFLOW: ");
+    JsonObject last = JsonParser.parseString(run.out).getAsJsonObject().getAsJsonObject("last");
+    assertEquals(3, last.get("edits").getAsInt());
+    assertThat(last.get("succeeded").getAsInt()).isEqualTo(2);
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.mobiedit.tools.eval;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -9,6 +10,7 @@ import org.mobiedit.api.EditResult;
 import org.mobiedit.api.Editor;
 import org.mobiedit.api.Generation;
 import org.mobiedit.api.GenerationOptions;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.AnswerScore;
 import org.mobiedit.core.Model;
 
@@ -46,7 +48,7 @@ public final class SequentialEvaluation {
    * @param neutralTexts how many neutral texts name no edited subject, and are scored
    * @param perplexity of those texts now
    * @param perplexityRatio that over the unedited model's on the same texts
-   * @param meanSteps mean steps of the edits since the previous checkpoint
+   * @param meanSteps mean steps of the edits since the previous checkpoint (those the engine refused left out)
    * @param seconds wall time since the run began
    */
   public record Checkpoint(int edits, int succeeded, double retention, @Nullable Double generalization,
@@ -124,15 +126,23 @@ public final class SequentialEvaluation {
     int succeeded = 0;
     long steps = 0;
     int sinceCheckpoint = 0;
+    BitSet refused = new BitSet();
     for (int i = 0; i < prepared.size(); i++) {
-      EditResult r = editor.edit(prepared.get(i).c().request());
-      succeeded += r.isSuccess() ? 1 : 0;
-      steps += r.getSteps();
-      sinceCheckpoint++;
-      onEdit.edited(i, r);
+      try {
+        EditResult r = editor.edit(prepared.get(i).c().request());
+        succeeded += r.isSuccess() ? 1 : 0;
+        steps += r.getSteps();
+        sinceCheckpoint++;
+        onEdit.edited(i, r);
+      } catch (MobiEditException e) {
+        // An edit the engine refuses (the model is left as it was) is a failed edit, as an app would count it; the
+        // sequence goes on.
+        refused.set(i);
+        onEdit.aborted(i, e);
+      }
       if ((i + 1) % every == 0 || i + 1 == prepared.size()) {
-        Checkpoint cp = measure(prepared.subList(0, i + 1), succeeded, (double) steps / sinceCheckpoint,
-            (System.nanoTime() - start) / 1e9);
+        Checkpoint cp = measure(prepared.subList(0, i + 1), refused, succeeded,
+            sinceCheckpoint == 0 ? 0 : (double) steps / sinceCheckpoint, (System.nanoTime() - start) / 1e9);
         checkpoints.add(cp);
         onCheckpoint.accept(cp);
         steps = 0;
@@ -145,7 +155,7 @@ public final class SequentialEvaluation {
     }
     boolean exact = perplexity(List.of()).ratio() == 1.0;
     editor.load(patch);
-    double reloaded = retention(prepared);
+    double reloaded = retention(prepared, refused);
     return new Outcome(checkpoints, baseline, exact, reloaded);
   }
 
@@ -167,6 +177,9 @@ public final class SequentialEvaluation {
   @FunctionalInterface
   public interface EditProgress {
     void edited(int index, EditResult result);
+
+    /** The edit at {@code index} was refused with {@code failure} (the model unchanged); it counts as failed. */
+    default void aborted(int index, MobiEditException failure) {}
   }
 
   private Prepared prepare(EditCase c) {
@@ -184,7 +197,8 @@ public final class SequentialEvaluation {
     return new Prepared(c, scorer.answerIds(c.request().getNewObject()), localityIds, before, portability);
   }
 
-  private Checkpoint measure(List<Prepared> done, int succeeded, double meanSteps, double seconds) {
+  private Checkpoint measure(List<Prepared> done, BitSet refused, int succeeded, double meanSteps,
+      double seconds) {
     Mean para = new Mean();
     Mean locality = new Mean();
     Mean portability = new Mean();
@@ -211,15 +225,18 @@ public final class SequentialEvaluation {
       }
     }
     Perplexity ppl = perplexity(editedSubjects);
-    return new Checkpoint(done.size(), succeeded, retention(done), para.value(), locality.value(),
+    return new Checkpoint(done.size(), succeeded, retention(done, refused), para.value(), locality.value(),
         portability.value(), ppl.texts(), ppl.perplexity(), ppl.ratio(), meanSteps, seconds);
   }
 
   /** Share of the cases whose new object is the model's answer now (every target token the argmax). */
-  private double retention(List<Prepared> done) {
+  private double retention(List<Prepared> done, BitSet refused) {
     int holding = 0;
-    for (Prepared p : done) {
-      holding += scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0 ? 1 : 0;
+    for (int i = 0; i < done.size(); i++) {
+      Prepared p = done.get(i);
+      if (!refused.get(i)) { // a refused edit does not hold (its prompt may be one the model cannot even read)
+        holding += scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0 ? 1 : 0;
+      }
     }
     return (double) holding / done.size();
   }

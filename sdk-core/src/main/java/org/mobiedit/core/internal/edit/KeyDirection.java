@@ -61,7 +61,8 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     if (protecting) {
       double ridge = options.getCovarianceRidge();
       UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
-      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), protect, inverse, same::add);
+      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), toDouble(capture.keys()[0]), protect,
+          inverse, same::add);
     } else {
       u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
     }

@@ -17,7 +17,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>An earlier key almost parallel to the new one in that metric (cosine above {@link #SAME_SUBJECT}) is the same
  * subject edited again: it is left out, since no direction could reach one and not the other; the new edit's search
- * runs on the model with the earlier edit in place and builds on it.
+ * runs on the model with the earlier edit in place and builds on it. The test is made against the mean key and
+ * against the plain prompt's key {@code k_p} alike: an earlier edit whose prompt also starts with the subject has a
+ * key equal to {@code k_p}, while the mean over the context templates can sit below the threshold (seen on a model
+ * with a wider MLP), and protecting it would leave {@code u·k_p = 0}, so the update {@code r = δ/(k_p·u)} would blow
+ * up. For the same reason the spread test below holds for {@code k_p} as well as for {@code k̄}.
  *
  * <p>Cost: one solve by {@code M} per earlier key (a triangular pair, {@code 2·d_ff²} operations) and an
  * {@code m × m} Cholesky for {@code m} earlier keys, all in double.
@@ -44,24 +48,28 @@ final class KeyProtection {
    * @param inverseMetric {@code v ↦ M⁻¹v}
    */
   static float[] direction(double[] meanKey, List<float[]> earlier, UnaryOperator<double[]> inverseMetric) {
-    return direction(meanKey, earlier, inverseMetric, i -> { });
+    return direction(meanKey, meanKey, earlier, inverseMetric, i -> { });
   }
 
   /**
-   * As {@link #direction(double[], List, UnaryOperator)}, reporting the index of every earlier key left out as the same
-   * subject's to {@code sameSubject}.
+   * As {@link #direction(double[], List, UnaryOperator)}, for an update written at the plain prompt's key
+   * {@code plainKey}, reporting the index of every earlier key left out as the same subject's to {@code sameSubject}.
    */
-  static float[] direction(double[] meanKey, List<float[]> earlier, UnaryOperator<double[]> inverseMetric,
-      IntConsumer sameSubject) {
+  static float[] direction(double[] meanKey, double[] plainKey, List<float[]> earlier,
+      UnaryOperator<double[]> inverseMetric, IntConsumer sameSubject) {
     double[] a = inverseMetric.apply(meanKey);
     double newNorm = dot(meanKey, a);
+    double[] plainSolved = inverseMetric.apply(plainKey);
+    double plainNorm = dot(plainKey, plainSolved);
     List<double[]> kept = new ArrayList<>();
     List<double[]> solved = new ArrayList<>();
     for (int e = 0; e < earlier.size(); e++) {
       double[] k = KeyDirection.toDouble(earlier.get(e));
       double[] b = inverseMetric.apply(k);
-      double cosine = dot(k, a) / Math.sqrt(dot(k, b) * newNorm);
-      if (Math.abs(cosine) < SAME_SUBJECT) {
+      double kb = dot(k, b);
+      double cosine = dot(k, a) / Math.sqrt(kb * newNorm);
+      double plainCosine = dot(k, plainSolved) / Math.sqrt(kb * plainNorm);
+      if (Math.max(Math.abs(cosine), Math.abs(plainCosine)) < SAME_SUBJECT) {
         kept.add(k);
         solved.add(b);
       } else {
@@ -86,20 +94,27 @@ final class KeyProtection {
     }
     double scale = Math.max(trace / m, Double.MIN_NORMAL);
     double unconstrained = 1 / newNorm; // the spread of u = a
+    double plainReachFree = dot(a, plainKey);
+    double unconstrainedPlain = newNorm / (plainReachFree * plainReachFree); // aᵀMa / (a·k_p)²
     for (double softness : SOFTNESS) {
       double[] x = Cholesky.solve(Cholesky.factor(gram, m, softness * scale,
           (i, v) -> Math.max(v, Double.MIN_NORMAL)), g, m);
       double gx = dot(g, x);
       double reach = newNorm - gx; // u·k̄
-      double spread = (newNorm - 2 * gx + quadratic(gram, x, m)) / (reach * reach); // uᵀMu / (u·k̄)²
-      if (reach > 0 && spread <= MAX_SPREAD * unconstrained) {
-        double[] u = a.clone();
-        for (int i = 0; i < m; i++) {
-          double[] bi = solved.get(i);
-          for (int j = 0; j < u.length; j++) {
-            u[j] -= x[i] * bi[j];
-          }
+      double energy = newNorm - 2 * gx + quadratic(gram, x, m); // uᵀMu
+      if (reach <= 0 || energy / (reach * reach) > MAX_SPREAD * unconstrained) {
+        continue;
+      }
+      double[] u = a.clone();
+      for (int i = 0; i < m; i++) {
+        double[] bi = solved.get(i);
+        for (int j = 0; j < u.length; j++) {
+          u[j] -= x[i] * bi[j];
         }
+      }
+      double plainReach = dot(u, plainKey); // u·k_p, the divisor of the update
+      if (plainReach * plainReachFree > 0
+          && energy / (plainReach * plainReach) <= MAX_SPREAD * unconstrainedPlain) {
         return KeyStatistics.unit(u);
       }
     }

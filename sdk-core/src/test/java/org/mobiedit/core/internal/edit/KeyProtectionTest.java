@@ -133,4 +133,48 @@ class KeyProtectionTest {
     assertArrayEquals(KeyProtection.direction(toDouble(k), List.of(other), UnaryOperator.identity()), u);
     assertThat(dot(u, k)).isGreaterThan(0.5);
   }
+
+  @Test
+  void anEarlierKeyEqualToThePlainPromptsKeyIsTheSameSubjectEvenWhenTheMeanKeyDiffers() {
+    // An earlier edit whose prompt also starts with the subject has exactly the plain prompt's key k_p, while the mean
+    // over the context templates can lie further away than the threshold: protecting it would give u·k_p = 0.
+    float[] plain = randomKey();
+    float[] mean = plain.clone();
+    for (int i = 0; i < D; i++) {
+      mean[i] += (float) (0.6 * (random.nextDouble() * 2 - 1));
+    }
+    assertThat(dot(mean, plain) / Math.sqrt(dot(mean, mean) * dot(plain, plain))).isLessThan(KeyProtection.SAME_SUBJECT);
+    float[] other = randomKey();
+    List<Integer> same = new ArrayList<>();
+    float[] u = KeyProtection.direction(toDouble(mean), toDouble(plain), List.of(other, plain.clone()),
+        UnaryOperator.identity(), same::add);
+    assertThat(same).containsExactly(1);
+    assertThat(Math.abs(dot(u, other))).isLessThan(1e-5);
+    assertThat(dot(u, plain)).isGreaterThan(0.3);
+  }
+
+  @Test
+  void aProtectionThatWouldBarelyReachThePlainKeyIsSoftened() {
+    // The plain prompt's key lies close to an earlier key (cosine about 0.8, under the same-subject threshold), the
+    // mean key does not: the hard constraint reaches k̄ but leaves u·k_p small, so the update r = δ/(k_p·u) would be
+    // large; the direction is softened until it spreads no more than MAX_SPREAD times the free one per unit at k_p.
+    float[] earlier = randomKey();
+    float[] plain = earlier.clone();
+    for (int i = 0; i < D; i++) {
+      plain[i] += (float) (0.6 * (random.nextDouble() * 2 - 1));
+    }
+    float[] mean = randomKey();
+    for (int i = 0; i < D; i++) {
+      mean[i] += plain[i];
+    }
+    double plainCosine = dot(plain, earlier) / Math.sqrt(dot(plain, plain) * dot(earlier, earlier));
+    assertThat(plainCosine).isBetween(0.6, KeyProtection.SAME_SUBJECT);
+    float[] free = KeyProtection.direction(toDouble(mean), List.of(), UnaryOperator.identity());
+    float[] u = KeyProtection.direction(toDouble(mean), toDouble(plain), List.of(earlier), UnaryOperator.identity(),
+        i -> { });
+    double freeSpread = 1 / (dot(free, plain) * dot(free, plain));
+    float[] meanOnly = KeyProtection.direction(toDouble(mean), List.of(earlier), UnaryOperator.identity());
+    assertThat(1 / (dot(meanOnly, plain) * dot(meanOnly, plain))).isGreaterThan(KeyProtection.MAX_SPREAD * freeSpread);
+    assertThat(1 / (dot(u, plain) * dot(u, plain))).isLessThanOrEqualTo(KeyProtection.MAX_SPREAD * freeSpread * (1 + 1e-6));
+  }
 }
