@@ -337,6 +337,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("spreadLayers", o.getSpreadLayers());
     run.addProperty("keySampleTexts", o.getKeySampleTexts());
     run.addProperty("sequentialLayers", o.getSequentialLayers());
+    run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
     return run;
   }
 

@@ -18,6 +18,10 @@ final class LayerOptions {
       + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
   Integer sequentialLayers;
 
+  @Option(names = "--sequential-spread-layers", paramLabel = "N", description = "Once edits are applied, spread each"
+      + " new correction over its layer and the N after it, as --spread-layers does (default: 2; 0: one layer).")
+  Integer sequentialSpreadLayers;
+
   /** Sets on {@code b} the options given on the command line. */
   void applyTo(EditOptions.Builder b) {
     if (spreadLayers != null) {
@@ -28,6 +32,9 @@ final class LayerOptions {
     }
     if (sequentialLayers != null) {
       b.sequentialLayers(sequentialLayers);
+    }
+    if (sequentialSpreadLayers != null) {
+      b.sequentialSpreadLayers(sequentialSpreadLayers);
     }
   }
 }

@@ -71,7 +71,7 @@ final class SequentialRun {
         neutral.append(gson.toJson(t)).append('\n');
       }
       write(out.resolve("neutral.jsonl"), neutral.toString());
-      StringBuilder edits = new StringBuilder();
+      List<JsonObject> edits = new ArrayList<>();
       StringBuilder jsonl = new StringBuilder();
       StringBuilder table = new StringBuilder(HEADER);
       if (!json) {
@@ -82,7 +82,7 @@ final class SequentialRun {
       SequentialEvaluation.EditProgress onEdit = new SequentialEvaluation.EditProgress() {
         @Override
         public void edited(int index, EditResult result) {
-          edits.append(gson.toJson(editLine(gson, cases.get(index), result))).append('\n');
+          edits.add(editLine(gson, cases.get(index), result));
           progress(index + 1, cases.size(), System.nanoTime() - start);
         }
 
@@ -91,7 +91,7 @@ final class SequentialRun {
           JsonObject line = caseLine(cases.get(index));
           line.addProperty("success", false);
           line.addProperty("refused", failure.getReason().name() + ": " + failure.getMessage());
-          edits.append(gson.toJson(line)).append('\n');
+          edits.add(line);
           err.print("\r" + " ".repeat(60) + "\r");
           err.println("edit " + (index + 1) + " refused, counted as failed (" + failure.getReason() + "): "
               + failure.getMessage());
@@ -111,7 +111,12 @@ final class SequentialRun {
             }
           });
       err.println();
-      write(out.resolve("edits.jsonl"), edits.toString());
+      StringBuilder editLines = new StringBuilder();
+      for (int i = 0; i < edits.size(); i++) {
+        edits.get(i).addProperty("holdsAtEnd", outcome.holdingAtEnd().get(i));
+        editLines.append(gson.toJson(edits.get(i))).append('\n');
+      }
+      write(out.resolve("edits.jsonl"), editLines.toString());
       String md = "# Sequential edits\n\n" + settings(run) + "\n" + table + "\n" + checks(outcome) + "\n";
       write(out.resolve("sequential.md"), md);
       JsonObject summary = new JsonObject();
@@ -145,7 +150,19 @@ final class SequentialRun {
     o.add("contextTemplates", gson.toJsonTree(r.getContextTemplates()));
     o.addProperty("success", r.isSuccess());
     o.addProperty("steps", r.getSteps());
+    o.addProperty("layer", r.getLayer());
+    // |r|·|u| of the edit layer's update: the size of what the edit writes (an outlier here is an edit whose key the
+    // update direction barely reaches).
+    o.addProperty("updateNorm", norm(r.getLeftVector()) * norm(r.getRightVector()));
     return o;
+  }
+
+  private static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
   }
 
   private void progress(int done, int total, long nanos) {

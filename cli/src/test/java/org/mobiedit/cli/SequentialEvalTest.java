@@ -47,6 +47,10 @@ class SequentialEvalTest {
     EditPatch patch = EditPatch.read(out.resolve("edits.medp"));
     assertEquals(last.get("succeeded").getAsInt(), patch.edits().size());
     assertThat(patch.edits()).allMatch(e -> e.hasKey());
+    // Which edits hold at the end, per case: as many as the retention counts.
+    long holding = Files.readAllLines(out.resolve("edits.jsonl")).stream()
+        .filter(l -> JsonParser.parseString(l).getAsJsonObject().get("holdsAtEnd").getAsBoolean()).count();
+    assertEquals(last.get("retention").getAsDouble(), holding / 5.0, 1e-12);
     assertThat(Files.readString(out.resolve("sequential.md"))).contains("| edits | succeeded | still hold |")
         .contains("back exactly");
   }
@@ -74,6 +78,7 @@ class SequentialEvalTest {
     JsonObject refused = JsonParser.parseString(edits.get(1)).getAsJsonObject();
     assertThat(refused.get("success").getAsBoolean()).isFalse();
     assertThat(refused.get("refused").getAsString()).startsWith("CONTEXT_OVERFLOW: ");
+    assertThat(refused.get("holdsAtEnd").getAsBoolean()).isFalse();
     JsonObject last = JsonParser.parseString(run.out).getAsJsonObject().getAsJsonObject("last");
     assertEquals(3, last.get("edits").getAsInt());
     assertThat(last.get("succeeded").getAsInt()).isEqualTo(2);

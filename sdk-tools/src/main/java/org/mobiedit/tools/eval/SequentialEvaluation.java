@@ -62,9 +62,15 @@ public final class SequentialEvaluation {
    * @param baselinePerplexity the unedited model's perplexity of all the neutral texts
    * @param undoneExactly whether undoing every edit gave back the unedited perplexity bit for bit
    * @param reloadedRetention the retention after the saved patch was loaded again (equal to the last checkpoint's)
+   * @param holdingAtEnd for each case in order, whether its edit holds with the reloaded patch (what the retention
+   *     counts; for finding which edits later ones undid)
    */
   public record Outcome(List<Checkpoint> checkpoints, double baselinePerplexity, boolean undoneExactly,
-      double reloadedRetention) {}
+      double reloadedRetention, List<Boolean> holdingAtEnd) {
+    public Outcome {
+      holdingAtEnd = List.copyOf(holdingAtEnd);
+    }
+  }
 
   /** A case's probes as ids, and its neighbours' unedited answers. */
   private record Prepared(EditCase c, int[] target, List<int[]> localityIds, List<AnswerScore> localityBefore,
@@ -155,8 +161,12 @@ public final class SequentialEvaluation {
     }
     boolean exact = perplexity(List.of()).ratio() == 1.0;
     editor.load(patch);
-    double reloaded = retention(prepared, refused);
-    return new Outcome(checkpoints, baseline, exact, reloaded);
+    BitSet holding = holding(prepared, refused);
+    List<Boolean> holdingAtEnd = new ArrayList<>();
+    for (int i = 0; i < prepared.size(); i++) {
+      holdingAtEnd.add(holding.get(i));
+    }
+    return new Outcome(checkpoints, baseline, exact, (double) holding.cardinality() / prepared.size(), holdingAtEnd);
   }
 
   /**
@@ -231,14 +241,20 @@ public final class SequentialEvaluation {
 
   /** Share of the cases whose new object is the model's answer now (every target token the argmax). */
   private double retention(List<Prepared> done, BitSet refused) {
-    int holding = 0;
+    return (double) holding(done, refused).cardinality() / done.size();
+  }
+
+  /** The cases whose new object is the model's answer now. */
+  private BitSet holding(List<Prepared> done, BitSet refused) {
+    BitSet holding = new BitSet();
     for (int i = 0; i < done.size(); i++) {
       Prepared p = done.get(i);
-      if (!refused.get(i)) { // a refused edit does not hold (its prompt may be one the model cannot even read)
-        holding += scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0 ? 1 : 0;
+      // A refused edit does not hold (its prompt may be one the model cannot even read).
+      if (!refused.get(i) && scorer.score(p.c().request().getPrompt(), p.target()).tokenAccuracy() == 1.0) {
+        holding.set(i);
       }
     }
-    return (double) holding / done.size();
+    return holding;
   }
 
   /** Whether {@code prompt} names one of the subjects as a whole phrase. */

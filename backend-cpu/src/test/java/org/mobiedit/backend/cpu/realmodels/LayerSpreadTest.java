@@ -77,6 +77,33 @@ class LayerSpreadTest {
   }
 
   @Test
+  void recommendedSpreadsOnlyOnceTheEditorHoldsEdits() {
+    EditOptions options = EditOptions.recommended();
+    assertThat(options.getSpreadLayers()).isZero();
+    assertThat(options.getSequentialSpreadLayers()).isEqualTo(2);
+    Path file = dir.resolve("sequence.medp");
+    try (LanguageModel lm = DemoWorld.load()) {
+      MobiEditor editor = new MobiEditor(lm, options);
+      assertThat(editor.edit(REQUEST).isSuccess()).isTrue();
+      assertThat(editor.edit(EditRequest.of("Lormu", "{} works at", "Penno")).isSuccess()).isTrue();
+      editor.save(file);
+    }
+    List<List<StoredUpdate>> edits = EditPatch.read(file).edits().stream().map(e -> e.updates()).toList();
+    assertThat(edits.get(0)).hasSize(1); // the first edit: one layer, as a single edit
+    assertThat(edits.get(1)).hasSizeGreaterThan(1); // the second: shared with the layers after its own
+    int first = edits.get(1).get(0).layer();
+    assertThat(edits.get(1)).extracting(StoredUpdate::layer).containsExactly(first, first + 1, first + 2);
+    // Without the option the second edit stays at one layer too.
+    try (LanguageModel lm = DemoWorld.load()) {
+      MobiEditor editor = new MobiEditor(lm, options.toBuilder().sequentialSpreadLayers(0).build());
+      editor.edit(REQUEST);
+      editor.edit(EditRequest.of("Lormu", "{} works at", "Penno"));
+      editor.save(dir.resolve("single.medp"));
+    }
+    assertThat(EditPatch.read(dir.resolve("single.medp")).edits()).allMatch(e -> e.updates().size() == 1);
+  }
+
+  @Test
   void aSpreadEditAnswersIsSavedLoadedAndUndoneWhole() {
     Path file = dir.resolve("edits.medp");
     float[] before;

@@ -32,7 +32,7 @@ final class LayerSpread {
    */
   static Spread of(BackendModel model, EditBatch batch, EditOptions options, KeyStatisticsCache statistics,
       EarlierEdits earlier, KeyDirection key, RankOneUpdate found, RewriteCheck rewrite) {
-    int last = Math.min(found.layer() + options.getSpreadLayers(), model.spec().layers() - 1);
+    int last = Math.min(found.layer() + layersAfter(options, earlier), model.spec().layers() - 1);
     int shares = last - found.layer() + 1;
     if (shares == 1) {
       return new Spread(List.of(found), 0);
@@ -95,6 +95,15 @@ final class LayerSpread {
       }
     }
     return new Spread(passing ? List.copyOf(updates) : List.of(found), passes);
+  }
+
+  /**
+   * How many layers after the edit layer take a share: {@link EditOptions#getSpreadLayers()}, or
+   * {@link EditOptions#getSequentialSpreadLayers()} when that is larger and the editor holds other edits.
+   */
+  static int layersAfter(EditOptions options, EarlierEdits earlier) {
+    return earlier.isEmpty() ? options.getSpreadLayers()
+        : Math.max(options.getSpreadLayers(), options.getSequentialSpreadLayers());
   }
 
   /**
