@@ -268,8 +268,9 @@ public final class EditOptions {
    * While the editor holds other edits, spread each new edit's correction over its layer and the {@code n} after it
    * as {@link #getSpreadLayers()} does (the larger of the two applies); the first edit of an editor stays at one
    * layer. Spreading crowds each layer's key space less, which matters only once edits accumulate: after 200 fresh
-   * sequential demo-world edits, 91.5% still hold against 73.5% at one layer, while a single edit spread over layers
-   * loses a little generalization (94.7% against 95.0%; bench/RESULTS.md, "Spreading edits in a sequence"). Costs a
+   * sequential demo-world edits, 86.5% still hold against 73.5% at one layer (91.5% with 1,024 key texts), while a
+   * single edit spread over layers loses a little generalization (94.7% against 95.0%; bench/RESULTS.md, "A subject's
+   * own key, spreading edits in a sequence, and capacity"). Costs a
    * key capture per extra layer and one batched check per edit, no step. 2 in {@link #recommended()}, 0 in the
    * paper's configuration.
    */
