@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the demo model from nothing: writes the world (world.py), trains its tokenizer and a small Llama on it
-# (train.py), and puts everything in models/mobiedit-world/. Same seed, same machine and thread count: same files.
+# (train.py), prepares the key statistics editors use (mobiedit prepare), and puts everything in
+# models/mobiedit-world/. Same seed, same machine and thread count: same files.
 #   bash tools/world/build.sh [--seed N] [--steps N] [--intermediate N] [--out DIR]
 # (--intermediate: the MLP width, 384 for the bundled model; bench/RESULTS.md measures a 1536-wide one for capacity)
 # The Python environment (pinned in requirements.txt) is created on first use in tools/world/.venv; set PIP_ARGS to
@@ -32,4 +33,6 @@ mkdir -p "$out"
 "$venv/bin/python" "$here/world.py" --seed "$seed" --out "$out"
 RAYON_NUM_THREADS=1 "$venv/bin/python" "$here/train.py" --world "$out" --seed "$seed" --steps "$steps" --intermediate "$intermediate"
 rm -f "$out/generation_config.json"
+# the key statistics editors use (1,024 texts sampled from the model, layers 1-3; about a minute)
+"$root/mobiedit" prepare --model "$out" --force
 ls -l "$out"

@@ -336,6 +336,8 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("shrinkAfterSuccess", o.isShrinkAfterSuccess());
     run.addProperty("spreadLayers", o.getSpreadLayers());
     run.addProperty("keySampleTexts", o.getKeySampleTexts());
+    run.addProperty("preparedKeyStatistics", o.isKeyCovariance() && o.isPreparedKeyStatistics()
+        && Files.exists(MobiEdit.keyStatisticsLocation(lm)));
     run.addProperty("sequentialLayers", o.getSequentialLayers());
     run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
     return run;

@@ -10,9 +10,14 @@ final class LayerOptions {
   Integer spreadLayers;
 
   @Option(names = "--key-samples", paramLabel = "N", description = "Texts (64 tokens each) the key statistics are"
-      + " sampled from, per layer (default: 32; more estimate them better and cost a generation of that many texts"
-      + " once per layer).")
+      + " sampled from when the model has no prepared ones (default: 32; more estimate them better and cost a"
+      + " generation of that many texts, once per editor).")
   Integer keySamples;
+
+  @Option(names = "--prepared-key-statistics", negatable = true, description = "Use the key statistics prepared"
+      + " beside the model ('mobiedit prepare') when it has them, instead of sampling --key-samples texts (on by"
+      + " default).")
+  Boolean preparedKeyStatistics;
 
   @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
       + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
@@ -29,6 +34,9 @@ final class LayerOptions {
     }
     if (keySamples != null) {
       b.keySampleTexts(keySamples);
+    }
+    if (preparedKeyStatistics != null) {
+      b.preparedKeyStatistics(preparedKeyStatistics);
     }
     if (sequentialLayers != null) {
       b.sequentialLayers(sequentialLayers);

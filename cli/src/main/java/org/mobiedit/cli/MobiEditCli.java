@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       BackendsCommand.class,
       SynthesizeCommand.class,
+      PrepareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class MobiEditCli implements Runnable {

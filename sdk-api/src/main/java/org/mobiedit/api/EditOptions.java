@@ -32,6 +32,7 @@ public final class EditOptions {
   private final boolean shrinkAfterSuccess;
   private final int spreadLayers;
   private final int keySampleTexts;
+  private final boolean preparedKeyStatistics;
   private final int sequentialLayers;
   private final int sequentialSpreadLayers;
   private final boolean prefixCache;
@@ -61,6 +62,7 @@ public final class EditOptions {
     this.shrinkAfterSuccess = b.shrinkAfterSuccess;
     this.spreadLayers = b.spreadLayers;
     this.keySampleTexts = b.keySampleTexts;
+    this.preparedKeyStatistics = b.preparedKeyStatistics;
     this.sequentialLayers = b.sequentialLayers;
     this.sequentialSpreadLayers = b.sequentialSpreadLayers;
     this.prefixCache = b.prefixCache;
@@ -129,6 +131,7 @@ public final class EditOptions {
     b.shrinkAfterSuccess = shrinkAfterSuccess;
     b.spreadLayers = spreadLayers;
     b.keySampleTexts = keySampleTexts;
+    b.preparedKeyStatistics = preparedKeyStatistics;
     b.sequentialLayers = sequentialLayers;
     b.sequentialSpreadLayers = sequentialSpreadLayers;
     b.prefixCache = prefixCache;
@@ -243,10 +246,24 @@ public final class EditOptions {
    * update direction {@code u = C⁻¹k̄}. More texts estimate {@code C} better (on the demo world, 1,024 instead of 32
    * keep neutral perplexity within 8% after 80 sequential edits instead of 29%: bench/RESULTS.md) but cost a
    * generation of that many tokens per edited layer, once per editor (every edit under static activation
-   * quantization). 32 (2,048 keys) in both presets.
+   * quantization). 32 (2,048 keys) in both presets. A model with prepared statistics
+   * ({@link #isPreparedKeyStatistics()}) uses those instead.
    */
   public int getKeySampleTexts() {
     return keySampleTexts;
+  }
+
+  /**
+   * Use the model's prepared key statistics when it has them ({@code key-statistics.bin} in a model folder, or
+   * {@code <model file>.key-statistics.bin} beside a single-file model, made by {@code mobiedit prepare}) instead of
+   * sampling {@link #getKeySampleTexts()} texts at the editor's first edit: their texts for every layer, and their
+   * statistics for the layers they hold (under static activation quantization every edit captures the keys of their
+   * first {@link #getKeySampleTexts()} texts again, as it would over texts it sampled). Prepared statistics describe the unedited model, so an editor that
+   * loads a patch and edits on writes the same edits as one that made them all in one session. On by default; off,
+   * the file is ignored. A damaged file, or one of another model, fails the edit with a message naming it.
+   */
+  public boolean isPreparedKeyStatistics() {
+    return preparedKeyStatistics;
   }
 
   /**
@@ -359,6 +376,7 @@ public final class EditOptions {
     private boolean shrinkAfterSuccess;
     private int spreadLayers;
     private int keySampleTexts = 32;
+    private boolean preparedKeyStatistics = true;
     private int sequentialLayers;
     private int sequentialSpreadLayers;
     private boolean prefixCache = true;
@@ -460,6 +478,12 @@ public final class EditOptions {
     /** See {@link EditOptions#getSpreadLayers()}: 0 (the edit layer alone) to {@value EditOptions#MAX_SPREAD_LAYERS}. */
     public Builder spreadLayers(int v) {
       spreadLayers = v;
+      return this;
+    }
+
+    /** See {@link EditOptions#isPreparedKeyStatistics()}. */
+    public Builder preparedKeyStatistics(boolean v) {
+      preparedKeyStatistics = v;
       return this;
     }
 

@@ -1,12 +1,17 @@
 package org.mobiedit.core;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.Editor;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.backend.BackendSelection;
 import org.mobiedit.core.backend.BackendSelector;
 import org.mobiedit.core.internal.edit.MobiEditor;
+import org.mobiedit.core.internal.edit.PreparedKeyStatistics;
 import org.mobiedit.core.internal.model.LanguageModel;
 import org.mobiedit.core.internal.model.OpenWeights;
 import org.mobiedit.core.internal.model.TokenizerLocator;
@@ -138,6 +143,48 @@ public final class MobiEdit {
           + " options ask for " + options.getPrecision().getId() + "; load it in the options' precision");
     }
     return new MobiEditor(loaded, options);
+  }
+
+  /**
+   * Where an editor on {@code model} looks for its prepared key statistics ({@link #prepareKeyStatistics}):
+   * {@code key-statistics.bin} in a model folder, {@code <file>.key-statistics.bin} beside a single-file model.
+   */
+  public static Path keyStatisticsLocation(Model model) {
+    return PreparedKeyStatistics.location(loaded(model));
+  }
+
+  /**
+   * Samples {@code texts} texts of 64 tokens from {@code model} (with the options' seed) and writes them, with the key
+   * statistics of every layer an edit with {@code options} can write to (its edit layer and the layers after it that
+   * {@link EditOptions#getSequentialLayers()} and the spread options reach), to {@code out} atomically. An editor on
+   * the model then uses them ({@link EditOptions#isPreparedKeyStatistics()}) when they are at
+   * {@link #keyStatisticsLocation}. Made once per model, off the device if need be (any backend, same files): a
+   * generation of {@code 64 × texts} tokens, then one forward pass per text and layer.
+   *
+   * @param progress hears the number of texts drawn so far, after each
+   * @return the layers written
+   * @throws MobiEditException {@code INVALID_REQUEST} for a model loaded with quantized activations or a number of
+   *     texts out of range, {@code IO} when the file cannot be written
+   */
+  public static List<Integer> prepareKeyStatistics(Model model, EditOptions options, int texts, Path out,
+      IntConsumer progress) {
+    LanguageModel lm = loaded(model);
+    int first = model.editLayer(options);
+    int reach = Math.max(options.getSpreadLayers(),
+        Math.max(options.getSequentialLayers(), options.getSequentialSpreadLayers()));
+    List<Integer> layers = new ArrayList<>();
+    for (int l = first; l <= Math.min(model.spec().layers() - 1, first + reach); l++) {
+      layers.add(l);
+    }
+    PreparedKeyStatistics.prepare(lm, layers, texts, options.getSeed(), progress).write(out);
+    return List.copyOf(layers);
+  }
+
+  private static LanguageModel loaded(Model model) {
+    if (!(model instanceof LanguageModel loaded)) {
+      throw new IllegalArgumentException("this needs a model from MobiEdit.load, not a " + model.getClass().getName());
+    }
+    return loaded;
   }
 
   /**

@@ -19,7 +19,7 @@ public final class WorldModel {
   public static final String NAME = "mobiedit-world";
   /** The files of the model folder, as the jar holds them (this module's pom lists the same files). */
   public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
-      "tokenizer_config.json", "world.json", "edits-dev.json", "edits-heldout.json");
+      "tokenizer_config.json", "key-statistics.bin", "world.json", "edits-dev.json", "edits-heldout.json");
   /** The layer the world's edits are made at (chosen on the dev edits; world.json's {@code editLayer}). */
   public static final int EDIT_LAYER = 2;
   private static final String RESOURCE = "/org/mobiedit/world/files/";

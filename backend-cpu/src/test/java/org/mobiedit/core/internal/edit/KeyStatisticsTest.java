@@ -89,6 +89,34 @@ class KeyStatisticsTest {
   }
 
   @Test
+  void theMeanSquaredResponseIsTheMeanOfTheSquaredProducts() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int n = 9;
+    java.util.List<float[]> keys = new java.util.ArrayList<>();
+    for (int s = 0; s < 25; s++) {
+      float[] k = new float[n];
+      for (int i = 0; i < n; i++) {
+        k[i] = (float) (r.nextGaussian() + (i == 2 ? 1.5 : 0));
+      }
+      keys.add(k);
+    }
+    float[] u = new float[n];
+    for (int i = 0; i < n; i++) {
+      u[i] = (float) r.nextGaussian();
+    }
+    double expected = 0;
+    for (float[] k : keys) {
+      double dot = 0;
+      for (int i = 0; i < n; i++) {
+        dot += (double) u[i] * k[i];
+      }
+      expected += dot * dot / keys.size();
+    }
+    assertThat(KeyStatistics.fromKeys(0, n, keys).meanSquaredResponse(u))
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 * expected));
+  }
+
+  @Test
   void keptSolvesAreTheSolvesAndChangeWithTheRidge() {
     java.util.SplittableRandom r = new java.util.SplittableRandom(4);
     int n = 8;
@@ -111,6 +139,70 @@ class KeyStatisticsTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(
         KeyStatistics.fromKeys(0, n, keys).solve(v.clone(), 0.5), otherRidge);
     assertThat(otherRidge[0]).isNotEqualTo(again[0]);
+  }
+
+  @Test
+  void everyLayerIsCollectedOverTheSameTextsOnceAndAgainUnderStaticActivationScales() {
+    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(6).seed(9).build();
+    for (Precision precision : new Precision[] {Precision.FP32, Precision.INT8_A8}) {
+      try (LanguageModel lm = LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
+          new LoadOptions(precision, "cpu", 2))) {
+        BackendModel m = lm.backendModel();
+        KeyStatisticsCache cache = new KeyStatisticsCache(m, lm.tokenizer());
+        java.util.List<int[]> texts = KeyStatistics.sampleTexts(m, lm.tokenizer(), 6, 64, 9);
+        assertThat(texts).hasSize(6);
+        float[] k = m.captureKeys(lm.tokenizer().encodeForModel("Lily went to the park."), 0)[3];
+        for (int layer = 1; layer <= 2; layer++) {
+          KeyStatistics got = cache.get(layer, options);
+          assertThat(got.layer()).isEqualTo(layer);
+          assertArrayEquals(KeyStatistics.over(m, layer, texts).direction(k, 0.01), got.direction(k, 0.01));
+          // kept in fp32; captured again (over the same texts) when the keys depend on the edit's calibration
+          if (precision == Precision.FP32) {
+            assertThat(cache.get(layer, options)).isSameAs(got);
+          } else {
+            assertThat(cache.get(layer, options)).isNotSameAs(got);
+          }
+        }
+        assertThat(cache.get(1, options.toBuilder().seed(10).build()).direction(k, 0.01))
+            .isNotEqualTo(cache.get(1, options).direction(k, 0.01));
+      }
+    }
+  }
+
+  @Test
+  void preparedStatisticsAreUsedForTheirLayersAndTheirTextsForTheOthers(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(4).build();
+    for (Precision precision : new Precision[] {Precision.FP32, Precision.INT8_A8}) {
+      try (LanguageModel lm = LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
+          new LoadOptions(precision, "cpu", 2))) {
+        BackendModel m = lm.backendModel();
+        java.util.List<int[]> texts = KeyStatistics.sampleTexts(m, lm.tokenizer(), 6, 16, 3);
+        // stored statistics that are not those of the texts, so that using them shows
+        KeyStatistics other = KeyStatistics.over(m, 0, texts);
+        java.nio.file.Path file = dir.resolve(precision.getId() + ".bin");
+        org.mobiedit.spi.ModelSpec spec = m.spec();
+        new org.mobiedit.core.internal.store.KeyStatisticsFile(lm.fingerprint(), spec.intermediateSize(), 3, texts,
+            java.util.List.of(new org.mobiedit.core.internal.store.KeyStatisticsFile.Layer(1, other.count(),
+                other.lowerTriangle()))).write(file);
+        KeyStatisticsCache cache = new KeyStatisticsCache(m, lm.tokenizer(), file,
+            new org.mobiedit.core.internal.store.KeyStatisticsFile.Expected(lm.fingerprint(),
+                spec.intermediateSize(), spec.layers(), spec.vocabSize(), spec.contextLength()));
+        float[] k = m.captureKeys(lm.tokenizer().encodeForModel("Lily went to the park."), 0)[3];
+        if (precision == Precision.FP32) {
+          assertArrayEquals(other.direction(k, 0.01), cache.get(1, options).direction(k, 0.01));
+          assertArrayEquals(KeyStatistics.over(m, 2, texts).direction(k, 0.01), cache.get(2, options).direction(k,
+              0.01));
+        } else {
+          // captured again at every edit, over the options' number of the file's first texts
+          assertArrayEquals(KeyStatistics.over(m, 1, texts.subList(0, 4)).direction(k, 0.01),
+              cache.get(1, options).direction(k, 0.01));
+        }
+        // off: the file is ignored and texts are sampled with the options' seed
+        assertArrayEquals(new KeyStatisticsCache(m, lm.tokenizer()).get(1, options).direction(k, 0.01),
+            cache.get(1, options.toBuilder().preparedKeyStatistics(false).build()).direction(k, 0.01));
+      }
+    }
   }
 
   @Test

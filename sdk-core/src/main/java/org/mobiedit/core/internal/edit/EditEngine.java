@@ -36,7 +36,7 @@ public final class EditEngine {
    * known, so an editing operation the backend lacks fails when it is called rather than before the edit starts.
    */
   public EditEngine(BackendModel model, Tokenizer tokenizer) {
-    this(model, tokenizer, BackendCapabilities.unknown());
+    this(model, tokenizer, BackendCapabilities.unknown(), new KeyStatisticsCache(model, tokenizer));
   }
 
   /**
@@ -45,19 +45,25 @@ public final class EditEngine {
    * {@link Capability#RANK_ONE_UPDATE} is refused before any work ({@code BACKEND_UNSUPPORTED_OPERATION}).
    */
   public EditEngine(BackendModel model, Tokenizer tokenizer, String backendId, Set<Capability> capabilities) {
-    this(model, tokenizer, BackendCapabilities.of(backendId, capabilities));
+    this(model, tokenizer, BackendCapabilities.of(backendId, capabilities), new KeyStatisticsCache(model, tokenizer));
   }
 
-  /** An engine for a loaded model, checking its backend's capabilities before every edit. */
+  /**
+   * An engine for a loaded model, checking its backend's capabilities before every edit and using the model's prepared
+   * key statistics when it has them ({@link PreparedKeyStatistics}).
+   */
   public EditEngine(LanguageModel model) {
-    this(model.backendModel(), model.tokenizer(), model.backendId(), model.capabilities());
+    this(model.backendModel(), model.tokenizer(), BackendCapabilities.of(model.backendId(), model.capabilities()),
+        new KeyStatisticsCache(model.backendModel(), model.tokenizer(), PreparedKeyStatistics.location(model),
+            PreparedKeyStatistics.expected(model)));
   }
 
-  private EditEngine(BackendModel model, Tokenizer tokenizer, BackendCapabilities capabilities) {
+  private EditEngine(BackendModel model, Tokenizer tokenizer, BackendCapabilities capabilities,
+      KeyStatisticsCache statistics) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.capabilities = capabilities;
-    this.statistics = new KeyStatisticsCache(model, tokenizer);
+    this.statistics = statistics;
   }
 
   /**

@@ -1,9 +1,12 @@
 package org.mobiedit.core.internal.edit;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
@@ -12,7 +15,7 @@ import org.mobiedit.spi.BackendModel;
  * The second moment {@code C = E[k kᵀ]} of one layer's MLP keys (the inputs of {@code W_down}) over sample text,
  * behind ROME's update direction {@code u = C⁻¹k̄}: the write then moves the keys the model actually sees as little
  * as it can, which is what keeps other facts (locality). The paper's reference runs with {@code C = I}
- * ({@code u = k̄/|k̄|}); this is the option the shared spec allows, off by default.
+ * ({@code u = k̄/|k̄|}); this is the option the shared spec allows, on in {@link org.mobiedit.api.EditOptions#recommended()}.
  *
  * <p>Collected from the model's own seeded samples (no corpus needed). Memory while collecting and solving:
  * {@code 8·d_ff²} bytes (1.4 MB for stories260K, 190 MB for a 0.5B model).
@@ -56,25 +59,42 @@ public final class KeyStatistics {
   }
 
   /**
-   * Samples {@code sequences} texts of {@code tokens} tokens from the model (top-40, seeded, one start word each) and
-   * collects the keys of {@code layer} at every position.
+   * Samples {@code sequences} texts of {@code tokens} tokens from the model (top-40, seeded, one start word each): the
+   * texts every layer's statistics are collected over ({@link #over}), so an editor that writes at several layers
+   * generates them once, and under static activation quantization an edit re-captures the keys of the same texts
+   * under its own calibration instead of generating again.
    */
-  public static KeyStatistics sample(BackendModel model, Tokenizer tok, int layer, int sequences, int tokens,
-      long seed) {
+  public static List<int[]> sampleTexts(BackendModel model, Tokenizer tok, int sequences, int tokens, long seed) {
+    return sampleTexts(model, tok, sequences, tokens, seed, drawn -> { });
+  }
+
+  /** As {@link #sampleTexts(BackendModel, Tokenizer, int, int, long)}, telling {@code progress} each text drawn. */
+  public static List<int[]> sampleTexts(BackendModel model, Tokenizer tok, int sequences, int tokens, long seed,
+      IntConsumer progress) {
     if (sequences < 1 || tokens < 1) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST,
           "Key statistics need at least one sequence of at least one token.");
     }
-    int size = model.spec().intermediateSize();
-    double[] sum = new double[size * size];
-    long n = 0;
-    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + layer);
+    SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
+    List<int[]> texts = new ArrayList<>(sequences);
     for (int s = 0; s < sequences; s++) {
       int[] start = tok.encodeForModel(STARTS[s % STARTS.length]);
       int length = Math.min(model.spec().contextLength(), start.length + tokens);
-      int[] row = java.util.Arrays.copyOf(start, length);
+      int[] row = Arrays.copyOf(start, length);
       int[] drawn = ContextTemplates.sample(model, start, length - start.length, random, TOP_K);
       System.arraycopy(drawn, 0, row, start.length, drawn.length);
+      texts.add(row);
+      progress.accept(s + 1);
+    }
+    return List.copyOf(texts);
+  }
+
+  /** The statistics of the keys of {@code layer} at every position of {@code texts}, as the model has them now. */
+  public static KeyStatistics over(BackendModel model, int layer, List<int[]> texts) {
+    int size = model.spec().intermediateSize();
+    double[] sum = new double[size * size];
+    long n = 0;
+    for (int[] row : texts) {
       for (float[] k : model.captureKeys(row, layer)) {
         accumulate(sum, k, size);
         n++;
@@ -83,8 +103,39 @@ public final class KeyStatistics {
     return mean(layer, size, n, sum);
   }
 
+  /** {@link #sampleTexts} then {@link #over}: one layer's statistics from texts of its own. */
+  public static KeyStatistics sample(BackendModel model, Tokenizer tok, int layer, int sequences, int tokens,
+      long seed) {
+    return over(model, layer, sampleTexts(model, tok, sequences, tokens, seed));
+  }
+
+  /** The moment's lower triangle, row by row ({@code size·(size+1)/2} values): what a prepared file stores. */
+  public double[] lowerTriangle() {
+    double[] out = new double[(int) ((long) size * (size + 1) / 2)];
+    int at = 0;
+    for (int i = 0; i < size; i++) {
+      System.arraycopy(moment, i * size, out, at, i + 1);
+      at += i + 1;
+    }
+    return out;
+  }
+
+  /** Statistics of {@code count} keys whose moment's lower triangle is {@code triangle} (a prepared file's). */
+  public static KeyStatistics fromLowerTriangle(int layer, int size, long count, double[] triangle) {
+    if (triangle.length != (long) size * (size + 1) / 2) {
+      throw new IllegalArgumentException(triangle.length + " values for the lower triangle of size " + size);
+    }
+    double[] moment = new double[size * size];
+    int at = 0;
+    for (int i = 0; i < size; i++) {
+      System.arraycopy(triangle, at, moment, i * size, i + 1);
+      at += i + 1;
+    }
+    return new KeyStatistics(layer, size, count, moment);
+  }
+
   /** Statistics over given keys (all of length {@code size}). */
-  static KeyStatistics fromKeys(int layer, int size, java.util.List<float[]> keys) {
+  static KeyStatistics fromKeys(int layer, int size, List<float[]> keys) {
     double[] sum = new double[size * size];
     for (float[] k : keys) {
       accumulate(sum, k, size);
@@ -164,13 +215,14 @@ public final class KeyStatistics {
    * what an update along {@code u} disturbs them by, per unit of its left vector.
    */
   double meanSquaredResponse(float[] u) {
+    // the moment holds its lower triangle only: each off-diagonal product counts twice
     double sum = 0;
     for (int i = 0; i < size; i++) {
       double row = 0;
-      for (int j = 0; j < size; j++) {
+      for (int j = 0; j < i; j++) {
         row += moment[i * size + j] * u[j];
       }
-      sum += u[i] * row;
+      sum += u[i] * (2 * row + moment[i * size + i] * u[i]);
     }
     return sum;
   }

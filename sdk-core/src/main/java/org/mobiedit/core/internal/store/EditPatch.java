@@ -1,16 +1,11 @@
 package org.mobiedit.core.internal.store;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -145,24 +140,23 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
           file + " is not a regular file. Give a file written by 'mobiedit edit --save'.");
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024)) {
-      long size = channel.size();
-      if (size < 12) {
-        throw corrupt(file, "it has only " + size + " bytes");
-      }
-      PatchInput in = new PatchInput(stream, size);
-      if (in.u32("magic") != MAGIC) {
-        throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
-            file + " is not a MobiEdit edit file (wrong magic). Give a file written by 'mobiedit edit --save'.");
-      }
-      int version = in.u32("version");
-      if (version != VERSION && version != VERSION_ONE_UPDATE && version != VERSION_WITHOUT_KEYS) {
-        throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
-            file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads versions "
-                + VERSION_WITHOUT_KEYS + " to " + VERSION + ". Save the edits again with this SDK.");
-      }
-      return readBody(in, file, version);
+    try {
+      return PatchInput.read(file, (in, size) -> {
+        if (size < 12) {
+          throw corrupt(file, "it has only " + size + " bytes");
+        }
+        if (in.u32("magic") != MAGIC) {
+          throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+              file + " is not a MobiEdit edit file (wrong magic). Give a file written by 'mobiedit edit --save'.");
+        }
+        int version = in.u32("version");
+        if (version != VERSION && version != VERSION_ONE_UPDATE && version != VERSION_WITHOUT_KEYS) {
+          throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
+              file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads"
+                  + " versions " + VERSION_WITHOUT_KEYS + " to " + VERSION + ". Save the edits again with this SDK.");
+        }
+        return readBody(in, file, version);
+      });
     } catch (PatchInput.Implausible e) {
       throw corrupt(file, e.getMessage());
     } catch (NoSuchFileException e) {

@@ -1,11 +1,16 @@
 package org.mobiedit.core.internal.store;
 
 import java.nio.Buffer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
@@ -41,6 +46,21 @@ final class PatchInput {
     this.le = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /** What is read from a file's input: the file's length is known ({@code size}, checksum included). */
+  @FunctionalInterface
+  interface Body<T> {
+    T read(PatchInput in, long size) throws IOException, Implausible;
+  }
+
+  /** Opens {@code file} and reads it front to back with {@code body}, buffered. */
+  static <T> T read(Path file, Body<T> body) throws IOException, Implausible {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), CHUNK)) {
+      long size = channel.size();
+      return body.read(new PatchInput(stream, size), size);
+    }
+  }
+
   /** Bytes of content not read yet (the checksum excluded). */
   long remaining() {
     return remaining;
@@ -72,22 +92,56 @@ final class PatchInput {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  long u64(String field) throws IOException, Implausible {
+    fill(8, field);
+    return le.getLong(0);
+  }
+
   /** A u32 count, at most {@code maxCount} and what the bytes left hold, then that many little-endian floats. */
   float[] floats(String field, int maxCount) throws IOException, Implausible {
+    float[] v = new float[counted(field, maxCount, 4)];
+    read(v.length, 4, field, (buffer, done, take) -> buffer.asFloatBuffer().get(v, done, take));
+    return v;
+  }
+
+  /** As {@link #floats}, for 32-bit integers. */
+  int[] ints(String field, int maxCount) throws IOException, Implausible {
+    int[] v = new int[counted(field, maxCount, 4)];
+    read(v.length, 4, field, (buffer, done, take) -> buffer.asIntBuffer().get(v, done, take));
+    return v;
+  }
+
+  /** As {@link #floats}, for 64-bit floats. */
+  double[] doubles(String field, int maxCount) throws IOException, Implausible {
+    double[] v = new double[counted(field, maxCount, 8)];
+    read(v.length, 8, field, (buffer, done, take) -> buffer.asDoubleBuffer().get(v, done, take));
+    return v;
+  }
+
+  /** Decodes {@code take} values from the start of the little-endian chunk into an array from {@code done}. */
+  @FunctionalInterface
+  private interface Decode {
+    void into(ByteBuffer buffer, int done, int take);
+  }
+
+  /** A u32 count of values of {@code width} bytes, at most {@code maxCount} and what the bytes left hold. */
+  private int counted(String field, int maxCount, int width) throws IOException, Implausible {
     int n = count(field + " length", maxCount);
-    checkLeft(4L * n, field);
-    float[] v = new float[n];
+    checkLeft((long) width * n, field);
+    return n;
+  }
+
+  private void read(int n, int width, String field, Decode decode) throws IOException, Implausible {
     int done = 0;
     while (done < n) {
-      int take = Math.min(n - done, chunk.length / 4);
-      fill(4 * take, field);
+      int take = Math.min(n - done, chunk.length / width);
+      fill(width * take, field);
       ((Buffer) le).clear();
-      ((Buffer) le).limit(4 * take);
-      le.asFloatBuffer().get(v, done, take);
+      ((Buffer) le).limit(width * take);
+      decode.into(le, done, take);
       ((Buffer) le).clear();
       done += take;
     }
-    return v;
   }
 
   /** Reads the stored checksum (after every field) and says whether it matches the bytes read. */

@@ -23,6 +23,11 @@ final class PatchOutput {
     write(chunk, 4);
   }
 
+  void u64(long v) throws IOException {
+    le.putLong(0, v);
+    write(chunk, 8);
+  }
+
   void bytes(byte[] b) throws IOException {
     u32(b.length);
     crc.update(b, 0, b.length);
@@ -30,13 +35,32 @@ final class PatchOutput {
   }
 
   void floats(float[] v) throws IOException {
-    u32(v.length);
+    values(v.length, 4, (buffer, done, take) -> buffer.asFloatBuffer().put(v, done, take));
+  }
+
+  void ints(int[] v) throws IOException {
+    values(v.length, 4, (buffer, done, take) -> buffer.asIntBuffer().put(v, done, take));
+  }
+
+  void doubles(double[] v) throws IOException {
+    values(v.length, 8, (buffer, done, take) -> buffer.asDoubleBuffer().put(v, done, take));
+  }
+
+  /** Encodes {@code take} values of an array from {@code done} into the start of the little-endian chunk. */
+  @FunctionalInterface
+  private interface Encode {
+    void from(ByteBuffer buffer, int done, int take);
+  }
+
+  /** A u32 count, then {@code n} values of {@code width} bytes, a chunk at a time. */
+  private void values(int n, int width, Encode encode) throws IOException {
+    u32(n);
     int done = 0;
-    while (done < v.length) {
-      int take = Math.min(v.length - done, chunk.length / 4);
+    while (done < n) {
+      int take = Math.min(n - done, chunk.length / width);
       ((Buffer) le).clear();
-      le.asFloatBuffer().put(v, done, take);
-      write(chunk, 4 * take);
+      encode.from(le, done, take);
+      write(chunk, width * take);
       done += take;
     }
   }
