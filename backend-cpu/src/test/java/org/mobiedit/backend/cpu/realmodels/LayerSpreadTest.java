@@ -22,7 +22,7 @@ import org.mobiedit.core.internal.store.StoredUpdate;
  * undone as one edit.
  */
 class LayerSpreadTest {
-  private static final EditRequest REQUEST = EditRequest.of("Melmal", "{} speaks", "Zenemeshese");
+  private static final EditRequest REQUEST = EditRequest.of("Taibroun", "{} works at", "Linbran");
 
   private static final EditOptions SPREAD = EditOptions.recommended().toBuilder().spreadLayers(2).build();
 
@@ -109,23 +109,23 @@ class LayerSpreadTest {
     float[] before;
     float[] edited;
     try (LanguageModel lm = DemoWorld.load()) {
-      before = DemoWorld.lastLogits(lm, "Melmal speaks");
+      before = DemoWorld.lastLogits(lm, "Taibroun works at");
       MobiEditor editor = new MobiEditor(lm, SPREAD);
       EditResult r = editor.edit(REQUEST);
       assertThat(r.isSuccess()).isTrue();
-      assertThat(editor.generate("Melmal speaks", GenerationOptions.greedy(3)).getText()).startsWith(" Zenemeshese");
-      edited = DemoWorld.lastLogits(lm, "Melmal speaks");
+      assertThat(editor.generate("Taibroun works at", GenerationOptions.greedy(3)).getText()).startsWith(" Linbran");
+      edited = DemoWorld.lastLogits(lm, "Taibroun works at");
       editor.save(file);
       assertThat(EditPatch.read(file).edits().get(0).updates()).hasSize(3);
       editor.undoLast();
-      assertArrayEquals(before, DemoWorld.lastLogits(lm, "Melmal speaks"));
+      assertArrayEquals(before, DemoWorld.lastLogits(lm, "Taibroun works at"));
     }
     try (LanguageModel fresh = DemoWorld.load()) {
       MobiEditor restored = new MobiEditor(fresh, SPREAD);
       restored.load(file);
-      assertArrayEquals(edited, DemoWorld.lastLogits(fresh, "Melmal speaks"));
+      assertArrayEquals(edited, DemoWorld.lastLogits(fresh, "Taibroun works at"));
       restored.undo("edit-1");
-      assertArrayEquals(before, DemoWorld.lastLogits(fresh, "Melmal speaks"));
+      assertArrayEquals(before, DemoWorld.lastLogits(fresh, "Taibroun works at"));
     }
   }
 

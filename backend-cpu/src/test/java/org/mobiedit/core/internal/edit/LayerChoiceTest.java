@@ -22,7 +22,7 @@ import org.mobiedit.core.internal.store.StoredEdit;
  */
 class LayerChoiceTest {
   private static final EditRequest FIRST = EditRequest.of("Zevour", "{} was born in", "Gaizobu");
-  private static final EditRequest SECOND = EditRequest.of("Suzol", "{} was born in", "Kolvo");
+  private static final EditRequest SECOND = EditRequest.of("Thado", "{} lives in", "Gesse");
 
   @TempDir Path dir;
 
@@ -34,7 +34,9 @@ class LayerChoiceTest {
     List<String> templates = ContextTemplates.generate(lm.backendModel(), lm.tokenizer(),
         options.getContextTemplates(), options.getSeed());
     EditBatch batch = EditBatch.build(lm.tokenizer(), request, templates, lm.spec().contextLength());
-    KeyStatisticsCache statistics = new KeyStatisticsCache(lm.backendModel(), lm.tokenizer());
+    // the statistics the editor uses: the world's prepared ones
+    KeyStatisticsCache statistics = new KeyStatisticsCache(lm.backendModel(), lm.tokenizer(),
+        PreparedKeyStatistics.location(lm), PreparedKeyStatistics.expected(lm));
     int best = -1;
     double bestCost = Double.MAX_VALUE;
     for (int layer = 1; layer <= 1 + options.getSequentialLayers(); layer++) {
@@ -57,16 +59,16 @@ class LayerChoiceTest {
     try (LanguageModel lm = DemoWorld.load()) {
       MobiEditor editor = new MobiEditor(lm, options);
       assertThat(editor.edit(FIRST).getLayer()).isEqualTo(1);
-      float[] before = DemoWorld.lastLogits(lm, "Suzol was born in");
+      float[] before = DemoWorld.lastLogits(lm, "Thado lives in");
       editor.save(file);
       List<StoredEdit> earlier = EditPatch.read(file).edits();
       int expected = leastDisturbing(lm, options, SECOND, earlier);
       EditResult second = editor.edit(SECOND);
       assertThat(second.isSuccess()).isTrue();
       assertThat(second.getLayer()).isEqualTo(expected).isEqualTo(3);
-      assertThat(editor.generate("Suzol was born in", GenerationOptions.greedy(3)).getText()).startsWith(" Kolvo");
+      assertThat(editor.generate("Thado lives in", GenerationOptions.greedy(3)).getText()).startsWith(" Gesse");
       editor.undoLast();
-      assertArrayEquals(before, DemoWorld.lastLogits(lm, "Suzol was born in"));
+      assertArrayEquals(before, DemoWorld.lastLogits(lm, "Thado lives in"));
     }
   }
 

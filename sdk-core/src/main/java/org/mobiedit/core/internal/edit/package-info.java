@@ -15,7 +15,8 @@
  *   <li>{@link org.mobiedit.core.internal.edit.KeyDirection}: the keys at the subject's last token, their mean
  *       {@code k̄}, and the direction {@code u} ({@code k̄/|k̄|}, or {@code C⁻¹k̄} from
  *       {@link org.mobiedit.core.internal.edit.KeyStatistics}, kept by
- *       {@link org.mobiedit.core.internal.edit.KeyStatisticsCache}).
+ *       {@link org.mobiedit.core.internal.edit.KeyStatisticsCache}, or prepared once per model by
+ *       {@link org.mobiedit.core.internal.edit.PreparedKeyStatistics}).
  *   <li>{@link org.mobiedit.core.internal.edit.EditLoss}: the loss of a correction {@code δ}, with the unedited
  *       essence distribution.
  *   <li>{@link org.mobiedit.core.internal.edit.RewriteCheck}: does the unedited model already answer? Then nothing

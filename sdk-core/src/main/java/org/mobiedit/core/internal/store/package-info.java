@@ -1,4 +1,7 @@
-/** Saved edits: patch files bound to a model's fingerprint, written atomically, verified on load. */
+/**
+ * What the SDK keeps on disk for a model, bound to its fingerprint, written atomically, verified on load: saved edits
+ * (patch files) and prepared key statistics.
+ */
 @NullMarked
 package org.mobiedit.core.internal.store;
 
