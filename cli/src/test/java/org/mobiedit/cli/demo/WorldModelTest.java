@@ -50,7 +50,9 @@ class WorldModelTest {
         bytes += Files.size(p);
       }
     }
-    assertThat(bytes).isLessThanOrEqualTo(10L << 20);
+    // 10 MiB for the model, its tokenizer and cases, plus 1.8 MB of prepared key statistics (three layers of a
+    // 384-wide moment in float64 and 1,024 texts; docs/edit-engine.md, "Prepared key statistics")
+    assertThat(bytes).isLessThanOrEqualTo(12L << 20);
   }
 
   @Test
