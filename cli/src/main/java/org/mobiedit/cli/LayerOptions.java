@@ -19,6 +19,10 @@ final class LayerOptions {
       + " default).")
   Boolean preparedKeyStatistics;
 
+  @Option(names = "--vocabulary-keys", paramLabel = "W", description = "How much the keys of the vocabulary's"
+      + " words count in the key statistics against the sample texts' keys (default: 0.3; 0 leaves them out).")
+  Double vocabularyKeys;
+
   @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
       + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
   Integer sequentialLayers;
@@ -37,6 +41,9 @@ final class LayerOptions {
     }
     if (preparedKeyStatistics != null) {
       b.preparedKeyStatistics(preparedKeyStatistics);
+    }
+    if (vocabularyKeys != null) {
+      b.vocabularyKeyWeight(vocabularyKeys);
     }
     if (sequentialLayers != null) {
       b.sequentialLayers(sequentialLayers);

@@ -114,6 +114,7 @@ final class SequentialRun {
       StringBuilder editLines = new StringBuilder();
       for (int i = 0; i < edits.size(); i++) {
         edits.get(i).addProperty("holdsAtEnd", outcome.holdingAtEnd().get(i));
+        edits.get(i).add("neighboursChangedAtEnd", gson.toJsonTree(outcome.neighboursChangedAtEnd().get(i)));
         editLines.append(gson.toJson(edits.get(i))).append('\n');
       }
       write(out.resolve("edits.jsonl"), editLines.toString());

@@ -64,13 +64,27 @@ public final class SequentialEvaluation {
    * @param reloadedRetention the retention after the saved patch was loaded again (equal to the last checkpoint's)
    * @param holdingAtEnd for each case in order, whether its edit holds with the reloaded patch (what the retention
    *     counts; for finding which edits later ones undid)
+   * @param neighboursChangedAtEnd for each case in order, its neighbours whose answer with the reloaded patch no longer
+   *     agrees with the unedited model's (those naming an edited subject left out; for finding which edits disturb
+   *     which neighbours)
    */
   public record Outcome(List<Checkpoint> checkpoints, double baselinePerplexity, boolean undoneExactly,
-      double reloadedRetention, List<Boolean> holdingAtEnd) {
+      double reloadedRetention, List<Boolean> holdingAtEnd, List<List<ChangedNeighbour>> neighboursChangedAtEnd) {
     public Outcome {
       holdingAtEnd = List.copyOf(holdingAtEnd);
+      neighboursChangedAtEnd = neighboursChangedAtEnd.stream().map(List::copyOf)
+          .collect(java.util.stream.Collectors.toUnmodifiableList());
     }
   }
+
+  /**
+   * A neighbour prompt whose answer changed.
+   *
+   * @param prompt the neighbour prompt
+   * @param before the unedited model's answer it was scored on
+   * @param now the greedy answer of as many tokens now
+   */
+  public record ChangedNeighbour(String prompt, String before, String now) {}
 
   /** A case's probes as ids, and its neighbours' unedited answers. */
   private record Prepared(EditCase c, int[] target, List<int[]> localityIds, List<AnswerScore> localityBefore,
@@ -163,10 +177,14 @@ public final class SequentialEvaluation {
     editor.load(patch);
     BitSet holding = holding(prepared, refused);
     List<Boolean> holdingAtEnd = new ArrayList<>();
+    List<List<ChangedNeighbour>> changed = new ArrayList<>();
+    List<String> editedSubjects = subjects(prepared);
     for (int i = 0; i < prepared.size(); i++) {
       holdingAtEnd.add(holding.get(i));
+      changed.add(changedNeighbours(prepared.get(i), editedSubjects));
     }
-    return new Outcome(checkpoints, baseline, exact, (double) holding.cardinality() / prepared.size(), holdingAtEnd);
+    return new Outcome(checkpoints, baseline, exact, (double) holding.cardinality() / prepared.size(), holdingAtEnd,
+        changed);
   }
 
   /**
@@ -212,10 +230,7 @@ public final class SequentialEvaluation {
     Mean para = new Mean();
     Mean locality = new Mean();
     Mean portability = new Mean();
-    List<String> editedSubjects = new ArrayList<>();
-    for (Prepared p : done) {
-      editedSubjects.add(p.c().request().getSubject());
-    }
+    List<String> editedSubjects = subjects(done);
     for (Prepared p : done) {
       for (String phrasing : p.c().paraphrases()) {
         para.add(scorer.score(phrasing, p.target()).tokenAccuracy());
@@ -237,6 +252,29 @@ public final class SequentialEvaluation {
     Perplexity ppl = perplexity(editedSubjects);
     return new Checkpoint(done.size(), succeeded, retention(done, refused), para.value(), locality.value(),
         portability.value(), ppl.texts(), ppl.perplexity(), ppl.ratio(), meanSteps, seconds);
+  }
+
+  private static List<String> subjects(List<Prepared> done) {
+    List<String> subjects = new ArrayList<>();
+    for (Prepared p : done) {
+      subjects.add(p.c().request().getSubject());
+    }
+    return subjects;
+  }
+
+  /** The neighbour prompts of {@code p} (naming no edited subject) whose answer disagrees with the unedited one. */
+  private List<ChangedNeighbour> changedNeighbours(Prepared p, List<String> editedSubjects) {
+    List<ChangedNeighbour> changed = new ArrayList<>();
+    for (int k = 0; k < p.c().locality().size(); k++) {
+      String prompt = p.c().locality().get(k).prompt();
+      int[] before = p.localityIds().get(k);
+      if (!mentionsAny(prompt, editedSubjects)
+          && scorer.score(prompt, before).agreement(p.localityBefore().get(k)) < 1) {
+        changed.add(new ChangedNeighbour(prompt, model.tokenizer().decode(before),
+            model.tokenizer().decode(scorer.greedy(prompt, before.length))));
+      }
+    }
+    return changed;
   }
 
   /** Share of the cases whose new object is the model's answer now (every target token the argmax). */

@@ -165,14 +165,23 @@ class PreparedKeyStatisticsTest {
       for (KeyStatisticsFile.Layer stored : prepared.layers()) {
         double[] again = org.mobiedit.core.internal.edit.KeyStatistics.over(lm.backendModel(), stored.layer(),
             prepared.texts()).lowerTriangle();
-        double largest = 0;
-        double worst = 0;
-        for (int i = 0; i < again.length; i++) {
-          largest = Math.max(largest, Math.abs(stored.lowerTriangle()[i]));
-          worst = Math.max(worst, Math.abs(stored.lowerTriangle()[i] - again[i]));
-        }
-        assertThat(worst).as("layer %d", stored.layer()).isLessThan(1e-5 * largest);
+        assertClose(stored.lowerTriangle(), again, "layer " + stored.layer());
+        assertClose(stored.vocabularyTriangle(), org.mobiedit.core.internal.edit.KeyStatistics.overVocabulary(
+            lm.backendModel(), lm.tokenizer().bosId(), stored.layer(), prepared.vocabularyTokens()).lowerTriangle(),
+            "layer " + stored.layer() + "'s vocabulary");
       }
+      // every token of the world's small vocabulary but the start of text
+      assertThat(prepared.vocabularyTokens()).hasSize(spec.vocabSize() - 1);
     }
+  }
+
+  private static void assertClose(double[] stored, double[] again, String what) {
+    double largest = 0;
+    double worst = 0;
+    for (int i = 0; i < again.length; i++) {
+      largest = Math.max(largest, Math.abs(stored[i]));
+      worst = Math.max(worst, Math.abs(stored[i] - again[i]));
+    }
+    assertThat(worst).as(what).isLessThan(1e-5 * largest);
   }
 }

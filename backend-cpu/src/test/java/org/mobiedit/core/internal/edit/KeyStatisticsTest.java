@@ -143,7 +143,8 @@ class KeyStatisticsTest {
 
   @Test
   void everyLayerIsCollectedOverTheSameTextsOnceAndAgainUnderStaticActivationScales() {
-    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(6).seed(9).build();
+    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(6).seed(9).vocabularyKeyWeight(0)
+        .build();
     for (Precision precision : new Precision[] {Precision.FP32, Precision.INT8_A8}) {
       try (LanguageModel lm = LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
           new LoadOptions(precision, "cpu", 2))) {
@@ -165,6 +166,16 @@ class KeyStatisticsTest {
         }
         assertThat(cache.get(1, options.toBuilder().seed(10).build()).direction(k, 0.01))
             .isNotEqualTo(cache.get(1, options).direction(k, 0.01));
+        // with the vocabulary's keys: added to the texts' at the weight, kept in fp32, captured again otherwise; the
+        // texts' alone stay what the disturbance is measured over
+        EditOptions vocabulary = options.toBuilder().vocabularyKeyWeight(0.3).build();
+        KeyStatistics mixed = cache.get(1, vocabulary);
+        KeyStatistics expected = KeyStatistics.over(m, 1, texts).withVocabulary(KeyStatistics.overVocabulary(m,
+            KeyStatisticsCache.bos(lm.tokenizer()), 1, KeyStatisticsCache.vocabularyTokens(m, lm.tokenizer())), 0.3);
+        assertArrayEquals(expected.direction(k, 0.01), mixed.direction(k, 0.01));
+        assertThat(mixed.direction(k, 0.01)).isNotEqualTo(cache.get(1, options).direction(k, 0.01));
+        assertArrayEquals(cache.get(1, options).direction(k, 0.01), cache.texts(1, vocabulary).direction(k, 0.01));
+        assertThat(cache.get(1, vocabulary) == mixed).isEqualTo(precision == Precision.FP32);
       }
     }
   }
@@ -172,7 +183,7 @@ class KeyStatisticsTest {
   @Test
   void preparedStatisticsAreUsedForTheirLayersAndTheirTextsForTheOthers(@org.junit.jupiter.api.io.TempDir
       java.nio.file.Path dir) {
-    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(4).build();
+    EditOptions options = EditOptions.recommended().toBuilder().keySampleTexts(4).vocabularyKeyWeight(0).build();
     for (Precision precision : new Precision[] {Precision.FP32, Precision.INT8_A8}) {
       try (LanguageModel lm = LanguageModel.load(SharedData.require("models/stories260K/stories260K-f32.gguf"),
           new LoadOptions(precision, "cpu", 2))) {
@@ -183,8 +194,8 @@ class KeyStatisticsTest {
         java.nio.file.Path file = dir.resolve(precision.getId() + ".bin");
         org.mobiedit.spi.ModelSpec spec = m.spec();
         new org.mobiedit.core.internal.store.KeyStatisticsFile(lm.fingerprint(), spec.intermediateSize(), 3, texts,
-            java.util.List.of(new org.mobiedit.core.internal.store.KeyStatisticsFile.Layer(1, other.count(),
-                other.lowerTriangle()))).write(file);
+            new int[] {5}, java.util.List.of(new org.mobiedit.core.internal.store.KeyStatisticsFile.Layer(1,
+                other.count(), other.lowerTriangle(), other.lowerTriangle()))).write(file);
         KeyStatisticsCache cache = new KeyStatisticsCache(m, lm.tokenizer(), file,
             new org.mobiedit.core.internal.store.KeyStatisticsFile.Expected(lm.fingerprint(),
                 spec.intermediateSize(), spec.layers(), spec.vocabSize(), spec.contextLength()));
@@ -203,6 +214,79 @@ class KeyStatisticsTest {
             cache.get(1, options.toBuilder().preparedKeyStatistics(false).build()).direction(k, 0.01));
       }
     }
+  }
+
+  @Test
+  void theVocabularyStatisticsAreTheMomentOfEachTokensKeyRightAfterTheStartOfText() {
+    try (LanguageModel lm = load()) {
+      BackendModel m = lm.backendModel();
+      java.util.OptionalInt bos = KeyStatisticsCache.bos(lm.tokenizer());
+      assertThat(bos).isPresent();
+      int vocab = m.spec().vocabSize();
+      int[] all = KeyStatisticsCache.vocabularyTokens(m, lm.tokenizer());
+      assertThat(all).hasSize(vocab - 1).doesNotContain(bos.getAsInt());
+      int[] some = KeyStatistics.vocabularyTokens(vocab, bos, 100);
+      assertThat(some).hasSize(100).doesNotContain(bos.getAsInt()).isSorted().doesNotHaveDuplicates();
+      assertThat(some[0]).isEqualTo(all[0]);
+      assertThat(some[99]).isGreaterThan(vocab * 9 / 10);
+      // batched captures are the keys of each two-token row on its own
+      int[] tokens = java.util.Arrays.copyOf(all, 300);
+      java.util.List<float[]> keys = new java.util.ArrayList<>();
+      for (int t : tokens) {
+        keys.add(m.captureKeys(new int[] {bos.getAsInt(), t}, 1)[1]);
+      }
+      KeyStatistics direct = KeyStatistics.fromKeys(1, m.spec().intermediateSize(), keys);
+      KeyStatistics batched = KeyStatistics.overVocabulary(m, bos, 1, tokens);
+      assertThat(batched.count()).isEqualTo(300);
+      double[] a = direct.lowerTriangle();
+      double[] b = batched.lowerTriangle();
+      for (int i = 0; i < a.length; i++) {
+        assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-6 * (1 + Math.abs(a[i]))));
+      }
+    }
+  }
+
+  @Test
+  void theVocabularyCountsAtItsWeightOfTheTextsScale() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int n = 10;
+    java.util.List<float[]> texts = new java.util.ArrayList<>();
+    java.util.List<float[]> words = new java.util.ArrayList<>();
+    for (int s = 0; s < 30; s++) {
+      float[] k = new float[n];
+      float[] w = new float[n];
+      for (int i = 0; i < n; i++) {
+        k[i] = (float) r.nextGaussian();
+        w[i] = (float) (3 * r.nextGaussian() + (i == 2 ? 5 : 0));
+      }
+      texts.add(k);
+      words.add(w);
+    }
+    KeyStatistics c = KeyStatistics.fromKeys(0, n, texts);
+    KeyStatistics v = KeyStatistics.fromKeys(0, n, words);
+    assertThat(c.withVocabulary(v, 0)).isSameAs(c);
+    double traceC = 0;
+    double traceV = 0;
+    float[] unit = new float[n];
+    for (int i = 0; i < n; i++) {
+      java.util.Arrays.fill(unit, 0);
+      unit[i] = 1;
+      traceC += c.meanSquaredResponse(unit);
+      traceV += v.meanSquaredResponse(unit);
+    }
+    KeyStatistics mixed = c.withVocabulary(v, 0.3);
+    assertThat(mixed.count()).isEqualTo(c.count());
+    float[] u = new float[n];
+    for (int i = 0; i < n; i++) {
+      u[i] = (float) r.nextGaussian();
+    }
+    assertThat(mixed.meanSquaredResponse(u)).isCloseTo(
+        c.meanSquaredResponse(u) + 0.3 * traceC / traceV * v.meanSquaredResponse(u),
+        org.assertj.core.data.Offset.offset(1e-9 * traceC));
+    // statistics of another layer are not mixed in
+    KeyStatistics otherLayer = KeyStatistics.fromKeys(1, n, words);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.withVocabulary(otherLayer, 0.3))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

