@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.tokenizer.Tokenizer;
@@ -110,7 +111,7 @@ public final class KeyStatistics {
    * {@code vocabSize} but the beginning-of-text one, or {@code most} of them evenly spaced when there are more.
    */
   public static int[] vocabularyTokens(int vocabSize, OptionalInt bos, int most) {
-    int[] all = IntStream.range(0, vocabSize).filter(t -> bos.isEmpty() || t != bos.getAsInt()).toArray();
+    int[] all = IntStream.range(0, vocabSize).filter(t -> !bos.isPresent() || t != bos.getAsInt()).toArray();
     if (all.length <= most) {
       return all;
     }
@@ -133,6 +134,16 @@ public final class KeyStatistics {
   public static KeyStatistics overVocabulary(BackendModel model, OptionalInt bos, int layer, int[] tokens) {
     int size = model.spec().intermediateSize();
     double[] sum = new double[size * size];
+    forEachVocabularyKey(model, bos, layer, tokens, (k, i) -> accumulate(sum, k, size));
+    return mean(layer, size, tokens.length, sum);
+  }
+
+  /**
+   * Hands {@code action} the key each of {@code tokens} has at {@code layer} when it starts a text, with the token's
+   * index in {@code tokens}, in order: one two-token pass per token, {@value #VOCABULARY_BATCH} rows per capture.
+   */
+  static void forEachVocabularyKey(BackendModel model, OptionalInt bos, int layer, int[] tokens,
+      ObjIntConsumer<float[]> action) {
     for (int from = 0; from < tokens.length; from += VOCABULARY_BATCH) {
       int n = Math.min(VOCABULARY_BATCH, tokens.length - from);
       int[][] rows = new int[n][];
@@ -142,11 +153,11 @@ public final class KeyStatistics {
         rows[i] = bos.isPresent() ? new int[] {bos.getAsInt(), t} : new int[] {t};
         positions[i] = rows[i].length - 1;
       }
-      for (float[] k : model.captureMlp(rows, layer, positions).keys()) {
-        accumulate(sum, k, size);
+      float[][] keys = model.captureMlp(rows, layer, positions).keys();
+      for (int i = 0; i < n; i++) {
+        action.accept(keys[i], from + i);
       }
     }
-    return mean(layer, size, tokens.length, sum);
   }
 
   /**
