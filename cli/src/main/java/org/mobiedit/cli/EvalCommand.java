@@ -339,6 +339,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("preparedKeyStatistics", o.isKeyCovariance() && o.isPreparedKeyStatistics()
         && Files.exists(MobiEdit.keyStatisticsLocation(lm)));
     run.addProperty("vocabularyKeyWeight", o.getVocabularyKeyWeight());
+    run.addProperty("nearWords", o.getNearWords());
     run.addProperty("sequentialLayers", o.getSequentialLayers());
     run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
     return run;

@@ -23,6 +23,10 @@ final class LayerOptions {
       + " words count in the key statistics against the sample texts' keys (default: 0.3; 0 leaves them out).")
   Double vocabularyKeys;
 
+  @Option(names = "--near-words", paramLabel = "N", description = "Keep each update off the keys of the N vocabulary"
+      + " words nearest the edited subject, softly (default: 16; 0 leaves it out).")
+  Integer nearWords;
+
   @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
       + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
   Integer sequentialLayers;
@@ -44,6 +48,9 @@ final class LayerOptions {
     }
     if (vocabularyKeys != null) {
       b.vocabularyKeyWeight(vocabularyKeys);
+    }
+    if (nearWords != null) {
+      b.nearWords(nearWords);
     }
     if (sequentialLayers != null) {
       b.sequentialLayers(sequentialLayers);

@@ -56,23 +56,34 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     double[] mean = meanKey(capture.keys());
     float[] meanKey = toFloat(mean);
     KeyStatistics keys = options.isKeyCovariance() ? statistics.get(layer, options) : null;
+    double ridge = options.getCovarianceRidge();
+    UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
+    double[] target = keys == null ? mean : toDouble(meanKey);
+    double[] plainKey = toDouble(capture.keys()[0]);
+    if (options.getNearWords() > 0) {
+      List<double[]> words = NearWords.find(model, statistics.bos(), statistics.vocabularyTokens(options), layer,
+          options.getNearWords(), inverse.apply(target), target, plainKey, inverse);
+      inverse = NearWords.keptOff(words, inverse);
+    }
     float[] u;
     List<Integer> same = new ArrayList<>();
-    if (protecting) {
-      double ridge = options.getCovarianceRidge();
-      UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
-      u = KeyProtection.direction(keys == null ? mean : toDouble(meanKey), toDouble(capture.keys()[0]), protect,
-          inverse, same::add);
+    if (protecting || options.getNearWords() > 0) {
+      u = KeyProtection.direction(target, plainKey, protect, inverse, same::add);
     } else {
-      u = keys != null ? keys.direction(meanKey, options.getCovarianceRidge()) : KeyStatistics.unit(mean);
+      u = keys != null ? keys.direction(meanKey, ridge) : KeyStatistics.unit(mean);
     }
     return new KeyDirection(u, meanKey, dot(capture.keys()[0], u), squaredNorm(capture.outputs()[0]),
         same.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** The forward passes of one {@link #capture}: the rewrite rows, and the earlier edits' prompts when protecting. */
-  static long capturePasses(EditBatch batch, EditOptions options, EarlierEdits earlier) {
-    return batch.rewriteRows() + (options.isProtectEarlierEdits() ? (long) earlier.size() : 0);
+  /**
+   * The forward passes of one {@link #capture}: the rewrite rows, the earlier edits' prompts when protecting, and the
+   * vocabulary's tokens when looking for the subject's near words.
+   */
+  static long capturePasses(EditBatch batch, EditOptions options, EarlierEdits earlier,
+      KeyStatisticsCache statistics) {
+    return batch.rewriteRows() + (options.isProtectEarlierEdits() ? (long) earlier.size() : 0)
+        + (options.getNearWords() > 0 ? (long) statistics.vocabularyTokens(options).length : 0);
   }
 
   /** {@code k̄}, accumulated in double (each key divided by the count as it is added). */

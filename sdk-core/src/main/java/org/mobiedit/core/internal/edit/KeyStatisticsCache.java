@@ -118,6 +118,16 @@ final class KeyStatisticsCache {
         k -> KeyStatistics.sampleTexts(model, tokenizer, count, TOKENS, seed));
   }
 
+  /**
+   * The tokens whose keys make the vocabulary statistics under {@code options}: the prepared file's, else the model's
+   * ({@link #vocabularyTokens(BackendModel, Tokenizer)}).
+   */
+  int[] vocabularyTokens(EditOptions options) {
+    synchronized (byLayerAndSeed) {
+      return vocabularyTokens(options.isPreparedKeyStatistics() ? prepared() : null);
+    }
+  }
+
   private int[] vocabularyTokens(@Nullable KeyStatisticsFile file) {
     return file != null ? file.vocabularyTokens() : vocabularyTokens(model, tokenizer);
   }
@@ -127,7 +137,8 @@ final class KeyStatisticsCache {
     return KeyStatistics.vocabularyTokens(model.spec().vocabSize(), bos(tokenizer), EditOptions.MAX_VOCABULARY_KEYS);
   }
 
-  private OptionalInt bos() {
+  /** What a text of this model starts with before its first token, if anything. */
+  OptionalInt bos() {
     return bos(tokenizer);
   }
 

@@ -34,7 +34,7 @@ final class LayerChoice {
     long passes = 0;
     for (int layer = editLayer + 1; layer <= last; layer++) {
       KeyDirection at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-      passes += KeyDirection.capturePasses(batch, options, earlier);
+      passes += KeyDirection.capturePasses(batch, options, earlier, statistics);
       double c = cost(at, layer, options, statistics, LATER_LAYER_FACTOR);
       if (c < bestCost) {
         bestCost = c;

@@ -45,7 +45,7 @@ final class LayerSpread {
       KeyDirection at = key;
       if (i > 0) {
         at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-        passes += KeyDirection.capturePasses(batch, options, earlier);
+        passes += KeyDirection.capturePasses(batch, options, earlier, statistics);
       }
       costs[i] = disturbance(at, layer, options, statistics);
     }
@@ -60,7 +60,7 @@ final class LayerSpread {
         KeyDirection at = key;
         if (layer != found.layer()) {
           at = KeyDirection.capture(model, batch, layer, options, statistics, earlier);
-          passes += KeyDirection.capturePasses(batch, options, earlier);
+          passes += KeyDirection.capturePasses(batch, options, earlier, statistics);
         }
         float[] share = new float[delta.length];
         for (int j = 0; j < share.length; j++) {
