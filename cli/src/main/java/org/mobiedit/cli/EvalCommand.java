@@ -340,6 +340,7 @@ final class EvalCommand implements Callable<Integer> {
         && Files.exists(MobiEdit.keyStatisticsLocation(lm)));
     run.addProperty("vocabularyKeyWeight", o.getVocabularyKeyWeight());
     run.addProperty("nearWords", o.getNearWords());
+    run.addProperty("sequentialNearWords", o.getSequentialNearWords());
     run.addProperty("sequentialLayers", o.getSequentialLayers());
     run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
     return run;

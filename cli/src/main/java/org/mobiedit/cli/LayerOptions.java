@@ -27,6 +27,10 @@ final class LayerOptions {
       + " words nearest the edited subject, softly (default: 16; 0 leaves it out).")
   Integer nearWords;
 
+  @Option(names = "--sequential-near-words", paramLabel = "N", description = "Once edits are applied, keep each new"
+      + " update off the keys of the N vocabulary words nearest its subject, as --near-words does (default: 0).")
+  Integer sequentialNearWords;
+
   @Option(names = "--sequential-layers", paramLabel = "N", description = "Once edits are applied, put each new edit"
       + " at whichever of the edit layer and the N after it disturbs the model least (default: 2; 0: the edit layer).")
   Integer sequentialLayers;
@@ -51,6 +55,9 @@ final class LayerOptions {
     }
     if (nearWords != null) {
       b.nearWords(nearWords);
+    }
+    if (sequentialNearWords != null) {
+      b.sequentialNearWords(sequentialNearWords);
     }
     if (sequentialLayers != null) {
       b.sequentialLayers(sequentialLayers);

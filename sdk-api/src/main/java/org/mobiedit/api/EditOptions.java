@@ -39,6 +39,7 @@ public final class EditOptions {
   private final boolean preparedKeyStatistics;
   private final double vocabularyKeyWeight;
   private final int nearWords;
+  private final int sequentialNearWords;
   private final int sequentialLayers;
   private final int sequentialSpreadLayers;
   private final boolean prefixCache;
@@ -71,6 +72,7 @@ public final class EditOptions {
     this.preparedKeyStatistics = b.preparedKeyStatistics;
     this.vocabularyKeyWeight = b.vocabularyKeyWeight;
     this.nearWords = b.nearWords;
+    this.sequentialNearWords = b.sequentialNearWords;
     this.sequentialLayers = b.sequentialLayers;
     this.sequentialSpreadLayers = b.sequentialSpreadLayers;
     this.prefixCache = b.prefixCache;
@@ -118,8 +120,8 @@ public final class EditOptions {
    */
   public static EditOptions recommended() {
     return builder().relativeEpsilon(true).epsilon(1).learningRate(2.0).maxSteps(200).keyCovariance(true)
-        .covarianceRidge(0.01).vocabularyKeyWeight(0.3).nearWords(16).checkWhenLikely(true).protectEarlierEdits(true).shrinkAfterSuccess(true).sequentialLayers(2)
-        .sequentialSpreadLayers(2).build();
+        .covarianceRidge(0.01).vocabularyKeyWeight(0.3).nearWords(16).checkWhenLikely(true)
+        .protectEarlierEdits(true).shrinkAfterSuccess(true).sequentialLayers(2).sequentialSpreadLayers(2).build();
   }
 
   public static Builder builder() {
@@ -144,6 +146,7 @@ public final class EditOptions {
     b.preparedKeyStatistics = preparedKeyStatistics;
     b.vocabularyKeyWeight = vocabularyKeyWeight;
     b.nearWords = nearWords;
+    b.sequentialNearWords = sequentialNearWords;
     b.sequentialLayers = sequentialLayers;
     b.sequentialSpreadLayers = sequentialSpreadLayers;
     b.prefixCache = prefixCache;
@@ -300,13 +303,23 @@ public final class EditOptions {
    * keys at the edit layer (each right after the start of text) the update direction would reach most, the subject's
    * own excepted. A city's key holds its country and a product's its maker, so an update written for one city moves
    * the answers of the cities nearest it, which are the ones of the same country; keeping the update off their keys
-   * keeps those answers. 0 leaves it out (the builder's default); 16 in {@link #recommended()} (on the demo world's
-   * tuning cases, same-object neighbours of non-person facts kept 96.6% instead of 79.9%, for 1.4 points of
-   * generalization: bench/RESULTS.md, "Near words"). Cost: at each key direction, one two-token pass per
+   * keeps those answers. This is for an edit made while the editor holds no other edits; once it does,
+   * {@link #getSequentialNearWords()} applies. 0 leaves it out (the builder's default); 16 in {@link #recommended()}
+   * (on the demo world's tuning cases, same-object neighbours of non-person facts kept 96.6% instead of 79.9%, for 1.4
+   * points of generalization: bench/RESULTS.md, "Near words"). Cost: at each key direction, one two-token pass per
    * vocabulary token (the tokens of {@link #getVocabularyKeyWeight()}'s statistics) and a solve per candidate word.
    */
   public int getNearWords() {
     return nearWords;
+  }
+
+  /**
+   * {@link #getNearWords()} for an edit made while the editor holds other edits. 0 in {@link #recommended()} and the
+   * builder: in a sequence, where each update is also kept off the earlier edits' keys, 16 near words made 200
+   * sequential demo-world edits drift faster (bench/RESULTS.md, "Near words").
+   */
+  public int getSequentialNearWords() {
+    return sequentialNearWords;
   }
 
   /**
@@ -422,6 +435,7 @@ public final class EditOptions {
     private boolean preparedKeyStatistics = true;
     private double vocabularyKeyWeight;
     private int nearWords;
+    private int sequentialNearWords;
     private int sequentialLayers;
     private int sequentialSpreadLayers;
     private boolean prefixCache = true;
@@ -544,6 +558,12 @@ public final class EditOptions {
       return this;
     }
 
+    /** See {@link EditOptions#getSequentialNearWords()}: 0 to {@value EditOptions#MAX_NEAR_WORDS}. */
+    public Builder sequentialNearWords(int n) {
+      sequentialNearWords = n;
+      return this;
+    }
+
     /** See {@link EditOptions#getKeySampleTexts()}: 1 to {@value EditOptions#MAX_KEY_SAMPLE_TEXTS}. */
     public Builder keySampleTexts(int v) {
       keySampleTexts = v;
@@ -616,6 +636,8 @@ public final class EditOptions {
           "vocabulary key weight must be from 0 to 100, got " + vocabularyKeyWeight);
       check(nearWords >= 0 && nearWords <= MAX_NEAR_WORDS,
           "near words must be from 0 to " + MAX_NEAR_WORDS + ", got " + nearWords);
+      check(sequentialNearWords >= 0 && sequentialNearWords <= MAX_NEAR_WORDS,
+          "sequential near words must be from 0 to " + MAX_NEAR_WORDS + ", got " + sequentialNearWords);
       check(sequentialLayers >= 0 && sequentialLayers <= MAX_SPREAD_LAYERS,
           "sequential layers must be from 0 to " + MAX_SPREAD_LAYERS + ", got " + sequentialLayers);
       check(sequentialSpreadLayers >= 0 && sequentialSpreadLayers <= MAX_SPREAD_LAYERS,

@@ -176,8 +176,8 @@ public final class EditEngine {
         model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
-    long forwardPasses = KeyDirection.capturePasses(batch, options, protect, statistics) + 1L + 1 + choice.forwardPasses()
-        + key.sameSubject().length;
+    long forwardPasses = KeyDirection.capturePasses(batch, options, protect, statistics) + 1L + 1
+        + choice.forwardPasses() + key.sameSubject().length;
     EditResult.Builder result = EditResult.builder(request).layer(layer).contextTemplates(templates);
     listener.onStart(request, options.getMaxSteps());
     if (rewrite.passes()) {

@@ -60,14 +60,16 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
     double[] target = keys == null ? mean : toDouble(meanKey);
     double[] plainKey = toDouble(capture.keys()[0]);
-    if (options.getNearWords() > 0) {
-      List<double[]> words = NearWords.find(model, statistics.bos(), statistics.vocabularyTokens(options), layer,
-          options.getNearWords(), inverse.apply(target), target, plainKey, inverse);
+    int[] vocabulary = statistics.vocabularyTokens(options);
+    int nearWords = NearWords.count(options, earlier, vocabulary.length);
+    if (nearWords > 0) {
+      List<double[]> words = NearWords.find(model, statistics.bos(), vocabulary, layer, nearWords,
+          inverse.apply(target), target, plainKey, inverse);
       inverse = NearWords.keptOff(words, inverse);
     }
     float[] u;
     List<Integer> same = new ArrayList<>();
-    if (protecting || options.getNearWords() > 0) {
+    if (protecting || nearWords > 0) {
       u = KeyProtection.direction(target, plainKey, protect, inverse, same::add);
     } else {
       u = keys != null ? keys.direction(meanKey, ridge) : KeyStatistics.unit(mean);
@@ -82,8 +84,9 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
    */
   static long capturePasses(EditBatch batch, EditOptions options, EarlierEdits earlier,
       KeyStatisticsCache statistics) {
+    int vocabulary = statistics.vocabularyTokens(options).length;
     return batch.rewriteRows() + (options.isProtectEarlierEdits() ? (long) earlier.size() : 0)
-        + (options.getNearWords() > 0 ? (long) statistics.vocabularyTokens(options).length : 0);
+        + (NearWords.count(options, earlier, vocabulary) > 0 ? (long) vocabulary : 0);
   }
 
   /** {@code k̄}, accumulated in double (each key divided by the count as it is added). */

@@ -10,7 +10,8 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.spi.BackendModel;
 
 /**
- * The vocabulary's words an edit keeps its update off ({@link EditOptions#getNearWords()}): the {@code n} tokens
+ * The vocabulary's words an edit keeps its update off ({@link EditOptions#getNearWords()}, and
+ * {@link EditOptions#getSequentialNearWords()} once the editor holds edits): the {@code n} tokens
  * whose keys at the edit layer (each right after the start of text, as {@link KeyStatistics#overVocabulary} reads
  * them) the unprotected direction {@code a = M⁻¹k̄} reaches most, {@code |k_w·a|}, the subject's own key excepted.
  * Those are the subject's neighbours as the model stores them: a city's key holds its country, a product's its
@@ -34,7 +35,27 @@ final class NearWords {
   /** Candidates looked at per word kept, nearest first, to pass over the ones that are the subject. */
   static final int CANDIDATES_PER_WORD = 4;
 
+  /**
+   * The fewest vocabulary tokens looked at for which an edit keeps off near words at all. A vocabulary smaller than
+   * this is one of subword pieces found in any text, not of subjects: stories260K's 512 tokens with 3 to 16 near
+   * words edit 17 or 18 of its 20 requests instead of 19 (bench/RESULTS.md, "Near words"). The demo world's 1,829
+   * tokens are whole names. Set from those two models.
+   */
+  static final int MIN_VOCABULARY = 1024;
+
   private NearWords() {}
+
+  /**
+   * How many near words an edit keeps off: {@link EditOptions#getNearWords()}, or
+   * {@link EditOptions#getSequentialNearWords()} when the editor holds other edits; none when fewer than
+   * {@value #MIN_VOCABULARY} {@code vocabularyTokens} are looked at.
+   */
+  static int count(EditOptions options, EarlierEdits earlier, int vocabularyTokens) {
+    if (vocabularyTokens < MIN_VOCABULARY) {
+      return 0;
+    }
+    return earlier.isEmpty() ? options.getNearWords() : options.getSequentialNearWords();
+  }
 
   /**
    * The keys of the {@code count} vocabulary words nearest the subject at {@code layer}: those {@code a} reaches most
@@ -84,6 +105,11 @@ final class NearWords {
    * itself when there are no words.
    */
   static UnaryOperator<double[]> keptOff(List<double[]> words, UnaryOperator<double[]> inverseMetric) {
+    return keptOff(words, inverseMetric, SOFTNESS);
+  }
+
+  private static UnaryOperator<double[]> keptOff(List<double[]> words, UnaryOperator<double[]> inverseMetric,
+      double softness) {
     int n = words.size();
     if (n == 0) {
       return inverseMetric;
@@ -102,7 +128,7 @@ final class NearWords {
       }
       trace += gram[i * n + i];
     }
-    double[] factor = Cholesky.factor(gram, n, SOFTNESS * Math.max(trace / n, Double.MIN_NORMAL),
+    double[] factor = Cholesky.factor(gram, n, softness * Math.max(trace / n, Double.MIN_NORMAL),
         (i, v) -> Math.max(v, Double.MIN_NORMAL));
     return v -> {
       double[] x = inverseMetric.apply(v);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.mobiedit.api.EditOptions;
+import org.mobiedit.core.internal.store.StoredEdit;
 
 /** The metric that keeps an update off the near words, against the matrix it stands for, solved densely. */
 class NearWordsTest {
@@ -30,6 +32,27 @@ class NearWordsTest {
     }
     return out;
   };
+
+  @Test
+  void anEditorsFirstEditTakesNearWordsAndLaterOnesSequentialNearWords() {
+    EditOptions options = EditOptions.builder().nearWords(16).sequentialNearWords(3).build();
+    EarlierEdits one = EarlierEdits.of(HandMadeEdit.tokenizer(),
+        List.of(new StoredEdit("first", HandMadeEdit.REQUEST, 0, new float[] {1}, new float[] {1})), 64);
+    assertThat(NearWords.count(options, EarlierEdits.NONE, 8192)).isEqualTo(16);
+    assertThat(NearWords.count(options, one, 8192)).isEqualTo(3);
+    assertThat(NearWords.count(EditOptions.recommended(), one, 8192)).isZero();
+    assertThat(NearWords.count(EditOptions.recommended(), EarlierEdits.NONE, 8192)).isEqualTo(16);
+    assertThat(NearWords.count(EditOptions.paper(), EarlierEdits.NONE, 8192)).isZero();
+  }
+
+  @Test
+  void aVocabularyOfSubwordPiecesHasNoNearWords() {
+    EditOptions options = EditOptions.recommended();
+    assertThat(NearWords.count(options, EarlierEdits.NONE, 511)).isZero();
+    assertThat(NearWords.count(options, EarlierEdits.NONE, NearWords.MIN_VOCABULARY - 1)).isZero();
+    assertThat(NearWords.count(options, EarlierEdits.NONE, NearWords.MIN_VOCABULARY)).isEqualTo(16);
+    assertThat(NearWords.count(options, EarlierEdits.NONE, 1829)).isEqualTo(16);
+  }
 
   @Test
   void withoutWordsItIsTheMetricItself() {
