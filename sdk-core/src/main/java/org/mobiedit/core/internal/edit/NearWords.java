@@ -51,9 +51,11 @@ final class NearWords {
    * {@value #MIN_VOCABULARY} {@code vocabularyTokens} are looked at.
    */
   static int count(EditOptions options, EarlierEdits earlier, int vocabularyTokens) {
-    if (vocabularyTokens < MIN_VOCABULARY) {
-      return 0;
-    }
+    return vocabularyTokens < MIN_VOCABULARY ? 0 : asked(options, earlier);
+  }
+
+  /** How many near words the options ask for, for an edit made on top of {@code earlier} edits. */
+  static int asked(EditOptions options, EarlierEdits earlier) {
     return earlier.isEmpty() ? options.getNearWords() : options.getSequentialNearWords();
   }
 
