@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code mobiedit prepare}: a model's key statistics, made once and kept beside it. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = {"Prepare a model for editing: sample texts from it and write them, with the second moment of the"
-        + " MLP keys over them and over the vocabulary's tokens at every layer the default edit can write to, beside the model (key-statistics.bin in a model"
-        + " folder, <file>.key-statistics.bin beside a GGUF file). Editors on the model then use them instead of"
+        + " MLP keys over them and over the vocabulary's tokens at every layer the default edit can write to, beside"
+        + " the model (key-statistics.bin in a model folder, <file>.key-statistics.bin beside a GGUF file). Editors on the model then use them instead of"
         + " sampling 32 texts at their first edit: better statistics than a phone could sample at every start, and the"
         + " same ones in every session. Run it on the unedited model, at fp32 or with int8/int4 weights."})
 final class PrepareCommand implements Callable<Integer> {

@@ -86,14 +86,14 @@ class VocabularyKeysTest {
           double[][] directions = {free, kept};
           float[] own = subjectKey(lm, layer, "We drove to ", city, " and stayed");
           for (int d = 0; d < 2; d++) {
-            ownElsewhere[d] += dot(own, directions[d]) / dot(directions[d], key);
+            ownElsewhere[d] += NearWords.dot(own, directions[d]) / KeyProtection.dot(directions[d], key);
           }
           cities++;
           for (String other : country) {
             if (!other.equals(city)) {
               float[] k = subjectKey(lm, layer, "", other, " belongs to");
               for (int d = 0; d < 2; d++) {
-                double r = dot(k, directions[d]) / dot(directions[d], key);
+                double r = NearWords.dot(k, directions[d]) / KeyProtection.dot(directions[d], key);
                 sameObject[d] += r * r;
               }
               pairs++;
@@ -112,21 +112,7 @@ class VocabularyKeysTest {
     }
   }
 
-  private static double dot(float[] k, double[] u) {
-    double s = 0;
-    for (int i = 0; i < k.length; i++) {
-      s += k[i] * u[i];
-    }
-    return s;
-  }
 
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
-  }
 
   /**
    * The root mean square of {@code (u_s·k_o)/(u_s·k_s)} over every subject {@code s} and the keys {@code k_o} of every
@@ -137,10 +123,10 @@ class VocabularyKeysTest {
     int n = 0;
     for (int s = 0; s < own.length; s++) {
       float[] u = statistics.direction(own[s], 0.01);
-      double reach = dot(u, own[s]);
+      double reach = KeyDirection.dot(u, own[s]);
       for (int o = 0; o < elsewhere.length; o++) {
         if (o / 2 != s) {
-          double r = dot(u, elsewhere[o]) / reach;
+          double r = KeyDirection.dot(u, elsewhere[o]) / reach;
           sum += r * r;
           n++;
         }
@@ -154,13 +140,5 @@ class VocabularyKeysTest {
     int[] row = lm.tokenizer().encodeForModel(before + subject + after);
     int at = lm.tokenizer().encodeForModel(before + subject).length - 1;
     return lm.backendModel().captureMlp(new int[][] {row}, layer, new int[] {at}).keys()[0];
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
   }
 }

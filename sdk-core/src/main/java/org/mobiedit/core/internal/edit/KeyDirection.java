@@ -60,7 +60,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     UnaryOperator<double[]> inverse = keys == null ? UnaryOperator.identity() : v -> keys.solve(v, ridge);
     double[] target = keys == null ? mean : toDouble(meanKey);
     double[] plainKey = toDouble(capture.keys()[0]);
-    int[] vocabulary = NearWords.asked(options, earlier) > 0 ? statistics.vocabularyTokens(options) : new int[0];
+    int[] vocabulary = NearWords.tokens(options, earlier, statistics);
     int nearWords = NearWords.count(options, earlier, vocabulary.length);
     if (nearWords > 0) {
       List<double[]> words = NearWords.find(model, statistics.bos(), vocabulary, layer, nearWords,
@@ -84,7 +84,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
    */
   static long capturePasses(EditBatch batch, EditOptions options, EarlierEdits earlier,
       KeyStatisticsCache statistics) {
-    int vocabulary = NearWords.asked(options, earlier) > 0 ? statistics.vocabularyTokens(options).length : 0;
+    int vocabulary = NearWords.tokens(options, earlier, statistics).length;
     return batch.rewriteRows() + (options.isProtectEarlierEdits() ? (long) earlier.size() : 0)
         + (NearWords.count(options, earlier, vocabulary) > 0 ? (long) vocabulary : 0);
   }

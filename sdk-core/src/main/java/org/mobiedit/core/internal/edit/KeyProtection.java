@@ -80,19 +80,12 @@ final class KeyProtection {
     if (m == 0) {
       return KeyStatistics.unit(a);
     }
-    double[] gram = new double[m * m];
+    double[] gram = gram(kept, solved);
     double[] g = new double[m];
-    double trace = 0;
     for (int i = 0; i < m; i++) {
       g[i] = dot(kept.get(i), a);
-      for (int j = 0; j <= i; j++) {
-        double v = dot(kept.get(i), solved.get(j));
-        gram[i * m + j] = v;
-        gram[j * m + i] = v;
-      }
-      trace += gram[i * m + i];
     }
-    double scale = Math.max(trace / m, Double.MIN_NORMAL);
+    double scale = meanDiagonal(gram, m);
     double unconstrained = 1 / newNorm; // the spread of u = a
     double plainReachFree = dot(a, plainKey);
     double unconstrainedPlain = newNorm / (plainReachFree * plainReachFree); // aᵀMa / (a·k_p)²
@@ -121,6 +114,32 @@ final class KeyProtection {
     return KeyStatistics.unit(a);
   }
 
+  /**
+   * The Gram matrix {@code G = KᵀM⁻¹K} of {@code keys} (row-major, {@code m × m}, symmetric), given each key's solve
+   * {@code M⁻¹kᵢ} in {@code solved}.
+   */
+  static double[] gram(List<double[]> keys, List<double[]> solved) {
+    int m = keys.size();
+    double[] gram = new double[m * m];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j <= i; j++) {
+        double v = dot(keys.get(i), solved.get(j));
+        gram[i * m + j] = v;
+        gram[j * m + i] = v;
+      }
+    }
+    return gram;
+  }
+
+  /** The mean of an {@code m × m} matrix's diagonal, at least the smallest normal double: the scale of a ridge on it. */
+  static double meanDiagonal(double[] matrix, int m) {
+    double trace = 0;
+    for (int i = 0; i < m; i++) {
+      trace += matrix[i * m + i];
+    }
+    return Math.max(trace / m, Double.MIN_NORMAL);
+  }
+
   /** {@code xᵀ G x}. */
   private static double quadratic(double[] gram, double[] x, int m) {
     double s = 0;
@@ -132,7 +151,7 @@ final class KeyProtection {
     return s;
   }
 
-  private static double dot(double[] p, double[] q) {
+  static double dot(double[] p, double[] q) {
     double s = 0;
     for (int i = 0; i < p.length; i++) {
       s += p[i] * q[i];

@@ -54,6 +54,14 @@ final class NearWords {
     return vocabularyTokens < MIN_VOCABULARY ? 0 : asked(options, earlier);
   }
 
+  /**
+   * The vocabulary tokens an edit on top of {@code earlier} edits looks through for near words: those of the key
+   * statistics when the options ask for near words, else none (nothing is read).
+   */
+  static int[] tokens(EditOptions options, EarlierEdits earlier, KeyStatisticsCache statistics) {
+    return asked(options, earlier) > 0 ? statistics.vocabularyTokens(options) : new int[0];
+  }
+
   /** How many near words the options ask for, for an edit made on top of {@code earlier} edits. */
   static int asked(EditOptions options, EarlierEdits earlier) {
     return earlier.isEmpty() ? options.getNearWords() : options.getSequentialNearWords();
@@ -83,18 +91,18 @@ final class NearWords {
     });
     List<Candidate> ordered = new ArrayList<>(nearest);
     ordered.sort(Comparator.comparingDouble(Candidate::reach).reversed());
-    double meanNorm = dotDouble(meanKey, a);
+    double meanNorm = KeyProtection.dot(meanKey, a);
     double[] plainSolved = inverseMetric.apply(plainKey);
-    double plainNorm = dotDouble(plainKey, plainSolved);
+    double plainNorm = KeyProtection.dot(plainKey, plainSolved);
     List<double[]> words = new ArrayList<>();
     for (Candidate c : ordered) {
       if (words.size() == count) {
         break;
       }
       double[] k = KeyDirection.toDouble(c.key());
-      double kk = dotDouble(k, inverseMetric.apply(k));
-      double cosine = Math.abs(dotDouble(k, a)) / Math.sqrt(kk * meanNorm);
-      double plainCosine = Math.abs(dotDouble(k, plainSolved)) / Math.sqrt(kk * plainNorm);
+      double kk = KeyProtection.dot(k, inverseMetric.apply(k));
+      double cosine = Math.abs(KeyProtection.dot(k, a)) / Math.sqrt(kk * meanNorm);
+      double plainCosine = Math.abs(KeyProtection.dot(k, plainSolved)) / Math.sqrt(kk * plainNorm);
       if (Math.max(cosine, plainCosine) < KeyProtection.SAME_SUBJECT) {
         words.add(k);
       }
@@ -107,11 +115,6 @@ final class NearWords {
    * itself when there are no words.
    */
   static UnaryOperator<double[]> keptOff(List<double[]> words, UnaryOperator<double[]> inverseMetric) {
-    return keptOff(words, inverseMetric, SOFTNESS);
-  }
-
-  private static UnaryOperator<double[]> keptOff(List<double[]> words, UnaryOperator<double[]> inverseMetric,
-      double softness) {
     int n = words.size();
     if (n == 0) {
       return inverseMetric;
@@ -120,23 +123,14 @@ final class NearWords {
     for (double[] w : words) {
       solved.add(inverseMetric.apply(w));
     }
-    double[] gram = new double[n * n];
-    double trace = 0;
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double v = dotDouble(words.get(i), solved.get(j));
-        gram[i * n + j] = v;
-        gram[j * n + i] = v;
-      }
-      trace += gram[i * n + i];
-    }
-    double[] factor = Cholesky.factor(gram, n, softness * Math.max(trace / n, Double.MIN_NORMAL),
+    double[] gram = KeyProtection.gram(words, solved);
+    double[] factor = Cholesky.factor(gram, n, SOFTNESS * KeyProtection.meanDiagonal(gram, n),
         (i, v) -> Math.max(v, Double.MIN_NORMAL));
     return v -> {
       double[] x = inverseMetric.apply(v);
       double[] projections = new double[n];
       for (int i = 0; i < n; i++) {
-        projections[i] = dotDouble(solved.get(i), v); // (M⁻¹n_i)·v = n_i·M⁻¹v
+        projections[i] = KeyProtection.dot(solved.get(i), v); // (M⁻¹n_i)·v = n_i·M⁻¹v
       }
       double[] y = Cholesky.solve(factor, projections, n);
       for (int i = 0; i < n; i++) {
@@ -149,18 +143,11 @@ final class NearWords {
     };
   }
 
-  private static double dot(float[] k, double[] a) {
+  /** {@code k·a} in double. */
+  static double dot(float[] k, double[] a) {
     double s = 0;
     for (int i = 0; i < k.length; i++) {
       s += k[i] * a[i];
-    }
-    return s;
-  }
-
-  private static double dotDouble(double[] p, double[] q) {
-    double s = 0;
-    for (int i = 0; i < p.length; i++) {
-      s += p[i] * q[i];
     }
     return s;
   }

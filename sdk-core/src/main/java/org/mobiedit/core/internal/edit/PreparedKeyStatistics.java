@@ -11,7 +11,8 @@ import org.mobiedit.spi.ModelSpec;
 
 /**
  * Makes a model's prepared key statistics ({@link KeyStatisticsFile}): the sample texts, generated once, and each
- * requested layer's statistics over them and over the vocabulary's tokens, from the model as loaded (unedited). What {@code mobiedit prepare} runs.
+ * requested layer's statistics over them and over the vocabulary's tokens, from the model as loaded (unedited).
+ * What {@code mobiedit prepare} runs.
  */
 public final class PreparedKeyStatistics {
   private PreparedKeyStatistics() {}

@@ -24,8 +24,9 @@ import org.mobiedit.core.files.AtomicFile;
  * tokens whose keys are counted, u32 layer count, per layer u32 layer, u64 key count, u32 length and the lower
  * triangle of the mean of {@code k kᵀ} over the texts' keys row by row in float64, then u32 length and the same over
  * the vocabulary tokens' keys (each token at the start of a text); finally u32 CRC-32 of every byte before it.
- * Version 1 files (before the vocabulary keys) are refused with a message to prepare them again. Read front to back in bounded memory, every count checked against the bytes left
- * and the model before anything is allocated, the checksum compared at the end; written atomically.
+ * Version 1 files (before the vocabulary keys) are refused with a message to prepare them again. Read front to back
+ * in bounded memory, every count checked against the bytes left and the model before anything is allocated, the
+ * checksum compared at the end; written atomically.
  *
  * @param seed the seed the texts were sampled with (recorded for inspection)
  * @param texts the token ids of each sample text, as the model reads them

@@ -68,7 +68,7 @@ class NearWordsTest {
     // μ = SOFTNESS · mean of nᵢᵀM⁻¹nᵢ
     double trace = 0;
     for (double[] w : words) {
-      trace += dot(w, DIAGONAL.apply(w));
+      trace += KeyProtection.dot(w, DIAGONAL.apply(w));
     }
     double mu = NearWords.SOFTNESS * trace / words.size();
     double[] dense = new double[D * D];
@@ -97,17 +97,9 @@ class NearWordsTest {
     double before = 0;
     double after = 0;
     for (double[] w : words) {
-      before += Math.pow(dot(free, w) / dot(free, subject), 2);
-      after += Math.pow(dot(kept, w) / dot(kept, subject), 2);
+      before += Math.pow(KeyProtection.dot(free, w) / KeyProtection.dot(free, subject), 2);
+      after += Math.pow(KeyProtection.dot(kept, w) / KeyProtection.dot(kept, subject), 2);
     }
     assertThat(after).as("squared reach of the words per unit reach of the subject").isLessThan(0.5 * before);
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 }
