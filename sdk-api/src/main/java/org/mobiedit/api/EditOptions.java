@@ -220,10 +220,12 @@ public final class EditOptions {
   /**
    * Write each edit so that the keys of the edits an editor already holds (at the same layer) do not move: the update
    * direction {@code u} is made orthogonal to them (in the metric of the key statistics when
-   * {@link #isKeyCovariance()} is on), so the rank-one write leaves every earlier edit's output where it was. An
-   * earlier edit of the same subject (a key almost parallel to the new one) is not protected: the new edit builds on
-   * it. This is what lets hundreds of edits accumulate in one model (bench/RESULTS.md, "Sequential edits"). Off in
-   * the paper's configuration.
+   * {@link #isKeyCovariance()} is on), so the rank-one write leaves every earlier edit's output (almost) where it
+   * was. An earlier edit of the same subject (a key almost parallel to the new one) is not protected: the new edit
+   * builds on it. The earlier keys are weighed heavily rather than held exactly (docs/edit-engine.md, "Sequential
+   * edits"): in a crowded key space, holding them all exactly leaves late edits only directions that reach many other
+   * subjects. This is what lets hundreds of edits accumulate in one model (bench/RESULTS.md, "Sequential edits"). Off
+   * in the paper's configuration.
    */
   public boolean isProtectEarlierEdits() {
     return protectEarlierEdits;

@@ -70,7 +70,7 @@ record KeyDirection(float[] u, float[] meanKey, double keyDotU, double t0NormSqu
     float[] u;
     List<Integer> same = new ArrayList<>();
     if (protecting || nearWords > 0) {
-      u = KeyProtection.direction(target, plainKey, protect, inverse, same::add);
+      u = KeyProtection.direction(target, plainKey, protect, inverse, same::add, KeyProtection.EARLIER_EDITS);
     } else {
       u = keys != null ? keys.direction(meanKey, ridge) : KeyStatistics.unit(mean);
     }

@@ -13,7 +13,14 @@ import java.util.function.UnaryOperator;
  * {@code G = KᵀM⁻¹K} and {@code g = KᵀM⁻¹k̄}, it is {@code u ∝ a − B·(G + μI)⁻¹·g}: the minimiser of
  * {@code uᵀMu} under those constraints, that is the sequential-editing limit of ROME's covariance (each earlier key
  * weighted without bound), the projection AlphaEdit makes for earlier edits. {@code μ} is a relative 10⁻⁹ of
- * {@code G}'s mean diagonal, for round-off only.
+ * {@code G}'s mean diagonal, for round-off only, in the exact form; an editor uses {@link #EARLIER_EDITS}, 0.1 of it.
+ *
+ * <p>With {@code μ} at 0.1 of {@code G}'s mean diagonal the earlier keys are weighed against the rest instead of held
+ * exactly: {@code u} is then the minimiser of {@code uᵀMu + Σ(u·kᵢ)²/μ} for {@code u·k̄} fixed, so an earlier key
+ * moves a little where holding it exactly would cost the new direction much spread. In a crowded key space (the demo
+ * world: 384 wide, two hundred earlier keys) the exact form leaves late edits only directions that reach many other
+ * subjects; measured on 200 sequential demo-world edits, the soft form keeps more of them and more neighbours
+ * (bench/RESULTS.md, "Where a sequence's neighbours are lost").
  *
  * <p>An earlier key almost parallel to the new one in that metric (cosine above {@link #SAME_SUBJECT}) is the same
  * subject edited again: it is left out, since no direction could reach one and not the other; the new edit's search
@@ -39,6 +46,10 @@ final class KeyProtection {
    * exactly unmoved); larger ones weigh the earlier keys less against the rest.
    */
   private static final double[] SOFTNESS = {1e-9, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100};
+  /** The least ridge an editor puts on {@code G}, relative to its mean diagonal (the class comment says why). */
+  static final double EARLIER_EDITS = 1e-1;
+  /** The least ridge of the exact form: round-off only. */
+  static final double EXACT = 1e-9;
 
   private KeyProtection() {}
 
@@ -57,6 +68,16 @@ final class KeyProtection {
    */
   static float[] direction(double[] meanKey, double[] plainKey, List<float[]> earlier,
       UnaryOperator<double[]> inverseMetric, IntConsumer sameSubject) {
+    return direction(meanKey, plainKey, earlier, inverseMetric, sameSubject, EXACT);
+  }
+
+  /**
+   * As {@link #direction(double[], double[], List, UnaryOperator, IntConsumer)}, with no ridge on {@code G} below
+   * {@code leastSoftness} of its mean diagonal ({@link #EXACT} holds the earlier keys, {@link #EARLIER_EDITS} is an
+   * editor's).
+   */
+  static float[] direction(double[] meanKey, double[] plainKey, List<float[]> earlier,
+      UnaryOperator<double[]> inverseMetric, IntConsumer sameSubject, double leastSoftness) {
     double[] a = inverseMetric.apply(meanKey);
     double newNorm = dot(meanKey, a);
     double[] plainSolved = inverseMetric.apply(plainKey);
@@ -90,6 +111,9 @@ final class KeyProtection {
     double plainReachFree = dot(a, plainKey);
     double unconstrainedPlain = newNorm / (plainReachFree * plainReachFree); // aᵀMa / (a·k_p)²
     for (double softness : SOFTNESS) {
+      if (softness < leastSoftness) {
+        continue;
+      }
       double[] x = Cholesky.solve(Cholesky.factor(gram, m, softness * scale,
           (i, v) -> Math.max(v, Double.MIN_NORMAL)), g, m);
       double gx = dot(g, x);

@@ -15,6 +15,14 @@ class KeyProtectionTest {
   private static final int D = 24;
   private final SplittableRandom random = new SplittableRandom(5);
 
+  private List<float[]> randomKeys(int n) {
+    List<float[]> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(randomKey());
+    }
+    return keys;
+  }
+
   private float[] randomKey() {
     float[] k = new float[D];
     for (int i = 0; i < D; i++) {
@@ -56,11 +64,42 @@ class KeyProtectionTest {
   }
 
   @Test
-  void earlierKeysAreLeftUnmovedAndTheNewKeyIsStillReached() {
-    List<float[]> earlier = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      earlier.add(randomKey());
+  void anEditorWeighsEarlierKeysInsteadOfHoldingThem() {
+    List<float[]> earlier = randomKeys(3);
+    float[] k = randomKey();
+    float[] u = KeyProtection.direction(toDouble(k), toDouble(k), earlier, UnaryOperator.identity(), i -> { },
+        KeyProtection.EARLIER_EDITS);
+    float[] exact = KeyProtection.direction(toDouble(k), earlier, UnaryOperator.identity());
+    // the minimiser of |u|² + Σ(u·eᵢ)²/μ for u·k fixed, μ = 0.1 of the mean |eᵢ|²: u + Σ eᵢ(eᵢ·u)/μ is parallel to k
+    double mu = 0;
+    for (float[] e : earlier) {
+      mu += KeyProtection.EARLIER_EDITS * dot(e, e) / earlier.size();
     }
+    double[] stationary = toDouble(u);
+    for (float[] e : earlier) {
+      double reach = dot(u, e);
+      for (int j = 0; j < D; j++) {
+        stationary[j] += e[j] * reach / mu;
+      }
+    }
+    double sk = 0;
+    double ss = 0;
+    for (int j = 0; j < D; j++) {
+      sk += stationary[j] * k[j];
+      ss += stationary[j] * stationary[j];
+    }
+    assertThat(sk / Math.sqrt(ss * dot(k, k))).isCloseTo(1, offset(1e-6));
+    float[] free = KeyStatistics.unit(toDouble(k));
+    for (float[] e : earlier) {
+      assertThat(Math.abs(dot(u, e))).isLessThan(0.5 * Math.abs(dot(free, e))).isGreaterThan(1e-4);
+      assertThat(Math.abs(dot(exact, e))).isLessThan(1e-5);
+    }
+    assertThat(dot(u, k)).isGreaterThan(dot(exact, k));
+  }
+
+  @Test
+  void earlierKeysAreLeftUnmovedAndTheNewKeyIsStillReached() {
+    List<float[]> earlier = randomKeys(3);
     float[] k = randomKey();
     for (UnaryOperator<double[]> metric : List.of(UnaryOperator.<double[]>identity(), DIAGONAL)) {
       float[] u = KeyProtection.direction(toDouble(k), earlier, metric);
