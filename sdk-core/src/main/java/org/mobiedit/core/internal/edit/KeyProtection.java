@@ -41,15 +41,15 @@ final class KeyProtection {
    * write adds to an average key, per unit of what it adds at the edited one), before the protection is softened.
    */
   static final double MAX_SPREAD = 2;
+  /** The least ridge of the exact form: round-off only. */
+  static final double EXACT = 1e-9;
+  /** The least ridge an editor puts on {@code G}, relative to its mean diagonal (the class comment says why). */
+  static final double EARLIER_EDITS = 1e-1;
   /**
    * The ridges tried on {@code G}, relative to its mean diagonal, hardest first: 10⁻⁹ is round-off only (earlier keys
    * exactly unmoved); larger ones weigh the earlier keys less against the rest.
    */
-  private static final double[] SOFTNESS = {1e-9, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100};
-  /** The least ridge an editor puts on {@code G}, relative to its mean diagonal (the class comment says why). */
-  static final double EARLIER_EDITS = 1e-1;
-  /** The least ridge of the exact form: round-off only. */
-  static final double EXACT = 1e-9;
+  private static final double[] SOFTNESS = {EXACT, 1e-4, 1e-3, 1e-2, EARLIER_EDITS, 1, 10, 100};
 
   private KeyProtection() {}
 

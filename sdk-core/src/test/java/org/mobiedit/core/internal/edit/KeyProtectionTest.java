@@ -82,13 +82,8 @@ class KeyProtectionTest {
         stationary[j] += e[j] * reach / mu;
       }
     }
-    double sk = 0;
-    double ss = 0;
-    for (int j = 0; j < D; j++) {
-      sk += stationary[j] * k[j];
-      ss += stationary[j] * stationary[j];
-    }
-    assertThat(sk / Math.sqrt(ss * dot(k, k))).isCloseTo(1, offset(1e-6));
+    double sk = KeyProtection.dot(stationary, toDouble(k));
+    assertThat(sk / Math.sqrt(KeyProtection.dot(stationary, stationary) * dot(k, k))).isCloseTo(1, offset(1e-6));
     float[] free = KeyStatistics.unit(toDouble(k));
     for (float[] e : earlier) {
       assertThat(Math.abs(dot(u, e))).isLessThan(0.5 * Math.abs(dot(free, e))).isGreaterThan(1e-4);
