@@ -33,6 +33,6 @@ mkdir -p "$out"
 "$venv/bin/python" "$here/world.py" --seed "$seed" --out "$out"
 RAYON_NUM_THREADS=1 "$venv/bin/python" "$here/train.py" --world "$out" --seed "$seed" --steps "$steps" --intermediate "$intermediate"
 rm -f "$out/generation_config.json"
-# the key statistics editors use (1,024 texts sampled from the model, layers 1-3; about a minute)
+# the key statistics editors use (1,024 texts sampled from the model, layers 1-5; about a minute)
 "$root/mobiedit" prepare --model "$out" --force
 ls -l "$out"

@@ -29,7 +29,8 @@ final class PrepareCommand implements Callable<Integer> {
   int texts;
 
   @Option(names = "--layer", paramLabel = "L", description = "The edit layer (default: the SDK's, about 17%% of the"
-      + " depth); the statistics cover it and the two layers after it, as far as sequential edits reach.")
+      + " depth); the statistics cover it and the layers after it that sequential edits can reach (four with the"
+      + " default options).")
   Integer layer;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of the sample texts. Default: 42.")

@@ -155,11 +155,12 @@ public final class MobiEdit {
 
   /**
    * Samples {@code texts} texts of 64 tokens from {@code model} (with the options' seed) and writes them, with the key
-   * statistics of every layer an edit with {@code options} can write to (its edit layer and the layers after it that
-   * {@link EditOptions#getSequentialLayers()} and the spread options reach), to {@code out} atomically. An editor on
-   * the model then uses them ({@link EditOptions#isPreparedKeyStatistics()}) when they are at
-   * {@link #keyStatisticsLocation}. Made once per model, off the device if need be (any backend, same files): a
-   * generation of {@code 64 × texts} tokens, then one forward pass per text and layer.
+   * statistics of every layer an edit with {@code options} can write to (its edit layer, the layers after it that
+   * {@link EditOptions#getSequentialLayers()} can move a sequence's edit to, and the layers the spread options reach
+   * from there), to {@code out} atomically. An editor on the model then uses them
+   * ({@link EditOptions#isPreparedKeyStatistics()}) when they are at {@link #keyStatisticsLocation}. Made once per
+   * model, off the device if need be (any backend, same files): a generation of {@code 64 × texts} tokens, then one
+   * forward pass per text and layer.
    *
    * @param progress hears the number of texts drawn so far, after each
    * @return the layers written
@@ -170,8 +171,9 @@ public final class MobiEdit {
       IntConsumer progress) {
     LanguageModel lm = loaded(model);
     int first = model.editLayer(options);
+    // a sequence's edit may move up to getSequentialLayers() after the edit layer, and spread from there
     int reach = Math.max(options.getSpreadLayers(),
-        Math.max(options.getSequentialLayers(), options.getSequentialSpreadLayers()));
+        options.getSequentialLayers() + Math.max(options.getSpreadLayers(), options.getSequentialSpreadLayers()));
     List<Integer> layers = new ArrayList<>();
     for (int l = first; l <= Math.min(model.spec().layers() - 1, first + reach); l++) {
       layers.add(l);
