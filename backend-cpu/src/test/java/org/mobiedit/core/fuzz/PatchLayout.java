@@ -7,8 +7,9 @@ import java.util.zip.CRC32;
 /**
  * Where the fields of a (valid) MobiEdit patch file are (layout in {@code EditPatch}): magic, version, the
  * fingerprint, the edit count, and per edit four strings, then (from version 3 on) an update count and per update
- * the layer and two float vectors (and the key's, from version 2 on; versions 1 and 2 have one update and no count);
- * the last four bytes are a CRC-32 of everything before them.
+ * the layer and two float vectors (and the key's, from version 2 on; versions 1 and 2 have one update and no count),
+ * then (from version 4 on) the activation grid's bits and, when not 0, the scales; the last four bytes are a CRC-32
+ * of everything before them.
  */
 final class PatchLayout {
   /** What an int field holds. */
@@ -63,6 +64,13 @@ final class PatchLayout {
         }
         if (first == null) {
           first = new int[] {leftFloats, leftCount, rightFloats, rightCount};
+        }
+      }
+      if (version >= 4) {
+        int grid = l.field(Kind.COUNT, "activation grid of edit " + i);
+        if (grid != 0) {
+          int scales = l.field(Kind.VECTOR_LENGTH, "activation scales of edit " + i);
+          l.pos += 4 * scales;
         }
       }
       l.edits.add(new Edit(start, l.pos, start, first[0], first[1], first[2], first[3]));

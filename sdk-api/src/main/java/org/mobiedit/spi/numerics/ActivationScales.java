@@ -42,6 +42,25 @@ public final class ActivationScales {
     return new ActivationScales(grid, s);
   }
 
+  /**
+   * Scales as {@link #toArray()} gave them, on {@code grid}: how saved scales are read back (the SDK's edit files keep
+   * the scales each edit left, see {@code BackendModel.activationScales()}).
+   *
+   * @throws IllegalArgumentException when a scale is not a finite positive number
+   */
+  public static ActivationScales of(SymmetricGrid grid, float[] scales) {
+    if (grid == null) {
+      throw new IllegalArgumentException("give the grid the scales belong to");
+    }
+    for (int i = 0; i < scales.length; i++) {
+      if (!(scales[i] > 0) || !Float.isFinite(scales[i])) {
+        throw new IllegalArgumentException("activation scale " + i + " is " + scales[i]
+            + ", not a finite positive number");
+      }
+    }
+    return new ActivationScales(grid, scales.clone());
+  }
+
   /** An empty calibration for a model of {@code layers} decoder layers. */
   public static Calibration calibration(int layers) {
     return new Calibration(ActivationPoint.count(layers));

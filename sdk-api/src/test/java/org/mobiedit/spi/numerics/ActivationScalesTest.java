@@ -1,6 +1,7 @@
 package org.mobiedit.spi.numerics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -69,5 +70,15 @@ class ActivationScalesTest {
     ActivationScales b = ActivationScales.fromLargestMagnitudes(new float[] {127f, 254f}, SymmetricGrid.INT8);
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     assertThat(a).isNotEqualTo(ActivationScales.fromLargestMagnitudes(new float[] {127f, 254f}, SymmetricGrid.INT16));
+  }
+
+  @Test
+  void savedScalesReadBackAsTheyWereAndOnlyFinitePositiveOnes() {
+    ActivationScales a = ActivationScales.fromLargestMagnitudes(new float[] {0f, 3f, 1e30f}, SymmetricGrid.INT16);
+    assertThat(ActivationScales.of(SymmetricGrid.INT16, a.toArray())).isEqualTo(a);
+    for (float bad : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> ActivationScales.of(SymmetricGrid.INT8, new float[] {1f, bad}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activation scale 1 is " + bad);
+    }
   }
 }

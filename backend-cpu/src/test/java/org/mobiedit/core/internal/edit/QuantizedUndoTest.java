@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mobiedit.api.EditCall;
@@ -15,12 +18,15 @@ import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 import org.mobiedit.backend.cpu.realmodels.DemoWorld;
 import org.mobiedit.core.internal.model.LanguageModel;
+import org.mobiedit.spi.numerics.ActivationScales;
 
 /**
  * With static activation quantization every edit calibrates on its own rows; undoing edits, in any order, and a
- * cancelled edit must still leave the model bit for bit as it was, scales included (demo world model).
+ * cancelled edit must still leave the model bit for bit as it was, scales included, and saved edits loaded into
+ * another session must compute as they did when saved (demo world model).
  */
 class QuantizedUndoTest {
+  @TempDir Path dir;
   private static final EditRequest FIRST = EditRequest.of("Zevour", "{} was born in", "Gaizobu");
   private static final EditRequest SECOND = EditRequest.of("Suzol", "{} was born in", "Kolvo");
   private static final List<String> PROBES = List.of("Suzol was born in", "Zevour was born in", "The capital of");
@@ -57,6 +63,48 @@ class QuantizedUndoTest {
       for (int i = 0; i < before.length; i++) {
         assertArrayEquals(before[i], again[i], PROBES.get(i));
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Precision.class, names = {"INT8_A8", "INT8_A16"})
+  void savedEditsLoadedIntoAnotherSessionComputeAsTheyDidScalesIncluded(Precision precision) throws IOException {
+    Path patch = dir.resolve("edits.medp");
+    float[][] saved;
+    ActivationScales scalesSaved;
+    try (LanguageModel lm = DemoWorld.load(precision)) {
+      probe(lm);
+      MobiEditor editor = new MobiEditor(lm, EditOptions.recommended());
+      assertThat(editor.edit(FIRST).isSuccess()).isTrue();
+      assertThat(editor.edit(SECOND).isSuccess()).isTrue();
+      editor.save(patch);
+      saved = probe(lm);
+      scalesSaved = lm.backendModel().activationScales();
+    }
+    try (LanguageModel lm = DemoWorld.load(precision)) {
+      float[][] fresh = probe(lm); // calibrated on its own first input, as a new session is
+      var freshScales = lm.backendModel().activationScales();
+      MobiEditor editor = new MobiEditor(lm, EditOptions.recommended());
+      editor.load(patch);
+      assertThat(lm.backendModel().activationScales()).isEqualTo(scalesSaved);
+      float[][] loaded = probe(lm);
+      for (int i = 0; i < saved.length; i++) {
+        assertArrayEquals(saved[i], loaded[i], PROBES.get(i));
+      }
+      // undone, the new session is as it was before the load
+      editor.undoLast();
+      editor.undoLast();
+      assertThat(lm.backendModel().activationScales()).isEqualTo(freshScales);
+      float[][] back = probe(lm);
+      for (int i = 0; i < fresh.length; i++) {
+        assertArrayEquals(fresh[i], back[i], PROBES.get(i));
+      }
+    }
+    // at float activations the scales are left aside and the edits apply as they are
+    try (LanguageModel lm = DemoWorld.load(Precision.FP32)) {
+      MobiEditor editor = new MobiEditor(lm, EditOptions.recommended());
+      editor.load(patch);
+      assertThat(editor.getAppliedEdits()).hasSize(2);
     }
   }
 

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -28,6 +30,7 @@ import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
 import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
@@ -281,13 +284,34 @@ public final class MobiEditor implements Editor {
   @Override
   public void save(Path file) {
     locked("save the edits", () -> {
-      new EditPatch(model.files().fingerprint(), appliedInOrder()).write(file);
+      new EditPatch(model.files().fingerprint(), appliedInOrder(), scalesAfterEach()).write(file);
     });
   }
 
   /**
+   * By edit name, the activation scales the model ran on once each applied edit was in place: those the next newer
+   * edit puts back when undone, and the model's own for the newest. Empty when the model's activations are float.
+   */
+  private Map<String, ActivationScales> scalesAfterEach() {
+    Map<String, ActivationScales> out = new HashMap<>();
+    if (!model.backendModel().precision().quantizesActivations()) {
+      return out;
+    }
+    ActivationScales after = model.backendModel().activationScales();
+    for (Applied a : applied) { // newest first
+      if (after != null) {
+        out.put(a.edit.name(), after);
+      }
+      after = a.scalesBefore;
+    }
+    return out;
+  }
+
+  /**
    * Checks every edit of the file against this model before applying any, then applies them all; if applying one
-   * fails, the ones applied before it are reverted, so the file is applied whole or not at all.
+   * fails, the ones applied before it are reverted, so the file is applied whole or not at all. On a model that
+   * quantizes its activations, each edit's saved scales are put in force after it when they are on the model's grid,
+   * so the model computes as it did when the edits were saved; undoing an edit puts back the scales before it.
    */
   @Override
   public void load(Path file) {
@@ -319,6 +343,11 @@ public final class MobiEditor implements Editor {
       for (int i = 0; i < edits.size(); i++) {
         try {
           record(edits.get(i), EditCalibration.saved(model.backendModel()));
+          ActivationScales after = patch.scalesAfter().get(edits.get(i).name());
+          if (after != null && model.backendModel().precision().quantizesActivations() && after.fits(
+              SymmetricGrid.forActivationsOf(model.backendModel().precision()), model.spec().layers())) {
+            model.backendModel().restoreActivationScales(after);
+          }
         } catch (RuntimeException | Error e) {
           while (applied.size() > before) {
             try {

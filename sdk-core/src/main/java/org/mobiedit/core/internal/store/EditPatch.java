@@ -7,13 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.Excerpt;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.files.AtomicFile;
+import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * A sequence of edits saved for one model, bound to its fingerprint. The file is small (two vectors per edit), has a
@@ -22,19 +26,23 @@ import org.mobiedit.core.files.AtomicFile;
  *
  * <p>Layout (little-endian): magic {@code "MEDP"}, u32 version, UTF string fingerprint, u32 edit count, then per
  * edit: name, subject, prompt, new object (UTF strings), u32 update count, and per update u32 layer, u32 |left|,
- * floats, u32 |right|, floats, u32 |key|, floats; finally u32 CRC-32 of every byte before it. Strings are u32 length
- * + UTF-8 bytes. Version 2 (still read) has no update count: one update per edit. Version 1 (still read) has no key
- * either, and its edits load without one.
+ * floats, u32 |right|, floats, u32 |key|, floats; then u32 grid bits, 0 for none, else (8 or 16) u32 |scales| and
+ * floats: the static activation scales the model ran on after the edit, when it quantizes activations
+ * ({@link #scalesAfter()}); finally u32 CRC-32 of every byte before it. Strings are u32 length + UTF-8 bytes. Version 3
+ * (still read) has no scales. Version 2 (still read) has no update count either: one update per edit. Version 1
+ * (still read) has no key either, and its edits load without one.
  *
  * <p>Reading streams the file once, front to back, in bounded memory: every count and length is checked against
  * the bytes left and against the limits below before anything is allocated (a damaged or hostile file fails at its
  * first implausible field), and the checksum is computed on the way and compared at the end. Writing refuses what
  * reading would refuse, so every saved patch can be loaded again.
  */
-public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
+public record EditPatch(String modelFingerprint, List<StoredEdit> edits, Map<String, ActivationScales> scalesAfter) {
   private static final int MAGIC = 0x5044454D; // "MEDP" little-endian
-  /** The format version this SDK writes; it reads this one and the two before it. */
-  public static final int VERSION = 3;
+  /** The format version this SDK writes; it reads this one and the three before it. */
+  public static final int VERSION = 4;
+  /** The format without activation scales (written by SDK 0.1.0 snapshots before 2026-12-06). */
+  public static final int VERSION_WITHOUT_SCALES = 3;
   /** The format of one update per edit (written by SDK 0.1.0 snapshots before edits were spread over layers). */
   public static final int VERSION_ONE_UPDATE = 2;
   /** The first format, whose edits carry no key (written by SDK 0.1.0 snapshots before sequential protection). */
@@ -55,8 +63,16 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
   /** The fewest bytes an update takes: the layer and three empty vectors. */
   private static final int MIN_UPDATE_BYTES = 4 + 4 + 4 + 4;
 
+  /**
+   * @param modelFingerprint the fingerprint of the model the edits were made on
+   * @param edits the edits, oldest first
+   * @param scalesAfter by edit name, the static activation scales the model ran on once that edit was applied (each
+   *     edit calibrates on its own rows and the model keeps the last edit's: loading them back makes the model compute
+   *     as it did when the edits were saved); empty for a model with float activations
+   */
   public EditPatch {
     edits = List.copyOf(edits);
+    scalesAfter = Map.copyOf(scalesAfter);
     Set<String> names = new HashSet<>();
     for (StoredEdit e : edits) {
       if (!names.add(e.name())) {
@@ -64,6 +80,14 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
             "Two edits are named " + Excerpt.quoted(e.name()) + ": names within a patch must be unique.");
       }
     }
+    if (!names.containsAll(scalesAfter.keySet())) {
+      throw new IllegalArgumentException("scales for edits the patch does not hold");
+    }
+  }
+
+  /** A patch of edits made with float activations (no scales). */
+  public EditPatch(String modelFingerprint, List<StoredEdit> edits) {
+    this(modelFingerprint, edits, Map.of());
   }
 
   /**
@@ -89,6 +113,10 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
           throw unsavable(file, which + " has a vector longer than " + MAX_VECTOR + " values");
         }
       }
+      ActivationScales scales = scalesAfter.get(e.name());
+      if (scales != null && scales.size() > MAX_VECTOR) {
+        throw unsavable(file, which + " has more than " + MAX_VECTOR + " activation scales");
+      }
     }
     AtomicFile.write(file, stream -> {
       PatchOutput out = new PatchOutput(stream);
@@ -107,6 +135,13 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
           out.floats(u.left());
           out.floats(u.right());
           out.floats(u.key());
+        }
+        ActivationScales scales = scalesAfter.get(e.name());
+        if (scales == null) {
+          out.u32(0);
+        } else {
+          out.u32(scales.grid().bits());
+          out.floats(scales.toArray());
         }
       }
       out.checksum();
@@ -150,7 +185,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
               file + " is not a MobiEdit edit file (wrong magic). Give a file written by 'mobiedit edit --save'.");
         }
         int version = in.u32("version");
-        if (version != VERSION && version != VERSION_ONE_UPDATE && version != VERSION_WITHOUT_KEYS) {
+        if (version < VERSION_WITHOUT_KEYS || version > VERSION) {
           throw new MobiEditException(MobiEditException.Reason.EDIT_STORE,
               file + " has edit-file format version " + Integer.toUnsignedString(version) + "; this SDK reads"
                   + " versions " + VERSION_WITHOUT_KEYS + " to " + VERSION + ". Save the edits again with this SDK.");
@@ -174,6 +209,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
     String fingerprint = in.string("the model fingerprint", MAX_FINGERPRINT_BYTES);
     int count = in.count("the edit count", Math.min(MAX_EDITS, in.remaining() / MIN_EDIT_BYTES));
     List<StoredEdit> edits = new ArrayList<>();
+    Map<String, ActivationScales> scales = new HashMap<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < count; i++) {
       String at = "edit " + (i + 1) + " of " + count;
@@ -190,7 +226,7 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
       } catch (MobiEditException e) {
         throw new PatchInput.Implausible(at + " holds an invalid request (" + Excerpt.escaped(e.getMessage()) + ")");
       }
-      int updates = version == VERSION ? in.count(at + "'s update count",
+      int updates = version >= VERSION_WITHOUT_SCALES ? in.count(at + "'s update count",
           (int) Math.min(StoredEdit.MAX_UPDATES, in.remaining() / MIN_UPDATE_BYTES)) : 1;
       if (updates == 0) {
         throw new PatchInput.Implausible(at + " has no update");
@@ -205,6 +241,12 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
         parts.add(new StoredUpdate(layer, left, right, key));
       }
       edits.add(new StoredEdit(name, request, parts));
+      if (version == VERSION) {
+        int bits = in.u32(at + "'s activation grid");
+        if (bits != 0) {
+          scales.put(name, scalesOf(at, bits, in.floats(at + "'s activation scales", MAX_VECTOR)));
+        }
+      }
     }
     if (in.remaining() != 0) {
       throw corrupt(file, "it has " + in.remaining() + " unexpected bytes at the end");
@@ -212,7 +254,15 @@ public record EditPatch(String modelFingerprint, List<StoredEdit> edits) {
     if (!in.checksumMatches()) {
       throw corrupt(file, "its checksum does not match its content");
     }
-    return new EditPatch(fingerprint, edits);
+    return new EditPatch(fingerprint, edits, scales);
+  }
+
+  private static ActivationScales scalesOf(String at, int bits, float[] scales) throws PatchInput.Implausible {
+    try {
+      return ActivationScales.of(SymmetricGrid.ofBits(bits), scales);
+    } catch (IllegalArgumentException e) {
+      throw new PatchInput.Implausible(at + "'s activation scales are not usable (" + e.getMessage() + ")");
+    }
   }
 
   private static MobiEditException corrupt(Path file, String why) {

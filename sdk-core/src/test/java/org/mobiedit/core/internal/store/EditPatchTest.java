@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.MobiEditException;
 import org.mobiedit.core.files.AtomicFile;
+import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 class EditPatchTest {
   @TempDir Path dir;
@@ -125,7 +127,7 @@ class EditPatchTest {
   }
 
   @Test
-  void theThirdVersionAddsAKeyAndAnUpdateCountToEachEdit() throws IOException {
+  void laterVersionsAddAKeyAnUpdateCountAndAnActivationGridToEachEdit() throws IOException {
     float[] key = {0.5f, -0.125f};
     StoredEdit first = patch().edits().get(0);
     EditPatch keyed = new EditPatch("abc123", List.of(new StoredEdit(first.name(), first.request(), first.layer(),
@@ -134,8 +136,9 @@ class EditPatchTest {
     keyed.write(f);
     byte[] written = Files.readAllBytes(f);
     byte[] v1 = hex(VERSION_1_BYTES);
-    assertEquals(v1.length + 2 * 4 + (4 + 8) + 4, written.length); // two counts, a key of two floats, an empty key
-    assertEquals(3, written[4]);
+    // two update counts, a key of two floats, an empty key, and two grid fields of 0 (no activation scales)
+    assertEquals(v1.length + 2 * 4 + (4 + 8) + 4 + 2 * 4, written.length);
+    assertEquals(EditPatch.VERSION, written[4]);
     EditPatch back = EditPatch.read(f);
     assertArrayEquals(key, back.edits().get(0).key());
     assertThat(back.edits().get(1).hasKey()).isFalse();
@@ -197,6 +200,62 @@ class EditPatchTest {
     assertEquals(1, e.layer());
     assertArrayEquals(new float[] {1, -2, 3.5f}, e.left());
     assertArrayEquals(new float[] {0.5f, -0.125f}, e.key());
+  }
+
+  /** One update (count 1) at layer 1: left {1, -2, 3.5}, right {0.25, 0.5}, key {0.5, -0.125}. */
+  private static void oneUpdate(PatchOutput out) throws IOException {
+    out.u32(1);
+    out.u32(1);
+    out.floats(new float[] {1, -2, 3.5f});
+    out.floats(new float[] {0.25f, 0.5f});
+    out.floats(new float[] {0.5f, -0.125f});
+  }
+
+  @Test
+  void filesOfTheThirdVersionStillLoadWithoutScales() throws IOException {
+    // Version 3, written field by field: an update count, no activation scales after the updates.
+    Path f = dir.resolve("v3.medp");
+    try (java.io.OutputStream stream = Files.newOutputStream(f)) {
+      PatchOutput out = oneEditUpTo(stream, 3);
+      oneUpdate(out);
+      out.checksum();
+    }
+    EditPatch back = EditPatch.read(f);
+    assertArrayEquals(new float[] {1, -2, 3.5f}, back.edits().get(0).left());
+    assertThat(back.scalesAfter()).isEmpty();
+  }
+
+  @Test
+  void eachEditsActivationScalesReadBackExactly() {
+    EditPatch p = patch();
+    String first = p.edits().get(0).name();
+    ActivationScales scales = ActivationScales.of(SymmetricGrid.INT8, new float[] {0.5f, 1e-30f, 3.25f});
+    Path f = dir.resolve("scales.medp");
+    new EditPatch(p.modelFingerprint(), p.edits(), java.util.Map.of(first, scales)).write(f);
+    EditPatch back = EditPatch.read(f);
+    assertThat(back.scalesAfter()).containsOnlyKeys(first);
+    assertEquals(scales, back.scalesAfter().get(first));
+    assertThat(back.edits()).hasSameSizeAs(p.edits());
+  }
+
+  @Test
+  void unusableActivationScalesAreDamage() throws IOException {
+    for (Object[] bad : new Object[][] {{7, new float[] {1f}, "a symmetric grid has 8 or 16 bits, got 7"},
+        {8, new float[] {1f, Float.NaN}, "activation scale 1 is NaN"},
+        {16, new float[] {-1f}, "activation scale 0 is -1.0"},
+        {8, new float[] {Float.POSITIVE_INFINITY}, "activation scale 0 is Infinity"}}) {
+      Path f = dir.resolve("bad-scales.medp");
+      try (java.io.OutputStream stream = Files.newOutputStream(f)) {
+        PatchOutput out = oneEditUpTo(stream, EditPatch.VERSION);
+        oneUpdate(out);
+        out.u32((int) bad[0]);
+        out.floats((float[]) bad[1]);
+        out.checksum();
+      }
+      assertThatThrownBy(() -> EditPatch.read(f)).isInstanceOf(MobiEditException.class)
+          .hasMessageContaining("damaged").hasMessageContaining("edit 1 of 1's activation scales are not usable")
+          .hasMessageContaining((String) bad[2]);
+    }
   }
 
   @Test
