@@ -116,6 +116,13 @@ final class EvalCommand implements Callable<Integer> {
       + " DIR/sequential.md and the edits as DIR/edits.medp.")
   boolean sequential;
 
+  @Option(names = "--blame", description = "With --sequential: at the end, find which edits cost what: each edit's"
+      + " share of the neutral perplexity increase (undoing from the newest) and, for each neighbour that changed, the"
+      + " edits that lower its answer most (the patch loaded without each edit in turn). Writes DIR/blame.jsonl and"
+      + " DIR/blame-neighbours.jsonl and adds the worst edits to DIR/sequential.md. About two more passes over the"
+      + " checks per edit.")
+  boolean blame;
+
   @Option(names = "--every", paramLabel = "N", defaultValue = "10",
       description = "With --sequential: measure after every N edits (and after the last). Default: ${DEFAULT-VALUE}.")
   int every;
@@ -202,6 +209,9 @@ final class EvalCommand implements Callable<Integer> {
       check.range("--directions", directions, 1, EditOptions.MAX_DIRECTIONS, "");
     }
     check.range("--every", every, 1, Integer.MAX_VALUE, "");
+    if (blame && !sequential) {
+      throw check.fail("--blame goes with --sequential: it blames the edits of a sequence.");
+    }
     if (sequential) {
       check.newFolder("--out", out, force);
       return load;
@@ -237,7 +247,7 @@ final class EvalCommand implements Callable<Integer> {
           + " readable cases.");
     }
     if (sequential) {
-      new SequentialRun(out, every, err, stdout, json).run(modelOptions.model, load, options, cases,
+      new SequentialRun(out, every, blame, err, stdout, json).run(modelOptions.model, load, options, cases,
           lm -> describe(lm, data, options));
       return 0;
     }

@@ -27,7 +27,7 @@ import org.mobiedit.tools.eval.SequentialEvaluation;
  * JSON line per checkpoint ({@code sequential.jsonl}), the table ({@code sequential.md}) with the run's settings and
  * the exactness checks, the edits as a patch ({@code edits.medp}), and for a peer that replays the run
  * (bench/rome/rome_sequential.py): one line per edit with its context templates ({@code edits.jsonl}) and the neutral
- * texts ({@code neutral.jsonl}).
+ * texts ({@code neutral.jsonl}); with {@code --blame}, which edits cost what ({@link BlameReport}).
  */
 final class SequentialRun {
   /**
@@ -43,13 +43,15 @@ final class SequentialRun {
 
   private final Path out;
   private final int every;
+  private final boolean blame;
   private final PrintWriter err;
   private final PrintWriter stdout;
   private final boolean json;
 
-  SequentialRun(Path out, int every, PrintWriter err, PrintWriter stdout, boolean json) {
+  SequentialRun(Path out, int every, boolean blame, PrintWriter err, PrintWriter stdout, boolean json) {
     this.out = out;
     this.every = every;
+    this.blame = blame;
     this.err = err;
     this.stdout = stdout;
     this.json = json;
@@ -66,6 +68,9 @@ final class SequentialRun {
       write(out.resolve("run.json"), run.toString());
       SequentialEvaluation evaluation = new SequentialEvaluation(lm, MobiEdit.open(lm, options), NEUTRAL_TEXTS,
           NEUTRAL_TOKENS, NEUTRAL_SEED);
+      if (blame) {
+        evaluation.withBlame();
+      }
       StringBuilder neutral = new StringBuilder();
       for (SequentialEvaluation.NeutralText t : evaluation.neutralTexts()) {
         neutral.append(gson.toJson(t)).append('\n');
@@ -119,6 +124,9 @@ final class SequentialRun {
       }
       write(out.resolve("edits.jsonl"), editLines.toString());
       String md = "# Sequential edits\n\n" + settings(run) + "\n" + table + "\n" + checks(outcome) + "\n";
+      if (outcome.blame() != null) {
+        md += BlameReport.write(out, outcome.blame(), edits, gson);
+      }
       write(out.resolve("sequential.md"), md);
       JsonObject summary = new JsonObject();
       summary.add("run", run);
@@ -198,7 +206,7 @@ final class SequentialRun {
         percent(last.retention()));
   }
 
-  private static void write(Path file, String text) {
+  static void write(Path file, String text) {
     AtomicFile.write(file, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

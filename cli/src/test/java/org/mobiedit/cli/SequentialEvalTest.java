@@ -25,7 +25,7 @@ class SequentialEvalTest {
     Path out = dir.resolve("seq");
     CliRun run = CliRun.of("eval", "--sequential", "--model", world.toString(), "--dataset",
         world.resolve("edits-dev.json").toString(), "--limit", "5", "--every", "2", "--out", out.toString(),
-        "--json");
+        "--json", "--blame");
     assertEquals(0, run.exitCode, run.toString());
     List<String> lines = Files.readAllLines(out.resolve("sequential.jsonl"));
     assertEquals(3, lines.size()); // after 2, 4 and the 5th edit
@@ -52,7 +52,32 @@ class SequentialEvalTest {
         .filter(l -> JsonParser.parseString(l).getAsJsonObject().get("holdsAtEnd").getAsBoolean()).count();
     assertEquals(last.get("retention").getAsDouble(), holding / 5.0, 1e-12);
     assertThat(Files.readString(out.resolve("sequential.md"))).contains("| edits | succeeded | still hold |")
-        .contains("back exactly");
+        .contains("back exactly").contains("## Blame").contains("Largest shares of the perplexity");
+    // Blame: one line per applied edit, whose perplexity shares add up to the log of the final ratio
+    List<String> blame = Files.readAllLines(out.resolve("blame.jsonl"));
+    assertEquals(patch.edits().size(), blame.size());
+    double shares = 0;
+    for (String line : blame) {
+      JsonObject e = JsonParser.parseString(line).getAsJsonObject();
+      shares += e.get("perplexityShare").getAsDouble();
+      assertThat(e.get("caseIndex").getAsInt()).isBetween(0, 4);
+      assertThat(e.get("neighbourHarm").getAsDouble()).isGreaterThanOrEqualTo(0);
+      assertThat(e.get("prompt").getAsString()).isNotEmpty();
+    }
+    assertEquals(Math.log(last.get("perplexityRatio").getAsDouble()), shares, 1e-9);
+    long changed = Files.readAllLines(out.resolve("edits.jsonl")).stream()
+        .mapToLong(l -> JsonParser.parseString(l).getAsJsonObject().getAsJsonArray("neighboursChangedAtEnd").size())
+        .sum();
+    assertEquals(changed, Files.readAllLines(out.resolve("blame-neighbours.jsonl")).size());
+  }
+
+  @Test
+  void blameGoesWithSequential() {
+    Path world = WorldModel.extract();
+    CliRun run = CliRun.of("eval", "--model", world.toString(), "--dataset",
+        world.resolve("edits-dev.json").toString(), "--out", dir.resolve("x").toString(), "--blame");
+    assertThat(run.exitCode).isNotZero();
+    assertThat(run.err).contains("--blame goes with --sequential");
   }
 
   @Test

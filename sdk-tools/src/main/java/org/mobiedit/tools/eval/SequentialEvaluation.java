@@ -3,7 +3,9 @@ package org.mobiedit.tools.eval;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mobiedit.api.EditResult;
@@ -67,9 +69,12 @@ public final class SequentialEvaluation {
    * @param neighboursChangedAtEnd for each case in order, its neighbours whose answer with the reloaded patch no longer
    *     agrees with the unedited model's (those naming an edited subject left out; for finding which edits disturb
    *     which neighbours)
+   * @param blame which edits cost the final perplexity and the changed neighbours, when asked for
+   *     ({@link #withBlame()}), else null
    */
   public record Outcome(List<Checkpoint> checkpoints, double baselinePerplexity, boolean undoneExactly,
-      double reloadedRetention, List<Boolean> holdingAtEnd, List<List<ChangedNeighbour>> neighboursChangedAtEnd) {
+      double reloadedRetention, List<Boolean> holdingAtEnd, List<List<ChangedNeighbour>> neighboursChangedAtEnd,
+      SequenceBlame.@Nullable Result blame) {
     public Outcome {
       holdingAtEnd = List.copyOf(holdingAtEnd);
       neighboursChangedAtEnd = neighboursChangedAtEnd.stream().map(List::copyOf)
@@ -99,6 +104,7 @@ public final class SequentialEvaluation {
   private final Model model;
   private final Editor editor;
   private final ProbeScorer scorer;
+  private boolean blame;
   private final List<Neutral> neutral = new ArrayList<>();
 
   /**
@@ -128,6 +134,17 @@ public final class SequentialEvaluation {
   }
 
   /**
+   * Also blames the edits at the end of {@link #run} ({@link SequenceBlame}; {@link Outcome#blame()}): a cost of
+   * about two passes over the checks per edit.
+   *
+   * @return this
+   */
+  public SequentialEvaluation withBlame() {
+    this.blame = true;
+    return this;
+  }
+
+  /**
    * Edits every case in order, measuring after every {@code every} edits and after the last.
    *
    * @param patch where the edits are saved at the end (then undone and loaded again)
@@ -147,9 +164,16 @@ public final class SequentialEvaluation {
     long steps = 0;
     int sinceCheckpoint = 0;
     BitSet refused = new BitSet();
+    Map<String, Integer> caseOfEdit = new HashMap<>();
     for (int i = 0; i < prepared.size(); i++) {
       try {
+        List<String> before = List.copyOf(editor.getAppliedEdits());
         EditResult r = editor.edit(prepared.get(i).c().request());
+        for (String name : editor.getAppliedEdits()) {
+          if (!before.contains(name)) {
+            caseOfEdit.put(name, i);
+          }
+        }
         succeeded += r.isSuccess() ? 1 : 0;
         steps += r.getSteps();
         sinceCheckpoint++;
@@ -178,13 +202,24 @@ public final class SequentialEvaluation {
     BitSet holding = holding(prepared, refused);
     List<Boolean> holdingAtEnd = new ArrayList<>();
     List<List<ChangedNeighbour>> changed = new ArrayList<>();
+    List<SequenceBlame.Neighbour> toBlame = new ArrayList<>();
     List<String> editedSubjects = subjects(prepared);
     for (int i = 0; i < prepared.size(); i++) {
       holdingAtEnd.add(holding.get(i));
-      changed.add(changedNeighbours(prepared.get(i), editedSubjects));
+      changed.add(changedNeighbours(i, prepared.get(i), editedSubjects, toBlame));
+    }
+    SequenceBlame.Result blamed = null;
+    if (blame) {
+      List<SequenceBlame.Text> texts = new ArrayList<>();
+      for (Neutral n : neutral) {
+        if (!mentionsAny(n.text(), editedSubjects)) {
+          texts.add(new SequenceBlame.Text(n.start(), n.ids()));
+        }
+      }
+      blamed = new SequenceBlame(model, editor).blame(patch, caseOfEdit, texts, toBlame);
     }
     return new Outcome(checkpoints, baseline, exact, (double) holding.cardinality() / prepared.size(), holdingAtEnd,
-        changed);
+        changed, blamed);
   }
 
   /**
@@ -262,16 +297,22 @@ public final class SequentialEvaluation {
     return subjects;
   }
 
-  /** The neighbour prompts of {@code p} (naming no edited subject) whose answer disagrees with the unedited one. */
-  private List<ChangedNeighbour> changedNeighbours(Prepared p, List<String> editedSubjects) {
+  /**
+   * The neighbour prompts of case {@code index}, {@code p} (naming no edited subject), whose answer disagrees with the
+   * unedited one; each is also added to {@code toBlame}.
+   */
+  private List<ChangedNeighbour> changedNeighbours(int index, Prepared p, List<String> editedSubjects,
+      List<SequenceBlame.Neighbour> toBlame) {
     List<ChangedNeighbour> changed = new ArrayList<>();
     for (int k = 0; k < p.c().locality().size(); k++) {
       String prompt = p.c().locality().get(k).prompt();
       int[] before = p.localityIds().get(k);
       if (!mentionsAny(prompt, editedSubjects)
           && scorer.score(prompt, before).agreement(p.localityBefore().get(k)) < 1) {
-        changed.add(new ChangedNeighbour(prompt, model.tokenizer().decode(before),
-            model.tokenizer().decode(scorer.greedy(prompt, before.length))));
+        ChangedNeighbour c = new ChangedNeighbour(prompt, model.tokenizer().decode(before),
+            model.tokenizer().decode(scorer.greedy(prompt, before.length)));
+        changed.add(c);
+        toBlame.add(new SequenceBlame.Neighbour(index, prompt, before, c.before(), c.now()));
       }
     }
     return changed;
