@@ -21,8 +21,8 @@ import org.mobiedit.core.Model;
  *       answer's log-probability.</li>
  * </ul>
  * Cost: one scoring of the neutral texts per edit, and per edit one load of the patch, one undo per edit and one
- * scoring of the changed neighbours (about 40 s for 200 edits on the demo world). The editor holds the whole patch
- * again when this returns.
+ * scoring of the changed neighbours (about two minutes for 200 edits on the demo world at one thread). The editor
+ * holds the whole patch again when this returns.
  */
 public final class SequenceBlame {
   /** The harm (nats) from which an edit counts as lowering a neighbour in {@link EditShare#neighboursLowered}. */
