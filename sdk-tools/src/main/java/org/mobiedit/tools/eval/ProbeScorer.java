@@ -26,6 +26,15 @@ final class ProbeScorer {
     return model.score(prompt, answer);
   }
 
+  /** The log-probability of the whole {@code answer} after {@code prompt}: the sum over its tokens. */
+  double logProbability(String prompt, int[] answer) {
+    double sum = 0;
+    for (double lp : model.score(prompt, answer).logProb()) {
+      sum += lp;
+    }
+    return sum;
+  }
+
   /**
    * The answer a locality probe is scored on: its own where the dataset gives one, else the unedited model's greedy
    * continuation of {@link EditEvaluation#LOCALITY_TOKENS} tokens (any token sequence serves: both sides of the

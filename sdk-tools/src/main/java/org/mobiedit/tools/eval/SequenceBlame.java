@@ -83,11 +83,11 @@ public final class SequenceBlame {
   /** A changed neighbour: the case it belongs to, its prompt, its unedited answer's ids and both answers' texts. */
   record Neighbour(int caseIndex, String prompt, int[] beforeIds, String before, String now) {}
 
-  private final Model model;
+  private final ProbeScorer scorer;
   private final Editor editor;
 
   SequenceBlame(Model model, Editor editor) {
-    this.model = model;
+    this.scorer = new ProbeScorer(model);
     this.editor = editor;
   }
 
@@ -143,7 +143,6 @@ public final class SequenceBlame {
     }
     List<NeighbourBlame> blamed = new ArrayList<>();
     for (int k = 0; k < neighbours.size(); k++) {
-      final int n = k;
       List<Culprit> culprits = new ArrayList<>();
       double sum = 0;
       for (int j = 0; j < names.size(); j++) {
@@ -153,7 +152,7 @@ public final class SequenceBlame {
         }
       }
       culprits.sort(Comparator.comparingDouble(Culprit::harm).reversed());
-      Neighbour nb = neighbours.get(n);
+      Neighbour nb = neighbours.get(k);
       blamed.add(new NeighbourBlame(nb.caseIndex(), nb.prompt(), nb.before(), nb.now(), sum,
           culprits.subList(0, Math.min(WORST, culprits.size()))));
     }
@@ -171,9 +170,7 @@ public final class SequenceBlame {
   private double nll(List<Text> texts) {
     double sum = 0;
     for (Text t : texts) {
-      for (double lp : model.score(t.start(), t.ids()).logProb()) {
-        sum -= lp;
-      }
+      sum -= scorer.logProbability(t.start(), t.ids());
     }
     return sum;
   }
@@ -181,9 +178,7 @@ public final class SequenceBlame {
   private double[] logProbs(List<Neighbour> neighbours) {
     double[] out = new double[neighbours.size()];
     for (int k = 0; k < out.length; k++) {
-      for (double lp : model.score(neighbours.get(k).prompt(), neighbours.get(k).beforeIds()).logProb()) {
-        out[k] += lp;
-      }
+      out[k] = scorer.logProbability(neighbours.get(k).prompt(), neighbours.get(k).beforeIds());
     }
     return out;
   }

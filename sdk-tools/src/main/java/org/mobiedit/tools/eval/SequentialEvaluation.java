@@ -380,11 +380,7 @@ public final class SequentialEvaluation {
   private record Perplexity(int texts, double perplexity, double ratio) {}
 
   private double nll(String start, int[] ids) {
-    double sum = 0;
-    for (double lp : model.score(start, ids).logProb()) {
-      sum -= lp;
-    }
-    return sum;
+    return -scorer.logProbability(start, ids);
   }
 
   /** A running mean that is null when nothing was added. */

@@ -7,6 +7,7 @@ import org.mobiedit.api.EditRequest;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.numerics.ActivationScales;
+import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * The static activation scales of an edit on a model that quantizes its activations (int8-a8, int8-a16): set from the
@@ -26,6 +27,17 @@ final class EditCalibration {
   /** Puts back what {@link #saved} returned; nothing happens at other precisions. */
   static void restore(BackendModel model, @Nullable ActivationScales saved) {
     if (model.precision().quantizesActivations()) {
+      model.restoreActivationScales(saved);
+    }
+  }
+
+  /**
+   * Puts saved scales in force when the model quantizes its activations on their grid (a patch made at int8-a8 loaded
+   * at int8-a16 or fp32 leaves them aside); nothing happens for null.
+   */
+  static void restoreSaved(BackendModel model, @Nullable ActivationScales saved) {
+    if (saved != null && model.precision().quantizesActivations()
+        && saved.fits(SymmetricGrid.forActivationsOf(model.precision()), model.spec().layers())) {
       model.restoreActivationScales(saved);
     }
   }

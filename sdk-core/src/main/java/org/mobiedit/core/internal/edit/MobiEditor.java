@@ -30,7 +30,6 @@ import org.mobiedit.core.internal.store.StoredUpdate;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
 import org.mobiedit.spi.numerics.ActivationScales;
-import org.mobiedit.spi.numerics.SymmetricGrid;
 
 /**
  * The SDK's {@link Editor}: one model on one backend, edits applied in order and kept for the editor's lifetime
@@ -343,11 +342,7 @@ public final class MobiEditor implements Editor {
       for (int i = 0; i < edits.size(); i++) {
         try {
           record(edits.get(i), EditCalibration.saved(model.backendModel()));
-          ActivationScales after = patch.scalesAfter().get(edits.get(i).name());
-          if (after != null && model.backendModel().precision().quantizesActivations() && after.fits(
-              SymmetricGrid.forActivationsOf(model.backendModel().precision()), model.spec().layers())) {
-            model.backendModel().restoreActivationScales(after);
-          }
+          EditCalibration.restoreSaved(model.backendModel(), patch.scalesAfter().get(edits.get(i).name()));
         } catch (RuntimeException | Error e) {
           while (applied.size() > before) {
             try {
