@@ -353,6 +353,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("sequentialNearWords", o.getSequentialNearWords());
     run.addProperty("sequentialLayers", o.getSequentialLayers());
     run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
+    run.addProperty("sequentialDirections", o.getSequentialDirections());
     return run;
   }
 

@@ -3,7 +3,10 @@ package org.mobiedit.cli;
 import org.mobiedit.api.EditOptions;
 import picocli.CommandLine.Option;
 
-/** Which layers an edit is written at, and the key statistics behind the choice (edit, ablation and eval). */
+/**
+ * Which layers an edit is written at, the key statistics behind the choice, and how an edit made on top of others
+ * differs (edit, ablation and eval).
+ */
 final class LayerOptions {
   @Option(names = "--spread-layers", paramLabel = "N", description = "Spread each correction over the edit layer and"
       + " the N layers after it where that still succeeds (default: 0, the edit layer alone).")
@@ -39,6 +42,10 @@ final class LayerOptions {
       + " new correction over its layer and the N after it, as --spread-layers does (default: 2; 0: one layer).")
   Integer sequentialSpreadLayers;
 
+  @Option(names = "--sequential-directions", paramLabel = "Q", description = "Once edits are applied, estimate each"
+      + " new edit's gradient from Q random directions per step (default: 40; 0: as many as the first edit).")
+  Integer sequentialDirections;
+
   /** Sets on {@code b} the options given on the command line. */
   void applyTo(EditOptions.Builder b) {
     if (spreadLayers != null) {
@@ -64,6 +71,9 @@ final class LayerOptions {
     }
     if (sequentialSpreadLayers != null) {
       b.sequentialSpreadLayers(sequentialSpreadLayers);
+    }
+    if (sequentialDirections != null) {
+      b.sequentialDirections(sequentialDirections);
     }
   }
 }

@@ -172,8 +172,8 @@ public final class EditEngine {
     batch = batch.withKeptFacts(keptFacts(request, earlier, key));
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
-    ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, key.t0NormSquared(), hidden,
-        model.precision());
+    ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, !earlier.isEmpty(), key.t0NormSquared(),
+        hidden, model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
     long forwardPasses = KeyDirection.capturePasses(batch, options, protect, statistics) + 1L + 1

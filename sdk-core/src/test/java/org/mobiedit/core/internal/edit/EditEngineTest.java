@@ -15,6 +15,7 @@ import org.mobiedit.api.EditOptions;
 import org.mobiedit.api.EditRequest;
 import org.mobiedit.api.EditResult;
 import org.mobiedit.api.MobiEditException;
+import org.mobiedit.core.internal.store.StoredEdit;
 import org.mobiedit.core.tokenizer.Tokenizer;
 import org.mobiedit.spi.BackendModel;
 import org.mobiedit.spi.Capability;
@@ -69,6 +70,25 @@ class EditEngineTest {
     assertThat(model.appliedUpdates()).isEqualTo(1);
     EditBatch batch = EditBatch.build(HandMadeEdit.tokenizer(), REQUEST, List.of("{}"), 64);
     assertThat(new RewriteCheck(model, batch).passes()).isTrue();
+  }
+
+  @Test
+  void anEditMadeOnTopOfOthersSearchesWithTheSequentialDirectionsAndAFirstEditWithTheOthers() {
+    EditOptions sequential = OPTIONS.toBuilder().sequentialDirections(3).build();
+    // Another subject's edit, written nowhere: the toy is unedited, only the editor's history differs.
+    List<StoredEdit> earlier = List.of(new StoredEdit("first", EditRequest.of("Ann", "{} saw a", "y"), 1,
+        new float[4], new float[3]));
+    EditResult onTop = engine(new ToyModel(TARGET))
+        .propose(REQUEST, sequential, earlier, EditListener.NONE, () -> false).result();
+    EditResult threeDirections = engine(new ToyModel(TARGET))
+        .edit(REQUEST, OPTIONS.toBuilder().directions(3).build()).result();
+    assertThat(onTop.getLossCurve()).containsExactly(threeDirections.getLossCurve());
+    assertThat(onTop.getForwardPasses()).isEqualTo(threeDirections.getForwardPasses());
+
+    EditResult first = engine(new ToyModel(TARGET)).edit(REQUEST, sequential).result();
+    EditResult fiveDirections = engine(new ToyModel(TARGET)).edit(REQUEST, OPTIONS).result();
+    assertThat(first.getLossCurve()).containsExactly(fiveDirections.getLossCurve());
+    assertThat(threeDirections.getLossCurve()).isNotEqualTo(fiveDirections.getLossCurve());
   }
 
   @Test

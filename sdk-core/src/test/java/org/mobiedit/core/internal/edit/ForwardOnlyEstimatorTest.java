@@ -1,11 +1,13 @@
 package org.mobiedit.core.internal.edit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
 import org.mobiedit.api.EditOptions;
+import org.mobiedit.api.MobiEditException;
 import org.mobiedit.api.Precision;
 
 /** Central differences along seeded Gaussian directions, summed; epsilon absolute or relative to |t0|/√d. */
@@ -55,6 +57,30 @@ class ForwardOnlyEstimatorTest {
     assertArrayEquals(est.directions(3, 8), new ForwardOnlyEstimator(5, 1e-3, 42).directions(3, 8));
     assertThat(est.directions(3, 8)[0]).isNotEqualTo(est.directions(4, 8)[0]);
     assertThat(est.directions(3, 8)).hasNumberOfRows(5);
+  }
+
+  @Test
+  void anEditOnTopOfOthersTakesTheSequentialDirectionsWhenSet() {
+    EditOptions options = EditOptions.builder().directions(5).sequentialDirections(40).build();
+    assertThat(ForwardOnlyEstimator.directions(options, false)).isEqualTo(5);
+    assertThat(ForwardOnlyEstimator.directions(options, true)).isEqualTo(40);
+    assertThat(ForwardOnlyEstimator.forEdit(options, true, 16, 4, Precision.FP32).directions(0, 4)).hasNumberOfRows(40);
+    assertThat(ForwardOnlyEstimator.forEdit(options, false, 16, 4, Precision.FP32).directions(0, 4)).hasNumberOfRows(5);
+    EditOptions unset = EditOptions.builder().directions(7).build();
+    assertThat(unset.getSequentialDirections()).isZero();
+    assertThat(ForwardOnlyEstimator.directions(unset, true)).isEqualTo(7);
+    assertThat(EditOptions.recommended().getSequentialDirections()).isEqualTo(40);
+    assertThat(EditOptions.recommended().getDirections()).isEqualTo(5);
+  }
+
+  @Test
+  void sequentialDirectionsOutOfRangeAreRefused() {
+    assertThatThrownBy(() -> EditOptions.builder().sequentialDirections(-1).build())
+        .isInstanceOf(MobiEditException.class).hasMessageContaining("sequential directions");
+    assertThatThrownBy(() -> EditOptions.builder().sequentialDirections(EditOptions.MAX_DIRECTIONS + 1).build())
+        .isInstanceOf(MobiEditException.class).hasMessageContaining("sequential directions");
+    assertThat(EditOptions.builder().sequentialDirections(3).build().toBuilder().build().getSequentialDirections())
+        .isEqualTo(3);
   }
 
   @Test
