@@ -333,9 +333,9 @@ public final class EditOptions {
    * {@link #getDirections()} for an edit made while the editor holds other edits; 0 (the builder's default) keeps
    * {@link #getDirections()}. 40 in {@link #recommended()}: a forward-only estimate from few directions is mostly
    * noise, and the search's steps add that noise into the correction it writes, which a sequence's later edits and
-   * its neighbours pay for. On 200 sequential demo-world edits, 40 directions kept 98.0% / 94.0% of the edits
-   * (fresh / tuning draws) instead of 92.5% / 89.5%, 86.5% / 88.9% of the same-object neighbours instead of 79.1% /
-   * 81.3%, and the neutral perplexity at ×1.089 / ×1.118 of the unedited model's instead of ×1.128 / ×1.248
+   * its neighbours pay for. On 200 sequential demo-world edits, 40 after the first kept 97.5% / 96.5% of the edits
+   * (fresh / tuning draws) instead of 92.5% / 89.5%, 82.9% / 89.5% of the same-object neighbours instead of 79.1% /
+   * 81.3%, and the neutral perplexity at ×1.067 / ×1.073 of the unedited model's instead of ×1.128 / ×1.248
    * (bench/RESULTS.md, "Directions per step in a sequence"), at about twice the time per edit: each step evaluates
    * every row at {@code 2q} points, and the search stops after fewer steps.
    */
