@@ -354,6 +354,7 @@ final class EvalCommand implements Callable<Integer> {
     run.addProperty("sequentialLayers", o.getSequentialLayers());
     run.addProperty("sequentialSpreadLayers", o.getSequentialSpreadLayers());
     run.addProperty("sequentialDirections", o.getSequentialDirections());
+    run.addProperty("sequentialLearningRate", o.getSequentialLearningRate());
     return run;
   }
 

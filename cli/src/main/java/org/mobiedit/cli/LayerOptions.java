@@ -46,6 +46,10 @@ final class LayerOptions {
       + " new edit's gradient from Q random directions per step (default: 40; 0: as many as the first edit).")
   Integer sequentialDirections;
 
+  @Option(names = "--sequential-lr", paramLabel = "ETA", description = "Once edits are applied, search each new edit"
+      + " at the initial learning rate ETA (default: 0.5; 0: the first edit's).")
+  Double sequentialLearningRate;
+
   /** Sets on {@code b} the options given on the command line. */
   void applyTo(EditOptions.Builder b) {
     if (spreadLayers != null) {
@@ -74,6 +78,9 @@ final class LayerOptions {
     }
     if (sequentialDirections != null) {
       b.sequentialDirections(sequentialDirections);
+    }
+    if (sequentialLearningRate != null) {
+      b.sequentialLearningRate(sequentialLearningRate);
     }
   }
 }

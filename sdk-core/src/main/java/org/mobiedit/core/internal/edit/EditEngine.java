@@ -188,7 +188,7 @@ public final class EditEngine {
       return finish(result, List.of(RankOneUpdate.none(layer, hidden, key)), false, scalesBefore, start,
           cancellation, listener);
     }
-    ValueSearch search = new ValueSearch(options, layer, hidden, key, loss, estimator, rewrite);
+    ValueSearch search = new ValueSearch(options, !earlier.isEmpty(), layer, hidden, key, loss, estimator, rewrite);
     ValueSearch.Found found;
     boolean success;
     try (PrefixCachePlan forwards = PrefixCachePlan.open(model, batch, layer, options, listener)) {

@@ -75,11 +75,7 @@ class EditEngineTest {
   @Test
   void anEditMadeOnTopOfOthersSearchesWithTheSequentialDirectionsAndAFirstEditWithTheOthers() {
     EditOptions sequential = OPTIONS.toBuilder().sequentialDirections(3).build();
-    // Another subject's edit, written nowhere: the toy is unedited, only the editor's history differs.
-    List<StoredEdit> earlier = List.of(new StoredEdit("first", EditRequest.of("Ann", "{} saw a", "y"), 1,
-        new float[4], new float[3]));
-    EditResult onTop = engine(new ToyModel(TARGET))
-        .propose(REQUEST, sequential, earlier, EditListener.NONE, () -> false).result();
+    EditResult onTop = onTopOfAnother(sequential);
     EditResult threeDirections = engine(new ToyModel(TARGET))
         .edit(REQUEST, OPTIONS.toBuilder().directions(3).build()).result();
     assertThat(onTop.getLossCurve()).containsExactly(threeDirections.getLossCurve());
@@ -89,6 +85,29 @@ class EditEngineTest {
     EditResult fiveDirections = engine(new ToyModel(TARGET)).edit(REQUEST, OPTIONS).result();
     assertThat(first.getLossCurve()).containsExactly(fiveDirections.getLossCurve());
     assertThat(threeDirections.getLossCurve()).isNotEqualTo(fiveDirections.getLossCurve());
+  }
+
+  @Test
+  void anEditMadeOnTopOfOthersSearchesAtTheSequentialLearningRate() {
+    EditOptions sequential = OPTIONS.toBuilder().sequentialLearningRate(0.25).build();
+    EditResult onTop = onTopOfAnother(sequential);
+    EditResult slower = engine(new ToyModel(TARGET))
+        .edit(REQUEST, OPTIONS.toBuilder().learningRate(0.25).build()).result();
+    assertThat(onTop.getLossCurve()).containsExactly(slower.getLossCurve());
+    assertThat(onTop.getLeftVector()).containsExactly(slower.getLeftVector());
+
+    EditResult first = engine(new ToyModel(TARGET)).edit(REQUEST, sequential).result();
+    EditResult asBefore = engine(new ToyModel(TARGET)).edit(REQUEST, OPTIONS).result();
+    assertThat(first.getLossCurve()).containsExactly(asBefore.getLossCurve());
+    assertThat(slower.getLossCurve()).isNotEqualTo(asBefore.getLossCurve());
+    assertThat(ValueSearch.learningRate(OPTIONS, true)).isEqualTo(OPTIONS.getLearningRate());
+  }
+
+  /** The toy's edit proposed by an editor that holds another subject's edit (written nowhere: the toy is unedited). */
+  private static EditResult onTopOfAnother(EditOptions options) {
+    List<StoredEdit> earlier = List.of(new StoredEdit("first", EditRequest.of("Ann", "{} saw a", "y"), 1,
+        new float[4], new float[3]));
+    return engine(new ToyModel(TARGET)).propose(REQUEST, options, earlier, EditListener.NONE, () -> false).result();
   }
 
   @Test

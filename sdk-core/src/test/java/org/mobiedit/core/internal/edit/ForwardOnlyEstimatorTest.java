@@ -71,6 +71,8 @@ class ForwardOnlyEstimatorTest {
     assertThat(ForwardOnlyEstimator.directions(unset, true)).isEqualTo(7);
     assertThat(EditOptions.recommended().getSequentialDirections()).isEqualTo(40);
     assertThat(EditOptions.recommended().getDirections()).isEqualTo(5);
+    assertThat(EditOptions.recommended().getSequentialLearningRate()).isEqualTo(0.5);
+    assertThat(EditOptions.recommended().getLearningRate()).isEqualTo(2.0);
   }
 
   @Test
@@ -81,6 +83,13 @@ class ForwardOnlyEstimatorTest {
         .isInstanceOf(MobiEditException.class).hasMessageContaining("sequential directions");
     assertThat(EditOptions.builder().sequentialDirections(3).build().toBuilder().build().getSequentialDirections())
         .isEqualTo(3);
+    for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThatThrownBy(() -> EditOptions.builder().sequentialLearningRate(bad).build())
+          .isInstanceOf(MobiEditException.class).hasMessageContaining("sequential learning rate");
+    }
+    assertThat(EditOptions.builder().sequentialLearningRate(0.5).build().toBuilder().build()
+        .getSequentialLearningRate()).isEqualTo(0.5);
+    assertThat(EditOptions.builder().build().getSequentialLearningRate()).isZero();
   }
 
   @Test
