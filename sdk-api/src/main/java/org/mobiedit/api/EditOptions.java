@@ -120,8 +120,9 @@ public final class EditOptions {
    * ({@link #isShrinkAfterSuccess()}), and once the editor holds edits, each new one at whichever of the edit layer and
    * the two after it it disturbs the model least ({@link #getSequentialLayers()}) and spread over that layer and the
    * two after it ({@link #getSequentialSpreadLayers()}), its search estimating the gradient from 40 directions a step
-   * instead of 5 ({@link #getSequentialDirections()}) and stepping at η₀ = 0.5 ({@link #getSequentialLearningRate()}). A single edit stays at one layer ({@link #getSpreadLayers()}
-   * is 0): spread, it measured a little less generalization on fresh cases.
+   * instead of 5 ({@link #getSequentialDirections()}) and stepping at η₀ = 0.5 ({@link #getSequentialLearningRate()}).
+   * A single edit stays at one layer ({@link #getSpreadLayers()} is 0): spread, it measured a little less
+   * generalization on fresh cases.
    */
   public static EditOptions recommended() {
     return builder().relativeEpsilon(true).epsilon(1).learningRate(2.0).maxSteps(200).keyCovariance(true)

@@ -172,8 +172,9 @@ public final class EditEngine {
     batch = batch.withKeptFacts(keptFacts(request, earlier, key));
     EditLoss loss = EditLoss.forEdit(model, batch, options, key.t0NormSquared());
     int hidden = model.spec().hiddenSize();
-    ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(options, !earlier.isEmpty(), key.t0NormSquared(),
-        hidden, model.precision());
+    EditOptions searching = searchOptions(options, !earlier.isEmpty());
+    ForwardOnlyEstimator estimator = ForwardOnlyEstimator.forEdit(searching, key.t0NormSquared(), hidden,
+        model.precision());
     RewriteCheck rewrite = new RewriteCheck(model, batch);
     // So far: the keys of the rewrite rows (at each layer the choice looked at), the essence row, and the check below.
     long forwardPasses = KeyDirection.capturePasses(batch, options, protect, statistics) + 1L + 1
@@ -188,7 +189,7 @@ public final class EditEngine {
       return finish(result, List.of(RankOneUpdate.none(layer, hidden, key)), false, scalesBefore, start,
           cancellation, listener);
     }
-    ValueSearch search = new ValueSearch(options, !earlier.isEmpty(), layer, hidden, key, loss, estimator, rewrite);
+    ValueSearch search = new ValueSearch(searching, layer, hidden, key, loss, estimator, rewrite);
     ValueSearch.Found found;
     boolean success;
     try (PrefixCachePlan forwards = PrefixCachePlan.open(model, batch, layer, options, listener)) {
@@ -203,6 +204,25 @@ public final class EditEngine {
         .forwardPasses(found.forwardPasses() + 1 + spread.forwardPasses()).lossCurve(found.lossCurve());
     return finish(result, spread.updates(), success || options.isKeepUnsuccessful(), scalesBefore, start,
         cancellation, listener);
+  }
+
+  /**
+   * The options an edit's search runs with: {@code options} for an editor's first edit; for an edit made while the
+   * editor holds others ({@code holdsEdits}), {@link EditOptions#getSequentialDirections()} and
+   * {@link EditOptions#getSequentialLearningRate()} in place of the directions and the learning rate, where set.
+   */
+  static EditOptions searchOptions(EditOptions options, boolean holdsEdits) {
+    if (!holdsEdits) {
+      return options;
+    }
+    EditOptions.Builder b = options.toBuilder();
+    if (options.getSequentialDirections() > 0) {
+      b.directions(options.getSequentialDirections());
+    }
+    if (options.getSequentialLearningRate() > 0) {
+      b.learningRate(options.getSequentialLearningRate());
+    }
+    return b.build();
   }
 
   /**

@@ -20,15 +20,6 @@ final class ForwardOnlyEstimator {
    * {@link EditOptions#isRelativeEpsilon()}) scaled by {@code |t0|/√d}, the size of the edited value's coordinates.
    */
   static ForwardOnlyEstimator forEdit(EditOptions options, double t0NormSquared, int hiddenSize, Precision precision) {
-    return forEdit(options, false, t0NormSquared, hiddenSize, precision);
-  }
-
-  /**
-   * As {@link #forEdit(EditOptions, double, int, Precision)}, for an edit made while the editor holds other edits
-   * when {@code holdsEdits}: with {@link #directions(EditOptions, boolean)} directions a step.
-   */
-  static ForwardOnlyEstimator forEdit(EditOptions options, boolean holdsEdits, double t0NormSquared, int hiddenSize,
-      Precision precision) {
     double epsilon = options.isRelativeEpsilon()
         ? options.getEpsilon() * Math.sqrt(t0NormSquared / hiddenSize)
         : options.getEpsilon();
@@ -37,16 +28,7 @@ final class ForwardOnlyEstimator {
           + " int8 activations and the gradient estimate is mostly noise; use relativeEpsilon(true) with epsilon 1"
           + " (--relative-epsilon --epsilon 1).", epsilon);
     }
-    return new ForwardOnlyEstimator(directions(options, holdsEdits), epsilon, options.getSeed());
-  }
-
-  /**
-   * The directions a step: {@link EditOptions#getSequentialDirections()} for an edit made while the editor holds
-   * others ({@code holdsEdits}) when that is set, else {@link EditOptions#getDirections()}.
-   */
-  static int directions(EditOptions options, boolean holdsEdits) {
-    return holdsEdits && options.getSequentialDirections() > 0 ? options.getSequentialDirections()
-        : options.getDirections();
+    return new ForwardOnlyEstimator(options.getDirections(), epsilon, options.getSeed());
   }
 
   ForwardOnlyEstimator(int directions, double epsilon, long seed) {

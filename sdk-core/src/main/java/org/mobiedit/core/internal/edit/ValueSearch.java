@@ -37,37 +37,18 @@ final class ValueSearch {
 
   ValueSearch(EditOptions options, int layer, int hiddenSize, KeyDirection key, EditLoss loss,
       ForwardOnlyEstimator estimator, RewriteCheck rewrite) {
-    this(options, false, layer, hiddenSize, key, loss, estimator, rewrite);
-  }
-
-  /**
-   * The search of an edit, made while the editor holds other edits when {@code holdsEdits} (then at
-   * {@link #learningRate(EditOptions, boolean)}).
-   */
-  ValueSearch(EditOptions options, boolean holdsEdits, int layer, int hiddenSize, KeyDirection key, EditLoss loss,
-      ForwardOnlyEstimator estimator, RewriteCheck rewrite) {
     this.layer = layer;
     this.shrink = options.isShrinkAfterSuccess();
     this.key = key;
     this.loss = loss;
     this.estimator = estimator;
-    this.schedule = new StepSchedule(learningRate(options, holdsEdits), options.getMaxSteps());
+    this.schedule = new StepSchedule(options.getLearningRate(), options.getMaxSteps());
     this.clamp = DeltaClamp.of(options.getClampFactor(), key.t0NormSquared());
     this.stopping = EarlyStopping.of(options);
     this.rewrite = rewrite;
     this.maxSteps = options.getMaxSteps();
     this.hiddenSize = hiddenSize;
   }
-
-  /**
-   * {@code η₀}: {@link EditOptions#getSequentialLearningRate()} for an edit made while the editor holds others
-   * ({@code holdsEdits}) when that is set, else {@link EditOptions#getLearningRate()}.
-   */
-  static double learningRate(EditOptions options, boolean holdsEdits) {
-    return holdsEdits && options.getSequentialLearningRate() > 0 ? options.getSequentialLearningRate()
-        : options.getLearningRate();
-  }
-
 
   /**
    * What the search found.

@@ -100,7 +100,7 @@ class EditEngineTest {
     EditResult asBefore = engine(new ToyModel(TARGET)).edit(REQUEST, OPTIONS).result();
     assertThat(first.getLossCurve()).containsExactly(asBefore.getLossCurve());
     assertThat(slower.getLossCurve()).isNotEqualTo(asBefore.getLossCurve());
-    assertThat(ValueSearch.learningRate(OPTIONS, true)).isEqualTo(OPTIONS.getLearningRate());
+    assertThat(EditEngine.searchOptions(OPTIONS, true).getLearningRate()).isEqualTo(OPTIONS.getLearningRate());
   }
 
   /** The toy's edit proposed by an editor that holds another subject's edit (written nowhere: the toy is unedited). */

@@ -62,13 +62,15 @@ class ForwardOnlyEstimatorTest {
   @Test
   void anEditOnTopOfOthersTakesTheSequentialDirectionsWhenSet() {
     EditOptions options = EditOptions.builder().directions(5).sequentialDirections(40).build();
-    assertThat(ForwardOnlyEstimator.directions(options, false)).isEqualTo(5);
-    assertThat(ForwardOnlyEstimator.directions(options, true)).isEqualTo(40);
-    assertThat(ForwardOnlyEstimator.forEdit(options, true, 16, 4, Precision.FP32).directions(0, 4)).hasNumberOfRows(40);
-    assertThat(ForwardOnlyEstimator.forEdit(options, false, 16, 4, Precision.FP32).directions(0, 4)).hasNumberOfRows(5);
+    assertThat(EditEngine.searchOptions(options, false).getDirections()).isEqualTo(5);
+    assertThat(EditEngine.searchOptions(options, true).getDirections()).isEqualTo(40);
+    assertThat(ForwardOnlyEstimator.forEdit(EditEngine.searchOptions(options, true), 16, 4,
+        Precision.FP32).directions(0, 4)).hasNumberOfRows(40);
+    assertThat(ForwardOnlyEstimator.forEdit(EditEngine.searchOptions(options, false), 16, 4,
+        Precision.FP32).directions(0, 4)).hasNumberOfRows(5);
     EditOptions unset = EditOptions.builder().directions(7).build();
     assertThat(unset.getSequentialDirections()).isZero();
-    assertThat(ForwardOnlyEstimator.directions(unset, true)).isEqualTo(7);
+    assertThat(EditEngine.searchOptions(unset, true).getDirections()).isEqualTo(7);
     assertThat(EditOptions.recommended().getSequentialDirections()).isEqualTo(40);
     assertThat(EditOptions.recommended().getDirections()).isEqualTo(5);
     assertThat(EditOptions.recommended().getSequentialLearningRate()).isEqualTo(0.5);
